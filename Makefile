@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf demo-workspace
+	$(BIN)/kpilot init demo-workspace --timezone Europe/Rome
+	cp examples/quickstart/definitions/*.yaml demo-workspace/definitions/
+	$(BIN)/kpilot ingest examples/quickstart/ad_performance.csv --table ad_performance -w demo-workspace
+	$(BIN)/kpilot validate -w demo-workspace
+	$(BIN)/kpilot compute ctr cpc conversion_rate roas revenue_growth --grain month -w demo-workspace
+	$(BIN)/kpilot compute ctr roas --grain quarter --by channel -w demo-workspace
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -n auto -q
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,197 @@
+"""Load `kpilot.yaml` and `definitions/*.yaml` into typed models, collecting every problem with its position."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from kpilot.definitions.model import Definitions, Dimension, Kpi, Measure, Settings, Source
+from kpilot.definitions.yaml_source import (
+    YamlDocument,
+    key_location,
+    node_location,
+    plain,
+    read_yaml,
+    value_offset_column,
+)
+from kpilot.errors import Issue, Location, ValidationFailed
+
+SETTINGS_FILE = "kpilot.yaml"
+DEFINITIONS_DIR = "definitions"
+TOP_LEVEL_KEYS = ("sources", "kpis")
+FORMULA_FIELDS = {"formula", "expr", "filter", "sql", "time"}
+
+
+def load_settings(root: Path) -> Settings:
+    """Read the workspace settings; raise ValidationFailed listing every problem."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise ValidationFailed(
+            [
+                Issue(
+                    f"{root} is not a kpilot workspace (no {SETTINGS_FILE})",
+                    Location(str(path)),
+                    hint="create one with `kpilot init DIR` or pass --workspace DIR",
+                )
+            ]
+        )
+    document = read_yaml(path, _display(path, root))
+    if isinstance(document, Issue):
+        raise ValidationFailed([document])
+    data = document.root if document.root is not None else CommentedMap()
+    if not isinstance(data, CommentedMap):
+        raise ValidationFailed([Issue("settings must be a mapping of keys to values", document.location(data))])
+    issues: list[Issue] = []
+    settings = _validate(Settings, data, document, issues)
+    if not isinstance(settings, Settings):
+        raise ValidationFailed(issues)
+    return settings
+
+
+def load_definitions(root: Path) -> tuple[Definitions, list[Issue]]:
+    """Read and merge every definitions file. Items with problems are left out and reported."""
+    folder = root / DEFINITIONS_DIR
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    issues: list[Issue] = []
+    sources: list[Source] = []
+    kpis: list[Kpi] = []
+    for path in paths:
+        document = read_yaml(path, _display(path, root))
+        if isinstance(document, Issue):
+            issues.append(document)
+            continue
+        sources.extend(_items(document, "sources", Source, issues))
+        kpis.extend(_items(document, "kpis", Kpi, issues))
+    return Definitions(sources=tuple(sources), kpis=tuple(kpis)), issues
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _items(document: YamlDocument, key: str, model: type[Source] | type[Kpi], issues: list[Issue]) -> list[Any]:
+    top = document.root
+    if top is None:
+        return []
+    if not isinstance(top, CommentedMap):
+        if key == TOP_LEVEL_KEYS[0]:
+            issues.append(
+                Issue(
+                    "a definitions file must be a mapping with 'sources:' and/or 'kpis:'",
+                    document.location(top),
+                )
+            )
+        return []
+    if key == TOP_LEVEL_KEYS[0]:
+        for unknown in (k for k in top if k not in TOP_LEVEL_KEYS):
+            issues.append(_unknown_key(document.path, top, str(unknown), TOP_LEVEL_KEYS))
+    entries = top.get(key)
+    if entries is None:
+        return []
+    if not isinstance(entries, CommentedSeq):
+        issues.append(Issue(f"'{key}' must be a list (each item starting with '- ')", document.location(top, key)))
+        return []
+    results = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, CommentedMap):
+            issues.append(Issue(f"each item of '{key}' must be a mapping", document.location(entries, index)))
+            continue
+        item = _validate(model, entry, document, issues)
+        if item is not None:
+            results.append(item)
+    return results
+
+
+def _validate(model: type[Any], node: CommentedMap, document: YamlDocument, issues: list[Issue]) -> Any:
+    data = plain(node)
+    if model is not Settings:
+        _attach_positions(data, node, document.path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for problem in error.errors():
+            issues.append(_issue_from_pydantic(problem, node, document.path, model))
+        return None
+
+
+def _attach_positions(data: dict[str, Any], node: CommentedMap, path: str) -> None:
+    """Give each item its origin and the exact position of its formula-like fields."""
+    data["origin"] = node_location(path, node)
+    data["locations"] = {
+        field: _text_location(path, node, field) for field in FORMULA_FIELDS if isinstance(node.get(field), str)
+    }
+    for child_key in ("measures", "dimensions"):
+        children = node.get(child_key)
+        if isinstance(children, CommentedSeq) and isinstance(data.get(child_key), list):
+            for index, (child_data, child) in enumerate(zip(data[child_key], children, strict=True)):
+                if isinstance(child_data, dict) and isinstance(child, CommentedMap):
+                    _attach_positions(child_data, child, path)
+                elif isinstance(child_data, str):
+                    data[child_key][index] = {
+                        "name": child_data,
+                        "origin": node_location(path, children, index),
+                    }
+
+
+def _text_location(path: str, node: CommentedMap, field: str) -> Location:
+    where = node_location(path, node, field)
+    if where.col is None:
+        return where
+    return Location(where.file, where.line, where.col + value_offset_column(node, field))
+
+
+def _issue_from_pydantic(problem: Any, node: CommentedMap, path: str, model: type[BaseModel]) -> Issue:
+    loc = tuple(problem.get("loc", ()))
+    target, key = _walk(node, loc)
+    kind = problem.get("type", "")
+    message = str(problem.get("msg", "invalid value")).removeprefix("Value error, ")
+    if kind == "extra_forbidden" and isinstance(key, str):
+        return _unknown_key(path, target, key, _fields_at(model, loc[:-1]))
+    if kind == "missing" and isinstance(key, str):
+        return Issue(f"missing required key '{key}'", node_location(path, target), hint=f"add '{key}: ...'")
+    where = node_location(path, target, key)
+    field = ".".join(str(part) for part in loc) or "item"
+    if kind == "enum" or kind == "literal_error":
+        expected = problem.get("ctx", {}).get("expected", "")
+        return Issue(f"'{field}': invalid value; expected {expected}", where)
+    return Issue(f"'{field}': {message}" if loc else message, where)
+
+
+def _walk(node: Any, loc: tuple[Any, ...]) -> tuple[Any, str | int | None]:
+    """Follow a pydantic error path through the YAML tree; return the deepest container and the last key."""
+    current = node
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if (isinstance(current, CommentedMap) and part in current) or (
+            isinstance(current, CommentedSeq) and isinstance(part, int) and part < len(current)
+        ):
+            if last or not isinstance(current[part], CommentedMap | CommentedSeq):
+                return current, part
+            current = current[part]
+        else:
+            return current, part if isinstance(part, str | int) else None
+    return current, None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Iterable[str]:
+    names: dict[str, type[BaseModel]] = {"measures": Measure, "dimensions": Dimension}
+    current: type[BaseModel] = model
+    for part in loc:
+        if isinstance(part, str) and part in names:
+            current = names[part]
+    return [name for name in current.model_fields if name not in ("origin", "locations")]
+
+
+def _unknown_key(path: str, node: Any, key: str, allowed: Iterable[str]) -> Issue:
+    allowed = list(allowed)
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+    return Issue(f"unknown key '{key}'", key_location(path, node, key), hint=hint)

@@ -1,0 +1,217 @@
+"""The semantic model as typed, immutable values: workspace settings, sources with measures, and KPIs.
+
+These models describe the YAML shape; `definitions.loader` reads files into them and attaches where each item came
+from, so that every later problem can be reported as file:line:col.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kpilot.errors import Location
+
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+Identifier = Annotated[str, Field(pattern=NAME_PATTERN, max_length=128)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Weekday(StrEnum):
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def offset(self) -> int:
+        """0 for Monday ... 6 for Sunday, as `date.weekday()`."""
+        return list(Weekday).index(self)
+
+
+class Settings(Frozen):
+    """`kpilot.yaml`: how the workspace reads time and where its data lives."""
+
+    name: str = "kpilot workspace"
+    warehouse: str = "warehouse.duckdb"
+    timezone: str = "UTC"
+    week_start: Weekday = Weekday.MONDAY
+    fiscal_year_start: int = Field(default=1, ge=1, le=12)
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    language: Literal["en", "it", "pl", "zh"] = "en"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Europe/Rome' or 'UTC'") from error
+        return value
+
+
+class Aggregation(StrEnum):
+    SUM = "sum"
+    COUNT = "count"
+    COUNT_DISTINCT = "count_distinct"
+    AVG = "avg"
+    MIN = "min"
+    MAX = "max"
+    MEDIAN = "median"
+    PERCENTILE = "percentile"
+    LAST = "last"
+
+    @property
+    def additive(self) -> bool:
+        """Whether per-period values can be summed into a longer period (needed by to_date and rolling)."""
+        return self in (Aggregation.SUM, Aggregation.COUNT)
+
+
+class Measure(Frozen):
+    """An aggregate over a source's rows: `agg(expr)` over the rows that pass `filter`."""
+
+    name: Identifier
+    agg: Aggregation
+    expr: str | None = None
+    filter: str | None = None
+    fraction: float | None = Field(default=None, gt=0, lt=1)
+    label: str | None = None
+    description: str | None = None
+    origin: Location = Location()
+    locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Measure:
+        if self.agg is Aggregation.PERCENTILE and self.fraction is None:
+            raise ValueError("a 'percentile' measure needs 'fraction' between 0 and 1, e.g. fraction: 0.9")
+        if self.agg is not Aggregation.PERCENTILE and self.fraction is not None:
+            raise ValueError("'fraction' applies only to agg: percentile")
+        if self.expr is None and self.agg not in (Aggregation.COUNT,):
+            raise ValueError(f"agg '{self.agg.value}' needs 'expr' (the column or expression to aggregate)")
+        return self
+
+
+class Dimension(Frozen):
+    """A column (or row-level expression) that KPIs can be grouped and filtered by."""
+
+    name: Identifier
+    expr: str | None = None
+    label: str | None = None
+    origin: Location = Location()
+    locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @property
+    def expression(self) -> str:
+        return self.expr if self.expr is not None else self.name
+
+
+class Source(Frozen):
+    """Where rows come from (exactly one of table, file, sql), how they sit in time, and what is measured."""
+
+    name: Identifier
+    table: str | None = None
+    file: str | None = None
+    sql: str | None = None
+    time: str | None = None
+    timezone: str | None = None
+    dimensions: tuple[Dimension, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    description: str | None = None
+    origin: Location = Location()
+    locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("dimensions", mode="before")
+    @classmethod
+    def _dimension_shorthand(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return value if value is None else Settings._known_zone(value)
+
+    @field_validator("table")
+    @classmethod
+    def _table_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", value):
+            raise ValueError(f"table {value!r} is not a plain table name (letters, digits, _; optionally schema.)")
+        return value
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Source:
+        given = [key for key in ("table", "file", "sql") if getattr(self, key) is not None]
+        if len(given) != 1:
+            found = ", ".join(given) if given else "none"
+            raise ValueError(f"a source needs exactly one of 'table', 'file' or 'sql' (found: {found})")
+        if self.timezone is not None and self.time is None:
+            raise ValueError("'timezone' needs a 'time' column to apply to")
+        return self
+
+    def measure(self, name: str) -> Measure | None:
+        return next((m for m in self.measures if m.name == name), None)
+
+    def dimension(self, name: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.name == name), None)
+
+
+class Unit(StrEnum):
+    NUMBER = "number"
+    PERCENT = "percent"
+    CURRENCY = "currency"
+    DURATION = "duration"
+    RATIO = "ratio"
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    RANGE = "range"
+
+
+class Kpi(Frozen):
+    """A named formula over measures and other KPIs, with what it means and which way is good."""
+
+    name: Identifier
+    formula: str
+    label: str | None = None
+    description: str | None = None
+    unit: Unit = Unit.NUMBER
+    direction: Direction = Direction.UP
+    owner: str | None = None
+    grain: Literal["day", "week", "month", "quarter", "year"] | None = None
+    level: Literal["company", "department", "team", "individual"] | None = None
+    category: str | None = None
+    tier: Literal["strategic", "operational", "functional"] | None = None
+    indicator: Literal["leading", "lagging"] | None = None
+    nature: Literal["quantitative", "qualitative"] = "quantitative"
+    tags: tuple[str, ...] = ()
+    origin: Location = Location()
+    locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+class Definitions(Frozen):
+    """Every definition file of a workspace, merged."""
+
+    sources: tuple[Source, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+
+    def source(self, name: str) -> Source | None:
+        return next((s for s in self.sources if s.name == name), None)
+
+    def kpi(self, name: str) -> Kpi | None:
+        return next((k for k in self.kpis if k.name == name), None)

@@ -1,0 +1,122 @@
+"""One scan per source: filter, place rows in periods, group by period and dimensions, compute every measure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from kpilot.definitions.model import Aggregation, Measure, Source
+from kpilot.engine.periods import Grain
+from kpilot.engine.plan import Plan, SourcePlan, column_name
+from kpilot.engine.rows import RowCompiler
+from kpilot.engine.timeexpr import date_literal, local_date, local_time, period_start
+from kpilot.errors import QueryError
+
+PERIOD = "period"
+LATEST = "_kpilot_latest_"  # + measure name: the latest time in the group for a `last` measure
+LOCAL_TIME = "_kpilot_time"
+
+AGGREGATORS: dict[Aggregation, Callable[[Any, Any, Measure], Any]] = {
+    Aggregation.SUM: lambda value, where, m: value.sum(where=where),
+    Aggregation.COUNT: lambda value, where, m: value.count(where=where),
+    Aggregation.COUNT_DISTINCT: lambda value, where, m: value.nunique(where=where),
+    Aggregation.AVG: lambda value, where, m: value.mean(where=where),
+    Aggregation.MIN: lambda value, where, m: value.min(where=where),
+    Aggregation.MAX: lambda value, where, m: value.max(where=where),
+    Aggregation.MEDIAN: lambda value, where, m: value.median(where=where),
+    Aggregation.PERCENTILE: lambda value, where, m: value.quantile(m.fraction, where=where),
+    Aggregation.LAST: lambda value, where, m: value.sum(where=where),
+}
+
+
+def group_keys(plan: Plan) -> list[str]:
+    keys = list(plan.request.by)
+    return keys if plan.request.grain is Grain.ALL else [PERIOD, *keys]
+
+
+def source_days(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
+    """The local calendar date of each row (None for a source without time)."""
+    source = source_plan.source
+    if source.time is None:
+        return None
+    dtype = table.schema()[source.time]
+    return local_date(table[source.time], dtype, plan.calendar.timezone, source.timezone)
+
+
+def filtered_rows(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
+    """The source's rows that the request covers: --where, the date range, and the look-back before it."""
+    request, source = plan.request, source_plan.source
+    conditions = []
+    if request.where:
+        conditions.append(RowCompiler(table, source.dimensions).text(request.where))
+    day = source_days(source_plan, plan, table)
+    if day is not None:
+        conditions.extend(_range_conditions(day, plan))
+    return table.filter(*conditions) if conditions else table
+
+
+def _range_conditions(day: Any, plan: Plan) -> list[Any]:
+    request, conditions = plan.request, []
+    if request.end is not None:
+        conditions.append(day <= date_literal(request.end))
+    if plan.scan_start is not None:
+        conditions.append(day >= date_literal(plan.scan_start))
+    first: date | None = plan.first_period
+    if request.start is not None and first is not None and request.start > first:
+        # Inside the shown range the dates are exact; before it, whole look-back periods are read.
+        conditions.append((day < date_literal(first)) | (day >= date_literal(request.start)))
+    return conditions
+
+
+def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
+    """The source's measures per period and --by dimension values: the only scan of this source."""
+    source = source_plan.source
+    rows = filtered_rows(source_plan, plan, table)
+    keys: dict[str, Any] = {}
+    if plan.request.grain is not Grain.ALL:
+        keys[PERIOD] = period_start(source_days(source_plan, plan, rows), plan.request.grain, plan.calendar)
+    dimension_compiler = RowCompiler(rows, source.dimensions)
+    for name in plan.request.by:
+        dimension = source.dimension(name)
+        assert dimension is not None  # the plan checked every --by dimension
+        keys[name] = dimension_compiler.text(dimension.expression)
+    grouped = rows.mutate(**keys) if keys else rows
+    grouped = _with_latest_times(grouped, source, source_plan.measures, plan, list(keys))
+    compiler = RowCompiler(grouped, source.dimensions)
+    metrics = {column_name(source.name, m.name): _measure(m, grouped, compiler) for m in source_plan.measures}
+    if keys:
+        return grouped.group_by(list(keys)).aggregate(**metrics)
+    return grouped.aggregate(**metrics)
+
+
+def _measure(measure: Measure, table: Any, compiler: RowCompiler) -> Any:
+    where = compiler.text(measure.filter) if measure.filter else None
+    if measure.agg is Aggregation.LAST:
+        at_latest = table[LOCAL_TIME] == table[LATEST + measure.name]
+        where = at_latest if where is None else where & at_latest
+    if measure.expr is None:
+        return table.count(where=where)
+    return AGGREGATORS[measure.agg](compiler.text(measure.expr), where, measure)
+
+
+def _with_latest_times(table: Any, source: Source, measures: tuple[Measure, ...], plan: Plan, keys: list[str]) -> Any:
+    """For `last` measures: the latest time inside each group, among the rows that pass the measure's filter."""
+    lasts = [m for m in measures if m.agg is Aggregation.LAST]
+    if not lasts:
+        return table
+    if source.time is None:
+        raise QueryError(
+            f"measure '{source.name}.{lasts[0].name}' uses 'last', which needs the source's time column",
+            hint="give the source a 'time:' column, or use another aggregation",
+        )
+    dtype = table.schema()[source.time]
+    moment = local_time(table[source.time], dtype, plan.calendar.timezone, source.timezone)
+    table = table.mutate(**{LOCAL_TIME: moment})
+    compiler = RowCompiler(table, source.dimensions)
+    latest = {}
+    for measure in lasts:
+        where = compiler.text(measure.filter) if measure.filter else None
+        value = table[LOCAL_TIME].max(where=where)
+        latest[LATEST + measure.name] = value.over(group_by=keys) if keys else value.over()
+    return table.mutate(**latest)

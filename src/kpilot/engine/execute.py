@@ -1,0 +1,49 @@
+"""Run a compiled query and mark the periods whose value does not cover the whole period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from kpilot.engine.aggregate import PERIOD
+from kpilot.engine.compile import Compiled
+from kpilot.engine.periods import Grain
+from kpilot.errors import WarehouseError
+from kpilot.warehouse.connection import Warehouse
+
+PARTIAL = "partial"
+
+
+def execute(compiled: Compiled, warehouse: Warehouse, today: date) -> pa.Table:
+    try:
+        table = warehouse.con.to_pyarrow(compiled.expr)
+    except Exception as error:  # a database error at run time: bad SQL in a source, a type the engine rejects...
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise WarehouseError(f"the warehouse could not compute the request: {message}") from None
+    return table.append_column(PARTIAL, pa.array(_partial_flags(compiled, table, today), type=pa.bool_()))
+
+
+def _partial_flags(compiled: Compiled, table: pa.Table, today: date) -> list[bool]:
+    """A period is partial while it is still running, or when --from/--to cut into it."""
+    plan = compiled.plan
+    request, calendar, grain = plan.request, plan.calendar, plan.request.grain
+    if grain is Grain.ALL:
+        running = any(sp.source.time is not None for sp in plan.sources)
+        return [running and (request.end is None or request.end >= today)] * table.num_rows
+    flags = []
+    for start in table.column(PERIOD).to_pylist():
+        end = calendar.end(start, grain)  # exclusive
+        flags.append(_is_partial(start, end, request.start, request.end, today))
+    return flags
+
+
+def _is_partial(start: date, end: date, first: date | None, last: date | None, today: date) -> bool:
+    running = end > today
+    cut = (first is not None and first > start) or (last is not None and last < end.fromordinal(end.toordinal() - 1))
+    return running or cut
+
+
+def to_rows(table: pa.Table) -> list[dict[str, Any]]:
+    return table.to_pylist()  # type: ignore[no-any-return]

@@ -1,0 +1,124 @@
+"""KPI formulas over the per-period frame: arithmetic on measure columns, and time functions as window functions.
+
+SQL cannot nest window functions, so the argument of each previous()/growth() is first materialised as a column
+(one `mutate` layer per nesting depth); to_date() and rolling() become windowed sums of measure columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from kpilot.definitions.model import Aggregation
+from kpilot.engine.aggregate import PERIOD
+from kpilot.engine.expressions import ExpressionCompiler, divide
+from kpilot.engine.plan import column_name
+from kpilot.errors import InternalError
+from kpilot.formula.ast import Call, MeasureRef, Node
+from kpilot.formula.check import BoundCall, children
+from kpilot.formula.functions import Level
+
+LAGGED = ("previous", "growth")
+
+
+def to_date_key(period: str) -> str:
+    return f"_kpilot_to_date_{period}"
+
+
+class KpiCompiler(ExpressionCompiler):
+    level = Level.KPI
+
+    def __init__(
+        self,
+        table: Any,
+        by: tuple[str, ...],
+        aggregations: dict[str, Aggregation],
+        materialised: dict[Node, str],
+    ) -> None:
+        self.table = table
+        self.by = list(by)
+        self.aggregations = aggregations
+        self.materialised = materialised
+
+    def compile(self, node: Node) -> Any:
+        if node in self.materialised:
+            return self.table[self.materialised[node]]
+        return super().compile(node)
+
+    def leaf(self, node: Node) -> Any:
+        if isinstance(node, MeasureRef):
+            return self.measure(column_name(node.source, node.measure))
+        return super().leaf(node)
+
+    def measure(self, column: str) -> Any:
+        return self.table[column]
+
+    def call(self, node: Call, bound: BoundCall) -> Any:
+        name = bound.function.name
+        if name in LAGGED:
+            steps = int(bound.literals.get("n", 1))
+            value = self.compile(bound.values["x"])
+            before = value.lag(steps).over(ibis.window(group_by=self.by, order_by=self.table[PERIOD]))
+            return divide(value, before) - 1 if name == "growth" else before
+        if name == "to_date":
+            keys = [*self.by, to_date_key(str(bound.literals["period"]))]
+            window = ibis.window(group_by=keys, order_by=self.table[PERIOD], rows=(None, 0))
+            return RollupCompiler(self, window).compile(bound.values["x"])
+        if name == "rolling":
+            preceding = int(bound.literals["n"]) - 1
+            window = ibis.window(group_by=self.by, order_by=self.table[PERIOD], preceding=preceding, following=0)
+            return RollupCompiler(self, window).compile(bound.values["x"])
+        return super().call(node, bound)
+
+
+class RollupCompiler(KpiCompiler):
+    """Inside to_date() and rolling(): each measure is rolled up over the window (sums add, min and max combine)."""
+
+    def __init__(self, parent: KpiCompiler, window: Any) -> None:
+        # Nothing inside is materialised: the plan forbids previous() and growth() inside to_date() and rolling().
+        super().__init__(parent.table, tuple(parent.by), parent.aggregations, {})
+        self.window = window
+
+    def measure(self, column: str) -> Any:
+        value = self.table[column]
+        aggregation = self.aggregations[column]
+        if aggregation is Aggregation.MIN:
+            return value.min().over(self.window)
+        if aggregation is Aggregation.MAX:
+            return value.max().over(self.window)
+        if aggregation in (Aggregation.SUM, Aggregation.COUNT):
+            return value.sum().over(self.window)
+        raise InternalError(f"measure {column} ({aggregation.value}) cannot be rolled up")
+
+
+def depth(node: Node) -> int:
+    """How many previous()/growth() are nested inside `node`, itself included."""
+    inner = max((depth(child) for child in children(node)), default=0)
+    return inner + 1 if isinstance(node, Call) and node.name in LAGGED else inner
+
+
+def lagged_arguments(node: Node) -> list[Node]:
+    found = []
+    if isinstance(node, Call) and node.name in LAGGED:
+        found.append(node.args[0] if node.args else dict(node.kwargs)["x"])
+    for child in children(node):
+        found.extend(lagged_arguments(child))
+    return found
+
+
+def compute_kpis(
+    frame: Any, kpis: list[tuple[str, Node]], by: tuple[str, ...], aggregations: dict[str, Aggregation]
+) -> Any:
+    """Add one column per KPI to `frame` (which holds period, dimensions and measure columns)."""
+    arguments = sorted({arg for _, tree in kpis for arg in lagged_arguments(tree)}, key=depth)
+    materialised: dict[Node, str] = {}
+    table = frame
+    for level in sorted({depth(arg) for arg in arguments}):
+        layer = [arg for arg in arguments if depth(arg) == level]
+        compiler = KpiCompiler(table, by, aggregations, materialised)
+        names = {f"_kpilot_arg_{len(materialised) + i}": arg for i, arg in enumerate(layer)}
+        table = table.mutate(**{name: compiler.compile(arg) for name, arg in names.items()})
+        materialised.update({arg: name for name, arg in names.items()})
+    compiler = KpiCompiler(table, by, aggregations, materialised)
+    return table.mutate(**{name: compiler.compile(tree) for name, tree in kpis})

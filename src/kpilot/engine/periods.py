@@ -1,0 +1,78 @@
+"""Calendar arithmetic in Python: period starts, shifts and ranges that follow week start and fiscal year.
+
+The SQL side (`engine.timeexpr`) computes the same starts inside the warehouse; tests check the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class Grain(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    ALL = "all"
+
+
+MONTHS_PER = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """How a workspace cuts time: its zone, the first day of the week (0 = Monday) and of the fiscal year."""
+
+    timezone: str = "UTC"
+    week_start: int = 0
+    fiscal_year_start: int = 1
+
+    def start(self, day: date, grain: Grain) -> date:
+        """First day of the period of `grain` that contains `day`."""
+        if grain is Grain.DAY:
+            return day
+        if grain is Grain.WEEK:
+            return day - timedelta(days=(day.weekday() - self.week_start) % 7)
+        if grain is Grain.ALL:
+            raise ValueError("the 'all' grain has no periods")
+        size = MONTHS_PER[grain]
+        offset = self.fiscal_year_start - 1 if grain is not Grain.MONTH else 0
+        index = day.year * 12 + day.month - 1 - offset
+        index -= index % size
+        return _month_index_to_date(index + offset)
+
+    def shift(self, start: date, count: int, grain: Grain) -> date:
+        """The start of the period `count` periods after (or before, if negative) the one starting at `start`."""
+        if grain is Grain.DAY:
+            return start + timedelta(days=count)
+        if grain is Grain.WEEK:
+            return start + timedelta(days=7 * count)
+        if grain is Grain.ALL:
+            raise ValueError("the 'all' grain has no periods")
+        return _month_index_to_date(start.year * 12 + start.month - 1 + count * MONTHS_PER[grain])
+
+    def end(self, start: date, grain: Grain) -> date:
+        """The day after the period's last day (periods are half-open)."""
+        return self.shift(start, 1, grain)
+
+    def periods(self, first: date, last: date, grain: Grain) -> list[date]:
+        """Starts of every period from the one containing `first` to the one containing `last`."""
+        current, stop = self.start(first, grain), self.start(last, grain)
+        starts = []
+        while current <= stop:
+            starts.append(current)
+            current = self.shift(current, 1, grain)
+        return starts
+
+    def today(self, now: datetime | None = None) -> date:
+        """Today's date in the workspace's zone."""
+        moment = now or datetime.now(tz=ZoneInfo("UTC"))
+        return moment.astimezone(ZoneInfo(self.timezone)).date()
+
+
+def _month_index_to_date(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,207 @@
+"""From a compute request to a plan: which measures each source must give, and how far back to read.
+
+Every measure a request needs from one source is gathered into one `SourcePlan`, so each source is scanned once at
+the query's grain however many KPIs use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kpilot.definitions.model import Aggregation, Measure, Source
+from kpilot.engine.periods import Calendar, Grain
+from kpilot.errors import FormulaError, Location, QueryError
+from kpilot.formula.ast import Call, MeasureRef, Node
+from kpilot.formula.check import BoundCall, bind_call, children, suggestion, walk
+from kpilot.formula.functions import FUNCTIONS, Level
+from kpilot.semantic.positions import formula_location
+from kpilot.semantic.resolve import SemanticModel
+
+# to_date(x, period) needs query periods that nest inside `period`.
+NESTS_IN: dict[str, frozenset[Grain]] = {
+    "month": frozenset({Grain.DAY, Grain.MONTH}),
+    "quarter": frozenset({Grain.DAY, Grain.MONTH, Grain.QUARTER}),
+    "year": frozenset({Grain.DAY, Grain.MONTH, Grain.QUARTER, Grain.YEAR}),
+}
+ROLLUP_AGGREGATIONS = frozenset({Aggregation.SUM, Aggregation.COUNT, Aggregation.MIN, Aggregation.MAX})
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a user asks for: KPIs at a grain, split by dimensions, over an inclusive local date range."""
+
+    kpis: tuple[str, ...]
+    grain: Grain = Grain.MONTH
+    by: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    where: str | None = None
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    source: Source
+    measures: tuple[Measure, ...]
+
+
+@dataclass(frozen=True)
+class KpiPlan:
+    name: str
+    tree: Node
+
+
+@dataclass(frozen=True)
+class Plan:
+    request: Request
+    calendar: Calendar
+    kpis: tuple[KpiPlan, ...]
+    sources: tuple[SourcePlan, ...]
+    first_period: date | None  # start of the first period shown (None: from the data's first period)
+    scan_start: date | None  # earliest local date read: earlier than `start` when formulas look back
+    to_date_periods: tuple[str, ...]  # the enclosing periods that to_date() partitions by
+
+
+def column_name(source: str, measure: str) -> str:
+    return f"{source}__{measure}"
+
+
+def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Plan:
+    if not request.kpis:
+        raise QueryError("no KPI requested", hint="name one or more KPIs, e.g. `kpilot compute ctr`")
+    if request.start and request.end and request.start > request.end:
+        raise QueryError(f"--from {request.start} is after --to {request.end}")
+    if len(set(request.kpis)) != len(request.kpis):
+        raise QueryError("a KPI is requested twice", hint="name each KPI once")
+    kpis = tuple(KpiPlan(name, _expand(name, model)) for name in request.kpis)
+    for kpi in kpis:
+        _check_time_functions(kpi, model, request.grain)
+    sources = _source_plans(kpis, model, request)
+    first_period = scan_start = None
+    if request.start is not None and request.grain is not Grain.ALL:
+        first_period = calendar.start(request.start, request.grain)
+        scan_start = min(_earliest(k.tree, first_period, request.grain, calendar) for k in kpis)
+        scan_start = min(scan_start, request.start)
+    elif request.start is not None:
+        scan_start = request.start
+    to_date_periods = sorted(
+        {str(b.literals["period"]) for k in kpis for b in _time_calls(k.tree) if b.function.name == "to_date"}
+    )
+    return Plan(request, calendar, kpis, sources, first_period, scan_start, tuple(to_date_periods))
+
+
+def _expand(name: str, model: SemanticModel) -> Node:
+    kpi = model.definitions.kpi(name)
+    if kpi is None:
+        known = [k.name for k in model.definitions.kpis]
+        raise QueryError(
+            f"unknown KPI '{name}'",
+            hint=suggestion(name, known) or ("defined KPIs: " + ", ".join(known) if known else "no KPI is defined"),
+        )
+    try:
+        return model.expand(name)
+    except FormulaError as error:
+        where = formula_location(kpi.locations.get("formula", kpi.origin), error.offset)
+        raise QueryError(f"KPI '{name}': {error.message}", location=where, hint=error.hint) from None
+
+
+def _time_calls(tree: Node) -> list[BoundCall]:
+    return [
+        bind_call(node, Level.KPI)
+        for node in walk(tree)
+        if isinstance(node, Call) and node.name in FUNCTIONS and FUNCTIONS[node.name].time
+    ]
+
+
+def _check_time_functions(kpi: KpiPlan, model: SemanticModel, grain: Grain) -> None:
+    for bound in _time_calls(kpi.tree):
+        name = bound.function.name
+        if grain is Grain.ALL:
+            raise QueryError(
+                f"KPI '{kpi.name}' uses {name}(), which compares periods; --grain all has a single period",
+                hint="choose --grain day, week, month, quarter or year",
+            )
+        if name == "to_date" and grain not in NESTS_IN[str(bound.literals["period"])]:
+            period = bound.literals["period"]
+            allowed = ", ".join(sorted(g.value for g in NESTS_IN[str(period)]))
+            raise QueryError(
+                f"KPI '{kpi.name}' uses to_date(..., '{period}'), which needs periods inside a {period}; "
+                f"--grain {grain.value} does not fit",
+                hint=f"use --grain {allowed}",
+            )
+        if name in ("to_date", "rolling"):
+            _check_rollup(kpi, name, bound.values["x"], model)
+
+
+def _check_rollup(kpi: KpiPlan, name: str, argument: Node, model: SemanticModel) -> None:
+    for node in walk(argument):
+        if isinstance(node, Call) and node.name in FUNCTIONS and FUNCTIONS[node.name].time:
+            raise QueryError(
+                f"KPI '{kpi.name}': {name}() cannot contain {node.name}()",
+                hint=f"put {node.name}() outside, e.g. {node.name}({name}(x, ...))",
+            )
+        if isinstance(node, MeasureRef):
+            _, measure = model.measure(node)
+            if measure.agg not in ROLLUP_AGGREGATIONS:
+                raise QueryError(
+                    f"KPI '{kpi.name}': {name}() adds up per-period values, but measure "
+                    f"'{node.source}.{node.measure}' is '{measure.agg.value}', which does not add up across periods",
+                    hint="use it on sum, count, min or max measures (an average is sum / count of two measures)",
+                )
+
+
+def _source_plans(kpis: tuple[KpiPlan, ...], model: SemanticModel, request: Request) -> tuple[SourcePlan, ...]:
+    wanted: dict[str, list[Measure]] = {}
+    for kpi in kpis:
+        for node in walk(kpi.tree):
+            if isinstance(node, MeasureRef):
+                source, measure = model.measure(node)
+                measures = wanted.setdefault(source.name, [])
+                if measure not in measures:
+                    measures.append(measure)
+    plans = []
+    for source_name, measures in wanted.items():
+        owner = model.definitions.source(source_name)
+        assert owner is not None
+        users = [
+            k.name for k in kpis if any(isinstance(n, MeasureRef) and n.source == source_name for n in walk(k.tree))
+        ]
+        _check_source_fits(owner, users, request)
+        plans.append(SourcePlan(owner, tuple(measures)))
+    return tuple(plans)
+
+
+def _check_source_fits(source: Source, users: list[str], request: Request) -> None:
+    kpis = ", ".join(users)
+    if request.grain is not Grain.ALL and source.time is None:
+        raise QueryError(
+            f"source '{source.name}' (used by {kpis}) has no time column, so it cannot be split into "
+            f"{request.grain.value}s",
+            location=source.origin if source.origin != Location() else None,
+            hint="compute it with --grain all, or give the source a 'time:' column",
+        )
+    for dimension in request.by:
+        if source.dimension(dimension) is None:
+            available = [d.name for d in source.dimensions]
+            raise QueryError(
+                f"source '{source.name}' (used by {kpis}) has no dimension '{dimension}'",
+                hint=suggestion(dimension, available)
+                or (f"its dimensions: {', '.join(available)}" if available else "it has no dimensions"),
+            )
+
+
+def _earliest(node: Node, start: date, grain: Grain, calendar: Calendar) -> date:
+    """The first period start a formula reads when its first shown period starts at `start`."""
+    if isinstance(node, Call) and node.name in FUNCTIONS and FUNCTIONS[node.name].time:
+        bound = bind_call(node, Level.KPI)
+        name, inner = bound.function.name, bound.values["x"]
+        if name == "previous":
+            start = calendar.shift(start, -int(bound.literals["n"]), grain)
+        elif name == "growth":
+            start = calendar.shift(start, -1, grain)
+        elif name == "rolling":
+            start = calendar.shift(start, 1 - int(bound.literals["n"]), grain)
+        else:
+            start = calendar.start(start, Grain(str(bound.literals["period"])))
+        return _earliest(inner, start, grain, calendar)
+    return min([start, *(_earliest(child, start, grain, calendar) for child in children(node))])

@@ -1,0 +1,259 @@
+"""Type checking and call binding for formulas. Names are resolved through a `Scope` supplied by the caller."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from kpilot.errors import FormulaError
+from kpilot.formula.ast import (
+    Binary,
+    Boolean,
+    Call,
+    Expr,
+    InList,
+    IsNull,
+    MeasureRef,
+    Name,
+    Null,
+    Number,
+    Resolved,
+    String,
+    Unary,
+)
+from kpilot.formula.functions import FUNCTIONS, Function, Level, ParamKind
+
+
+class Type(StrEnum):
+    NUMBER = "number"
+    STRING = "text"
+    BOOLEAN = "true/false"
+    DATE = "date"
+    TIMESTAMP = "timestamp"
+    NULL = "empty"  # the literal null: fits anywhere
+
+
+TEMPORAL = frozenset({Type.DATE, Type.TIMESTAMP})
+ARITHMETIC = frozenset({"+", "-", "*", "/"})
+COMPARISON = frozenset({"=", "!=", "<", "<=", ">", ">="})
+LOGICAL = frozenset({"and", "or"})
+
+
+class Scope(Protocol):
+    """What names mean where a formula is written."""
+
+    @property
+    def level(self) -> Level: ...
+
+    def type_of(self, name: Name) -> Type:
+        """The type a name stands for; raise FormulaError (with a suggestion) when it is unknown."""
+        ...
+
+
+@dataclass(frozen=True)
+class BoundCall:
+    """A call's arguments matched to the function's parameters; literal parameters already read."""
+
+    function: Function
+    values: dict[str, Resolved]
+    literals: dict[str, int | str]
+    rest: tuple[Resolved, ...]  # every argument of a variadic function
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def bind_call(call: Call, level: Level) -> BoundCall:
+    """Match a call's arguments with its function's parameters, or raise a FormulaError saying what is wrong."""
+    function = FUNCTIONS.get(call.name)
+    if function is None:
+        allowed = [f.name for f in FUNCTIONS.values() if level in f.levels]
+        raise FormulaError(
+            f"unknown function '{call.name}'",
+            offset=call.name_span.start,
+            hint=suggestion(call.name, allowed) or f"available here: {', '.join(sorted(allowed))}",
+        )
+    if level not in function.levels:
+        raise FormulaError(
+            f"{call.name}() works on KPI formulas, across periods; it cannot be used in a row-level expression",
+            offset=call.name_span.start,
+            hint="use it in a KPI formula over a measure, e.g. previous(revenue)",
+        )
+    if function.variadic:
+        if call.kwargs or not call.args:
+            raise FormulaError(f"{call.name}() takes one or more positional arguments", offset=call.span.start)
+        return BoundCall(function, {}, {}, call.args)
+    return _bind_fixed(call, function)
+
+
+def _bind_fixed(call: Call, function: Function) -> BoundCall:
+    names = [p.name for p in function.params]
+    if len(call.args) > len(names):
+        raise FormulaError(
+            f"{call.name}() takes at most {len(names)} argument(s) ({', '.join(names)}), got {len(call.args)}",
+            offset=call.args[len(names)].span.start,
+        )
+    given: dict[str, Resolved] = dict(zip(names, call.args, strict=False))
+    for key, value in call.kwargs:
+        if key not in names:
+            raise FormulaError(
+                f"{call.name}() has no parameter '{key}'",
+                offset=value.span.start,
+                hint=suggestion(key, names) or f"parameters: {', '.join(names)}",
+            )
+        if key in given:
+            raise FormulaError(f"{call.name}() got '{key}' twice", offset=value.span.start)
+        given[key] = value
+    values: dict[str, Resolved] = {}
+    literals: dict[str, int | str] = {}
+    for param in function.params:
+        argument = given.get(param.name)
+        if argument is None:
+            if param.required:
+                raise FormulaError(
+                    f"{call.name}() needs '{param.name}'",
+                    offset=call.span.end - 1,
+                    hint=f"write {call.name}({', '.join(names)})",
+                )
+            literals[param.name] = param.default if param.default is not None else 0
+        elif param.kind is ParamKind.VALUE:
+            values[param.name] = argument
+        else:
+            literals[param.name] = _literal(call, param.name, param.kind, param.choices, param.minimum, argument)
+    return BoundCall(function, values, literals, ())
+
+
+def _literal(
+    call: Call, name: str, kind: ParamKind, choices: tuple[str, ...], minimum: int, arg: Resolved
+) -> int | str:
+    if kind is ParamKind.INT:
+        if isinstance(arg, Number) and isinstance(arg.value, int) and arg.value >= minimum:
+            return arg.value
+        raise FormulaError(
+            f"{call.name}(): '{name}' must be a whole number of at least {minimum}", offset=arg.span.start
+        )
+    if isinstance(arg, String) and arg.value in choices:
+        return arg.value
+    raise FormulaError(
+        f"{call.name}(): '{name}' must be one of {', '.join(repr(c) for c in choices)}",
+        offset=arg.span.start,
+        hint=suggestion(arg.value, choices) if isinstance(arg, String) else "write it in single quotes",
+    )
+
+
+def check(expr: Resolved, scope: Scope) -> Type:
+    """The type of `expr`; raise FormulaError at the first part that does not fit."""
+    match expr:
+        case Number():
+            return Type.NUMBER
+        case String():
+            return Type.STRING
+        case Boolean():
+            return Type.BOOLEAN
+        case Null():
+            return Type.NULL
+        case Name():
+            return scope.type_of(expr)
+        case MeasureRef():
+            return Type.NUMBER
+        case Unary(op="-", operand=operand):
+            _expect(operand, scope, {Type.NUMBER}, "'-' needs a number")
+            return Type.NUMBER
+        case Unary(operand=operand):
+            _expect(operand, scope, {Type.BOOLEAN}, "'not' needs a condition (true/false)")
+            return Type.BOOLEAN
+        case Binary():
+            return _check_binary(expr, scope)
+        case InList():
+            tested = check(expr.operand, scope)
+            for option in expr.options:
+                _compatible(tested, check(option, scope), option, "'in'")
+            return Type.BOOLEAN
+        case IsNull():
+            check(expr.operand, scope)
+            return Type.BOOLEAN
+        case Call():
+            return _check_call(expr, scope)
+    raise FormulaError("unsupported expression", offset=0)
+
+
+def _check_binary(expr: Binary, scope: Scope) -> Type:
+    if expr.op in ARITHMETIC:
+        for side in (expr.left, expr.right):
+            _expect(side, scope, {Type.NUMBER}, f"'{expr.op}' needs numbers on both sides")
+        return Type.NUMBER
+    if expr.op in LOGICAL:
+        for side in (expr.left, expr.right):
+            _expect(side, scope, {Type.BOOLEAN}, f"'{expr.op}' needs conditions (true/false) on both sides")
+        return Type.BOOLEAN
+    left, right = check(expr.left, scope), check(expr.right, scope)
+    _compatible(left, right, expr.right, f"'{expr.op}'")
+    return Type.BOOLEAN
+
+
+def _check_call(call: Call, scope: Scope) -> Type:
+    bound = bind_call(call, scope.level)
+    name = bound.function.name
+    if name == "if":
+        _expect(bound.values["condition"], scope, {Type.BOOLEAN}, "if() needs a condition first")
+        then, other = check(bound.values["then"], scope), check(bound.values["else"], scope)
+        _compatible(then, other, bound.values["else"], "if()")
+        return then if then is not Type.NULL else other
+    if name == "coalesce":
+        types = [check(arg, scope) for arg in bound.rest]
+        first = next((t for t in types if t is not Type.NULL), Type.NULL)
+        for arg, kind in zip(bound.rest, types, strict=True):
+            _compatible(first, kind, arg, "coalesce()")
+        return first
+    if name in ("days_between", "hours_between"):
+        for key in ("start", "end"):
+            _expect(bound.values[key], scope, set(TEMPORAL), f"{name}() needs dates or timestamps")
+        return Type.NUMBER
+    for value in bound.values.values():
+        _expect(value, scope, {Type.NUMBER}, f"{name}() needs a number")
+    return Type.NUMBER
+
+
+def _expect(expr: Resolved, scope: Scope, allowed: set[Type], message: str) -> Type:
+    found = check(expr, scope)
+    if found is not Type.NULL and found not in allowed:
+        raise FormulaError(f"{message}, but this is {found.value}", offset=expr.span.start)
+    return found
+
+
+def _compatible(left: Type, right: Type, where: Resolved, what: str) -> None:
+    if Type.NULL in (left, right) or left == right:
+        return
+    if {left, right} <= TEMPORAL or (Type.STRING in (left, right) and {left, right} & TEMPORAL):
+        return  # dates compare with timestamps and with date strings such as '2025-01-31'
+    raise FormulaError(f"{what} compares {left.value} with {right.value}", offset=where.span.start)
+
+
+def children(expr: Resolved) -> tuple[Resolved, ...]:
+    """The direct sub-expressions of a node, in order."""
+    match expr:
+        case Unary() | IsNull():
+            return (expr.operand,)
+        case Binary():
+            return (expr.left, expr.right)
+        case InList():
+            return (expr.operand, *expr.options)
+        case Call():
+            return (*expr.args, *(value for _, value in expr.kwargs))
+    return ()
+
+
+def walk(expr: Resolved) -> Iterable[Resolved]:
+    """Every node of a tree, parents before children."""
+    yield expr
+    for child in children(expr):
+        yield from walk(child)
+
+
+def names_in(expr: Expr) -> list[Name]:
+    return [node for node in walk(expr) if isinstance(node, Name)]

@@ -1,0 +1,306 @@
+"""Tokenizer for the formula language.
+
+The lexer turns formula text into a flat list of tokens ending with an `EOF` token. It rejects anything that
+cannot start a token, and recognises mistakes carried over from other languages (`==`, `&&`, `||`, `!`, `%`,
+`**`, double-quoted strings) so that the user gets a fix rather than a bare "unexpected character".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from kpilot.errors import FormulaError
+
+MAX_FORMULA_LENGTH = 10_000
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
+
+_DIGITS = frozenset("0123456789")
+# ASCII only on purpose: str.isalpha()/isdigit() accept characters no warehouse identifier allows.
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_NAME_CHARS = _NAME_START | _DIGITS
+
+# Longest first, so that '<=' wins over '<'.
+_OPERATORS: tuple[tuple[str, str], ...] = (
+    ("<>", "!="),
+    ("!=", "!="),
+    ("<=", "<="),
+    (">=", ">="),
+    ("+", "+"),
+    ("-", "-"),
+    ("*", "*"),
+    ("/", "/"),
+    ("=", "="),
+    ("<", "<"),
+    (">", ">"),
+    ("(", "("),
+    (")", ")"),
+    (",", ","),
+)
+
+# Operators from other languages: (spelling, advice). Checked before _OPERATORS, longest first.
+_MISTAKES: tuple[tuple[str, str], ...] = (
+    ("==", "write '=' for equality"),
+    ("=>", "write '>=' for 'greater than or equal'"),
+    ("=<", "write '<=' for 'less than or equal'"),
+    ("&&", "write 'and'"),
+    ("||", "write 'or'"),
+    ("**", "powers are not supported"),
+    ("&", "write 'and'"),
+    ("|", "write 'or'"),
+    ("^", "powers are not supported"),
+)
+
+_UNEXPECTED_HINTS: dict[str, str] = {
+    "#": "formulas have no comments",
+    ";": "a formula is a single expression",
+    "`": "names need no quoting; use letters, digits and '_'",
+    "[": "use '(' and ')' for grouping and for 'in' lists",
+    "]": "use '(' and ')' for grouping and for 'in' lists",
+    "{": "use '(' and ')' for grouping",
+    "}": "use '(' and ')' for grouping",
+}
+
+
+class TokenKind(Enum):
+    NUMBER = "number"
+    STRING = "string"
+    NAME = "name"
+    KEYWORD = "keyword"
+    OP = "operator"
+    EOF = "end of formula"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token. `value` is normalised: lower-case keyword, canonical operator, decoded string, name."""
+
+    kind: TokenKind
+    value: str
+    start: int
+    end: int
+    number: int | float | None = None
+
+    def describe(self) -> str:
+        """How an error message names this token."""
+        if self.kind is TokenKind.EOF:
+            return "end of formula"
+        if self.kind is TokenKind.NAME:
+            return f"name '{self.value}'"
+        if self.kind is TokenKind.NUMBER:
+            return f"number {self.value}"
+        if self.kind is TokenKind.STRING:
+            return f"string {quote_string(self.value)}"
+        return f"'{self.value}'"
+
+
+def quote_string(value: str) -> str:
+    """The formula spelling of a string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def where(text: str, offset: int) -> str:
+    """A 1-based position for messages; mentions the line only for multi-line formulas."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}" if "\n" in text else f"column {column}"
+
+
+def show_char(char: str) -> str:
+    """A character as an error message shows it; invisible ones by code point."""
+    if char.isprintable() and not char.isspace():
+        return f"'{char}'"
+    return f"U+{ord(char):04X}"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split `text` into tokens, ending with an EOF token; raise FormulaError on the first bad character."""
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaError(
+            f"formula is too long ({len(text):,} characters; the limit is {MAX_FORMULA_LENGTH:,})",
+            offset=MAX_FORMULA_LENGTH,
+            hint="split it into smaller KPIs or measures",
+            text=text,
+        )
+    return _Lexer(text).run()
+
+
+class _Lexer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.tokens: list[Token] = []
+
+    def run(self) -> list[Token]:
+        text = self.text
+        while True:
+            while self.pos < len(text) and text[self.pos].isspace():
+                self.pos += 1
+            if self.pos >= len(text):
+                self.tokens.append(Token(TokenKind.EOF, "", len(text), len(text)))
+                return self.tokens
+            self.tokens.append(self._token())
+
+    def _peek(self, ahead: int = 0) -> str:
+        index = self.pos + ahead
+        return self.text[index] if index < len(self.text) else ""
+
+    def _error(self, message: str, offset: int, hint: str | None = None) -> FormulaError:
+        return FormulaError(message, offset=offset, hint=hint, text=self.text)
+
+    def _token(self) -> Token:
+        char = self._peek()
+        if char in _DIGITS or (char == "." and self._peek(1) in _DIGITS):
+            return self._number()
+        if char in _NAME_START:
+            return self._name()
+        if char == "'":
+            return self._string()
+        return self._operator()
+
+    def _digits(self) -> None:
+        """Consume digits with single underscores between them (1_000), as Python does."""
+        start = self.pos
+        while self._peek() in _DIGITS or self._peek() == "_":
+            if self._peek() == "_" and (self.pos == start or self._peek(1) not in _DIGITS):
+                raise self._error(
+                    f"misplaced '_' in number at {where(self.text, self.pos)}",
+                    self.pos,
+                    hint="underscores may only separate digits, as in 1_000",
+                )
+            self.pos += 1
+
+    def _expect_digit(self, what: str) -> None:
+        if self._peek() not in _DIGITS:
+            found = show_char(self._peek()) if self._peek() else "end of formula"
+            raise self._error(f"expected a digit {what} at {where(self.text, self.pos)}, found {found}", self.pos)
+
+    def _number(self) -> Token:
+        start = self.pos
+        is_float = False
+        self._digits()
+        if self._peek() == ".":
+            is_float = True
+            self.pos += 1
+            self._expect_digit("after the decimal point")
+            self._digits()
+        if self._peek() in ("e", "E"):
+            is_float = True
+            self.pos += 1
+            if self._peek() in ("+", "-"):
+                self.pos += 1
+            self._expect_digit("in the exponent")
+            self._digits()
+        self._reject_glued()
+        raw = self.text[start : self.pos]
+        return Token(TokenKind.NUMBER, raw, start, self.pos, number=self._number_value(raw, is_float, start))
+
+    def _reject_glued(self) -> None:
+        """`12abc`, `1.5.2`: a number must not run straight into a name or another dot."""
+        follower = self._peek()
+        if follower in _NAME_CHARS or follower == ".":
+            raise self._error(
+                f"unexpected {show_char(follower)} at {where(self.text, self.pos)}, right after a number",
+                self.pos,
+                hint="put an operator between a number and what follows",
+            )
+
+    def _number_value(self, raw: str, is_float: bool, start: int) -> int | float:
+        digits = raw.replace("_", "")
+        if not is_float:
+            try:
+                return int(digits)
+            except ValueError:  # Python refuses to convert integers of more than a few thousand digits
+                raise self._error(f"number at {where(self.text, start)} has too many digits", start) from None
+        value = float(digits)
+        if value in (float("inf"), float("-inf")):
+            raise self._error(f"number at {where(self.text, start)} is too large", start)
+        return value
+
+    def _identifier(self) -> str:
+        start = self.pos
+        while self._peek() in _NAME_CHARS:
+            self.pos += 1
+        return self.text[start : self.pos]
+
+    def _name(self) -> Token:
+        start = self.pos
+        word = self._identifier()
+        if word.lower() in KEYWORDS and self._peek() != ".":
+            return Token(TokenKind.KEYWORD, word.lower(), start, self.pos)
+        parts = [word]
+        while self._peek() == ".":
+            self.pos += 1
+            if self._peek() not in _NAME_START:
+                found = show_char(self._peek()) if self._peek() else "end of formula"
+                raise self._error(
+                    f"expected a name after '.' at {where(self.text, self.pos)}, found {found}",
+                    self.pos,
+                    hint="qualified names look like source.measure",
+                )
+            parts.append(self._identifier())
+        self._reject_unicode_letter()
+        return Token(TokenKind.NAME, ".".join(parts), start, self.pos)
+
+    def _reject_unicode_letter(self) -> None:
+        char = self._peek()
+        if char and char.isalnum():
+            raise self._error(
+                f"unexpected {show_char(char)} in a name at {where(self.text, self.pos)}",
+                self.pos,
+                hint="names use ASCII letters, digits and '_'",
+            )
+
+    def _string(self) -> Token:
+        start = self.pos
+        self.pos += 1
+        chunks: list[str] = []
+        while True:
+            end = self.text.find("'", self.pos)
+            if end < 0:
+                raise self._error(
+                    f"unterminated string starting at {where(self.text, start)}",
+                    start,
+                    hint="close it with a single quote; write '' for a quote inside a string",
+                )
+            chunks.append(self.text[self.pos : end])
+            self.pos = end + 1
+            if self._peek() != "'":
+                return Token(TokenKind.STRING, "'".join(chunks), start, self.pos)
+            self.pos += 1  # '' is an escaped quote: the chunks are joined with one quote
+
+    def _operator(self) -> Token:
+        start = self.pos
+        for spelling, advice in _MISTAKES:
+            if self.text.startswith(spelling, start):
+                raise self._error(f"unknown operator '{spelling}' at {where(self.text, start)}; {advice}", start)
+        for spelling, canonical in _OPERATORS:
+            if self.text.startswith(spelling, start):
+                self.pos += len(spelling)
+                return Token(TokenKind.OP, canonical, start, self.pos)
+        raise self._unexpected_char(start)
+
+    def _unexpected_char(self, start: int) -> FormulaError:
+        char = self.text[start]
+        at = where(self.text, start)
+        if char == "!":
+            return self._error(f"unknown operator '!' at {at}; write 'not'", start)
+        if char == "%":
+            return self._error(f"unsupported operator '%' at {at}", start, hint="write x / 100 or use a percent unit")
+        if char == '"':
+            return self._error(
+                f"unexpected '\"' at {at}",
+                start,
+                hint="strings use single quotes; double quotes are not identifiers here",
+            )
+        if char == ".":
+            return self._error(
+                f"unexpected '.' at {at}",
+                start,
+                hint="write numbers as 0.5 or .5 and names as source.measure",
+            )
+        hint = _UNEXPECTED_HINTS.get(char)
+        if hint is None and char.isalpha():
+            hint = "names use ASCII letters, digits and '_'"
+        return self._error(f"unexpected character {show_char(char)} at {at}", start, hint=hint)

@@ -1,0 +1,357 @@
+"""Parser for the formula language: a Pratt parser over the lexer's tokens.
+
+Precedence, lowest first: `or`; `and`; prefix `not`; comparisons (`= != <> < <= > >=`, `[not] in (...)`,
+`is [not] null`, which do not chain); `+ -`; `* /`; prefix `-` and `+`; atoms.
+
+Span conventions: a node's span covers its own text; a parenthesised expression's span is widened to include
+the parentheses (and a unary `+` to include the sign), so a parent's span always runs from its first character
+to its last one and `text[node.span.start:node.span.end]` parses back to the same node.
+
+In argument lists, the first argument is always positional so `if(status = 'paid', amount, 0)` works; a later
+argument of the form `name = value` is a keyword argument (`previous(revenue, n=2)`). To pass a comparison in
+a later position, wrap it in parentheses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from kpilot.errors import FormulaError
+from kpilot.formula.ast import (
+    Binary,
+    Boolean,
+    Call,
+    Expr,
+    InList,
+    IsNull,
+    Name,
+    Null,
+    Number,
+    Span,
+    String,
+    Unary,
+)
+from kpilot.formula.lexer import Token, TokenKind, tokenize, where
+
+MAX_DEPTH = 100
+
+# Binding levels: an infix operator of level L takes a right operand parsed at level L + 1 (left-associative).
+_OR, _AND, _NOT, _COMPARE, _ADD, _MULTIPLY, _PREFIX = 1, 2, 3, 4, 5, 6, 7
+
+_INFIX_LEVELS: dict[str, int] = {
+    "or": _OR,
+    "and": _AND,
+    "=": _COMPARE,
+    "!=": _COMPARE,
+    "<": _COMPARE,
+    "<=": _COMPARE,
+    ">": _COMPARE,
+    ">=": _COMPARE,
+    "in": _COMPARE,
+    "not": _COMPARE,  # only as `not in`
+    "is": _COMPARE,
+    "+": _ADD,
+    "-": _ADD,
+    "*": _MULTIPLY,
+    "/": _MULTIPLY,
+}
+
+_OPERAND = "an operand (a number, a name, a string or '(')"
+
+
+def parse(text: str) -> Expr:
+    """Parse one formula into its syntax tree; raise FormulaError, pointing at the offending character."""
+    if not text.strip():
+        raise FormulaError(
+            "empty formula", offset=0, hint="write an expression such as clicks / impressions", text=text
+        )
+    parser = _Parser(text, tokenize(text))
+    try:
+        return parser.formula()
+    except RecursionError:
+        # Backstop: the depth limit normally fires first, but a caller's deep stack could leave less room.
+        raise FormulaError(
+            "formula is nested too deeply to parse",
+            offset=parser.current.start,
+            hint="split it into smaller KPIs or measures",
+            text=text,
+        ) from None
+
+
+def _span(first: Expr | Token, last: Expr | Token) -> Span:
+    start = first.start if isinstance(first, Token) else first.span.start
+    end = last.end if isinstance(last, Token) else last.span.end
+    return Span(start, end)
+
+
+def _widen(node: Expr, start: int, end: int) -> Expr:
+    return dataclasses.replace(node, span=Span(start, end))
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.index = 0
+        self.depth = 0
+
+    # -- token helpers --
+
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.index]
+
+    def _peek(self, ahead: int = 1) -> Token:
+        return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
+
+    def _advance(self) -> Token:
+        token = self.current
+        if token.kind is not TokenKind.EOF:
+            self.index += 1
+        return token
+
+    def _at(self, kind: TokenKind, value: str) -> bool:
+        return self.current.kind is kind and self.current.value == value
+
+    def _at_op(self, value: str) -> bool:
+        return self._at(TokenKind.OP, value)
+
+    def _at_keyword(self, value: str) -> bool:
+        return self._at(TokenKind.KEYWORD, value)
+
+    def _error(self, token: Token, expected: str, hint: str | None = None) -> FormulaError:
+        message = f"unexpected {token.describe()} at {where(self.text, token.start)}; expected {expected}"
+        return FormulaError(message, offset=token.start, hint=hint, text=self.text)
+
+    def _expect_op(self, value: str, expected: str) -> Token:
+        if not self._at_op(value):
+            raise self._error(self.current, expected)
+        return self._advance()
+
+    def _too_deep(self, token: Token) -> FormulaError:
+        return FormulaError(
+            f"formula is nested too deeply at {where(self.text, token.start)} (limit: {MAX_DEPTH} levels)",
+            offset=token.start,
+            hint="split it into smaller KPIs or measures",
+            text=self.text,
+        )
+
+    def _enter(self, token: Token) -> None:
+        """Count one level of nesting (parentheses or a prefix operator) so that deep input fails cleanly."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self._too_deep(token)
+
+    # -- grammar --
+
+    def formula(self) -> Expr:
+        node = self._expression(_OR)
+        if self.current.kind is not TokenKind.EOF:
+            raise self._error(self.current, "an operator or the end of the formula", hint=self._trailing_hint())
+        return node
+
+    def _trailing_hint(self) -> str | None:
+        if self._at_op(")"):
+            return "this ')' has no matching '('"
+        if self.current.kind in (TokenKind.NAME, TokenKind.NUMBER, TokenKind.STRING) or self._at_op("("):
+            return "is an operator missing before it?"
+        return None
+
+    def _expression(self, level: int) -> Expr:
+        """Parse operators binding at least as tightly as `level` (the Pratt loop)."""
+        left = self._prefix(level)
+        built_comparison = False
+        while True:
+            token = self.current
+            op_level = self._infix_level(token)
+            if op_level is None or op_level < level:
+                return left
+            if op_level == _COMPARE and built_comparison:
+                raise self._error(
+                    token,
+                    "'and' or 'or' between comparisons",
+                    hint="comparisons do not chain; write a < b and b < c",
+                )
+            token = self._advance()
+            if token.value in ("in", "not", "is"):
+                left = self._keyword_comparison(token, left)
+            else:  # inline rather than a helper: one stack frame less per precedence level of nesting
+                right = self._expression(op_level + 1)
+                left = Binary(token.value, left, right, _span(left, right))
+            built_comparison = op_level == _COMPARE
+
+    def _infix_level(self, token: Token) -> int | None:
+        if token.kind not in (TokenKind.OP, TokenKind.KEYWORD):
+            return None
+        return _INFIX_LEVELS.get(token.value)
+
+    def _keyword_comparison(self, token: Token, left: Expr) -> Expr:
+        """`x in (...)`, `x not in (...)`, `x is [not] null`; `token` is the keyword, already consumed."""
+        if token.value == "in":
+            return self._in_list(left, negated=False)
+        if token.value == "not":
+            if not self._at_keyword("in"):
+                raise self._error(self.current, "'in' after 'not'", hint="write x not in (1, 2) or not (x = 1)")
+            self._advance()
+            return self._in_list(left, negated=True)
+        return self._is_null(left)
+
+    def _is_null(self, operand: Expr) -> Expr:
+        negated = self._at_keyword("not")
+        if negated:
+            self._advance()
+        if not self._at_keyword("null"):
+            after = "'is not'" if negated else "'is'"
+            raise self._error(
+                self.current,
+                f"'null' after {after}",
+                hint="'is' only tests for null; compare values with '='",
+            )
+        return IsNull(operand, negated, _span(operand, self._advance()))
+
+    def _in_list(self, operand: Expr, *, negated: bool) -> Expr:
+        if not self._at_op("("):
+            raise self._error(self.current, "'(' to start the list after 'in'", hint="write x in (1, 2, 3)")
+        if self._peek().kind is TokenKind.OP and self._peek().value == ")":
+            raise self._error(self._peek(), "a value", hint="an 'in' list needs at least one value")
+        options, close = self._delimited(lambda: self._expression(_OR), "the 'in' list")
+        return InList(operand, tuple(options), negated, _span(operand, close))
+
+    def _delimited(self, item: Callable[[], Expr], what: str) -> tuple[list[Expr], Token]:
+        """Parse `( item, item, ... )`, the current token being '('; return the items and the ')' token."""
+        opening = self._advance()
+        self._enter(opening)
+        items = [item()]
+        while self._at_op(","):
+            self._advance()
+            items.append(item())
+        close = self._expect_op(")", f"',' or ')' to close {what} opened at {where(self.text, opening.start)}")
+        self.depth -= 1
+        return items, close
+
+    def _prefix(self, level: int) -> Expr:
+        token = self.current
+        if token.kind is TokenKind.OP and token.value in ("-", "+"):
+            return self._sign()
+        if token.kind is TokenKind.KEYWORD and token.value == "not":
+            if level > _NOT:
+                raise self._error(token, _OPERAND, hint="wrap the negation in parentheses: (not x)")
+            return self._negation()
+        return self._atom()
+
+    def _sign(self) -> Expr:
+        token = self._advance()
+        self._enter(token)
+        operand = self._expression(_PREFIX)
+        self.depth -= 1
+        if token.value == "+":
+            return _widen(operand, token.start, operand.span.end)
+        return Unary("-", operand, _span(token, operand))
+
+    def _negation(self) -> Expr:
+        token = self._advance()
+        self._enter(token)
+        operand = self._expression(_NOT)
+        self.depth -= 1
+        return Unary("not", operand, _span(token, operand))
+
+    def _atom(self) -> Expr:
+        token = self.current
+        if token.kind is TokenKind.NAME:
+            return self._name_or_call()
+        if self._at_op("("):
+            return self._group()
+        literal = self._literal(token)
+        if literal is None:
+            raise self._error(token, _OPERAND)
+        self._advance()
+        return literal
+
+    def _literal(self, token: Token) -> Expr | None:
+        span = _span(token, token)
+        if token.kind is TokenKind.NUMBER and token.number is not None:
+            return Number(token.number, span)
+        if token.kind is TokenKind.STRING:
+            return String(token.value, span)
+        if token.kind is TokenKind.KEYWORD and token.value in ("true", "false"):
+            return Boolean(token.value == "true", span)
+        if token.kind is TokenKind.KEYWORD and token.value == "null":
+            return Null(span)
+        return None
+
+    def _group(self) -> Expr:
+        opening = self._advance()
+        self._enter(opening)
+        inner = self._expression(_OR)
+        close = self._expect_op(")", f"')' to close the '(' at {where(self.text, opening.start)}")
+        self.depth -= 1
+        return _widen(inner, opening.start, close.end)
+
+    def _name_or_call(self) -> Expr:
+        token = self._advance()
+        if not self._at_op("("):
+            return Name(tuple(token.value.split(".")), _span(token, token))
+        if "." in token.value:
+            raise FormulaError(
+                f"'{token.value}' at {where(self.text, token.start)} is not a function name",
+                offset=token.start,
+                hint="function names are plain identifiers such as coalesce or previous",
+                text=self.text,
+            )
+        return self._call(token)
+
+    def _call(self, name: Token) -> Expr:
+        if self._peek().kind is TokenKind.OP and self._peek().value == ")":
+            self._advance()
+            close = self._advance()
+            return Call(name.value.lower(), (), (), _span(name, close), _span(name, name))
+        arguments: list[tuple[Token | None, Expr]] = []
+
+        def argument() -> Expr:
+            keyword = self._keyword_name() if arguments else None
+            value = self._expression(_OR)
+            arguments.append((keyword, value))
+            return value
+
+        _, close = self._delimited(argument, f"the arguments of '{name.value}'")
+        args, kwargs = self._split_arguments(arguments)
+        return Call(name.value.lower(), args, kwargs, _span(name, close), _span(name, name))
+
+    def _keyword_name(self) -> Token | None:
+        """`name =` starts a keyword argument (never in first position; see the module docstring)."""
+        token, following = self.current, self._peek()
+        if token.kind is not TokenKind.NAME or "." in token.value:
+            return None
+        if following.kind is not TokenKind.OP or following.value != "=":
+            return None
+        self._advance()
+        self._advance()
+        return token
+
+    def _split_arguments(
+        self, arguments: list[tuple[Token | None, Expr]]
+    ) -> tuple[tuple[Expr, ...], tuple[tuple[str, Expr], ...]]:
+        args: list[Expr] = []
+        kwargs: list[tuple[str, Expr]] = []
+        for keyword, value in arguments:
+            if keyword is None and kwargs:
+                raise FormulaError(
+                    f"positional argument at {where(self.text, value.span.start)} follows keyword argument "
+                    f"'{kwargs[-1][0]}'",
+                    offset=value.span.start,
+                    hint="put keyword arguments last; to pass a comparison such as x = 1, write (x = 1)",
+                    text=self.text,
+                )
+            if keyword is None:
+                args.append(value)
+                continue
+            key = keyword.value.lower()
+            if any(key == seen for seen, _ in kwargs):
+                raise FormulaError(
+                    f"keyword argument '{key}' at {where(self.text, keyword.start)} is given twice",
+                    offset=keyword.start,
+                    text=self.text,
+                )
+            kwargs.append((key, value))
+        return tuple(args), tuple(kwargs)
