@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/kpilot compute ctr roas --grain quarter --by channel -w demo-workspace
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

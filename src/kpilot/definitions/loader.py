@@ -161,7 +161,7 @@ def _issue_from_pydantic(problem: Any, node: CommentedMap, path: str, model: typ
     field = ".".join(str(part) for part in loc) or "item"
     if kind == "enum" or kind == "literal_error":
         expected = problem.get("ctx", {}).get("expected", "")
-        return Issue(f"'{field}': invalid value; expected {expected}", where)
+        return Issue(f"'{field}': invalid value {problem.get('input')!r}; expected {expected}", where)
     return Issue(f"'{field}': {message}" if loc else message, where)
 
 
