@@ -19,8 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 WorkspaceOption = Annotated[
     str, typer.Option("--workspace", "-w", help="The workspace folder.", envvar="KPILOT_WORKSPACE")

@@ -12,6 +12,7 @@ from kpilot.engine.plan import Plan, SourcePlan, column_name
 from kpilot.engine.rows import RowCompiler
 from kpilot.engine.timeexpr import date_literal, local_date, local_time, period_start
 from kpilot.errors import QueryError
+from kpilot.formula.check import Type
 
 PERIOD = "period"
 LATEST = "_kpilot_latest_"  # + measure name: the latest time in the group for a `last` measure
@@ -49,7 +50,8 @@ def filtered_rows(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
     request, source = plan.request, source_plan.source
     conditions = []
     if request.where:
-        conditions.append(RowCompiler(table, source.dimensions).text(request.where))
+        what = f"--where (on source '{source.name}')"
+        conditions.append(RowCompiler(table, source.dimensions).text(request.where, what, expect=Type.BOOLEAN))
     day = source_days(source_plan, plan, table)
     if day is not None:
         conditions.extend(_range_conditions(day, plan))
@@ -80,24 +82,30 @@ def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
     for name in plan.request.by:
         dimension = source.dimension(name)
         assert dimension is not None  # the plan checked every --by dimension
-        keys[name] = dimension_compiler.text(dimension.expression)
+        where = dimension.locations.get("expr", dimension.origin)
+        keys[name] = dimension_compiler.text(dimension.expression, f"dimension '{source.name}.{name}'", where)
     grouped = rows.mutate(**keys) if keys else rows
     grouped = _with_latest_times(grouped, source, source_plan.measures, plan, list(keys))
     compiler = RowCompiler(grouped, source.dimensions)
-    metrics = {column_name(source.name, m.name): _measure(m, grouped, compiler) for m in source_plan.measures}
+    metrics = {column_name(source.name, m.name): _measure(source, m, grouped, compiler) for m in source_plan.measures}
     if keys:
         return grouped.group_by(list(keys)).aggregate(**metrics)
     return grouped.aggregate(**metrics)
 
 
-def _measure(measure: Measure, table: Any, compiler: RowCompiler) -> Any:
-    where = compiler.text(measure.filter) if measure.filter else None
+def _measure(source: Source, measure: Measure, table: Any, compiler: RowCompiler) -> Any:
+    what = f"measure '{source.name}.{measure.name}'"
+    where = None
+    if measure.filter:
+        location = measure.locations.get("filter", measure.origin)
+        where = compiler.text(measure.filter, f"{what} filter", location, expect=Type.BOOLEAN)
     if measure.agg is Aggregation.LAST:
         at_latest = table[LOCAL_TIME] == table[LATEST + measure.name]
         where = at_latest if where is None else where & at_latest
     if measure.expr is None:
         return table.count(where=where)
-    return AGGREGATORS[measure.agg](compiler.text(measure.expr), where, measure)
+    value = compiler.text(measure.expr, f"{what} expr", measure.locations.get("expr", measure.origin))
+    return AGGREGATORS[measure.agg](value, where, measure)
 
 
 def _with_latest_times(table: Any, source: Source, measures: tuple[Measure, ...], plan: Plan, keys: list[str]) -> Any:
@@ -116,7 +124,9 @@ def _with_latest_times(table: Any, source: Source, measures: tuple[Measure, ...]
     compiler = RowCompiler(table, source.dimensions)
     latest = {}
     for measure in lasts:
-        where = compiler.text(measure.filter) if measure.filter else None
+        where = (
+            compiler.text(measure.filter, f"measure '{source.name}.{measure.name}' filter") if measure.filter else None
+        )
         value = table[LOCAL_TIME].max(where=where)
         latest[LATEST + measure.name] = value.over(group_by=keys) if keys else value.over()
     return table.mutate(**latest)

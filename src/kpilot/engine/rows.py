@@ -8,11 +8,12 @@ import ibis.expr.datatypes as dt
 
 from kpilot.definitions.model import Dimension
 from kpilot.engine.expressions import ExpressionCompiler
-from kpilot.errors import FormulaError
+from kpilot.errors import FormulaError, Location, QueryError
 from kpilot.formula.ast import Name, Node
 from kpilot.formula.check import Type, check, suggestion
 from kpilot.formula.functions import Level
 from kpilot.formula.parser import parse
+from kpilot.semantic.positions import formula_location
 
 
 def type_of_dtype(dtype: dt.DataType) -> Type | None:
@@ -79,5 +80,17 @@ class RowCompiler(ExpressionCompiler):
                 return self.compile(parse(self.dimensions[column].expression))
         return super().leaf(node)
 
-    def text(self, formula: str) -> Any:
-        return self.compile(parse(formula))
+    def text(
+        self, formula: str, what: str = "expression", where: Location | None = None, expect: Type | None = None
+    ) -> Any:
+        """Compile row-level formula text, type-checked against the table first so that a bad name or type is the
+        user's error (with a location), never a failure inside the compiler."""
+        try:
+            tree = parse(formula)
+            found = check(tree, RowScope(dict(self.table.schema().items()), tuple(self.dimensions.values())))
+            if expect is not None and found not in (expect, Type.NULL):
+                raise FormulaError(f"must be {expect.value}, but '{formula}' is {found.value}", offset=0)
+        except FormulaError as error:
+            located = formula_location(where, error.offset) if where else None
+            raise QueryError(f"{what}: {error.message}", location=located, hint=error.hint) from None
+        return self.compile(tree)
