@@ -1,0 +1,48 @@
+"""Naming periods the way people write them: 2025-05 (month), 2025-Q2 (quarter), 2025 (year), 2025-05-12 (day)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kpilot.engine.periods import Calendar, Grain
+from kpilot.errors import QueryError
+
+
+def parse_period(text: str, calendar: Calendar) -> tuple[date, Grain]:
+    """The start and grain of a named period; quarters and years are fiscal (FY named by its start year)."""
+    value = text.strip().upper()
+    try:
+        if match := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+            year, quarter = int(match[1]), int(match[2])
+            first = date(year, calendar.fiscal_year_start, 1)
+            return calendar.shift(first, quarter - 1, Grain.QUARTER), Grain.QUARTER
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), calendar.fiscal_year_start, 1), Grain.YEAR
+        if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            return date(int(match[1]), int(match[2]), 1), Grain.MONTH
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value), Grain.DAY
+    except ValueError:
+        pass
+    raise QueryError(
+        f"'{text}' is not a period",
+        hint="write a month as 2025-05, a quarter as 2025-Q2, a (fiscal) year as 2025, a day as 2025-05-12",
+    )
+
+
+def period_name(start: date, grain: Grain, calendar: Calendar) -> str:
+    if grain is Grain.MONTH:
+        return f"{start:%Y-%m}"
+    if grain is Grain.QUARTER:
+        index = ((start.month - calendar.fiscal_year_start) % 12) // 3 + 1
+        year = start.year if start.month >= calendar.fiscal_year_start else start.year - 1
+        return f"{year}-Q{index}"
+    if grain is Grain.YEAR:
+        return f"{start.year}"
+    return start.isoformat()
+
+
+def last_complete(today: date, grain: Grain, calendar: Calendar) -> date:
+    """The start of the latest period of `grain` that has ended before `today`."""
+    return calendar.shift(calendar.start(today, grain), -1, grain)

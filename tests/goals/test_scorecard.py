@@ -1,0 +1,88 @@
+"""The scorecard: value, previous period, same period last year, and changes in pp or percent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from kpilot import QueryError, Workspace
+from kpilot.engine.periods import Calendar, Grain
+from kpilot.goals.periods import last_complete, parse_period, period_name
+from kpilot.goals.scorecard import change, scorecard
+
+DEFINITIONS = """
+sources:
+  - name: sales
+    table: sales
+    time: day
+    dimensions: [team]
+    measures:
+      - {name: revenue, agg: sum, expr: amount}
+      - {name: deals, agg: count}
+      - {name: won, agg: count, filter: won}
+  - name: roster
+    table: roster
+    measures:
+      - {name: people, agg: count}
+kpis:
+  - {name: revenue, formula: revenue, unit: currency}
+  - {name: win_rate, formula: won / deals, unit: percent}
+  - {name: revenue_per_person, formula: revenue / people}
+"""
+SALES = {
+    "sales": {
+        "day": [date(2024, 5, 3), date(2025, 4, 10), date(2025, 5, 2), date(2025, 5, 20), date(2025, 5, 21)],
+        "team": ["a", "a", "a", "b", "b"],
+        "amount": [80.0, 100.0, 50.0, 60.0, 10.0],
+        "won": [True, True, True, False, False],
+    },
+    "roster": {"person": ["x", "y"]},
+}
+
+
+def test_scorecard_values_and_changes(duckdb_factory: Callable[..., Workspace]) -> None:
+    ws = duckdb_factory(DEFINITIONS, SALES)
+    lines = {line.kpi.name: line for line in scorecard(ws, date(2025, 5, 1), Grain.MONTH, today=date(2025, 7, 1))}
+    revenue = lines["revenue"]
+    # May 2025: 50 + 60 + 10 = 120; April: 100; May 2024: 80.
+    assert (revenue.value, revenue.previous, revenue.last_year) == (120.0, 100.0, 80.0)
+    assert revenue.vs_previous.amount == pytest.approx(20.0)  # +20 %
+    assert revenue.vs_last_year.amount == pytest.approx(50.0)  # +50 %
+    win_rate = lines["win_rate"]
+    # May: 1 won of 3 deals; April: 1 of 1 -> -66.67 percentage points.
+    assert win_rate.value == pytest.approx(1 / 3)
+    assert win_rate.vs_previous.kind == "pp"
+    assert win_rate.vs_previous.amount == pytest.approx((1 / 3 - 1) * 100)
+    assert not win_rate.partial
+    # The roster has no time column: the KPI is reported with its reason, the others still computed.
+    assert lines["revenue_per_person"].value is None
+    assert "no time column" in (lines["revenue_per_person"].error or "")
+
+
+def test_scorecard_of_a_running_month_is_partial(duckdb_factory: Callable[..., Workspace]) -> None:
+    ws = duckdb_factory(DEFINITIONS, SALES)
+    (line,) = scorecard(ws, date(2025, 5, 1), Grain.MONTH, kpis=["revenue"], today=date(2025, 5, 25))
+    assert line.partial
+
+
+def test_change_rules() -> None:
+    from kpilot.definitions.model import Unit
+
+    assert change(0.25, 0.20, Unit.PERCENT).amount == pytest.approx(5.0)
+    assert change(110.0, 100.0, Unit.CURRENCY).amount == pytest.approx(10.0)
+    assert change(10.0, 0.0, Unit.NUMBER).amount is None
+    assert change(None, 1.0, Unit.NUMBER).amount is None
+
+
+def test_period_names() -> None:
+    fiscal = Calendar(fiscal_year_start=4)
+    assert parse_period("2025-05", fiscal) == (date(2025, 5, 1), Grain.MONTH)
+    assert parse_period("2025-Q1", fiscal) == (date(2025, 4, 1), Grain.QUARTER)
+    assert parse_period("2025-q4", fiscal) == (date(2026, 1, 1), Grain.QUARTER)
+    assert parse_period("2025", fiscal) == (date(2025, 4, 1), Grain.YEAR)
+    assert period_name(date(2026, 1, 1), Grain.QUARTER, fiscal) == "2025-Q4"
+    assert last_complete(date(2025, 3, 15), Grain.MONTH, fiscal) == date(2025, 2, 1)
+    with pytest.raises(QueryError, match="is not a period"):
+        parse_period("2025-13", fiscal)
