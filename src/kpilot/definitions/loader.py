@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from kpilot.definitions.goals_model import Goal, GoalLink, Target
 from kpilot.definitions.model import Definitions, Dimension, Kpi, Measure, Settings, Source
 from kpilot.definitions.yaml_source import (
     YamlDocument,
@@ -23,8 +24,9 @@ from kpilot.errors import Issue, Location, ValidationFailed
 
 SETTINGS_FILE = "kpilot.yaml"
 DEFINITIONS_DIR = "definitions"
-TOP_LEVEL_KEYS = ("sources", "kpis")
-FORMULA_FIELDS = {"formula", "expr", "filter", "sql", "time"}
+TOP_LEVEL_KEYS = ("sources", "kpis", "targets", "goals")
+FORMULA_FIELDS = {"formula", "expr", "filter", "sql", "time", "period", "kpi"}
+ITEM_MODELS: dict[str, type[Any]] = {"sources": Source, "kpis": Kpi, "targets": Target, "goals": Goal}
 
 
 def load_settings(root: Path) -> Settings:
@@ -58,16 +60,21 @@ def load_definitions(root: Path) -> tuple[Definitions, list[Issue]]:
     folder = root / DEFINITIONS_DIR
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     issues: list[Issue] = []
-    sources: list[Source] = []
-    kpis: list[Kpi] = []
+    found: dict[str, list[Any]] = {key: [] for key in TOP_LEVEL_KEYS}
     for path in paths:
         document = read_yaml(path, _display(path, root))
         if isinstance(document, Issue):
             issues.append(document)
             continue
-        sources.extend(_items(document, "sources", Source, issues))
-        kpis.extend(_items(document, "kpis", Kpi, issues))
-    return Definitions(sources=tuple(sources), kpis=tuple(kpis)), issues
+        for key, model in ITEM_MODELS.items():
+            found[key].extend(_items(document, key, model, issues))
+    definitions = Definitions(
+        sources=tuple(found["sources"]),
+        kpis=tuple(found["kpis"]),
+        targets=tuple(found["targets"]),
+        goals=tuple(found["goals"]),
+    )
+    return definitions, issues
 
 
 def _display(path: Path, root: Path) -> str:
@@ -77,7 +84,7 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _items(document: YamlDocument, key: str, model: type[Source] | type[Kpi], issues: list[Issue]) -> list[Any]:
+def _items(document: YamlDocument, key: str, model: type[Any], issues: list[Issue]) -> list[Any]:
     top = document.root
     if top is None:
         return []
@@ -85,7 +92,7 @@ def _items(document: YamlDocument, key: str, model: type[Source] | type[Kpi], is
         if key == TOP_LEVEL_KEYS[0]:
             issues.append(
                 Issue(
-                    "a definitions file must be a mapping with 'sources:' and/or 'kpis:'",
+                    "a definitions file must be a mapping with 'sources:', 'kpis:', 'targets:' and/or 'goals:'",
                     document.location(top),
                 )
             )
@@ -182,7 +189,7 @@ def _walk(node: Any, loc: tuple[Any, ...]) -> tuple[Any, str | int | None]:
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Iterable[str]:
-    names: dict[str, type[BaseModel]] = {"measures": Measure, "dimensions": Dimension}
+    names: dict[str, type[BaseModel]] = {"measures": Measure, "dimensions": Dimension, "kpis": GoalLink}
     current: type[BaseModel] = model
     for part in loc:
         if isinstance(part, str) and part in names:

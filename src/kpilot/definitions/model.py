@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from kpilot.definitions.base import Frozen, Identifier
+from kpilot.definitions.goals_model import Goal, Target
 from kpilot.errors import Location
-
-NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-Identifier = Annotated[str, Field(pattern=NAME_PATTERN, max_length=128)]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class Weekday(StrEnum):
@@ -196,6 +191,7 @@ class Kpi(Frozen):
     indicator: Literal["leading", "lagging"] | None = None
     nature: Literal["quantitative", "qualitative"] = "quantitative"
     tags: tuple[str, ...] = ()
+    at_risk: float = Field(default=0.9, gt=0, le=1)  # attainment below this is off track; between it and 1, at risk
     origin: Location = Location()
     locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
 
@@ -209,9 +205,17 @@ class Definitions(Frozen):
 
     sources: tuple[Source, ...] = ()
     kpis: tuple[Kpi, ...] = ()
+    targets: tuple[Target, ...] = ()
+    goals: tuple[Goal, ...] = ()
 
     def source(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.name == name), None)
 
     def kpi(self, name: str) -> Kpi | None:
         return next((k for k in self.kpis if k.name == name), None)
+
+    def targets_of(self, kpi: str) -> tuple[Target, ...]:
+        return tuple(t for t in self.targets if t.kpi == kpi)
+
+    def goal(self, name: str) -> Goal | None:
+        return next((g for g in self.goals if g.name == name), None)
