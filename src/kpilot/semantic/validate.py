@@ -6,12 +6,12 @@ from collections import Counter
 from collections.abc import Iterable
 
 from kpilot.definitions.model import Aggregation, Definitions, Kpi, Measure, Source
-from kpilot.engine.rows import RowScope
 from kpilot.errors import FormulaError, Issue, KpilotError, Location, UserError
 from kpilot.formula.check import Type, check
 from kpilot.formula.parser import parse
 from kpilot.semantic.positions import formula_issue
 from kpilot.semantic.resolve import SemanticModel
+from kpilot.semantic.rowscope import RowScope
 from kpilot.warehouse.connection import Warehouse
 
 RESERVED = frozenset({"period", "partial"})

@@ -13,6 +13,7 @@ import ibis.expr.datatypes as dt
 from kpilot.definitions.model import Source
 from kpilot.errors import Location, WarehouseError
 
+IBIS_TEMPORARY = "ibis_"
 FILE_READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".tsv": "read_csv", ".json": "read_json"}
 
 
@@ -52,7 +53,8 @@ class Warehouse:
         return str(self.con.name)
 
     def list_tables(self) -> list[str]:
-        return list(self.con.list_tables())
+        """The warehouse's tables, without the temporary views Ibis registers for in-memory data."""
+        return [name for name in self.con.list_tables() if not name.startswith(IBIS_TEMPORARY)]
 
     def table_columns(self, name: str) -> dict[str, str] | None:
         """Column name -> type of a warehouse table, or None if there is no such table."""
