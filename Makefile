@@ -14,12 +14,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	rm -rf demo-workspace
-	$(BIN)/kpilot init demo-workspace --timezone Europe/Rome
-	cp examples/quickstart/definitions/*.yaml demo-workspace/definitions/
-	$(BIN)/kpilot ingest examples/quickstart/ad_performance.csv --table ad_performance -w demo-workspace
-	$(BIN)/kpilot validate -w demo-workspace
-	$(BIN)/kpilot compute ctr cpc conversion_rate roas revenue_growth --grain month -w demo-workspace
-	$(BIN)/kpilot compute ctr roas --grain quarter --by channel -w demo-workspace
+	$(BIN)/kpilot demo demo-workspace
+	$(BIN)/kpilot scorecard -w demo-workspace
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

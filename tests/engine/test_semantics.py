@@ -490,3 +490,27 @@ def test_days_and_hours_between(workspace_factory: Factory) -> None:
     )
     # (10 + 20) / 2 = 15 days; (2.5 + 0.5) / 2 = 1.5 hours.
     assert rows(ws.compute(["sales_cycle", "first_response"], grain="all")) == [(15.0, 1.5)]
+
+
+CONSTANTS = """
+sources:
+  - name: ratings
+    table: ratings
+    time: day
+    measures:
+      - {name: answers, agg: sum, expr: "1"}
+      - {name: mean_score, agg: avg, expr: score}
+      - {name: median_score, agg: median, expr: score}
+kpis:
+  - {name: answers, formula: answers}
+  - {name: mean_score, formula: mean_score}
+  - {name: median_score, formula: median_score}
+"""
+
+
+def test_constant_measures_and_integer_averages(workspace_factory: Factory) -> None:
+    ws = workspace_factory(
+        CONSTANTS, {"ratings": {"day": [D(2025, 1, 1), D(2025, 1, 2), D(2025, 1, 3)], "score": [4, 5, 5]}}
+    )
+    # Three answers; the mean of the integers 4, 5, 5 is 14 / 3 (a float on every backend); the median is 5.
+    assert rows(ws.compute(["answers", "mean_score", "median_score"], grain="all")) == [(3, pytest.approx(14 / 3), 5.0)]

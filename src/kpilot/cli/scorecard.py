@@ -56,6 +56,9 @@ def scorecard_command(
         out.file.write(_csv([_record(line, where) for line in lines]))
     else:
         out.print(_table(lines, currency, title))
+        for line in lines:
+            if line.error:
+                out.print(f"  {line.kpi.name}: not computed: {line.error}", style="dim", highlight=False)
 
 
 def _record(line: ScorecardLine, scope: str | None) -> dict[str, Any]:
@@ -90,6 +93,11 @@ def _csv(records: list[dict[str, Any]]) -> str:
 
 def _table(lines: list[ScorecardLine], currency: str, title: str) -> Table:
     view = Table(title=title, title_justify="left", show_header=True, header_style="bold")
+    if any(line.error for line in lines):
+        view.caption = "† not computed at this grain: see the notes below"
+        view.caption_justify = "left"
+    if any(line.partial for line in lines):
+        view.caption = (view.caption + "; " if view.caption else "") + "* the period is still running"
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("KPI", "left"),
         ("value", "right"),
@@ -107,7 +115,7 @@ def _table(lines: list[ScorecardLine], currency: str, title: str) -> Table:
         for line in group:
             unit = line.kpi.unit
             if line.error:
-                view.add_row(line.kpi.title, f"[dim]{line.error}[/]", "", "", "", "")
+                view.add_row(line.kpi.title + " †", EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
                 continue
             view.add_row(
                 line.kpi.title + (" *" if line.partial else ""),

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import ibis.expr.types as ir
+
 from kpilot.definitions.model import Aggregation, Measure, Source
 from kpilot.engine.periods import Grain
 from kpilot.engine.plan import Plan, SourcePlan, column_name
@@ -17,16 +19,18 @@ from kpilot.formula.check import Type
 PERIOD = "period"
 LATEST = "_kpilot_latest_"  # + measure name: the latest time in the group for a `last` measure
 LOCAL_TIME = "_kpilot_time"
+CONSTANT = "_kpilot_constant_"  # + measure name: a constant expr as a column
 
 AGGREGATORS: dict[Aggregation, Callable[[Any, Any, Measure], Any]] = {
     Aggregation.SUM: lambda value, where, m: value.sum(where=where),
     Aggregation.COUNT: lambda value, where, m: value.count(where=where),
     Aggregation.COUNT_DISTINCT: lambda value, where, m: value.nunique(where=where),
-    Aggregation.AVG: lambda value, where, m: value.mean(where=where),
+    # float64 inputs: PostgreSQL's AVG of integers is NUMERIC, which would not come back as a float.
+    Aggregation.AVG: lambda value, where, m: value.cast("float64").mean(where=where),
     Aggregation.MIN: lambda value, where, m: value.min(where=where),
     Aggregation.MAX: lambda value, where, m: value.max(where=where),
-    Aggregation.MEDIAN: lambda value, where, m: value.median(where=where),
-    Aggregation.PERCENTILE: lambda value, where, m: value.quantile(m.fraction, where=where),
+    Aggregation.MEDIAN: lambda value, where, m: value.cast("float64").median(where=where),
+    Aggregation.PERCENTILE: lambda value, where, m: value.cast("float64").quantile(m.fraction, where=where),
     Aggregation.LAST: lambda value, where, m: value.sum(where=where),
 }
 
@@ -86,6 +90,7 @@ def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
         keys[name] = dimension_compiler.text(dimension.expression, f"dimension '{source.name}.{name}'", where)
     grouped = rows.mutate(**keys) if keys else rows
     grouped = _with_latest_times(grouped, source, source_plan.measures, plan, list(keys))
+    grouped = _with_constants(grouped, source, source_plan.measures)
     compiler = RowCompiler(grouped, source.dimensions)
     metrics = {column_name(source.name, m.name): _measure(source, m, grouped, compiler) for m in source_plan.measures}
     if keys:
@@ -104,8 +109,23 @@ def _measure(source: Source, measure: Measure, table: Any, compiler: RowCompiler
         where = at_latest if where is None else where & at_latest
     if measure.expr is None:
         return table.count(where=where)
-    value = compiler.text(measure.expr, f"{what} expr", measure.locations.get("expr", measure.origin))
+    if CONSTANT + measure.name in table.columns:
+        value = table[CONSTANT + measure.name]
+    else:
+        value = compiler.text(measure.expr, f"{what} expr", measure.locations.get("expr", measure.origin))
     return AGGREGATORS[measure.agg](value, where, measure)
+
+
+def _with_constants(table: Any, source: Source, measures: tuple[Measure, ...]) -> Any:
+    """A measure whose expr is a constant (`expr: "1"`) gets it as a column: aggregates need a column to work on."""
+    compiler = RowCompiler(table, source.dimensions)
+    constants = {}
+    for measure in measures:
+        if measure.expr is not None:
+            value = compiler.text(measure.expr, f"measure '{source.name}.{measure.name}' expr")
+            if isinstance(value, ir.Scalar):
+                constants[CONSTANT + measure.name] = value
+    return table.mutate(**constants) if constants else table
 
 
 def _with_latest_times(table: Any, source: Source, measures: tuple[Measure, ...], plan: Plan, keys: list[str]) -> Any:

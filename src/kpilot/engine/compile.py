@@ -88,7 +88,7 @@ def _data_range(plan: Plan, tables: dict[str, Any]) -> tuple[date | None, date |
         table = tables[sp.source.name]
         rows = filtered_rows(sp, plan, table)
         day = source_days(sp, plan, rows)
-        ranges.append(rows.aggregate(low=day.min(), high=day.max()))
+        ranges.append(rows.aggregate(low=day.min().cast("date"), high=day.max().cast("date")))
     union = ranges[0] if len(ranges) == 1 else ibis.union(*ranges)
     row = union.aggregate(low=union.low.min(), high=union.high.max()).to_pyarrow().to_pylist()[0]
     return _as_date(row["low"]), _as_date(row["high"])
