@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 import pyarrow as pa
+from pydantic import ValidationError as PydanticValidationError
 from ruamel.yaml import YAML
 
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions, load_settings
@@ -18,6 +19,7 @@ from kpilot.engine.execute import execute
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.plan import Request, make_plan
 from kpilot.errors import Issue, QueryError, Severity, UserError, ValidationFailed
+from kpilot.goals.targets import target_issues
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.validate import static_issues, warehouse_issues
 from kpilot.warehouse.connection import Warehouse
@@ -54,15 +56,17 @@ class Workspace:
         root = Path(path)
         if (root / SETTINGS_FILE).exists():
             raise UserError(f"{root} already holds a kpilot workspace ({SETTINGS_FILE} exists)")
-        settings = Settings.model_validate(
-            {
-                "name": name or root.resolve().name,
-                "timezone": timezone,
-                "week_start": week_start,
-                "fiscal_year_start": fiscal_year_start,
-                "currency": currency,
-            }
-        )
+        values = {
+            "name": name or root.resolve().name,
+            "timezone": timezone,
+            "week_start": week_start,
+            "fiscal_year_start": fiscal_year_start,
+            "currency": currency,
+        }
+        try:
+            settings = Settings.model_validate(values)
+        except PydanticValidationError as error:
+            raise ValidationFailed([_setting_issue(problem) for problem in error.errors()]) from None
         (root / DEFINITIONS_DIR).mkdir(parents=True, exist_ok=True)
         data = settings.model_dump(mode="json")
         yaml = YAML()
@@ -93,7 +97,7 @@ class Workspace:
 
     def validate(self, *, with_data: bool = True) -> list[Issue]:
         """Every problem in the definitions (and, with data, against the warehouse), sorted by place."""
-        issues = [*self.load_issues, *static_issues(self.definitions)]
+        issues = [*self.load_issues, *static_issues(self.definitions), *target_issues(self.definitions)]
         if with_data:
             issues += warehouse_issues(self.definitions, self.warehouse)
         return sorted(issues, key=lambda i: (i.location.file or "", i.location.line or 0, i.location.col or 0))
@@ -149,6 +153,11 @@ class Workspace:
 
         compiled = self.compile(self.request(kpis, **options))
         return str(ibis.to_sql(compiled.expr, dialect=self.warehouse.dialect))
+
+
+def _setting_issue(problem: Any) -> Issue:
+    option = "--" + str(problem["loc"][0]).replace("_", "-") if problem.get("loc") else "settings"
+    return Issue(f"{option}: {str(problem['msg']).removeprefix('Value error, ')}")
 
 
 def _grain(value: str | Grain) -> Grain:

@@ -35,11 +35,11 @@ def to_csv(table: pa.Table) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.column_names)
     for row in table.to_pylist():
-        writer.writerow([_csv_cell(row[name]) for name in table.column_names])
+        writer.writerow([csv_cell(row[name]) for name in table.column_names])
     return buffer.getvalue()
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     value = plain_value(value)
     if value is None:
         return ""

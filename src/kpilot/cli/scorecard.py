@@ -13,7 +13,7 @@ from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
 from kpilot.cli.compute import Format, WhereOption
-from kpilot.cli.output import EMPTY, format_value
+from kpilot.cli.output import EMPTY, csv_cell, format_value
 from kpilot.definitions.model import Direction
 from kpilot.engine.periods import Grain
 from kpilot.goals.periods import last_complete, parse_period, period_name
@@ -87,7 +87,7 @@ def _csv(records: list[dict[str, Any]]) -> str:
         writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow({k: "" if v is None else repr(v) if isinstance(v, float) else v for k, v in record.items()})
+            writer.writerow({key: csv_cell(value) for key, value in record.items()})
     return buffer.getvalue()
 
 

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError as PydanticValidationError
 
 from kpilot.cli.app import WorkspaceOption, app, err, out
-from kpilot.errors import Issue, Severity, ValidationFailed
+from kpilot.errors import Severity
 from kpilot.workspace import Workspace
 
 
@@ -22,28 +21,16 @@ def init(
     currency: Annotated[str, typer.Option(help="ISO currency code.")] = "EUR",
 ) -> None:
     """Create a workspace: kpilot.yaml, a definitions/ folder and an embedded DuckDB warehouse."""
-    try:
-        workspace = Workspace.init(
-            directory,
-            timezone=timezone,
-            week_start=week_start.lower(),
-            fiscal_year_start=fiscal_year_start,
-            currency=currency.upper(),
-        )
-    except ValueError as error:  # pydantic's message names the bad setting
-        raise ValidationFailed(_setting_issues(error)) from None
+    workspace = Workspace.init(
+        directory,
+        timezone=timezone,
+        week_start=week_start.lower(),
+        fiscal_year_start=fiscal_year_start,
+        currency=currency.upper(),
+    )
     workspace.close()
     out.print(f"Created a kpilot workspace in {directory}", highlight=False)
     out.print("Next: load data with `kpilot ingest FILE --table NAME`, define KPIs in definitions/*.yaml.")
-
-
-def _setting_issues(error: ValueError) -> list[Issue]:
-    if isinstance(error, PydanticValidationError):
-        return [
-            Issue(f"--{str(problem['loc'][0]).replace('_', '-')}: {problem['msg'].removeprefix('Value error, ')}")
-            for problem in error.errors()
-        ]
-    return [Issue(f"invalid setting: {error}")]
 
 
 @app.command()

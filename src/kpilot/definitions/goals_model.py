@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from kpilot.definitions.base import Frozen, Identifier
 from kpilot.errors import Location
@@ -53,6 +53,19 @@ class Target(Frozen):
     origin: Location = Location()
     locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
 
+    @field_validator("period", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: object) -> object:
+        # YAML reads `period: 2025` as a number; a year is still a period name.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _scope_values_as_text(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {key: str(item) if isinstance(item, int | float) else item for key, item in value.items()}
+        return value
+
     @model_validator(mode="after")
     def _check_shape(self) -> Target:
         if (self.period is None) == (self.every is None):
@@ -63,13 +76,15 @@ class Target(Frozen):
             if self.min is None or self.max is None or self.min > self.max:
                 raise ValueError("a 'range' target needs 'min' and 'max' with min <= max")
         elif self.target is None and self.type is not None:
-            raise ValueError(f"a '{self.type.value}' target needs 'target: <value>'")
+            article = "an" if self.type.value[0] in "aeiou" else "a"
+            raise ValueError(f"{article} '{self.type.value}' target needs 'target: <value>'")
         levels = [v for v in (self.commit, self.target, self.stretch) if v is not None]
         if self.type is not None and self.type.higher_is_better is not None and len(levels) > 1:
             ordered = sorted(levels) if self.type.higher_is_better else sorted(levels, reverse=True)
             if levels != ordered:
                 word = "commit <= target <= stretch" if self.type.higher_is_better else "commit >= target >= stretch"
-                raise ValueError(f"for a '{self.type.value}' target the levels must be ordered {word}")
+                article = "an" if self.type.value[0] in "aeiou" else "a"
+                raise ValueError(f"for {article} '{self.type.value}' target the levels must be ordered {word}")
         if self.spread is not None and not (self.period and self.period.isdigit()):
             raise ValueError("'spread' applies to a year's target (period: 2025), which it shares among the months")
         return self

@@ -16,8 +16,9 @@ from kpilot.definitions.model import Aggregation
 from kpilot.engine.aggregate import PERIOD, aggregate_source, filtered_rows, group_keys, source_days
 from kpilot.engine.kpis import compute_kpis, to_date_key
 from kpilot.engine.periods import Grain
-from kpilot.engine.plan import Plan, column_name
+from kpilot.engine.plan import Plan, SourcePlan, column_name
 from kpilot.engine.timeexpr import period_start
+from kpilot.errors import Location, QueryError
 from kpilot.warehouse.connection import Warehouse
 
 ZERO_WHEN_EMPTY = frozenset({Aggregation.SUM, Aggregation.COUNT, Aggregation.COUNT_DISTINCT})
@@ -34,6 +35,8 @@ class Compiled:
 def compile_plan(plan: Plan, warehouse: Warehouse) -> Compiled:
     tables = {sp.source.name: warehouse.source_table(sp.source) for sp in plan.sources}
     aggregates = [aggregate_source(sp, plan, tables[sp.source.name]) for sp in plan.sources]
+    for source_plan, aggregate in zip(plan.sources, aggregates, strict=True):
+        _check_numeric(source_plan, aggregate)
     grain = plan.request.grain
     spine_periods: list[date] = []
     if grain is not Grain.ALL:
@@ -55,6 +58,20 @@ def compile_plan(plan: Plan, warehouse: Warehouse) -> Compiled:
         result = result.order_by([result[key].asc(nulls_first=False) for key in keys])
     shown = [p for p in spine_periods if plan.first_period is None or p >= plan.first_period]
     return Compiled(plan, result, tuple(shown))
+
+
+def _check_numeric(source_plan: SourcePlan, aggregate: Any) -> None:
+    """KPI formulas compute with numbers; a min, max or last of a date column is not one."""
+    schema = aggregate.schema()
+    for measure in source_plan.measures:
+        dtype = schema[column_name(source_plan.source.name, measure.name)]
+        if not (dtype.is_numeric() or dtype.is_boolean()):
+            raise QueryError(
+                f"measure '{source_plan.source.name}.{measure.name}' gives {dtype} values, and KPI formulas compute "
+                "with numbers",
+                location=measure.origin if measure.origin != Location() else None,
+                hint="turn dates into numbers in the measure, e.g. expr: days_between(created_on, closed_on)",
+            )
 
 
 def _normalised(column: Any, aggregation: Aggregation) -> Any:

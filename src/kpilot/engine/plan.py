@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from kpilot.definitions.model import Aggregation, Measure, Source
+from kpilot.definitions.model import Measure, Source
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.errors import FormulaError, Location, QueryError
 from kpilot.formula.ast import Call, MeasureRef, Node
-from kpilot.formula.check import BoundCall, bind_call, children, suggestion, walk
+from kpilot.formula.check import bind_call, children, suggestion, walk
 from kpilot.formula.functions import FUNCTIONS, Level
 from kpilot.semantic.positions import formula_location
 from kpilot.semantic.resolve import SemanticModel
+from kpilot.semantic.timefunctions import rollup_problem, time_calls
 
 # to_date(x, period) needs query periods that nest inside `period`.
 NESTS_IN: dict[str, frozenset[Grain]] = {
@@ -24,7 +25,6 @@ NESTS_IN: dict[str, frozenset[Grain]] = {
     "quarter": frozenset({Grain.DAY, Grain.MONTH, Grain.QUARTER}),
     "year": frozenset({Grain.DAY, Grain.MONTH, Grain.QUARTER, Grain.YEAR}),
 }
-ROLLUP_AGGREGATIONS = frozenset({Aggregation.SUM, Aggregation.COUNT, Aggregation.MIN, Aggregation.MAX})
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,12 @@ def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Pla
         raise QueryError(f"--from {request.start} is after --to {request.end}")
     if len(set(request.kpis)) != len(request.kpis):
         raise QueryError("a KPI is requested twice", hint="name each KPI once")
+    clash = sorted(set(request.kpis) & set(request.by))
+    if clash:
+        raise QueryError(
+            f"KPI '{clash[0]}' has the same name as the dimension in --by {clash[0]}",
+            hint="rename the KPI: a result column cannot be both",
+        )
     kpis = tuple(KpiPlan(name, _expand(name, model)) for name in request.kpis)
     for kpi in kpis:
         _check_time_functions(kpi, model, request.grain)
@@ -85,7 +91,7 @@ def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Pla
     elif request.start is not None:
         scan_start = request.start
     to_date_periods = sorted(
-        {str(b.literals["period"]) for k in kpis for b in _time_calls(k.tree) if b.function.name == "to_date"}
+        {str(b.literals["period"]) for k in kpis for b in time_calls(k.tree) if b.function.name == "to_date"}
     )
     return Plan(request, calendar, kpis, sources, first_period, scan_start, tuple(to_date_periods))
 
@@ -105,16 +111,8 @@ def _expand(name: str, model: SemanticModel) -> Node:
         raise QueryError(f"KPI '{name}': {error.message}", location=where, hint=error.hint) from None
 
 
-def _time_calls(tree: Node) -> list[BoundCall]:
-    return [
-        bind_call(node, Level.KPI)
-        for node in walk(tree)
-        if isinstance(node, Call) and node.name in FUNCTIONS and FUNCTIONS[node.name].time
-    ]
-
-
 def _check_time_functions(kpi: KpiPlan, model: SemanticModel, grain: Grain) -> None:
-    for bound in _time_calls(kpi.tree):
+    for bound in time_calls(kpi.tree):
         name = bound.function.name
         if grain is Grain.ALL:
             raise QueryError(
@@ -130,24 +128,9 @@ def _check_time_functions(kpi: KpiPlan, model: SemanticModel, grain: Grain) -> N
                 hint=f"use --grain {allowed}",
             )
         if name in ("to_date", "rolling"):
-            _check_rollup(kpi, name, bound.values["x"], model)
-
-
-def _check_rollup(kpi: KpiPlan, name: str, argument: Node, model: SemanticModel) -> None:
-    for node in walk(argument):
-        if isinstance(node, Call) and node.name in FUNCTIONS and FUNCTIONS[node.name].time:
-            raise QueryError(
-                f"KPI '{kpi.name}': {name}() cannot contain {node.name}()",
-                hint=f"put {node.name}() outside, e.g. {node.name}({name}(x, ...))",
-            )
-        if isinstance(node, MeasureRef):
-            _, measure = model.measure(node)
-            if measure.agg not in ROLLUP_AGGREGATIONS:
-                raise QueryError(
-                    f"KPI '{kpi.name}': {name}() adds up per-period values, but measure "
-                    f"'{node.source}.{node.measure}' is '{measure.agg.value}', which does not add up across periods",
-                    hint="use it on sum, count, min or max measures (an average is sum / count of two measures)",
-                )
+            problem = rollup_problem(kpi.name, name, bound.values["x"], model)
+            if problem is not None:
+                raise QueryError(problem[0], hint=problem[1])
 
 
 def _source_plans(kpis: tuple[KpiPlan, ...], model: SemanticModel, request: Request) -> tuple[SourcePlan, ...]:

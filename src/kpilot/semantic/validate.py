@@ -12,6 +12,7 @@ from kpilot.formula.parser import parse
 from kpilot.semantic.positions import formula_issue
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.rowscope import RowScope
+from kpilot.semantic.timefunctions import rollup_problems
 from kpilot.warehouse.connection import Warehouse
 
 RESERVED = frozenset({"period", "partial"})
@@ -39,10 +40,13 @@ def static_issues(definitions: Definitions) -> list[Issue]:
     ]
     model = SemanticModel(definitions)
     for kpi in definitions.kpis:
+        where = kpi.locations.get("formula", kpi.origin)
         try:
-            model.expand(kpi.name)
+            tree = model.expand(kpi.name)
         except FormulaError as error:
-            issues.append(formula_issue(error, kpi.locations.get("formula", kpi.origin), f"KPI '{kpi.name}'"))
+            issues.append(formula_issue(error, where, f"KPI '{kpi.name}'"))
+            continue
+        issues += [Issue(message, where, hint=hint) for message, hint in rollup_problems(kpi.name, tree, model)]
     return issues
 
 
@@ -64,6 +68,11 @@ def _duplicates(kind: str, items: Iterable[Source | Kpi | Measure | object]) -> 
 def warehouse_issues(definitions: Definitions, warehouse: Warehouse) -> list[Issue]:
     """Problems that need the data: missing tables and columns, and row-level formulas that do not type-check."""
     issues: list[Issue] = []
+    if definitions.sources:
+        try:
+            warehouse.connect()
+        except UserError as error:  # one problem, not one per source
+            return [Issue(error.message, hint=error.hint)]
     for source in definitions.sources:
         try:
             schema = warehouse.source_schema(source)

@@ -1,0 +1,88 @@
+"""Whether a KPI adds up over time: its value over a period is the sum of its values over the period's parts.
+
+Additive KPIs (revenue, orders, signups, 2 * revenue - refunds) grow through a period, so in a running period they
+are judged against the pace: the part of the target expected by now. Others (rates, averages, distinct counts,
+stocks, growth) are judged by their current value against the target itself.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from kpilot.errors import FormulaError
+from kpilot.formula.ast import Binary, Call, MeasureRef, Number, Resolved, Unary
+from kpilot.semantic.resolve import SemanticModel
+
+
+class _Sum(Enum):
+    """A sub-formula that is linear in additive measures with no constant term."""
+
+    ADDITIVE = "additive"
+
+
+# What a sub-formula is: additive, a constant (with its value), or neither (None).
+_Kind = _Sum | float | None
+
+
+def is_additive(model: SemanticModel, kpi_name: str) -> bool:
+    """True when the KPI is built only from sum/count measures with +, -, and * or / by constants.
+
+    A KPI whose formula does not resolve is not additive (it cannot be computed either).
+    """
+    try:
+        tree = model.expand(kpi_name)
+        return _kind(model, tree) is _Sum.ADDITIVE
+    except FormulaError:
+        return False
+
+
+def _kind(model: SemanticModel, node: Resolved) -> _Kind:
+    match node:
+        case MeasureRef():
+            _, measure = model.measure(node)
+            return _Sum.ADDITIVE if measure.agg.additive else None
+        case Number(value=value):
+            return float(value)
+        case Unary(op="-", operand=operand):
+            inner = _kind(model, operand)
+            return -inner if isinstance(inner, float) else inner
+        case Binary(op="+" | "-"):
+            return _sum(_kind(model, node.left), _kind(model, node.right), node.op)
+        case Binary(op="*"):
+            return _product(_kind(model, node.left), _kind(model, node.right))
+        case Binary(op="/"):
+            return _quotient(_kind(model, node.left), _kind(model, node.right))
+        case Call(name="coalesce", kwargs=()):
+            return _coalesce([_kind(model, arg) for arg in node.args])
+    return None
+
+
+def _sum(left: _Kind, right: _Kind, op: str) -> _Kind:
+    if isinstance(left, float) and isinstance(right, float):
+        return left + right if op == "+" else left - right
+    if left is _Sum.ADDITIVE and right is _Sum.ADDITIVE:
+        return _Sum.ADDITIVE
+    return None  # a constant term (revenue + 5) or a non-additive part breaks the sum over parts
+
+
+def _product(left: _Kind, right: _Kind) -> _Kind:
+    if isinstance(left, float) and isinstance(right, float):
+        return left * right
+    if _Sum.ADDITIVE in (left, right) and (isinstance(left, float) or isinstance(right, float)):
+        return _Sum.ADDITIVE
+    return None
+
+
+def _quotient(left: _Kind, right: _Kind) -> _Kind:
+    if not isinstance(right, float) or right == 0:
+        return None  # a ratio of measures, or a division by zero
+    if isinstance(left, float):
+        return left / right
+    return left
+
+
+def _coalesce(kinds: list[_Kind]) -> _Kind:
+    """coalesce(revenue, 0) is still a sum; coalesce(revenue, 10) is not."""
+    if kinds and kinds[0] is _Sum.ADDITIVE and all(k is _Sum.ADDITIVE or k == 0.0 for k in kinds[1:]):
+        return _Sum.ADDITIVE
+    return None

@@ -1,0 +1,337 @@
+"""Which target applies to a KPI, a period and a scope.
+
+Precedence, for one KPI and one scope (a target applies only when its scope equals the requested one):
+
+1. a target for exactly this period (`period: 2025-05` for May 2025);
+2. a longer period's target spread down to it: the shortest period (quarter, then year) containing it; for KPIs that
+   add up over time, shared evenly, or for a year with `spread: seasonal` in proportion to last year's months;
+   for other KPIs (rates, averages) applied as is;
+3. an `every:` target of this grain (`every: month` for any month).
+
+So a target changed mid-year is written as `every: month` plus `period: 2025-07` for July, or as one target per
+month; the specific one wins for its month only. Two targets for the same KPI, period and scope are ambiguous.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from kpilot.definitions.goals_model import Spread, Target, TargetType
+from kpilot.definitions.model import Definitions, Direction, Kpi
+from kpilot.engine.periods import MONTHS_PER, Calendar, Grain
+from kpilot.errors import Issue, QueryError, Severity
+from kpilot.goals.additive import is_additive
+from kpilot.goals.periods import parse_period, period_name
+from kpilot.goals.status import format_amount, format_share
+from kpilot.semantic.resolve import SemanticModel
+
+GRAIN_ORDER = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR)
+ADJECTIVE = {
+    Grain.DAY: "daily",
+    Grain.WEEK: "weekly",
+    Grain.MONTH: "monthly",
+    Grain.QUARTER: "quarterly",
+    Grain.YEAR: "yearly",
+}
+DEFAULT_TYPE = {
+    Direction.UP: TargetType.INCREASE,
+    Direction.DOWN: TargetType.DECREASE,
+    Direction.RANGE: TargetType.RANGE,
+}
+SPREADABLE = (Grain.MONTH, Grain.QUARTER)  # what a longer period's target can be spread down to
+
+
+@dataclass(frozen=True)
+class ResolvedTarget:
+    """The target that applies to one KPI, period and scope, with its levels already spread down to the period."""
+
+    kpi: str
+    period_start: date
+    grain: Grain
+    scope: Mapping[str, str]
+    type: TargetType
+    commit: float | None
+    target: float | None
+    stretch: float | None
+    min: float | None
+    max: float | None
+    origin: Target
+    basis: str  # in plain words: "the 2025 target of 1,200,000 spread evenly over 12 months"
+    share: float = field(default=1.0)  # the part of `origin`'s levels that applies (1 unless spread down)
+
+
+def target_type(target: Target, kpi: Kpi) -> TargetType:
+    """The target's type, or the KPI's direction's default: up -> increase, down -> decrease, range -> range."""
+    return target.type or DEFAULT_TYPE[kpi.direction]
+
+
+def period_label(start: date, grain: Grain, calendar: Calendar) -> str:
+    """A period for sentences: 'May 2025', '2025-Q2', '2025', '12 May 2025', 'the week of 12 May 2025'."""
+    if grain is Grain.MONTH:
+        return f"{start:%B %Y}"
+    if grain is Grain.DAY:
+        return f"{start.day} {start:%B %Y}"
+    if grain is Grain.WEEK:
+        return f"the week of {start.day} {start:%B %Y}"
+    return period_name(start, grain, calendar)
+
+
+def scope_text(scope: Mapping[str, str]) -> str:
+    if not scope:
+        return "the whole company"
+    return ", ".join(f"{key}={value}" for key, value in sorted(scope.items()))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Resolving
+
+
+def resolve_target(
+    definitions: Definitions,
+    kpi: Kpi,
+    period_start: date,
+    grain: Grain,
+    scope: Mapping[str, str],
+    calendar: Calendar,
+    *,
+    last_year: Mapping[date, float | None] | None = None,
+    additive: bool | None = None,
+) -> ResolvedTarget | None:
+    """The target for `kpi` in the period of `grain` that starts at (or contains) `period_start`, for `scope`.
+
+    `last_year` holds the KPI's values for last year's months (keyed by the month's first day, e.g. 2024-05-01
+    for May 2025), used to spread a year target with `spread: seasonal`. `additive` says whether the KPI adds up
+    over time; when not given it is worked out from the formula. Raises QueryError when two targets tie or when
+    the chosen target lacks the values its type needs.
+    """
+    if grain is Grain.ALL:
+        return None
+    start = calendar.start(period_start, grain)
+    mine = [t for t in definitions.targets_of(kpi.name) if t.scope == dict(scope)]
+    request = _Request(kpi, start, grain, dict(scope), calendar)
+    exact = [t for t in mine if t.period is not None and _period_of(t, calendar) == (start, grain)]
+    if exact:
+        return request.exact(request.single(exact, request.label), mine)
+    longer = request.containing(mine)
+    if longer:
+        chosen = request.single(longer, f"{period_name(*_period_of(longer[0], calendar), calendar)}")
+        if additive is None:
+            additive = is_additive(SemanticModel(definitions), kpi.name)
+        return request.spread(chosen, additive, last_year or {})
+    every = [t for t in mine if t.every == grain.value]
+    if every:
+        return request.every(request.single(every, f"every {grain.value}"))
+    return None
+
+
+def _period_of(target: Target, calendar: Calendar) -> tuple[date, Grain]:
+    assert target.period is not None
+    try:
+        return parse_period(target.period, calendar)
+    except QueryError as error:
+        where = target.locations.get("period", target.origin)
+        raise QueryError(f"target for KPI '{target.kpi}': {error.message}", location=where, hint=error.hint) from None
+
+
+@dataclass(frozen=True)
+class _Request:
+    kpi: Kpi
+    start: date
+    grain: Grain
+    scope: dict[str, str]
+    calendar: Calendar
+
+    @property
+    def label(self) -> str:
+        return period_label(self.start, self.grain, self.calendar)
+
+    def single(self, targets: list[Target], what: str) -> Target:
+        if len(targets) == 1:
+            return targets[0]
+        places = " and ".join(str(t.origin) for t in targets)
+        raise QueryError(
+            f"KPI '{self.kpi.name}' has {len(targets)} targets for {what} ({scope_text(self.scope)}): {places}",
+            location=targets[-1].origin,
+            hint="keep one of them, or give them different scopes",
+        )
+
+    def containing(self, targets: list[Target]) -> list[Target]:
+        """The targets of the shortest longer period (quarter, then year) that contains the requested period."""
+        if self.grain not in SPREADABLE:
+            return []
+        found: dict[Grain, list[Target]] = {}
+        for target in targets:
+            if target.period is None:
+                continue
+            start, grain = _period_of(target, self.calendar)
+            longer = grain in (Grain.QUARTER, Grain.YEAR) and GRAIN_ORDER.index(grain) > GRAIN_ORDER.index(self.grain)
+            if longer and start <= self.start < self.calendar.end(start, grain):
+                found.setdefault(grain, []).append(target)
+        return found[min(found, key=GRAIN_ORDER.index)] if found else []
+
+    def build(self, target: Target, share: float, basis: str) -> ResolvedTarget:
+        kind = target_type(target, self.kpi)
+        problem = missing_values(target, kind)
+        if problem:
+            raise QueryError(f"target for KPI '{self.kpi.name}': {problem}", location=target.origin)
+
+        def part(level: float | None) -> float | None:
+            return None if level is None else level * share
+
+        return ResolvedTarget(
+            kpi=self.kpi.name,
+            period_start=self.start,
+            grain=self.grain,
+            scope=dict(self.scope),
+            type=kind,
+            commit=part(target.commit),
+            target=part(target.target),
+            stretch=part(target.stretch),
+            min=part(target.min),
+            max=part(target.max),
+            origin=target,
+            basis=basis,
+            share=share,
+        )
+
+    def exact(self, target: Target, mine: list[Target]) -> ResolvedTarget:
+        basis = f"the target set for {self.label}"
+        if any(t.every == self.grain.value for t in mine):
+            basis += f" (in place of the {ADJECTIVE[self.grain]} target set for every {self.grain.value})"
+        return self.build(target, 1.0, basis)
+
+    def every(self, target: Target) -> ResolvedTarget:
+        return self.build(target, 1.0, f"the {ADJECTIVE[self.grain]} target set for every {self.grain.value}")
+
+    def spread(self, target: Target, additive: bool, last_year: Mapping[date, float | None]) -> ResolvedTarget:
+        start, grain = _period_of(target, self.calendar)
+        what = f"the {period_name(start, grain, self.calendar)} target of {self.levels(target)}"
+        if not additive:
+            reason = f"{self.kpi.name} does not add up over time, so the target is not shared out"
+            return self.build(target, 1.0, f"{what}, applied to {self.label} as is ({reason})")
+        count = MONTHS_PER[grain] // MONTHS_PER[self.grain]
+        even = f"{what} spread evenly over {count} {self.grain.value}s"
+        if target.spread is not Spread.SEASONAL:
+            return self.build(target, 1 / count, even)
+        seasonal = self.seasonal(start, last_year)
+        if isinstance(seasonal, str):
+            return self.build(target, 1 / count, f"{even} ({seasonal})")
+        earlier = self.calendar.shift(self.start, -1, Grain.YEAR)
+        before = period_name(self.calendar.shift(start, -1, Grain.YEAR), Grain.YEAR, self.calendar)
+        shown = f"{period_label(earlier, self.grain, self.calendar)} was {format_share(seasonal)} of {before}"
+        return self.build(target, seasonal, f"{what} spread like last year's months ({shown})")
+
+    def levels(self, target: Target) -> str:
+        def shown(value: float | None) -> str:
+            return format_amount(value, self.kpi.unit) if value is not None else "?"
+
+        if target_type(target, self.kpi) is TargetType.RANGE:
+            return f"{shown(target.min)} to {shown(target.max)}"
+        return shown(target.target)
+
+    def seasonal(self, year_start: date, last_year: Mapping[date, float | None]) -> float | str:
+        """This period's share of last year's total, or why it cannot be worked out."""
+        months = [self.calendar.shift(year_start, index, Grain.MONTH) for index in range(12)]
+        values = [last_year.get(self.calendar.shift(month, -12, Grain.MONTH)) for month in months]
+        missing = [self.calendar.shift(m, -12, Grain.MONTH) for m, v in zip(months, values, strict=True) if not _ok(v)]
+        if missing:
+            names = ", ".join(f"{m:%Y-%m}" for m in missing[:3]) + (" ..." if len(missing) > 3 else "")
+            return f"seasonal spread asked, but last year has no value for {names}"
+        numbers = [float(v) for v in values if v is not None]
+        if any(v < 0 for v in numbers) or sum(numbers) <= 0:
+            return "seasonal spread asked, but last year's months are negative or add up to zero"
+        end = self.calendar.end(self.start, self.grain)
+        inside = sum(v for month, v in zip(months, numbers, strict=True) if self.start <= month < end)
+        return inside / sum(numbers)
+
+
+def _ok(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Validation
+
+
+def missing_values(target: Target, kind: TargetType) -> str | None:
+    """What a target lacks for its (possibly defaulted) type, in words; None when it is complete."""
+    inferred = "" if target.type is not None else " (the type comes from the KPI's direction)"
+    if kind is TargetType.RANGE and (target.min is None or target.max is None):
+        return f"a 'range' target needs 'min' and 'max'{inferred}"
+    if kind is not TargetType.RANGE and target.target is None:
+        article = "an" if kind.value[0] in "aeiou" else "a"
+        return f"{article} '{kind.value}' target needs 'target: <value>'{inferred}"
+    return None
+
+
+def target_conflicts(definitions: Definitions) -> list[Issue]:
+    """Targets that say different things for the same KPI, period (or every grain) and scope."""
+    groups: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[Target]] = {}
+    for target in definitions.targets:
+        when = target.period.upper() if target.period is not None else f"every {target.every}"
+        groups.setdefault((target.kpi, when, tuple(sorted(target.scope.items()))), []).append(target)
+    issues = []
+    for (kpi, when, scope), targets in groups.items():
+        for other in targets[1:]:
+            issues.append(
+                Issue(
+                    f"KPI '{kpi}' has two targets for {when} ({scope_text(dict(scope))}): "
+                    f"{targets[0].origin} and {other.origin}",
+                    other.origin,
+                    hint="keep one of them, or give them different scopes",
+                )
+            )
+    return issues
+
+
+def target_issues(definitions: Definitions) -> list[Issue]:
+    """Every problem with targets that needs the KPIs to see: unknown KPI, period, missing values, conflicts."""
+    issues: list[Issue] = []
+    model = SemanticModel(definitions)
+    for target in definitions.targets:
+        kpi = definitions.kpi(target.kpi)
+        if kpi is None:
+            close = difflib.get_close_matches(target.kpi, [k.name for k in definitions.kpis], n=1)
+            where = target.locations.get("kpi", target.origin)
+            hint = f"did you mean '{close[0]}'?" if close else None
+            issues.append(Issue(f"target for unknown KPI '{target.kpi}'", where, hint=hint))
+            continue
+        issues += _target_problems(target, kpi, model)
+    return issues + target_conflicts(definitions)
+
+
+def _target_problems(target: Target, kpi: Kpi, model: SemanticModel) -> list[Issue]:
+    issues = []
+    if target.period is not None:
+        try:
+            parse_period(target.period, Calendar())
+        except QueryError as error:
+            issues.append(Issue(error.message, target.locations.get("period", target.origin), hint=error.hint))
+    kind = target_type(target, kpi)
+    problem = missing_values(target, kind) or _misordered(target, kind)
+    if problem:
+        issues.append(Issue(f"target for KPI '{kpi.name}': {problem}", target.origin))
+    if target.spread is not None and not is_additive(model, kpi.name):
+        issues.append(
+            Issue(
+                f"KPI '{kpi.name}' does not add up over time: its year target applies to each month as is, "
+                "and 'spread' is ignored",
+                target.locations.get("spread", target.origin),
+                severity=Severity.WARNING,
+            )
+        )
+    return issues
+
+
+def _misordered(target: Target, kind: TargetType) -> str | None:
+    """The model checks the order of the levels when the type is written; here, for a type from the direction."""
+    better = kind.higher_is_better
+    levels = [v for v in (target.commit, target.target, target.stretch) if v is not None]
+    if target.type is not None or better is None or levels == sorted(levels, reverse=not better):
+        return None
+    word = "commit <= target <= stretch" if better else "commit >= target >= stretch"
+    return f"for a '{kind.value}' target (from the KPI's direction) the levels must be ordered {word}"
