@@ -86,3 +86,51 @@ def test_period_names() -> None:
     assert last_complete(date(2025, 3, 15), Grain.MONTH, fiscal) == date(2025, 2, 1)
     with pytest.raises(QueryError, match="is not a period"):
         parse_period("2025-13", fiscal)
+
+
+TARGETS = """
+targets:
+  - {kpi: revenue, period: 2025-05, commit: 100, target: 150, stretch: 200}
+  - {kpi: win_rate, every: month, type: above, target: 0.5}
+  - {kpi: revenue, period: 2025-05, scope: {team: b}, target: 50}
+"""
+
+
+def test_scorecard_with_targets_status_and_scope(duckdb_factory: Callable[..., Workspace]) -> None:
+    ws = duckdb_factory(DEFINITIONS + TARGETS, SALES)
+    lines = {
+        line.kpi.name: line
+        for line in scorecard(ws, date(2025, 5, 1), kpis=["revenue", "win_rate"], today=date(2025, 7, 1))
+    }
+    revenue = lines["revenue"]
+    # May is over: 120 is above the commit (100) but below the target (150): at risk, attainment 120 / 150 = 0.8.
+    assert revenue.target is not None
+    assert revenue.target.target == 150
+    assert revenue.evaluation is not None
+    assert revenue.evaluation.status.value == "at_risk"
+    assert revenue.evaluation.attainment == pytest.approx(0.8)
+    # Win rate 1/3 is below the 0.5 floor: off track (0.667 of the target is under the 0.9 at-risk threshold).
+    assert lines["win_rate"].evaluation is not None
+    assert lines["win_rate"].evaluation.status.value == "off_track"
+    # Team b alone: 60 + 10 = 70 against its own target of 50: achieved.
+    (team_b,) = scorecard(ws, date(2025, 5, 1), kpis=["revenue"], scope={"team": "b"}, today=date(2025, 7, 1))
+    assert team_b.value == 70.0
+    assert team_b.evaluation is not None
+    assert team_b.evaluation.status.value == "achieved"
+
+
+def test_running_month_is_judged_on_pace_and_projection(duckdb_factory: Callable[..., Workspace]) -> None:
+    ws = duckdb_factory(DEFINITIONS + TARGETS, SALES)
+    # On 10 May only the 2 May sale (50) counts (the 20 and 21 May rows are later): 9.5 of 31 days are over.
+    (line,) = scorecard(ws, date(2025, 5, 1), kpis=["revenue"], today=date(2025, 5, 10))
+    assert line.partial
+    elapsed = 9.5 / 31
+    assert line.evaluation is not None
+    assert line.evaluation.expected_to_date == pytest.approx(150 * elapsed)
+    # Shares of past periods reached after 9 full days: April 0 of 100 (its sale is on the 10th; a zero share is not
+    # usable), March and February have no sales, May 2024 had all 80 by the 3rd: share 1. Seasonal run-rate: 50 / 1.
+    assert line.projection is not None
+    assert line.projection.method == "seasonal_run_rate"
+    assert line.projection.value == pytest.approx(50.0)
+    # Projected 50 is below the commit of 100: off track.
+    assert line.evaluation.status.value == "off_track"

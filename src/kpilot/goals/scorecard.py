@@ -1,4 +1,5 @@
-"""The scorecard: each KPI's value for a period, against the previous period and the same period a year before.
+"""The scorecard: each KPI for a period and scope, against its target, with status, pace and projection, and the
+change against the previous period and the same period a year before.
 
 Changes are in percentage points for rate KPIs (a percent going from 2.0 % to 2.5 % moved +0.5 pp) and in percent
 for everything else (revenue from 100 to 110 moved +10 %).
@@ -6,17 +7,24 @@ for everything else (revenue from 100 to 110 moved +10 %).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from kpilot.definitions.model import Kpi, Unit
 from kpilot.engine.periods import Grain
 from kpilot.errors import QueryError, UserError
+from kpilot.goals.additive import is_additive
+from kpilot.goals.forecast import Projection, project_running_period
+from kpilot.goals.history import History, kpi_history, to_date_shares
+from kpilot.goals.status import Evaluation, evaluate
+from kpilot.goals.targets import ResolvedTarget, period_label, resolve_target
 from kpilot.workspace import Workspace
 
 PERIODS_PER_YEAR = {Grain.DAY: 365, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: 1}
+# History read for a scorecard: two years, so that a year's target can be spread by last year's months.
+HISTORY = {Grain.DAY: 366, Grain.WEEK: 53, Grain.MONTH: 24, Grain.QUARTER: 8, Grain.YEAR: 2}
+SHARE_PERIODS = 3  # past periods (plus the same period last year) whose shape drives the seasonal run-rate
 
 
 @dataclass(frozen=True)
@@ -29,10 +37,15 @@ class Change:
 class ScorecardLine:
     kpi: Kpi
     period: date
+    grain: Grain
     value: float | None
     previous: float | None
     last_year: float | None
     partial: bool
+    scope: Mapping[str, str] = field(default_factory=dict)
+    target: ResolvedTarget | None = None
+    evaluation: Evaluation | None = None
+    projection: Projection | None = None
     error: str | None = None
 
     @property
@@ -53,57 +66,120 @@ def change(value: float | None, base: float | None, unit: Unit) -> Change:
     return Change((value / base - 1) * 100, "%")
 
 
+def scope_filter(scope: Mapping[str, str]) -> str | None:
+    """A scope such as {team: EMEA} as a --where formula (parsed like any formula, never pasted into SQL)."""
+    parts = [f"{key} = '{value.replace(chr(39), chr(39) * 2)}'" for key, value in sorted(scope.items())]
+    return " and ".join(parts) or None
+
+
 def scorecard(
     workspace: Workspace,
     period: date,
     grain: Grain = Grain.MONTH,
     kpis: Sequence[str] | None = None,
-    where: str | None = None,
+    scope: Mapping[str, str] | None = None,
     today: date | None = None,
 ) -> list[ScorecardLine]:
-    """One line per KPI. KPIs that cannot be computed at this grain get a line with the reason, not a failure."""
+    """One line per KPI. A KPI that cannot be computed at this grain gets a line with the reason, not a failure."""
     names = list(kpis) if kpis is not None else [k.name for k in workspace.definitions.kpis]
+    scope = dict(scope or {})
     calendar = workspace.calendar
-    start = calendar.shift(period, -PERIODS_PER_YEAR[grain], grain)
-    end = date.fromordinal(calendar.end(period, grain).toordinal() - 1)
-    options: dict[str, Any] = {"grain": grain, "start": start, "end": end, "where": where, "today": today}
-    values: dict[str, dict[date, Any]] = {}
-    partial: dict[date, bool] = {}
-    errors: dict[str, str] = {}
-    try:
-        table = workspace.compute(names, **options)
-        _collect(table.to_pylist(), names, values, partial)
-    except QueryError:
-        for name in names:  # find which KPIs cannot be computed, and compute the others
-            try:
-                _collect(workspace.compute([name], **options).to_pylist(), [name], values, partial)
-            except UserError as error:
-                errors[name] = error.message
-    previous = calendar.shift(period, -1, grain)
+    today = today or calendar.today()
+    end = calendar.end(period, grain)
+    where = scope_filter(scope)
+    start = calendar.shift(period, -HISTORY[grain], grain)
+    # A running period counts up to today: rows dated later (planned, scheduled) are not yet facts.
+    last_day = min(end - timedelta(days=1), today) if period <= today else end - timedelta(days=1)
+    history = kpi_history(workspace, names, grain, start, last_day, where=where, today=today)
+    additive = {name: is_additive(workspace.model, name) for name in names}
+    running = history.partial.get(period, False) and period <= today < end
+    elapsed = _elapsed(period, end, today) if running else 1.0
+    shares = _shares(workspace, [n for n in names if additive[n]], period, grain, today, where) if running else {}
     lines = []
     for name in names:
         kpi = workspace.definitions.kpi(name)
         if kpi is None:
             raise QueryError(f"unknown KPI '{name}'")
-        series = values.get(name, {})
         lines.append(
-            ScorecardLine(
-                kpi=kpi,
-                period=period,
-                value=series.get(period),
-                previous=series.get(previous),
-                last_year=series.get(start),
-                partial=partial.get(period, False),
-                error=errors.get(name),
-            )
+            _line(workspace, kpi, history, period, grain, scope, additive[name], elapsed, shares.get(name), today)
         )
     return lines
 
 
-def _collect(
-    rows: list[dict[str, Any]], names: list[str], values: dict[str, dict[date, Any]], partial: dict[date, bool]
-) -> None:
-    for row in rows:
-        partial[row["period"]] = bool(row["partial"])
-        for name in names:
-            values.setdefault(name, {})[row["period"]] = row[name]
+def _line(
+    workspace: Workspace,
+    kpi: Kpi,
+    history: History,
+    period: date,
+    grain: Grain,
+    scope: dict[str, str],
+    additive: bool,
+    elapsed: float,
+    shares: list[float] | None,
+    today: date,
+) -> ScorecardLine:
+    calendar = workspace.calendar
+    series = history.series(kpi.name)
+    value = series.get(period)
+    base = ScorecardLine(
+        kpi=kpi,
+        period=period,
+        grain=grain,
+        value=value,
+        previous=series.get(calendar.shift(period, -1, grain)),
+        last_year=series.get(calendar.shift(period, -PERIODS_PER_YEAR[grain], grain)),
+        partial=history.partial.get(period, False),
+        scope=scope,
+        error=history.errors.get(kpi.name),
+    )
+    if base.error:
+        return base
+    last_year = {calendar.shift(start, PERIODS_PER_YEAR[grain], grain): v for start, v in series.items()}
+    try:
+        target = resolve_target(
+            workspace.definitions, kpi, period, grain, scope, calendar, last_year=last_year, additive=additive
+        )
+    except UserError as error:
+        return _with(base, error=error.message)
+    projection = None
+    if elapsed < 1 and value is not None:
+        projection = project_running_period(value, elapsed, additive=additive, shares=shares or None)
+    evaluation = evaluate(
+        kpi,
+        target,
+        value,
+        additive=additive,
+        elapsed=elapsed,
+        projection=projection.value if projection is not None else None,
+        currency=workspace.settings.currency,
+        period_label=period_label(period, grain, calendar),
+        as_of=today if elapsed < 1 else None,
+    )
+    return _with(base, target=target, evaluation=evaluation, projection=projection)
+
+
+def _with(line: ScorecardLine, **changes: object) -> ScorecardLine:
+    return replace(line, **changes)  # type: ignore[arg-type]
+
+
+def _elapsed(start: date, end: date, today: date) -> float:
+    """The share of a running period that is over: completed days (today counts as half a day)."""
+    length = (end - start).days
+    return min(1.0, max((today - start).days + 0.5, 0.5) / length)
+
+
+def _shares(
+    workspace: Workspace, names: list[str], period: date, grain: Grain, today: date, where: str | None
+) -> dict[str, list[float]]:
+    """For additive KPIs: how much of the final value past periods had reached by this point of the period."""
+    if grain in (Grain.DAY, Grain.ALL) or not names:
+        return {}
+    calendar = workspace.calendar
+    pasts = [calendar.shift(period, -k, grain) for k in range(1, SHARE_PERIODS + 1)]
+    pasts.append(calendar.shift(period, -PERIODS_PER_YEAR[grain], grain))
+    ends = [calendar.end(p, grain) for p in pasts]
+    daily = kpi_history(
+        workspace, names, Grain.DAY, min(pasts), max(ends) - timedelta(days=1), where=where, today=today
+    )
+    done = (today - period).days
+    return {name: to_date_shares(daily.series(name), pasts, ends, done) for name in names if name not in daily.errors}

@@ -59,7 +59,7 @@ class Evaluation:
 def format_amount(value: float, unit: Unit, currency: str | None = None) -> str:
     """A value for a sentence: 1,200,000 EUR, 2.1%, 45,800, 0.35."""
     if unit is Unit.PERCENT:
-        return f"{_trim(value * 100, 1 if abs(value) >= 0.01 else 2)}%"
+        return f"{_trim(value * 100, 1 if abs(value) >= 0.1 else 2)}%"
     text = _number(value)
     return f"{text} {currency}" if unit is Unit.CURRENCY and currency else text
 
