@@ -17,7 +17,7 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from kpilot import Workspace
+from kpilot import UserError, Workspace
 from kpilot.catalogue.catalogue import (
     CATEGORIES,
     LANGUAGES,
@@ -1009,3 +1009,25 @@ def test_traffic_by_source_splits_by_source(filled: Workspace) -> None:
         ("google", 600.0),
         ("newsletter", 400.0),
     ]
+
+
+def test_add_refuses_to_make_the_users_names_ambiguous(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    write_workspace(
+        root,
+        """
+sources:
+  - name: mine
+    file: unused.csv
+    measures:
+      - {name: sessions, agg: count}
+kpis:
+  - {name: my_sessions, formula: sessions}
+""",
+    )
+    before = sorted(p.name for p in (root / "definitions").iterdir())
+    # The catalogue's web source also has a measure `sessions`: the bare name in my_sessions would become ambiguous.
+    with pytest.raises(UserError, match="would break definitions already in the workspace") as raised:
+        add_to_workspace(root, ["bounce_rate"], {}, check=False)
+    assert "my_sessions" in str(raised.value)
+    assert sorted(p.name for p in (root / "definitions").iterdir()) == before

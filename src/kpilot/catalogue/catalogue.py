@@ -30,14 +30,15 @@ from sqlglot import exp
 
 from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.base import NAME_PATTERN, Identifier
-from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE
+from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions
 from kpilot.definitions.model import Definitions, Kpi, Measure, Source
 from kpilot.definitions.yaml_source import YamlDocument, plain, read_yaml
-from kpilot.errors import InternalError, KpilotError, Location, UserError
+from kpilot.errors import InternalError, Issue, KpilotError, Location, UserError
 from kpilot.formula.ast import Name
 from kpilot.formula.check import names_in, suggestion
 from kpilot.formula.lexer import KEYWORDS
 from kpilot.formula.parser import parse
+from kpilot.semantic.validate import static_issues
 
 LANGUAGES = ("en", "it", "pl", "zh")
 TEXT_FIELDS = ("label", "what", "why", "how")
@@ -439,6 +440,7 @@ def add_to_workspace(
         for entry in chosen:
             plan.add_kpi(entry, language)
     _validate(document, path)
+    _check_whole_workspace(root, document, path)
     report = AddReport(
         path=path,
         added=tuple(plan.added),
@@ -751,6 +753,40 @@ def _validate(document: CommentedMap, path: Path) -> None:
             f"{path} would not be valid after the merge ({where}: {first.get('msg')}); nothing was written",
             hint="fix the entry there (kpilot validate shows where), then add again",
         ) from None
+
+
+def _check_whole_workspace(root: Path, document: CommentedMap, path: Path) -> None:
+    """Refuse an add that would break the workspace's own definitions, e.g. a catalogue measure that makes a bare
+    name in the user's KPIs ambiguous. Compares the problems before and after, on copies of the files."""
+    folder = root / DEFINITIONS_DIR
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / DEFINITIONS_DIR
+        copy.mkdir()
+        for other in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []:
+            if other.name != path.name:
+                (copy / other.name).write_text(other.read_text(encoding="utf-8"), encoding="utf-8")
+        before = {issue.message for issue in _static_problems(Path(scratch))}
+        _dump(document, copy / path.name)
+        new = [issue for issue in _static_problems(Path(scratch)) if issue.message not in before]
+    if new:
+        listed = "; ".join(f"{issue.location}: {issue.message}" for issue in new[:3])
+        raise CatalogueError(
+            f"adding these KPIs would break definitions already in the workspace ({listed}); nothing was written",
+            hint="qualify the names in your formulas as source.measure, or add with --map source:NAME=OTHER",
+        )
+
+
+def _static_problems(root: Path) -> list[Issue]:
+    definitions, issues = load_definitions(root)
+    return [*issues, *static_issues(definitions)]
+
+
+def _dump(document: CommentedMap, path: Path) -> None:
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    with path.open("w", encoding="utf-8") as stream:
+        yaml.dump(document, stream)
 
 
 def _write(document: CommentedMap, path: Path) -> None:
