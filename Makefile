@@ -16,6 +16,8 @@ demo: $(STAMP)
 	rm -rf demo-workspace
 	$(BIN)/kpilot demo demo-workspace
 	$(BIN)/kpilot scorecard -w demo-workspace
+	$(BIN)/kpilot scorecard -w demo-workspace --period current --category sales --explain
+	$(BIN)/kpilot matrix -w demo-workspace
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from kpilot.cli import compute, demo, ingest, scorecard, setup  # noqa: F401  (registration by import)
+from kpilot.cli import check, compute, demo, ingest, matrix, scorecard, setup  # noqa: F401  (registration by import)
 from kpilot.cli.app import app, run
 from kpilot.cli.catalogue import app as catalogue_app
+from kpilot.cli.targets import app as targets_app
 
 app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(targets_app, name="targets")
 
 __all__ = ["app", "run"]

@@ -17,14 +17,16 @@ from kpilot.cli.output import EMPTY, csv_cell, format_value
 from kpilot.definitions.model import Direction
 from kpilot.engine.periods import Grain
 from kpilot.errors import QueryError
-from kpilot.goals.periods import last_complete, parse_period, period_name
+from kpilot.goals.periods import explicit_period, last_complete, parse_period, period_name
 from kpilot.goals.scorecard import Change, ScorecardLine, scorecard
 from kpilot.goals.status import Status
 from kpilot.workspace import Workspace
 
 PeriodOption = Annotated[
     str | None,
-    typer.Option("--period", "-p", help="2025-05, 2025-Q2 or 2025 (default: the last complete month)."),
+    typer.Option(
+        "--period", "-p", help="2025-05, 2025-Q2, 2025, or current / last (default: the last complete month)."
+    ),
 ]
 ScopeOption = Annotated[
     str | None, typer.Option("--scope", "-s", help="Dimension filter such as team=EMEA or team=EMEA,owner=anna.")
@@ -69,7 +71,7 @@ def scorecard_command(
         if period is None:
             start, grain = last_complete(calendar.today(), Grain.MONTH, calendar), Grain.MONTH
         else:
-            start, grain = parse_period(period, calendar)
+            start, grain = parse_period(explicit_period(period, calendar) or period, calendar)
         names = [
             k.name
             for k in ws.definitions.kpis

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from kpilot.catalogue.catalogue import add_to_workspace, load_catalogue
 from kpilot.catalogue.datamodel import load_datamodel
+from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.demo.generator import build_tables, to_arrow
+from kpilot.engine.periods import Grain
+from kpilot.errors import UserError
+from kpilot.goals.periods import last_complete, period_name
+from kpilot.goals.suggest import Level, suggest
+from kpilot.goals.writer import write_targets
 from kpilot.workspace import Workspace
 
 DEMO_NAME = "Demo company"
@@ -33,4 +41,27 @@ def build_demo(
     workspace.close()
     progress("Adding the KPI catalogue")
     add_to_workspace(root, list(load_catalogue().names), {})
+    progress("Adding the company's goals (the KPI matrix)")
+    goals = resources.files("kpilot.demo").joinpath("data", "goals.yaml").read_text(encoding="utf-8")
+    (root / DEFINITIONS_DIR / "goals.yaml").write_text(goals, encoding="utf-8")
+    progress("Suggesting targets from the company's own history")
+    with Workspace(root) as workspace:
+        write_targets(root, suggested_targets(workspace, today))
     return Workspace(root)
+
+
+def suggested_targets(workspace: Workspace, today: date | None = None) -> list[dict[str, Any]]:
+    """Commit, target and stretch for every monthly KPI, for the last complete month and the running one, each
+    suggested (by the recommended method) from the months before it."""
+    calendar = workspace.calendar
+    now = today or calendar.today()
+    months = [last_complete(now, Grain.MONTH, calendar), calendar.start(now, Grain.MONTH)]
+    entries = []
+    for kpi in workspace.definitions.kpis:
+        for month in months:
+            try:
+                suggestion = suggest(workspace, kpi.name, period_name(month, Grain.MONTH, calendar), today=now)
+                entries.append(suggestion.entry(Level.ALL))
+            except UserError:
+                continue  # KPIs without monthly history (snapshot sources) get no target
+    return entries

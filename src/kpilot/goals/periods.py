@@ -31,6 +31,17 @@ def parse_period(text: str, calendar: Calendar) -> tuple[date, Grain]:
     )
 
 
+def explicit_period(text: str | None, calendar: Calendar) -> str | None:
+    """Command-line shorthands: 'current' is the running month, 'last' the last complete one (definitions always
+    name their periods, so that a target does not move with the calendar)."""
+    if text is None or text.strip().lower() not in ("current", "last"):
+        return text
+    month = calendar.start(calendar.today(), Grain.MONTH)
+    if text.strip().lower() == "last":
+        month = calendar.shift(month, -1, Grain.MONTH)
+    return f"{month:%Y-%m}"
+
+
 def period_name(start: date, grain: Grain, calendar: Calendar) -> str:
     if grain is Grain.MONTH:
         return f"{start:%Y-%m}"

@@ -1,0 +1,273 @@
+"""Write targets into `definitions/targets.yaml`: create the file or merge into it, keeping comments and order.
+
+A target is identified by its KPI, its period (or `every`) and its scope. Writing one that is already in the file
+replaces that entry in place (the report says which, and what it was); writing the same target again changes
+nothing. Before anything is written, the workspace's definitions are loaded with the new file in place of the old
+one: if they would have a problem they do not have now, or a written target names no KPI, nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+from kpilot.definitions.goals_model import Target
+from kpilot.definitions.loader import DEFINITIONS_DIR, load_definitions
+from kpilot.definitions.yaml_source import YamlDocument, plain, read_yaml
+from kpilot.errors import Issue, Location, Severity, UserError, ValidationFailed
+from kpilot.goals.targets import target_issues
+from kpilot.semantic.validate import static_issues
+
+TARGETS_FILE = "targets.yaml"
+FIELD_ORDER = ("kpi", "period", "every", "scope", "type", "commit", "target", "stretch", "min", "max", "spread")
+TEXT_FIELDS = ("owner", "note")
+_HEADER = (
+    "Targets: what each KPI should reach, per period and scope (see docs/goals.md).\n"
+    "`kpilot targets suggest ... --write` merges into this file: one entry per KPI, period and scope.\n"
+)
+
+TargetLike = Mapping[str, Any] | Target
+
+
+@dataclass(frozen=True)
+class Replacement:
+    key: str  # "revenue 2025-Q3 team=EMEA"
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    path: Path
+    added: tuple[str, ...]
+    replaced: tuple[Replacement, ...]
+    unchanged: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced)
+
+
+def write_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> Path:
+    """Merge `targets` into the workspace's definitions/targets.yaml; the file's path."""
+    return merge_targets(workspace_dir, targets).path
+
+
+def merge_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> WriteReport:
+    """Merge `targets` into definitions/targets.yaml and say what was added, replaced and already there."""
+    root = Path(workspace_dir)
+    folder = root / DEFINITIONS_DIR
+    path = folder / TARGETS_FILE
+    entries = [_entry(item, index) for index, item in enumerate(targets, start=1)]
+    document = _read_document(path)
+    items = _targets_list(document, path)
+    elsewhere = _keys_elsewhere(folder)
+    added: list[str] = []
+    replaced: list[Replacement] = []
+    unchanged: list[str] = []
+    for entry in entries:
+        key = target_key(entry)
+        text = describe(key)
+        index = next((i for i, item in enumerate(items) if _is_item_key(item, key)), None)
+        if index is None:
+            if key in elsewhere:
+                raise UserError(
+                    f"a target for {text} is already defined in {elsewhere[key]}; nothing was written",
+                    hint="edit it there, or remove it there and write again",
+                )
+            items.append(_node(entry))
+            added.append(text)
+        elif plain(items[index]) == plain(_node(entry)):
+            unchanged.append(text)
+        else:
+            replaced.append(Replacement(text, plain(items[index]), plain(_node(entry))))
+            items[index] = _node(entry)
+    report = WriteReport(path, tuple(added), tuple(replaced), tuple(unchanged))
+    if report.changed:
+        text = _dump(document)
+        _check(root, text)
+        _write(path, text)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------------- entries
+
+
+def target_key(entry: Mapping[str, Any]) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
+    """What identifies a target: KPI, period, every and scope (as text, whatever the YAML types)."""
+    scope = entry.get("scope") or {}
+    pairs = tuple(sorted((str(k), str(v)) for k, v in scope.items())) if isinstance(scope, Mapping) else ()
+    period, every = entry.get("period"), entry.get("every")
+    when = "" if period is None else str(period).strip().upper()
+    return (str(entry.get("kpi")), when, "" if every is None else str(every), pairs)
+
+
+def describe(key: tuple[str, str, str, tuple[tuple[str, str], ...]]) -> str:
+    kpi, period, every, scope = key
+    when = period or f"every {every}"
+    return " ".join([kpi, when, *(f"{k}={v}" for k, v in scope)])
+
+
+def _entry(item: TargetLike, index: int) -> dict[str, Any]:
+    """A target as plain data in file order, checked against the model."""
+    if isinstance(item, Target):
+        data: dict[str, Any] = item.model_dump(mode="json", exclude={"origin"}, exclude_none=True)
+    else:
+        data = {str(k): v for k, v in item.items() if v is not None}
+    if data.get("scope") == {}:
+        del data["scope"]
+    for key in ("period", "every", "type", "spread", "kpi"):
+        if key in data:
+            data[key] = str(getattr(data[key], "value", data[key]))
+    try:
+        Target.model_validate(data)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem.get("loc", ())) or "target"
+        message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+        raise UserError(f"target #{index} ({where}): {message}; nothing was written") from None
+    return {key: data[key] for key in (*FIELD_ORDER, *TEXT_FIELDS) if key in data}
+
+
+def _node(entry: Mapping[str, Any]) -> CommentedMap:
+    node = CommentedMap()
+    for key, value in entry.items():
+        if key == "scope":
+            scope = CommentedMap((str(k), str(v)) for k, v in value.items())
+            scope.fa.set_flow_style()
+            node[key] = scope
+        elif key in ("period", "kpi", "every", "type", "spread"):
+            node[key] = SingleQuotedScalarString(value) if key == "period" else value
+        elif key in TEXT_FIELDS:
+            node[key] = str(value)
+        else:
+            node[key] = _number(value)
+    node.fa.set_flow_style()
+    return node
+
+
+def _number(value: Any) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() and abs(number) < 1e15 else number
+
+
+def _is_item_key(item: Any, key: tuple[str, str, str, tuple[tuple[str, str], ...]]) -> bool:
+    return isinstance(item, Mapping) and target_key(item) == key
+
+
+# ---------------------------------------------------------------------------------------------------- the file
+
+
+def _read_document(path: Path) -> CommentedMap:
+    if not path.is_file():
+        document = CommentedMap()
+        document.yaml_set_start_comment(_HEADER)
+        return document
+    parsed = read_yaml(path, str(path))
+    if isinstance(parsed, YamlDocument) and parsed.root is None:
+        return CommentedMap()
+    if isinstance(parsed, YamlDocument) and isinstance(parsed.root, CommentedMap):
+        return parsed.root
+    problem = str(parsed) if isinstance(parsed, Issue) else "it is not a mapping"
+    raise UserError(
+        f"{path} is not a valid definitions file ({problem}), so targets cannot be merged into it",
+        location=Location(str(path)),
+        hint="fix it (kpilot validate shows where) or move it away",
+    )
+
+
+def _targets_list(document: CommentedMap, path: Path) -> CommentedSeq:
+    value = document.get("targets")
+    if value is None:
+        value = document["targets"] = CommentedSeq()
+    if not isinstance(value, CommentedSeq):
+        raise UserError(
+            f"'targets' in {path} must be a list; nothing was written", hint="fix the file, then write again"
+        )
+    return value
+
+
+def _keys_elsewhere(folder: Path) -> dict[tuple[str, str, str, tuple[tuple[str, str], ...]], str]:
+    """Targets defined in the other definitions files -> the file."""
+    found: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], str] = {}
+    for path in _definition_files(folder):
+        if path.name == TARGETS_FILE:
+            continue
+        parsed = read_yaml(path, f"{DEFINITIONS_DIR}/{path.name}")
+        root = getattr(parsed, "root", None)
+        if isinstance(root, Mapping) and isinstance(root.get("targets"), list):
+            for item in root["targets"]:
+                if isinstance(item, Mapping):
+                    found.setdefault(target_key(item), f"{DEFINITIONS_DIR}/{path.name}")
+    return found
+
+
+def _definition_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _dump(document: CommentedMap) -> str:
+    import io
+
+    stream = io.StringIO()
+    _yaml().dump(document, stream)
+    return stream.getvalue()
+
+
+def _check(root: Path, text: str) -> None:
+    """Load the definitions with `text` as targets.yaml; refuse if they would have problems they do not have now."""
+    before = {str(i) for i in _problems(root)}
+    with tempfile.TemporaryDirectory(prefix="kpilot-targets-") as scratch:
+        copy = Path(scratch)
+        (copy / DEFINITIONS_DIR).mkdir()
+        for path in _definition_files(root / DEFINITIONS_DIR):
+            if path.name != TARGETS_FILE:
+                shutil.copyfile(path, copy / DEFINITIONS_DIR / path.name)
+        (copy / DEFINITIONS_DIR / TARGETS_FILE).write_text(text, encoding="utf-8")
+        after = _problems(copy)
+    new = [issue for issue in after if str(issue) not in before]
+    if new:
+        raise _Refused(new)
+
+
+def _problems(root: Path) -> list[Issue]:
+    """Error-severity problems of the definitions in `root` (targets of unknown KPIs, conflicting targets...)."""
+    definitions, issues = load_definitions(root)
+    found = [*issues, *static_issues(definitions), *target_issues(definitions)]
+    unique = {str(i): i for i in found if i.severity is Severity.ERROR}
+    return list(unique.values())
+
+
+class _Refused(ValidationFailed):
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(issues)
+        self.message = "the definitions would not load after writing the target(s); nothing was written"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".targets-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
