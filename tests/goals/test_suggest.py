@@ -15,15 +15,14 @@ from kpilot.definitions.loader import load_definitions
 from kpilot.definitions.model import Kpi
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.goals.periods import period_name
+from kpilot.goals.scope import parse_scope, scope_filter
 from kpilot.goals.suggest import (
     Level,
     Method,
     Point,
     Suggestion,
-    parse_scope,
     percentile,
     propose,
-    scope_filter,
     suggest,
 )
 from kpilot.goals.writer import merge_targets, write_targets
@@ -326,3 +325,29 @@ def test_write_refuses_and_leaves_files_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed):
         write_targets(root, [{"kpi": "revenue", "period": "2025-05", "target": 8}, {"kpi": "x", "every": "month"}])
     assert path.read_text() == before
+
+
+PROFIT = """
+sources:
+  - name: ledger
+    table: ledger
+    time: day
+    measures:
+      - {name: profit, agg: sum, expr: amount}
+kpis:
+  - {name: profit, formula: profit, unit: currency}
+"""
+
+
+def test_seasonal_uses_the_mean_shift_when_values_are_not_all_positive(
+    duckdb_factory: Callable[..., Workspace],
+) -> None:
+    # Two years of months: the first year -10 each month except +130 in its last month (total 20), the second year
+    # 100 each month (total 1200). Sum over sum would multiply by 60; the mean shift is 100 - 20/12 = 98.333...
+    days = [date(2023 + (m + 9) // 12, (m + 9) % 12 + 1, 15) for m in range(24)]  # 2023-10 .. 2025-09
+    amounts = [-10.0] * 11 + [130.0] + [100.0] * 12
+    ws = duckdb_factory(PROFIT, {"ledger": {"day": days, "amount": amounts}})
+    suggestion = suggest(ws, "profit", "2025-10", today=date(2025, 10, 20))
+    seasonal = suggestion.proposal(Method.SEASONAL)
+    # Same month last year (2024-10) = 100, plus the shift 1200/12 - 20/12.
+    assert seasonal.base == pytest.approx(100 + 100 - 20 / 12)

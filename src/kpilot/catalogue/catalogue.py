@@ -9,9 +9,7 @@ tables, columns and sources onto the user's own (see `parse_mapping`) and checki
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,10 +28,11 @@ from sqlglot import exp
 
 from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.base import NAME_PATTERN, Identifier
+from kpilot.definitions.editing import dump, new_problems, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions
 from kpilot.definitions.model import Definitions, Kpi, Measure, Source
-from kpilot.definitions.yaml_source import YamlDocument, plain, read_yaml
-from kpilot.errors import InternalError, Issue, KpilotError, Location, UserError
+from kpilot.definitions.yaml_source import plain, read_yaml
+from kpilot.errors import InternalError, Issue, KpilotError, UserError
 from kpilot.formula.ast import Name
 from kpilot.formula.check import names_in, suggestion
 from kpilot.formula.lexer import KEYWORDS
@@ -433,7 +432,7 @@ def add_to_workspace(
     chosen = catalogue.closure(kpi_names)
     requested = {catalogue.kpi(n).name for n in kpi_names}
     path = root / DEFINITIONS_DIR / CATALOGUE_FILE
-    document = _read_document(path)
+    document = read_document(path, _FILE_HEADER, "the catalogue cannot merge into it")
     elsewhere = _names_elsewhere(root / DEFINITIONS_DIR)
     with _warehouse(root, check) as (columns, language, notes):
         plan = _Plan(catalogue, names, document, elsewhere, columns, notes)
@@ -453,7 +452,7 @@ def add_to_workspace(
         notes=tuple(notes),
     )
     if report.changed:
-        _write(document, path)
+        write_atomically(path, dump(document))
     return report
 
 
@@ -696,23 +695,6 @@ def _find(items: Any, name: str) -> CommentedMap | None:
     return next((i for i in items if isinstance(i, CommentedMap) and i.get("name") == name), None)
 
 
-def _read_document(path: Path) -> CommentedMap:
-    if not path.is_file():
-        document = CommentedMap()
-        document.yaml_set_start_comment(_FILE_HEADER)
-        return document
-    parsed = read_yaml(path, str(path))
-    if isinstance(parsed, YamlDocument) and parsed.root is None:
-        return CommentedMap()
-    if isinstance(parsed, YamlDocument) and isinstance(parsed.root, CommentedMap):
-        return parsed.root
-    raise CatalogueError(
-        f"{path} is not a valid definitions file, so the catalogue cannot merge into it",
-        location=Location(str(path)),
-        hint="fix it (kpilot validate shows where) or move it away",
-    )
-
-
 def _list_at(node: CommentedMap, key: str, *, flow: bool = False) -> CommentedSeq:
     """The list under `key`, created when absent or empty."""
     value = node.get(key)
@@ -757,17 +739,8 @@ def _validate(document: CommentedMap, path: Path) -> None:
 
 def _check_whole_workspace(root: Path, document: CommentedMap, path: Path) -> None:
     """Refuse an add that would break the workspace's own definitions, e.g. a catalogue measure that makes a bare
-    name in the user's KPIs ambiguous. Compares the problems before and after, on copies of the files."""
-    folder = root / DEFINITIONS_DIR
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / DEFINITIONS_DIR
-        copy.mkdir()
-        for other in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []:
-            if other.name != path.name:
-                (copy / other.name).write_text(other.read_text(encoding="utf-8"), encoding="utf-8")
-        before = {issue.message for issue in _static_problems(Path(scratch))}
-        _dump(document, copy / path.name)
-        new = [issue for issue in _static_problems(Path(scratch)) if issue.message not in before]
+    name in the user's KPIs ambiguous."""
+    new = new_problems(root, path.name, dump(document), _static_problems)
     if new:
         listed = "; ".join(f"{issue.location}: {issue.message}" for issue in new[:3])
         raise CatalogueError(
@@ -779,26 +752,3 @@ def _check_whole_workspace(root: Path, document: CommentedMap, path: Path) -> No
 def _static_problems(root: Path) -> list[Issue]:
     definitions, issues = load_definitions(root)
     return [*issues, *static_issues(definitions)]
-
-
-def _dump(document: CommentedMap, path: Path) -> None:
-    yaml = YAML()
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    with path.open("w", encoding="utf-8") as stream:
-        yaml.dump(document, stream)
-
-
-def _write(document: CommentedMap, path: Path) -> None:
-    yaml = YAML()
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".catalogue-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            yaml.dump(document, stream)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -16,8 +16,8 @@ from kpilot.cli.compute import Format
 from kpilot.cli.output import EMPTY, csv_cell, format_value
 from kpilot.definitions.model import Direction
 from kpilot.engine.periods import Grain
-from kpilot.errors import QueryError
 from kpilot.goals.periods import explicit_period, last_complete, parse_period, period_name
+from kpilot.goals.scope import parse_scope
 from kpilot.goals.scorecard import Change, ScorecardLine, scorecard
 from kpilot.goals.status import Status
 from kpilot.workspace import Workspace
@@ -39,18 +39,6 @@ STATUS_STYLE = {
     Status.NO_TARGET: "dim",
     Status.NO_DATA: "dim",
 }
-
-
-def parse_scope(text: str | None) -> dict[str, str]:
-    scope: dict[str, str] = {}
-    for part in (text or "").split(","):
-        if not part.strip():
-            continue
-        key, sep, value = part.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise QueryError(f"--scope '{part.strip()}' is not dimension=value", hint="e.g. --scope team=EMEA")
-        scope[key.strip()] = value.strip()
-    return scope
 
 
 @app.command("scorecard")

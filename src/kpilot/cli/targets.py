@@ -13,7 +13,8 @@ from rich.table import Table
 from kpilot.cli.app import WorkspaceOption, out
 from kpilot.cli.output import EMPTY, format_value, plain_value
 from kpilot.definitions.model import Direction
-from kpilot.goals.suggest import Level, Method, Proposal, Suggestion, parse_scope, suggest
+from kpilot.goals.scope import parse_scope
+from kpilot.goals.suggest import Level, Method, Proposal, Suggestion, suggest
 from kpilot.goals.writer import WriteReport, merge_targets
 from kpilot.workspace import Workspace
 
@@ -54,7 +55,7 @@ def suggest_command(
 ) -> None:
     """Suggest commit, target and stretch for a KPI and period from its history, by several methods."""
     with Workspace(workspace) as ws:
-        result = suggest(ws, kpi, period, scope=parse_scope(scope or []), count=history)
+        result = suggest(ws, kpi, period, scope=parse_scope(scope), count=history)
         currency = ws.settings.currency
         report = merge_targets(ws.root, [result.entry(write, method)]) if write is not None else None
     if output is Format.JSON:

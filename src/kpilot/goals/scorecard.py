@@ -17,6 +17,7 @@ from kpilot.errors import QueryError, UserError
 from kpilot.goals.additive import is_additive
 from kpilot.goals.forecast import Projection, project_running_period
 from kpilot.goals.history import History, kpi_history, to_date_shares
+from kpilot.goals.scope import scope_filter
 from kpilot.goals.status import Evaluation, evaluate
 from kpilot.goals.targets import ResolvedTarget, period_label, resolve_target
 from kpilot.workspace import Workspace
@@ -64,12 +65,6 @@ def change(value: float | None, base: float | None, unit: Unit) -> Change:
     if value is None or base is None or base == 0:
         return Change(None, "%")
     return Change((value / base - 1) * 100, "%")
-
-
-def scope_filter(scope: Mapping[str, str]) -> str | None:
-    """A scope such as {team: EMEA} as a --where formula (parsed like any formula, never pasted into SQL)."""
-    parts = [f"{key} = '{value.replace(chr(39), chr(39) * 2)}'" for key, value in sorted(scope.items())]
-    return " and ".join(parts) or None
 
 
 def scorecard(

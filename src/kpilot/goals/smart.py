@@ -35,7 +35,8 @@ from kpilot.formula.check import names_in
 from kpilot.formula.parser import parse
 from kpilot.goals.additive import is_additive
 from kpilot.goals.periods import last_complete, parse_period, period_name
-from kpilot.goals.suggest import Point, amount, history_end, load_history, scope_filter, signed
+from kpilot.goals.scope import scope_filter
+from kpilot.goals.suggest import Point, amount, history_end, load_history, signed
 from kpilot.goals.targets import GRAIN_ORDER, missing_values, target_conflicts, target_issues, target_type
 from kpilot.semantic.validate import static_issues
 from kpilot.workspace import Workspace

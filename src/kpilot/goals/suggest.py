@@ -11,7 +11,8 @@ method first finds a *base*, what the period should bring if things go on as the
   values, i.e. compound growth, for additive KPIs with positive values; the linear trend of the values, held within
   the history's range widened by half its width, for ratios, averages and series with zeros or negatives);
 - `seasonal`: the same period last year times the trend of the last year of periods against the year before (sum
-  over sum for additive KPIs; for ratios the difference of the two years' means is added instead).
+  over sum for additive KPIs whose values stay positive; for ratios, and for series that touch zero or go negative
+  such as profit, the difference of the two years' means is added instead).
 
 The levels follow from the base and the KPI's direction: commit = base, target = base improved by one *step*,
 stretch = improved by two steps (up: higher, down: lower). The step is how much the series wanders around its trend:
@@ -40,9 +41,9 @@ from typing import Any
 from kpilot.definitions.model import Direction, Kpi, Unit
 from kpilot.engine.periods import MONTHS_PER, Calendar, Grain
 from kpilot.errors import QueryError
-from kpilot.formula.lexer import quote_string
 from kpilot.goals.additive import is_additive
 from kpilot.goals.periods import last_complete, parse_period, period_name
+from kpilot.goals.scope import scope_filter
 from kpilot.goals.status import format_amount
 from kpilot.workspace import Workspace
 
@@ -143,24 +144,6 @@ class Suggestion:
 
 
 # ---------------------------------------------------------------------------------------------------- history
-
-
-def parse_scope(items: Sequence[str]) -> dict[str, str]:
-    """`["team=EMEA", "country=IT"]` (or `["team=EMEA,country=IT"]`, as `kpilot scorecard --scope`) as a dict."""
-    scope: dict[str, str] = {}
-    for item in (part for text in items for part in text.split(",")):
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise QueryError(f"cannot read the scope '{item}'", hint="write DIMENSION=VALUE, e.g. --scope team=EMEA")
-        scope[key.strip()] = value.strip()
-    return scope
-
-
-def scope_filter(scope: Mapping[str, str]) -> str | None:
-    """The row filter that restricts a computation to a scope: `team = 'EMEA' and country = 'IT'`."""
-    if not scope:
-        return None
-    return " and ".join(f"{key} = {quote_string(value)}" for key, value in sorted(scope.items()))
 
 
 def history_end(period: date, grain: Grain, calendar: Calendar, today: date) -> date:
@@ -487,9 +470,9 @@ class _Context:
         before = [p.value for p in recent[:year] if p.value is not None]
         after = [p.value for p in recent[year:] if p.value is not None]
         windows = f"{recent[year].name} .. {recent[-1].name} vs {recent[0].name} .. {recent[year - 1].name}"
-        if self.additive:
-            if sum(before) <= 0:
-                return Proposal(Method.SEASONAL, unavailable="the year before the last has no positive total")
+        # A growth factor only means something for a series that stays positive (a year from -10 to +100 would
+        # "grow" tenfold); otherwise the trend is the change of the mean level, added.
+        if self.additive and min(before + after) > 0:
             trend = sum(after) / sum(before)
             basis = f"{point.name} = {self.show(point.value)} × {trend:.4f} (total {windows})"
             return self._levels(Method.SEASONAL, point.value * trend, basis)

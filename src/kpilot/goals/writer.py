@@ -8,23 +8,20 @@ one: if they would have a problem they do not have now, or a written target name
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
+from kpilot.definitions.editing import definition_files, dump, new_problems, read_document, write_atomically
 from kpilot.definitions.goals_model import Target
 from kpilot.definitions.loader import DEFINITIONS_DIR, load_definitions
-from kpilot.definitions.yaml_source import YamlDocument, plain, read_yaml
-from kpilot.errors import Issue, Location, Severity, UserError, ValidationFailed
+from kpilot.definitions.yaml_source import plain, read_yaml
+from kpilot.errors import Issue, Severity, UserError, ValidationFailed
 from kpilot.goals.targets import target_issues
 from kpilot.semantic.validate import static_issues
 
@@ -69,7 +66,7 @@ def merge_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> W
     folder = root / DEFINITIONS_DIR
     path = folder / TARGETS_FILE
     entries = [_entry(item, index) for index, item in enumerate(targets, start=1)]
-    document = _read_document(path)
+    document = read_document(path, _HEADER, "targets cannot be merged into it")
     items = _targets_list(document, path)
     elsewhere = _keys_elsewhere(folder)
     added: list[str] = []
@@ -94,9 +91,9 @@ def merge_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> W
             items[index] = _node(entry)
     report = WriteReport(path, tuple(added), tuple(replaced), tuple(unchanged))
     if report.changed:
-        text = _dump(document)
+        text = dump(document)
         _check(root, text)
-        _write(path, text)
+        write_atomically(path, text)
     return report
 
 
@@ -168,24 +165,6 @@ def _is_item_key(item: Any, key: tuple[str, str, str, tuple[tuple[str, str], ...
 # ---------------------------------------------------------------------------------------------------- the file
 
 
-def _read_document(path: Path) -> CommentedMap:
-    if not path.is_file():
-        document = CommentedMap()
-        document.yaml_set_start_comment(_HEADER)
-        return document
-    parsed = read_yaml(path, str(path))
-    if isinstance(parsed, YamlDocument) and parsed.root is None:
-        return CommentedMap()
-    if isinstance(parsed, YamlDocument) and isinstance(parsed.root, CommentedMap):
-        return parsed.root
-    problem = str(parsed) if isinstance(parsed, Issue) else "it is not a mapping"
-    raise UserError(
-        f"{path} is not a valid definitions file ({problem}), so targets cannot be merged into it",
-        location=Location(str(path)),
-        hint="fix it (kpilot validate shows where) or move it away",
-    )
-
-
 def _targets_list(document: CommentedMap, path: Path) -> CommentedSeq:
     value = document.get("targets")
     if value is None:
@@ -200,7 +179,7 @@ def _targets_list(document: CommentedMap, path: Path) -> CommentedSeq:
 def _keys_elsewhere(folder: Path) -> dict[tuple[str, str, str, tuple[tuple[str, str], ...]], str]:
     """Targets defined in the other definitions files -> the file."""
     found: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], str] = {}
-    for path in _definition_files(folder):
+    for path in definition_files(folder):
         if path.name == TARGETS_FILE:
             continue
         parsed = read_yaml(path, f"{DEFINITIONS_DIR}/{path.name}")
@@ -212,37 +191,9 @@ def _keys_elsewhere(folder: Path) -> dict[tuple[str, str, str, tuple[tuple[str, 
     return found
 
 
-def _definition_files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
-
-
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-def _dump(document: CommentedMap) -> str:
-    import io
-
-    stream = io.StringIO()
-    _yaml().dump(document, stream)
-    return stream.getvalue()
-
-
 def _check(root: Path, text: str) -> None:
     """Load the definitions with `text` as targets.yaml; refuse if they would have problems they do not have now."""
-    before = {str(i) for i in _problems(root)}
-    with tempfile.TemporaryDirectory(prefix="kpilot-targets-") as scratch:
-        copy = Path(scratch)
-        (copy / DEFINITIONS_DIR).mkdir()
-        for path in _definition_files(root / DEFINITIONS_DIR):
-            if path.name != TARGETS_FILE:
-                shutil.copyfile(path, copy / DEFINITIONS_DIR / path.name)
-        (copy / DEFINITIONS_DIR / TARGETS_FILE).write_text(text, encoding="utf-8")
-        after = _problems(copy)
-    new = [issue for issue in after if str(issue) not in before]
+    new = new_problems(root, TARGETS_FILE, text, _problems)
     if new:
         raise _Refused(new)
 
@@ -259,15 +210,3 @@ class _Refused(ValidationFailed):
     def __init__(self, issues: list[Issue]) -> None:
         super().__init__(issues)
         self.message = "the definitions would not load after writing the target(s); nothing was written"
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".targets-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
