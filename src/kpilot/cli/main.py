@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpilot.cli import check, compute, demo, ingest, matrix, scorecard, setup  # noqa: F401  (registration by import)
+from kpilot.cli import check, compute, demo, forecast, ingest, matrix, scorecard, setup  # noqa: F401  (registration by import)
 from kpilot.cli.app import app, run
 from kpilot.cli.catalogue import app as catalogue_app
 from kpilot.cli.targets import app as targets_app
