@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -124,10 +125,15 @@ class Workspace:
             where=where or None,
         )
 
+    @cached_property
+    def definition_errors(self) -> list[Issue]:
+        """Problems that stop any computation (definitions are immutable for the life of this object)."""
+        found = [*self.load_issues, *static_issues(self.definitions)]
+        return [issue for issue in found if issue.severity is Severity.ERROR]
+
     def compile(self, request: Request) -> Compiled:
-        problems = [i for i in [*self.load_issues, *static_issues(self.definitions)] if i.severity is Severity.ERROR]
-        if problems:
-            raise ValidationFailed(problems)
+        if self.definition_errors:
+            raise ValidationFailed(self.definition_errors)
         plan = make_plan(request, self.model, self.calendar)
         return compile_plan(plan, self.warehouse)
 

@@ -88,14 +88,17 @@ def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
         assert dimension is not None  # the plan checked every --by dimension
         where = dimension.locations.get("expr", dimension.origin)
         keys[name] = dimension_compiler.text(dimension.expression, f"dimension '{source.name}.{name}'", where)
-    grouped = rows.mutate(**keys) if keys else rows
+    needs_keys = any(m.agg is Aggregation.LAST for m in source_plan.measures)  # its window partitions by them
+    grouped = rows.mutate(**keys) if keys and needs_keys else rows
     grouped = _with_latest_times(grouped, source, source_plan.measures, plan, list(keys))
     grouped = _with_constants(grouped, source, source_plan.measures)
     compiler = RowCompiler(grouped, source.dimensions)
     metrics = {column_name(source.name, m.name): _measure(source, m, grouped, compiler) for m in source_plan.measures}
-    if keys:
+    if not keys:
+        return grouped.aggregate(**metrics)
+    if needs_keys:
         return grouped.group_by(list(keys)).aggregate(**metrics)
-    return grouped.aggregate(**metrics)
+    return grouped.group_by(**keys).aggregate(**metrics)
 
 
 def _measure(source: Source, measure: Measure, table: Any, compiler: RowCompiler) -> Any:

@@ -108,9 +108,13 @@ def lagged_arguments(node: Node) -> list[Node]:
 
 
 def compute_kpis(
-    frame: Any, kpis: list[tuple[str, Node]], by: tuple[str, ...], aggregations: dict[str, Aggregation]
+    frame: Any,
+    kpis: list[tuple[str, Node]],
+    by: tuple[str, ...],
+    aggregations: dict[str, Aggregation],
+    keep: list[str],
 ) -> Any:
-    """Add one column per KPI to `frame` (which holds period, dimensions and measure columns)."""
+    """The `keep` columns of `frame` (period and dimensions) and one column per KPI, computed from its measures."""
     arguments = sorted({arg for _, tree in kpis for arg in lagged_arguments(tree)}, key=depth)
     materialised: dict[Node, str] = {}
     table = frame
@@ -121,4 +125,4 @@ def compute_kpis(
         table = table.mutate(**{name: compiler.compile(arg) for name, arg in names.items()})
         materialised.update({arg: name for name, arg in names.items()})
     compiler = KpiCompiler(table, by, aggregations, materialised)
-    return table.mutate(**{name: compiler.compile(tree) for name, tree in kpis})
+    return table.select(*keep, **{name: compiler.compile(tree) for name, tree in kpis})
