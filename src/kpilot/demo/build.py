@@ -51,17 +51,18 @@ def build_demo(
 
 
 def suggested_targets(workspace: Workspace, today: date | None = None) -> list[dict[str, Any]]:
-    """Commit, target and stretch for every monthly KPI, for the last complete month and the running one, each
-    suggested (by the recommended method) from the months before it."""
+    """Commit, target and stretch for every KPI, at its own grain (month unless it says otherwise), for the last
+    complete period and the running one, each suggested (by the recommended method) from the periods before it."""
     calendar = workspace.calendar
     now = today or calendar.today()
-    months = [last_complete(now, Grain.MONTH, calendar), calendar.start(now, Grain.MONTH)]
     entries = []
     for kpi in workspace.definitions.kpis:
-        for month in months:
+        grain = Grain(kpi.grain) if kpi.grain in ("month", "quarter", "year") else Grain.MONTH
+        periods = [last_complete(now, grain, calendar), calendar.start(now, grain)]
+        for start in periods:
             try:
-                suggestion = suggest(workspace, kpi.name, period_name(month, Grain.MONTH, calendar), today=now)
+                suggestion = suggest(workspace, kpi.name, period_name(start, grain, calendar), today=now)
                 entries.append(suggestion.entry(Level.ALL))
             except UserError:
-                continue  # KPIs without monthly history (snapshot sources) get no target
+                continue  # KPIs without history at this grain (snapshot sources) get no target
     return entries

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
 
 import pyarrow as pa
 
@@ -40,10 +39,8 @@ def _partial_flags(compiled: Compiled, table: pa.Table, today: date) -> list[boo
 
 
 def _is_partial(start: date, end: date, first: date | None, last: date | None, today: date) -> bool:
+    """`end` is the day after the period: the period is running while it is after today, and cut when the
+    requested range starts after its first day or ends before its last day."""
     running = end > today
-    cut = (first is not None and first > start) or (last is not None and last < end.fromordinal(end.toordinal() - 1))
+    cut = (first is not None and first > start) or (last is not None and last < end - timedelta(days=1))
     return running or cut
-
-
-def to_rows(table: pa.Table) -> list[dict[str, Any]]:
-    return table.to_pylist()  # type: ignore[no-any-return]
