@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from kpilot.catalogue.catalogue import (
@@ -19,6 +18,7 @@ from kpilot.catalogue.catalogue import (
     load_catalogue,
     split_mapping,
 )
+from kpilot.cli.app import out
 
 app = typer.Typer(
     name="catalogue",
@@ -26,7 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
 
 
 class Language(StrEnum):
