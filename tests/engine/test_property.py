@@ -33,8 +33,10 @@ kpis:
   - {name: rows, formula: rows}
   - {name: users, formula: users}
   - {name: top, formula: top}
+  - {name: clicks_before, formula: previous(clicks)}
+  - {name: clicks_3, formula: "rolling(clicks, 3)"}
 """
-KPIS = ["clicks", "rate", "rows", "users", "top"]
+KPIS = ["clicks", "rate", "rows", "users", "top", "clicks_before", "clicks_3"]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 START = date(2023, 11, 1)
 
@@ -100,8 +102,15 @@ def reference(frame: pd.DataFrame, grain: str, by: list[str], week_start: int, f
             views = part["views"].sum(min_count=1)
             rate = None if pd.isna(views) or views == 0 else clicks / views
             top = None if part.empty else int(part["clicks"].max())
-            results.append((period.date(), *combo, clicks, rate, len(part), part["user"].nunique(), top))
-    return results
+            results.append([period.date(), *combo, clicks, rate, len(part), part["user"].nunique(), top])
+    # previous() and rolling(, 3) per dimension combination over consecutive periods (empty periods count 0).
+    for combo in combos:
+        lines = [row for row in results if tuple(row[1 : 1 + len(by)]) == combo]
+        clicks = [row[1 + len(by)] for row in lines]
+        for index, row in enumerate(lines):
+            row.append(clicks[index - 1] if index > 0 else None)
+            row.append(sum(clicks[max(0, index - 2) : index + 1]))
+    return [tuple(row) for row in results]
 
 
 def same(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> bool:
@@ -126,13 +135,19 @@ def same(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> bool:
     fiscal=st.integers(1, 12),
 )
 def test_engine_matches_pandas(
-    tmp_path: Path, data: list[tuple[Any, ...]], grain: str, by: list[str], week_start: int, fiscal: int
+    tmp_path: Path,
+    backend: str,
+    data: list[tuple[Any, ...]],
+    grain: str,
+    by: list[str],
+    week_start: int,
+    fiscal: int,
 ) -> None:
     frame = pd.DataFrame(data, columns=["offset", "channel", "region", "clicks", "views", "user"])
     frame["day"] = [START + timedelta(days=int(o)) for o in frame["offset"]]
     frame = frame.drop(columns="offset")
     root = tmp_path / "ws"
-    write_workspace(root, DEFINITIONS, week_start=WEEKDAYS[week_start], fiscal_year_start=fiscal)
+    write_workspace(root, DEFINITIONS, warehouse=backend, week_start=WEEKDAYS[week_start], fiscal_year_start=fiscal)
     with Workspace(root) as ws:
         table = pa.Table.from_pandas(frame, preserve_index=False).cast(
             pa.schema(
