@@ -514,3 +514,13 @@ def test_constant_measures_and_integer_averages(workspace_factory: Factory) -> N
     )
     # Three answers; the mean of the integers 4, 5, 5 is 14 / 3 (a float on every backend); the median is 5.
     assert rows(ws.compute(["answers", "mean_score", "median_score"], grain="all")) == [(3, pytest.approx(14 / 3), 5.0)]
+
+
+def test_rows_without_a_time_belong_to_no_period(workspace_factory: Factory) -> None:
+    ws = workspace_factory(
+        VISITS, {"visits": {"day": [D(2025, 1, 1), None, D(2025, 1, 2)], "user_id": ["u1", "u2", "u3"]}}
+    )
+    # The row without a day is in no month, and outside any date range; a total over all rows counts it.
+    assert rows(ws.compute(["visits"], grain="month")) == [(D(2025, 1, 1), 2)]
+    assert rows(ws.compute(["visits"], grain="all", start="2025-01-01", end="2025-01-31")) == [(2,)]
+    assert rows(ws.compute(["visits"], grain="all")) == [(3,)]
