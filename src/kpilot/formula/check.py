@@ -231,7 +231,12 @@ def _compatible(left: Type, right: Type, where: Resolved, what: str) -> None:
         return
     if {left, right} <= TEMPORAL or (Type.STRING in (left, right) and {left, right} & TEMPORAL):
         return  # dates compare with timestamps and with date strings such as '2025-01-31'
-    raise FormulaError(f"{what} compares {left.value} with {right.value}", offset=where.span.start)
+    hint = None
+    if {left, right} == {Type.BOOLEAN, Type.STRING}:
+        hint = "the column holds true/false (a file's yes/no is read that way): write it as a condition, or = true"
+    elif Type.NUMBER in (left, right) and Type.STRING in (left, right):
+        hint = "numbers are written without quotes: 5, not '5'"
+    raise FormulaError(f"{what} compares {left.value} with {right.value}", offset=where.span.start, hint=hint)
 
 
 def children(expr: Resolved) -> tuple[Resolved, ...]:
