@@ -1,0 +1,192 @@
+"""Read delimited text (CSV, TSV) into a `ParsedFile`.
+
+Handles a UTF-8 byte order mark, blank lines, trailing delimiters, delimiter sniffing (which also settles whether a
+decimal comma is possible) and the line each record starts on, for error messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyarrow as pa
+
+from kpilot.errors import DataError, Location
+from kpilot.warehouse.inference import NumberStyle, infer_column
+from kpilot.warehouse.parsed import ParsedFile, check_names, clean_text
+
+DELIMITERS = (",", ";", "\t", "|")
+
+_SAMPLE_CHARS = 64 * 1024  # enough lines to sniff the delimiter without reading the whole file
+_SNIFF_RECORDS = 100
+_CHUNK_ROWS = 50_000  # rows kept as Python strings before they are packed into Arrow arrays
+
+_STRING = pa.string()
+
+
+@dataclass
+class _Grid:
+    """Cells of a text file as read, before typing."""
+
+    header: list[str]
+    header_line: int
+    columns: list[list[pa.Array]]
+    lines: list[int]
+
+
+def read_text(path: Path, source: str, delimiter: str | None) -> ParsedFile:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            sample = handle.read(_SAMPLE_CHARS)
+            if delimiter is None:
+                delimiter, style = _sniff(sample, at_end=len(sample) < _SAMPLE_CHARS)
+            else:
+                style = NumberStyle(comma_decimal=True, prefer_comma=False)
+            handle.seek(0)
+            grid = _read_grid(handle, delimiter, source)
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(path, source) from exc
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", location=Location(file=source)) from exc
+    return _type_grid(grid, source, style)
+
+
+def _encoding_error(path: Path, source: str) -> DataError:
+    data = path.read_bytes()
+    line: int | None = None
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+    return DataError(
+        "the file is not valid UTF-8 text",
+        location=Location(file=source, line=line),
+        hint="save it as 'CSV UTF-8' (in Excel: File > Save As > CSV UTF-8)",
+    )
+
+
+def _sniff(sample: str, *, at_end: bool) -> tuple[str, NumberStyle]:
+    """Pick the delimiter that splits the first records into the same number (>= 2) of fields."""
+    if not at_end and "\n" in sample:
+        sample = sample[: sample.rfind("\n") + 1]  # the last line may be cut short
+    best: tuple[float, int, int] | None = None
+    chosen = ","
+    for priority, delimiter in enumerate(DELIMITERS):
+        counts = _field_counts(sample, delimiter)
+        if not counts or counts[0] < 2:
+            continue
+        agreement = sum(count == counts[0] for count in counts) / len(counts)
+        score = (agreement, counts[0], -priority)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    if best is None:
+        # One column: the delimiter only has to split nothing, and nothing says which decimal mark is meant.
+        unused = [d for d in DELIMITERS if all(count == 1 for count in _field_counts(sample, d))]
+        return (unused[0] if unused else ","), NumberStyle(comma_decimal=True, prefer_comma=False)
+    return chosen, NumberStyle(comma_decimal=chosen != ",", prefer_comma=chosen == ";")
+
+
+def _field_counts(sample: str, delimiter: str) -> list[int]:
+    counts: list[int] = []
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    try:
+        for record in reader:
+            if not _is_blank(record):
+                counts.append(len(record))
+            if len(counts) >= _SNIFF_RECORDS:
+                break
+    except csv.Error:
+        pass  # a sample cut inside a quoted field; the records before it still count
+    return counts
+
+
+def _is_blank(record: Sequence[str]) -> bool:
+    return not any(map(str.strip, record))  # map: this runs once per line
+
+
+def _read_grid(handle: TextIO, delimiter: str, source: str) -> _Grid:
+    reader = csv.reader(handle, delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    header_line = 0
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    columns: list[list[pa.Array]] = []
+    for line, record in _records(reader, source):
+        if _is_blank(record):
+            continue
+        if header is None:
+            header, header_line = record, line
+            columns = [[] for _ in header]
+            continue
+        rows.append(_fit_width(record, len(header), source, line))
+        lines.append(line)
+        if len(rows) >= _CHUNK_ROWS:
+            _flush(rows, columns)
+    if header is None:
+        raise DataError("the file is empty", location=Location(file=source), hint="the first line must be a header")
+    _flush(rows, columns)
+    return _Grid(header=header, header_line=header_line, columns=columns, lines=lines)
+
+
+def _records(reader: Any, source: str) -> Iterator[tuple[int, list[str]]]:
+    """The csv records with the line each starts on, and csv's own errors turned into ours."""
+    start = 1
+    try:
+        for record in reader:
+            yield start, record
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(
+            f"malformed record: {exc}",
+            location=Location(file=source, line=start),
+            hint="a field that holds the delimiter, a quote or a line break must be in double quotes, with any quote "
+            'inside it doubled ("")',
+        ) from exc
+
+
+def _fit_width(record: list[str], width: int, source: str, line: int) -> list[str]:
+    """Rows must have as many fields as the header; extra *empty* fields (trailing delimiters) are dropped."""
+    if len(record) == width:
+        return record
+    if len(record) > width and _is_blank(record[width:]):
+        return record[:width]
+    raise DataError(
+        f"this row has {len(record)} fields but the header has {width}",
+        location=Location(file=source, line=line),
+        hint="check for a missing or extra delimiter, or a value with the delimiter in it that is not quoted",
+    )
+
+
+def _flush(rows: list[list[str]], columns: list[list[pa.Array]]) -> None:
+    if not rows:
+        return
+    for index, cells in enumerate(zip(*rows, strict=True)):
+        columns[index].append(pa.array(cells, _STRING))
+    rows.clear()
+
+
+def _type_grid(grid: _Grid, source: str, style: NumberStyle) -> ParsedFile:
+    texts: dict[str, pa.Array] = {}
+    named: list[tuple[int, str]] = []
+    for index, heading in enumerate(grid.header):
+        name = heading.strip()
+        text = clean_text(pa.chunked_array(grid.columns[index], _STRING).combine_chunks())
+        if not name and text.null_count == len(text):
+            continue  # an unnamed, empty column: trailing delimiters
+        named.append((index, name))
+        texts[name] = text
+    check_names(named, source, grid.header_line)
+    table = pa.table({name: infer_column(texts[name], style) for _, name in named})
+    return ParsedFile(
+        source=source,
+        table=table,
+        positions=grid.lines,
+        position_kind="line",
+        header_line=grid.header_line,
+        text=texts,
+        number_style=style,
+    )
