@@ -18,18 +18,10 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from kpilot import UserError, Workspace
-from kpilot.catalogue.catalogue import (
-    CATEGORIES,
-    LANGUAGES,
-    CatalogueError,
-    add_to_workspace,
-    columns_in,
-    load_catalogue,
-    parse_mapping,
-    rename_sql,
-    sql_columns,
-)
+from kpilot.catalogue.add import add_to_workspace
+from kpilot.catalogue.catalogue import CATEGORIES, LANGUAGES, CatalogueError, load_catalogue
 from kpilot.catalogue.datamodel import ColumnType, Table, load_datamodel
+from kpilot.catalogue.mapping import columns_in, parse_mapping, rename_sql, sql_columns
 from kpilot.cli.catalogue import app
 from kpilot.definitions.model import Definitions
 from kpilot.formula.parser import parse

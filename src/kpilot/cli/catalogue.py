@@ -9,15 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kpilot.catalogue.catalogue import (
-    LANGUAGES,
-    AddReport,
-    CatalogueError,
-    CatalogueKpi,
-    add_to_workspace,
-    load_catalogue,
-    split_mapping,
-)
+from kpilot.catalogue.add import AddReport, add_to_workspace
+from kpilot.catalogue.catalogue import LANGUAGES, CatalogueError, CatalogueKpi, load_catalogue
+from kpilot.catalogue.mapping import split_mapping
 from kpilot.cli.app import out
 
 app = typer.Typer(

@@ -8,7 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kpilot.catalogue.catalogue import add_to_workspace, load_catalogue
+from kpilot.catalogue.add import add_to_workspace
+from kpilot.catalogue.catalogue import load_catalogue
 from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.demo.generator import build_tables, to_arrow

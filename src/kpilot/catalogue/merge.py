@@ -1,0 +1,248 @@
+"""Merging catalogue KPIs into a workspace's `definitions/catalogue.yaml` document: each KPI with the sources,
+measures and dimensions it needs, renamed onto the user's names, and the user's tables and columns checked against
+the warehouse when that is possible. Used by `add.add_to_workspace()`, which reads and writes the file."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from kpilot.catalogue.catalogue import Catalogue, CatalogueError, CatalogueKpi
+from kpilot.catalogue.mapping import NameMap, columns_in, rename_columns, rename_names, rename_sql, sql_columns
+from kpilot.definitions.model import Measure, Source
+from kpilot.formula.ast import Name
+
+CATALOGUE_FILE = "catalogue.yaml"
+_T = TypeVar("_T")
+
+
+TableColumns = Callable[[str], Mapping[str, str] | None]
+
+
+class Plan:
+    """Builds the merged catalogue.yaml document in place, collecting what changed."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        names: NameMap,
+        document: CommentedMap,
+        elsewhere: Mapping[str, str],
+        columns: TableColumns | None,
+        notes: list[str],
+    ) -> None:
+        self.catalogue, self.names, self.document = catalogue, names, document
+        _list_at(document, "sources")
+        _list_at(document, "kpis")
+        self.elsewhere, self.columns, self.notes = elsewhere, columns, notes
+        self.added: list[str] = []
+        self.present: list[str] = []
+        self.sources_added: list[str] = []
+        self.sources_extended: list[str] = []
+        self.skipped: list[str] = []
+
+    def add_kpi(self, entry: CatalogueKpi, language: str) -> None:
+        kpis = _list_at(self.document, "kpis")
+        if _find(kpis, entry.name) is not None:
+            self.present.append(entry.name)
+            return
+        self._refuse_clash(f"kpi:{entry.name}", f"KPI '{entry.name}'", "rename or remove it there first")
+        by_source: dict[str, list[str]] = {}
+        for source, measure in entry.measures:
+            by_source.setdefault(source, []).append(measure)
+        for source, measures in by_source.items():
+            self._add_measures(self.catalogue.source(source), measures, entry.name)
+        kpis.append(_kpi_node(entry, self.names, language))
+        self.added.append(entry.name)
+
+    def _refuse_clash(self, key: str, what: str, hint: str) -> None:
+        if key in self.elsewhere:
+            raise CatalogueError(f"{what} is already defined in {self.elsewhere[key]}", hint=hint)
+
+    def _add_measures(self, source: Source, measures: list[str], kpi: str) -> None:
+        name = self.names.source(source.name)
+        sources = _list_at(self.document, "sources")
+        node = _find(sources, name)
+        if node is None:
+            hint = f"write the catalogue's source under another name: --map source:{source.name}=NEW_NAME"
+            self._refuse_clash(f"source:{name}", f"source '{name}'", hint)
+            node = _source_node(source, name, self.names)
+            if source.sql is not None:
+                self._check_sql(source, kpi)
+            sources.append(node)
+            self.sources_added.append(name)
+        elif source.table is not None and source.table in self.names.tables:
+            mapped = self.names.table(source.table)
+            if node.get("table") != mapped:
+                raise CatalogueError(
+                    f"source '{name}' in {CATALOGUE_FILE} reads table '{node.get('table')}', but the mapping says "
+                    f"'{mapped}'",
+                    hint=f"edit or remove it there first, or add under a new name: --map source:{source.name}=NEW",
+                )
+        self._extend(node, source, measures, kpi, new=name in self.sources_added)
+
+    def _extend(self, node: CommentedMap, source: Source, measures: list[str], kpi: str, *, new: bool) -> None:
+        standard = source.table
+        renames = self.names.columns_of(standard) if standard is not None else {}
+        available = None
+        if standard is not None and self.columns is not None:
+            available = self._table_columns(str(node.get("table")), standard, kpi)
+            if new and available is not None and isinstance(node.get("time"), str):
+                self._require({node["time"]}, available, standard, kpi, f"the time of source '{node['name']}'")
+        existing = _list_at(node, "measures")
+        changed = False
+        for measure_name in measures:
+            measure = source.measure(measure_name)
+            if measure is None or _find(existing, measure_name) is not None:
+                continue
+            item = _measure_node(measure, renames)
+            if available is not None and standard is not None:
+                needed = set().union(*(columns_in(str(item[k])) for k in ("expr", "filter") if k in item))
+                self._require(needed, available, standard, kpi, f"measure {node['name']}.{measure_name}")
+            existing.append(item)
+            changed = True
+        changed |= self._add_dimensions(node, source, renames, available)
+        if changed and not new and node["name"] not in self.sources_extended:
+            self.sources_extended.append(str(node["name"]))
+
+    def _table_columns(self, table: str, standard: str, kpi: str) -> Mapping[str, str] | None:
+        assert self.columns is not None
+        if "." in table:
+            self.notes.append(f"table '{table}' is in another schema: its columns were not checked")
+            return None
+        found = self.columns(table)
+        if found is None:
+            raise CatalogueError(
+                f"KPI '{kpi}' needs table '{table}' (standard table '{standard}'), which is not in the warehouse",
+                hint=f"load it with `kpilot ingest`, or map your own table: --map {standard}=YOUR_TABLE",
+            )
+        return found
+
+    def _check_sql(self, source: Source, kpi: str) -> None:
+        assert source.sql is not None
+        if self.columns is None:
+            return
+        for standard, needed in sql_columns(source.sql).items():
+            available = self._table_columns(self.names.table(standard), standard, kpi)
+            if available is not None:
+                renames = self.names.columns_of(standard)
+                user = {renames.get(column, column) for column in needed}
+                self._require(user, available, standard, kpi, f"source '{self.names.source(source.name)}'")
+
+    def _require(self, needed: set[str], available: Mapping[str, str], standard: str, kpi: str, user: str) -> None:
+        missing = sorted(needed - set(available))
+        if not missing:
+            return
+        column, table = missing[0], self.names.table(standard)
+        renames = self.names.columns_of(standard)
+        original = next((std for std, mine in renames.items() if mine == column), column)
+        close = difflib.get_close_matches(column, list(available), n=1)
+        guess = f"did you mean '{close[0]}'? " if close else ""
+        raise CatalogueError(
+            f"KPI '{kpi}' needs column '{column}' in table '{table}' (for {user}), but the table has no such column",
+            hint=f"{guess}map your column: --map {standard}.{original}=YOUR_COLUMN "
+            f"(columns of '{table}': {', '.join(sorted(available))})",
+        )
+
+    def _add_dimensions(
+        self, node: CommentedMap, source: Source, renames: Mapping[str, str], available: Mapping[str, str] | None
+    ) -> bool:
+        dimensions = _list_at(node, "dimensions", flow=True)
+        have = {d if isinstance(d, str) else d.get("name") for d in dimensions}
+        changed = False
+        for dimension in source.dimensions:
+            if dimension.name in have:
+                continue
+            expr = rename_columns(dimension.expression, renames)
+            if available is not None and not columns_in(expr) <= set(available):
+                self.skipped.append(f"{node['name']}.{dimension.name}")
+                continue
+            dimensions.append(dimension.name if expr == dimension.name else _flow(_map(name=dimension.name, expr=expr)))
+            changed = True
+        return changed
+
+
+def _source_node(source: Source, name: str, names: NameMap) -> CommentedMap:
+    node = _map(name=name)
+    if source.table is not None:
+        node["table"] = names.table(source.table)
+    else:
+        assert source.sql is not None
+        node["sql"] = LiteralScalarString(rename_sql(source.sql, names) + "\n")
+    renames = names.columns_of(source.table) if source.table is not None else {}
+    if source.time is not None:
+        node["time"] = renames.get(source.time, source.time)
+    if source.description:
+        node["description"] = source.description
+    node["dimensions"] = _flow(CommentedSeq())
+    node["measures"] = CommentedSeq()
+    return node
+
+
+def _measure_node(measure: Measure, renames: Mapping[str, str]) -> CommentedMap:
+    item = _map(name=measure.name, agg=measure.agg.value)
+    for key in ("expr", "filter"):
+        value = getattr(measure, key)
+        if value is not None:
+            item[key] = rename_columns(value, renames)
+    if measure.fraction is not None:
+        item["fraction"] = measure.fraction
+    return _flow(item)
+
+
+def _kpi_node(entry: CatalogueKpi, names: NameMap, language: str) -> CommentedMap:
+    kpi = entry.definition
+    text = entry.text(language)
+    formula = _rename_sources(kpi.formula, names)
+    node = _map(name=kpi.name, formula=formula, label=text.label, description=text.what)
+    node.update(unit=kpi.unit.value, direction=kpi.direction.value)
+    for key in ("grain", "level", "category", "tier", "indicator", "nature"):
+        if getattr(kpi, key) is not None:
+            node[key] = getattr(kpi, key)
+    if entry.breakdown:
+        node["tags"] = _flow(CommentedSeq([f"breakdown:{entry.breakdown}"]))
+    return node
+
+
+def _rename_sources(formula: str, names: NameMap) -> str:
+    def rename(node: Name) -> str | None:
+        if len(node.parts) == 2 and node.parts[0] in names.sources:
+            return f"{names.source(node.parts[0])}.{node.parts[1]}"
+        return None
+
+    return rename_names(formula, rename)
+
+
+def _map(**items: Any) -> CommentedMap:
+    node = CommentedMap()
+    node.update(items)
+    return node
+
+
+def _flow(node: _T) -> _T:
+    """Write a YAML mapping or list on one line."""
+    cast(Any, node).fa.set_flow_style()
+    return node
+
+
+def _find(items: Any, name: str) -> CommentedMap | None:
+    if not isinstance(items, list):
+        return None
+    return next((i for i in items if isinstance(i, CommentedMap) and i.get("name") == name), None)
+
+
+def _list_at(node: CommentedMap, key: str, *, flow: bool = False) -> CommentedSeq:
+    """The list under `key`, created when absent or empty."""
+    value = node.get(key)
+    if value is None:
+        value = node[key] = _flow(CommentedSeq()) if flow else CommentedSeq()
+    if not isinstance(value, CommentedSeq):
+        raise CatalogueError(
+            f"'{key}' of {node.get('name', 'the catalogue file')} must be a list; nothing was written",
+            hint=f"fix {CATALOGUE_FILE} (kpilot validate shows where), then add again",
+        )
+    return value
