@@ -9,7 +9,8 @@ import pytest
 
 from kpilot import Workspace
 from kpilot.engine.periods import Calendar, Grain
-from kpilot.goals.smart import Finding, Letter, Level, check_workspace, has_errors
+from kpilot.goals.smart import check_workspace, has_errors
+from kpilot.goals.smart_finding import Finding, Letter, Level
 
 TODAY = date(2025, 6, 15)  # the last complete month is May 2025
 CALENDAR = Calendar()

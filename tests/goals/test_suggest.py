@@ -16,15 +16,9 @@ from kpilot.definitions.model import Kpi
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.goals.periods import period_name
 from kpilot.goals.scope import parse_scope, scope_filter
-from kpilot.goals.suggest import (
-    Level,
-    Method,
-    Point,
-    Suggestion,
-    percentile,
-    propose,
-    suggest,
-)
+from kpilot.goals.suggest import Level, Suggestion, propose, suggest
+from kpilot.goals.suggest_history import Point
+from kpilot.goals.suggest_methods import Method, percentile
 from kpilot.goals.writer import merge_targets, write_targets
 
 CALENDAR = Calendar()

@@ -12,7 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
-from kpilot.goals.smart import Finding, Letter, Level, check_workspace, has_errors
+from kpilot.goals.smart import check_workspace, has_errors
+from kpilot.goals.smart_finding import Finding, Letter, Level
 from kpilot.workspace import Workspace
 
 

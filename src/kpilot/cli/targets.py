@@ -14,7 +14,8 @@ from kpilot.cli.app import WorkspaceOption, out
 from kpilot.cli.output import EMPTY, format_value, plain_value
 from kpilot.definitions.model import Direction
 from kpilot.goals.scope import parse_scope
-from kpilot.goals.suggest import Level, Method, Proposal, Suggestion, suggest
+from kpilot.goals.suggest import Level, Suggestion, suggest
+from kpilot.goals.suggest_methods import Method, Proposal
 from kpilot.goals.writer import WriteReport, merge_targets
 from kpilot.workspace import Workspace
 
