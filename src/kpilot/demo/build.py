@@ -8,9 +8,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+
 from kpilot.catalogue.add import add_to_workspace
 from kpilot.catalogue.catalogue import load_catalogue
 from kpilot.catalogue.datamodel import load_datamodel
+from kpilot.definitions.editing import dump, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.demo.generator import build_tables, to_arrow
 from kpilot.engine.periods import Grain
@@ -41,7 +44,8 @@ def build_demo(
         con.create_table(name, to_arrow(frame, model.table(name)), overwrite=True)
     workspace.close()
     progress("Adding the KPI catalogue")
-    add_to_workspace(root, list(load_catalogue().names), {})
+    report = add_to_workspace(root, list(load_catalogue().names), {})
+    assign_owners(report.path)
     progress("Adding the company's goals (the KPI matrix)")
     goals = resources.files("kpilot.demo").joinpath("data", "goals.yaml").read_text(encoding="utf-8")
     (root / DEFINITIONS_DIR / "goals.yaml").write_text(goals, encoding="utf-8")
@@ -49,6 +53,17 @@ def build_demo(
     with Workspace(root) as workspace:
         write_targets(root, suggested_targets(workspace, today))
     return Workspace(root)
+
+
+def assign_owners(path: Path) -> None:
+    """Give every catalogue KPI of the demo an owner by its category, as a company would."""
+    owners = YAML(typ="safe").load(resources.files("kpilot.demo").joinpath("data", "owners.yaml").read_text())
+    document = read_document(path, "", "owners cannot be set")
+    for kpi in document.get("kpis") or []:
+        owner = owners.get(kpi.get("category"))
+        if owner and not kpi.get("owner"):
+            kpi["owner"] = owner
+    write_atomically(path, dump(document))
 
 
 def suggested_targets(workspace: Workspace, today: date | None = None) -> list[dict[str, Any]]:
