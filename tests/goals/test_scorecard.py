@@ -134,3 +134,37 @@ def test_running_month_is_judged_on_pace_and_projection(duckdb_factory: Callable
     assert line.projection.value == pytest.approx(50.0)
     # Projected 50 is below the commit of 100: off track.
     assert line.evaluation.status.value == "off_track"
+
+
+def test_scorecard_json_has_the_documented_fields(
+    duckdb_factory: Callable[..., Workspace], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from kpilot.cli.main import run
+
+    ws = duckdb_factory(DEFINITIONS + TARGETS, SALES)
+    with pytest.raises(SystemExit) as exited:
+        run(["scorecard", "--period", "2025-05", "--kpi", "revenue", "--format", "json", "-w", str(ws.root)])
+    assert exited.value.code in (0, None)
+    (record,) = json.loads(capsys.readouterr().out)
+    required = {
+        "kpi",
+        "period",
+        "scope",
+        "value",
+        "target",
+        "attainment",
+        "status",
+        "status_reason",
+        "projection",
+        "previous",
+        "last_year",
+    }
+    assert required <= set(record)
+    # May 2025 is long over (the real today is later): 120 against 150, previous month 100, May 2024 80.
+    assert (record["kpi"], record["period"], record["value"], record["target"]) == ("revenue", "2025-05-01", 120.0, 150)
+    assert (record["previous"], record["last_year"], record["status"]) == (100.0, 80.0, "at_risk")
+    assert record["attainment"] == pytest.approx(0.8)
+    assert record["projection"] is None
+    assert "150" in record["status_reason"]
