@@ -19,10 +19,10 @@ from kpilot.definitions.model import Kpi
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.errors import QueryError, UserError
 from kpilot.goals.additive import is_additive
-from kpilot.goals.periods import parse_period, period_name
+from kpilot.goals.periods import last_complete, parse_period, period_name
 from kpilot.goals.scope import scope_filter
 from kpilot.goals.smart_finding import Finding, Letter, Level, make_finding
-from kpilot.goals.suggest_history import Point, history_end, load_history
+from kpilot.goals.suggest_history import Point, history_end, load_histories
 from kpilot.goals.suggest_methods import amount, signed
 from kpilot.goals.targets import target_type
 from kpilot.workspace import Workspace
@@ -34,6 +34,7 @@ def achievable(workspace: Workspace, today: date, broken: set[str]) -> list[Find
     definitions = workspace.definitions
     calendar = workspace.calendar
     found: list[Finding] = []
+    judged = []
     for target in definitions.targets:
         kpi = definitions.kpi(target.kpi)
         if kpi is None or kpi.name in broken:
@@ -43,28 +44,47 @@ def achievable(workspace: Workspace, today: date, broken: set[str]) -> list[Find
         if kind.higher_is_better is None or level is None:
             continue
         when = _period(target, calendar, today)
-        if when is None:
-            continue
-        start, grain = when
-        last = history_end(start, grain, calendar, today)
-        where = scope_filter(target.scope)
-        try:
-            history = load_history(workspace, kpi.name, last, grain, count=None, where=where, today=today)
-        except UserError as error:
+        if when is not None:
+            judged.append((target, kpi, kind.higher_is_better, level, *when))
+    histories = _histories(workspace, [(kpi.name, grain, scope_filter(t.scope)) for t, kpi, *_, grain in judged], today)
+    for target, kpi, higher_is_better, level, start, grain in judged:
+        history = histories[(kpi.name, grain, scope_filter(target.scope))]
+        if isinstance(history, UserError):
             found.append(
                 make_finding(
                     Letter.M,
                     Level.ERROR,
                     kpi.name,
-                    f"the target's scope cannot be computed: {error.message}",
+                    f"the target's scope cannot be computed: {history.message}",
                     "scope a target by dimensions of every source of the KPI, e.g. scope: {team: EMEA}",
                     target=target,
                     location=target.origin,
                 )
             )
             continue
-        judge = _Judge(kpi, target, level, kind.higher_is_better, is_additive(workspace.model, kpi.name))
-        found += judge.findings(history, start, grain, calendar)
+        last = history_end(start, grain, calendar, today)
+        points = tuple(point for point in history if point.start <= last)
+        judge = _Judge(kpi, target, level, higher_is_better, is_additive(workspace.model, kpi.name))
+        found += judge.findings(points, start, grain, calendar)
+    return found
+
+
+HistoryKey = tuple[str, Grain, str | None]
+
+
+def _histories(
+    workspace: Workspace, keys: list[HistoryKey], today: date
+) -> dict[HistoryKey, tuple[Point, ...] | UserError]:
+    """Each KPI's history per grain and scope, computed together for KPIs of the same grain and scope (one scan per
+    source), up to the last complete period; targets of several periods then share it."""
+    groups: dict[tuple[Grain, str | None], list[str]] = {}
+    for name, grain, where in dict.fromkeys(keys):
+        groups.setdefault((grain, where), []).append(name)
+    found: dict[HistoryKey, tuple[Point, ...] | UserError] = {}
+    for (grain, where), names in groups.items():
+        newest = last_complete(today, grain, workspace.calendar)
+        for name, history in load_histories(workspace, names, newest, grain, where=where, today=today).items():
+            found[(name, grain, where)] = history
     return found
 
 

@@ -18,7 +18,7 @@ from kpilot.engine.periods import Calendar, Grain
 from kpilot.errors import Severity, UserError
 from kpilot.goals.periods import last_complete, period_name
 from kpilot.goals.smart_finding import Finding, Letter, Level, make_finding
-from kpilot.goals.suggest_history import Point, load_history
+from kpilot.goals.suggest_history import Point, load_histories
 from kpilot.goals.targets import missing_values, target_issues, target_type
 from kpilot.semantic.validate import static_issues
 from kpilot.workspace import Workspace
@@ -66,16 +66,19 @@ def measurable(workspace: Workspace, today: date) -> tuple[list[Finding], set[st
         )
         return found, {k.name for k in definitions.kpis}
     broken: set[str] = set()
+    by_grain: dict[Grain, list[Kpi]] = {}
     for kpi in definitions.kpis:
-        grain = Grain(kpi.grain or "month")
+        by_grain.setdefault(Grain(kpi.grain or "month"), []).append(kpi)
+    for grain, kpis in by_grain.items():
         period = last_complete(today, grain, workspace.calendar)
-        try:
-            history = load_history(workspace, kpi.name, period, grain, count=None, today=today)
-        except UserError as error:
-            broken.add(kpi.name)
-            found.append(_not_per_period(workspace, kpi, grain, error.message, today))
-            continue
-        found += _data_findings(kpi, history, period, grain, workspace.calendar)
+        histories = load_histories(workspace, [kpi.name for kpi in kpis], period, grain, today=today)
+        for kpi in kpis:
+            history = histories[kpi.name]
+            if isinstance(history, UserError):
+                broken.add(kpi.name)
+                found.append(_not_per_period(workspace, kpi, grain, history.message, today))
+                continue
+            found += _data_findings(kpi, history, period, grain, workspace.calendar)
     return found, broken
 
 
