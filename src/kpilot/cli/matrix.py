@@ -141,16 +141,8 @@ COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
 def _table(matrix: Matrix, currency: str, title: str) -> Table:
     """Each goal (indented under its parent) with its owner and weighted attainment, then the KPIs serving it."""
     view = Table(title=title, title_justify="left", header_style="bold")
-    for name, justify in (
-        ("goal / KPI", "left"),
-        ("owner", "left"),
-        ("weight", "right"),
-        ("value", "right"),
-        ("target", "right"),
-        ("status", "left"),
-        ("attainment", "right"),
-    ):
-        view.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for name, justify in COLUMNS:
+        view.add_column(name, justify=justify)
     columns = {column.kpi.name: column for column in matrix.columns}
     for row in matrix.rows:
         indent = "  " * row.depth

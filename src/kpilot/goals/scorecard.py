@@ -135,7 +135,7 @@ def _line(
             workspace.definitions, kpi, period, grain, scope, calendar, last_year=last_year, additive=additive
         )
     except UserError as error:
-        return _with(base, error=error.message)
+        return replace(base, error=error.message)
     projection = None
     if elapsed < 1 and value is not None:
         projection = project_running_period(value, elapsed, additive=additive, shares=shares or None)
@@ -150,11 +150,7 @@ def _line(
         period_label=period_label(period, grain, calendar),
         as_of=today if elapsed < 1 else None,
     )
-    return _with(base, target=target, evaluation=evaluation, projection=projection)
-
-
-def _with(line: ScorecardLine, **changes: object) -> ScorecardLine:
-    return replace(line, **changes)  # type: ignore[arg-type]
+    return replace(base, target=target, evaluation=evaluation, projection=projection)
 
 
 def _elapsed(start: date, end: date, today: date) -> float:
