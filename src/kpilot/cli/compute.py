@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kpilot.cli.app import WorkspaceOption, app, err, out
 from kpilot.cli.output import to_csv, to_json, to_rich
@@ -81,6 +81,7 @@ def _progress() -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
+        BarColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
