@@ -10,43 +10,26 @@ from kpilot.definitions.model import Definitions
 from kpilot.goals.smart_finding import Finding, Letter, Level, make_finding
 from kpilot.goals.targets import target_conflicts
 
+# The fields a specific KPI states: (field, how much its absence matters, why, how to fix it).
+EXPECTED_FIELDS = (
+    ("owner", Level.WARNING, "no owner: nobody answers for it", "add `owner: <person or team>`"),
+    (
+        "description",
+        Level.WARNING,
+        "no description: what it measures, and what counts, is left to the reader",
+        "add `description: ...` saying what is counted and what is left out",
+    ),
+    ("label", Level.INFO, "no label: reports show the technical name", "add `label: <name people use>`"),
+)
+
 
 def specific(definitions: Definitions) -> list[Finding]:
-    found = []
-    for kpi in definitions.kpis:
-        if not kpi.owner:
-            found.append(
-                make_finding(
-                    Letter.S,
-                    Level.WARNING,
-                    kpi.name,
-                    "no owner: nobody answers for it",
-                    "add `owner: <person or team>`",
-                    location=kpi.origin,
-                )
-            )
-        if not kpi.description:
-            found.append(
-                make_finding(
-                    Letter.S,
-                    Level.WARNING,
-                    kpi.name,
-                    "no description: what it measures, and what counts, is left to the reader",
-                    "add `description: ...` saying what is counted and what is left out",
-                    location=kpi.origin,
-                )
-            )
-        if not kpi.label:
-            found.append(
-                make_finding(
-                    Letter.S,
-                    Level.INFO,
-                    kpi.name,
-                    "no label: reports show the technical name",
-                    "add `label: <name people use>`",
-                    location=kpi.origin,
-                )
-            )
+    found = [
+        make_finding(Letter.S, level, kpi.name, reason, fix, location=kpi.origin)
+        for kpi in definitions.kpis
+        for field, level, reason, fix in EXPECTED_FIELDS
+        if not getattr(kpi, field)
+    ]
     for issue in target_conflicts(definitions):
         found.append(
             Finding(
