@@ -57,9 +57,10 @@ def write_workspace(
 
 
 def load_tables(workspace: Workspace, tables: dict[str, dict[str, list[Any]] | pa.Table]) -> None:
-    for name, data in tables.items():
-        table = data if isinstance(data, pa.Table) else pa.table(data)
-        workspace.warehouse.con.create_table(name, table, overwrite=True)
+    with workspace.warehouse.writable() as con:
+        for name, data in tables.items():
+            table = data if isinstance(data, pa.Table) else pa.table(data)
+            con.create_table(name, table, overwrite=True)
 
 
 def make_workspace(

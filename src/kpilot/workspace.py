@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
@@ -13,12 +15,15 @@ import pyarrow as pa
 from pydantic import ValidationError as PydanticValidationError
 from ruamel.yaml import YAML
 
+from kpilot.definitions.editing import write_atomically, write_error
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions, load_settings
 from kpilot.definitions.model import Definitions, Settings
+from kpilot.engine.arguments import checked, date_of, make_request
 from kpilot.engine.compile import Compiled, compile_plan
 from kpilot.engine.execute import execute
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.plan import Request, make_plan
+from kpilot.engine.preflight import SourceChecks, measureless_issues
 from kpilot.errors import Issue, QueryError, Severity, UserError, ValidationFailed
 from kpilot.goals.targets import target_issues
 from kpilot.semantic.resolve import SemanticModel
@@ -30,7 +35,7 @@ class Workspace:
     """A kpilot workspace folder. Cheap to open; the warehouse is connected on first use."""
 
     def __init__(self, path: str | Path = ".") -> None:
-        self.root = Path(path).resolve()
+        self.root = _folder(path).resolve()
         self.settings: Settings = load_settings(self.root)
         self.definitions: Definitions
         self.definitions, self.load_issues = load_definitions(self.root)
@@ -41,6 +46,7 @@ class Workspace:
             fiscal_year_start=self.settings.fiscal_year_start,
         )
         self._warehouse: Warehouse | None = None
+        self._source_checks: SourceChecks | None = None
 
     @classmethod
     def init(
@@ -54,7 +60,7 @@ class Workspace:
         currency: str = "EUR",
     ) -> Workspace:
         """Create a workspace folder with settings and an empty definitions folder; refuse to overwrite one."""
-        root = Path(path)
+        root = _folder(path)
         if (root / SETTINGS_FILE).exists():
             raise UserError(f"{root} already holds a kpilot workspace ({SETTINGS_FILE} exists)")
         values = {
@@ -68,27 +74,31 @@ class Workspace:
             settings = Settings.model_validate(values)
         except PydanticValidationError as error:
             raise ValidationFailed([_setting_issue(problem) for problem in error.errors()]) from None
-        (root / DEFINITIONS_DIR).mkdir(parents=True, exist_ok=True)
-        data = settings.model_dump(mode="json")
+        try:
+            (root / DEFINITIONS_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise write_error(root / DEFINITIONS_DIR, error, folder=True) from error
         yaml = YAML()
         yaml.default_flow_style = False
-        with (root / SETTINGS_FILE).open("w", encoding="utf-8") as handle:
-            handle.write("# kpilot workspace settings: see docs/workspace.md\n")
-            yaml.dump(data, handle)
+        text = io.StringIO("# kpilot workspace settings: see docs/workspace.md\n")
+        text.seek(0, io.SEEK_END)
+        yaml.dump(settings.model_dump(mode="json"), text)
+        write_atomically(root / SETTINGS_FILE, text.getvalue())
         workspace = cls(root)
-        workspace.warehouse.connect()  # creates the embedded DuckDB file
+        workspace.warehouse.create()  # the embedded DuckDB file
         return workspace
 
     @property
     def warehouse(self) -> Warehouse:
         if self._warehouse is None:
-            self._warehouse = Warehouse(self.settings.warehouse, self.root)
+            self._warehouse = Warehouse(self.settings.warehouse, self.root, allowed_paths=self.settings.allowed_paths)
         return self._warehouse
 
     def close(self) -> None:
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None
+        self._source_checks = None  # a reopened warehouse may hold other data
 
     def __enter__(self) -> Workspace:
         return self
@@ -98,12 +108,20 @@ class Workspace:
 
     def validate(self, *, with_data: bool = True) -> list[Issue]:
         """Every problem in the definitions (and, with data, against the warehouse), sorted by place."""
+        if not isinstance(with_data, bool):
+            raise QueryError(
+                f"with_data must be True or False, not {with_data!r}",
+                hint="with_data=False skips the checks that need the warehouse",
+            )
         issues = [*self.load_issues, *static_issues(self.definitions), *target_issues(self.definitions)]
+        issues += measureless_issues(self.definitions, self.model)
         if with_data:
             issues += warehouse_issues(self.definitions, self.warehouse)
         return sorted(issues, key=lambda i: (i.location.file or "", i.location.line or 0, i.location.col or 0))
 
     def table_columns(self, table: str) -> dict[str, str] | None:
+        if not isinstance(table, str):
+            raise QueryError(f"table must be a table's name as text, not {table!r}", hint="e.g. table='ads'")
         return self.warehouse.table_columns(table)
 
     def request(
@@ -116,14 +134,8 @@ class Workspace:
         end: date | str | None = None,
         where: str | None = None,
     ) -> Request:
-        return Request(
-            kpis=tuple(kpis),
-            grain=_grain(grain),
-            by=tuple(by),
-            start=_date(start, "--from"),
-            end=_date(end, "--to"),
-            where=where or None,
-        )
+        """A compute request. `kpis` and `by` take one name or a list of names; dates are dates or ISO text."""
+        return make_request(kpis, grain=grain, by=by, start=start, end=end, where=where)
 
     @cached_property
     def definition_errors(self) -> list[Issue]:
@@ -132,9 +144,15 @@ class Workspace:
         return [issue for issue in found if issue.severity is Severity.ERROR]
 
     def compile(self, request: Request) -> Compiled:
+        request = checked(request)
         if self.definition_errors:
             raise ValidationFailed(self.definition_errors)
         plan = make_plan(request, self.model, self.calendar)
+        # The data checks of `validate`, for the sources this request reads: a measure that sums a text column is
+        # refused here with validate's message, not by the engine halfway through.
+        if self._source_checks is None:
+            self._source_checks = SourceChecks(self.warehouse)
+        self._source_checks.require((sp.source, sp.measures) for sp in plan.sources)
         return compile_plan(plan, self.warehouse)
 
     def compute(
@@ -150,14 +168,24 @@ class Workspace:
     ) -> pa.Table:
         """KPIs per period (and dimension values) as an Arrow table; `partial` marks periods not fully covered."""
         request = self.request(kpis, grain=grain, by=by, start=start, end=end, where=where)
+        day = date_of(today, "today", "today")
         compiled = self.compile(request)
-        return execute(compiled, self.warehouse, today or self.calendar.today())
+        return execute(compiled, self.warehouse, day or self.calendar.today())
 
-    def sql(self, kpis: Sequence[str], **options: Any) -> str:
+    def sql(
+        self,
+        kpis: Sequence[str],
+        *,
+        grain: str | Grain = Grain.MONTH,
+        by: Sequence[str] = (),
+        start: date | str | None = None,
+        end: date | str | None = None,
+        where: str | None = None,
+    ) -> str:
         """The SQL the warehouse runs for a compute request."""
         import ibis
 
-        compiled = self.compile(self.request(kpis, **options))
+        compiled = self.compile(self.request(kpis, grain=grain, by=by, start=start, end=end, where=where))
         return str(ibis.to_sql(compiled.expr, dialect=self.warehouse.dialect))
 
 
@@ -166,20 +194,10 @@ def _setting_issue(problem: Any) -> Issue:
     return Issue(f"{option}: {str(problem['msg']).removeprefix('Value error, ')}")
 
 
-def _grain(value: str | Grain) -> Grain:
-    try:
-        return Grain(value)
-    except ValueError:
-        allowed = ", ".join(g.value for g in Grain)
-        raise QueryError(f"unknown grain '{value}'", hint=f"use one of: {allowed}") from None
-
-
-def _date(value: date | str | None, option: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(
-            f"{option} '{value}' is not a date", hint="write dates as YYYY-MM-DD, e.g. 2025-03-31"
-        ) from None
+def _folder(path: Any) -> Path:
+    if isinstance(path, str | os.PathLike):
+        return Path(path)
+    raise UserError(
+        f"path must be a folder's path (text or a pathlib.Path), not {path!r}",
+        hint="e.g. Workspace('my-kpis')",
+    )

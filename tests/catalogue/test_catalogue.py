@@ -269,8 +269,7 @@ def make_workspace(
     """A workspace holding every data-model table (empty unless `data` gives rows) and any extra tables."""
     write_workspace(root, "", warehouse=warehouse)
     (root / "definitions" / "main.yaml").unlink()
-    with Workspace(root) as workspace:
-        con = workspace.warehouse.con
+    with Workspace(root) as workspace, workspace.warehouse.writable() as con:
         for table in MODEL.tables:
             con.create_table(table.name, arrow_table(table, (data or {}).get(table.name, [])), overwrite=True)
         for name, extra in tables.items():

@@ -161,7 +161,8 @@ def test_engine_matches_pandas(
                 ]
             )
         )
-        ws.warehouse.con.create_table("facts", table, overwrite=True)
+        with ws.warehouse.writable() as con:
+            con.create_table("facts", table, overwrite=True)
         result = ws.compute(KPIS, grain=grain, by=by, today=date(2030, 1, 1))
     got = [tuple(row[c] for c in ["period", *by, *KPIS]) for row in result.to_pylist()]
     expected = reference(frame, grain, by, week_start, fiscal)

@@ -406,7 +406,12 @@ _LEAVES = st.one_of(
         st.floats(min_value=0.0, allow_nan=False, allow_infinity=False).map(abs),
         st.just(_NO_SPAN),
     ),
-    st.builds(String, st.text(max_size=8), st.just(_NO_SPAN)),
+    # Control characters other than tab and line breaks, and lone surrogates, are refused in string literals.
+    st.builds(
+        String,
+        st.text(st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("\t\n\r"), max_size=8),
+        st.just(_NO_SPAN),
+    ),
     st.builds(Boolean, st.booleans(), st.just(_NO_SPAN)),
     st.just(Null(_NO_SPAN)),
     st.builds(Name, st.lists(_IDENTIFIER, min_size=1, max_size=3).map(tuple), st.just(_NO_SPAN)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from kpilot.catalogue.add import AddReport, add_to_workspace
 from kpilot.catalogue.catalogue import LANGUAGES, CatalogueError, CatalogueKpi, load_catalogue
 from kpilot.catalogue.mapping import split_mapping
 from kpilot.cli.app import out
+from kpilot.cli.output import json_text
 
 app = typer.Typer(
     name="catalogue",
@@ -46,7 +46,7 @@ def list_kpis(
     """List the catalogue's KPIs."""
     entries = load_catalogue().kpis(category)
     if output is Format.JSON:
-        typer.echo(json.dumps([kpi_json(entry, lang.value) for entry in entries], ensure_ascii=False, indent=2))
+        typer.echo(json_text([kpi_json(entry, lang.value) for entry in entries]))
         return
     table = Table(title=f"KPI catalogue ({len(entries)})", show_lines=False)
     table.add_column("KPI", no_wrap=True)

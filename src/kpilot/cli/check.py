@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from enum import StrEnum
 from typing import Annotated, Any
@@ -12,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.output import json_text
 from kpilot.goals.smart import check_workspace, has_errors
 from kpilot.goals.smart_finding import Finding, Letter, Level
 from kpilot.workspace import Workspace
@@ -35,7 +35,7 @@ def check_command(
         findings = check_workspace(ws)
         title = f"SMART check: {ws.settings.name}"
     if output is Format.JSON:
-        out.file.write(json.dumps(check_json(findings), ensure_ascii=False, indent=2) + "\n")
+        out.file.write(json_text(check_json(findings)) + "\n")
     else:
         _print(findings, title)
     if has_errors(findings):

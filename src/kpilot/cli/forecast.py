@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -10,7 +9,7 @@ import typer
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
-from kpilot.cli.output import EMPTY, format_value
+from kpilot.cli.output import EMPTY, format_value, json_text
 from kpilot.engine.periods import Grain
 from kpilot.goals.kpi_forecast import KpiForecast, forecast_kpi
 from kpilot.goals.periods import period_name
@@ -54,7 +53,7 @@ def forecast_command(
         calendar, currency = ws.calendar, ws.settings.currency
     names = [period_name(start, grain, calendar) for start in result.periods]
     if output is Format.JSON:
-        out.file.write(json.dumps(_record(result, names), ensure_ascii=False, indent=2) + "\n")
+        out.file.write(json_text(_record(result, names)) + "\n")
         return
     out.print(_table(result, names, currency))
     if result.note:

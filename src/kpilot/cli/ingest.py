@@ -20,7 +20,7 @@ def ingest(
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Load a file into the warehouse. A file that does not fit the table is rejected whole; nothing is written."""
-    with Workspace(workspace) as ws:
-        report = ingest_file(ws.warehouse.con, file, table, replace=replace)
+    with Workspace(workspace) as ws, ws.warehouse.writable() as con:
+        report = ingest_file(con, file, table, replace=replace)
     action = "created" if report.created else "replaced" if report.replaced else "appended to"
     out.print(f"{report.rows:,} rows {action} table '{report.table}' ({report.columns} columns)", highlight=False)

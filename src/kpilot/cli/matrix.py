@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
-from kpilot.cli.output import EMPTY, format_value
+from kpilot.cli.output import EMPTY, format_value, json_text
 from kpilot.goals.matrix import Column, Matrix, build_matrix
 from kpilot.goals.periods import explicit_period
 from kpilot.goals.status import Status
@@ -52,7 +51,7 @@ def matrix_command(
         currency = ws.settings.currency
         title = f"KPI matrix {matrix.name}: {ws.settings.name}"
     if output is Format.JSON:
-        out.file.write(json.dumps(matrix_json(matrix), ensure_ascii=False, indent=2) + "\n")
+        out.file.write(json_text(matrix_json(matrix)) + "\n")
         return
     _print(matrix, currency, title)
 

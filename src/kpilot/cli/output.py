@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 import pyarrow as pa
 from rich.table import Table
 
+from kpilot.cli.export_safety import neutralised
 from kpilot.definitions.model import Kpi, Unit
 from kpilot.engine.execute import PARTIAL
 
@@ -20,37 +21,71 @@ EMPTY = "–"
 
 
 def plain_value(value: Any) -> Any:
-    """A JSON-ready value: dates as ISO text, NaN and infinities as null."""
+    """A JSON-ready value: dates as ISO text, NaN and infinities (a Decimal's too) as null."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return float(value)
+        value = float(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
 
 def to_csv(table: pa.Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
-    for row in table.to_pylist():
-        writer.writerow([csv_cell(row[name]) for name in table.column_names])
-    return buffer.getvalue()
+    names = table.column_names
+    return csv_text(names, ([row[name] for name in names] for row in table.to_pylist()))
+
+
+# A field is quoted when a reader could split it: at the comma, quote and line ends of RFC 4180, and also at the
+# semicolon and tab that spreadsheets in many locales take as the separator (unquoted, `a;=cmd` would give those a
+# cell `=cmd`, past the guard on the field's first character).
+QUOTED_WHEN = frozenset(',";\t\r\n')
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Every CSV kpilot writes: a header line, then one line per row, every cell through `csv_cell`."""
+    return "".join(_csv_line(line) for line in chain([header], rows))
+
+
+def _csv_line(values: Sequence[Any]) -> str:
+    return ",".join(_csv_field(csv_cell(value)) for value in values) + "\n"
+
+
+def _csv_field(text: str) -> str:
+    if QUOTED_WHEN.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 def csv_cell(value: Any) -> str:
+    """A value as CSV text: numbers raw and in full precision, text made inert for spreadsheets."""
     value = plain_value(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return neutralised(value) if isinstance(value, str) else str(value)
 
 
 def to_json(table: pa.Table) -> str:
-    rows = [{key: plain_value(value) for key, value in row.items()} for row in table.to_pylist()]
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+    return json_text(table.to_pylist())
+
+
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """Every JSON kpilot writes. NaN and infinities have no JSON spelling (`NaN` and `Infinity`, which Python would
+    write, are refused by JSON parsers), so every value goes through `plain_value` (they become null), and
+    allow_nan=False makes sure that no path forgotten here can write them."""
+    return json.dumps(_plain(data), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_plain(value) for value in data]
+    return plain_value(data)
 
 
 def to_rich(table: pa.Table, kpis: dict[str, Kpi], currency: str) -> Table:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Annotated, Any
 
 import typer
@@ -13,7 +10,7 @@ from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
 from kpilot.cli.compute import Format
-from kpilot.cli.output import EMPTY, csv_cell, format_value
+from kpilot.cli.output import EMPTY, csv_text, format_value, json_text
 from kpilot.definitions.model import Direction
 from kpilot.engine.periods import Grain
 from kpilot.goals.periods import explicit_period, last_complete, parse_period, period_name
@@ -71,7 +68,7 @@ def scorecard_command(
         if chosen_scope:
             title += " (" + ", ".join(f"{k}={v}" for k, v in chosen_scope.items()) + ")"
     if output is Format.JSON:
-        out.file.write(json.dumps([record(line) for line in lines], ensure_ascii=False, indent=2) + "\n")
+        out.file.write(json_text([record(line) for line in lines]) + "\n")
     elif output is Format.CSV:
         out.file.write(_csv([record(line) for line in lines]))
     else:
@@ -118,18 +115,10 @@ def record(line: ScorecardLine) -> dict[str, Any]:
 
 
 def _csv(records: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    if records:
-        writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
-        writer.writeheader()
-        for item in records:
-            writer.writerow(
-                {
-                    key: csv_cell(value if not isinstance(value, dict) else json.dumps(value))
-                    for key, value in item.items()
-                }
-            )
-    return buffer.getvalue()
+    if not records:
+        return ""
+    rows = ([v if not isinstance(v, dict) else json_text(v, indent=None) for v in item.values()] for item in records)
+    return csv_text(list(records[0]), rows)
 
 
 COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (

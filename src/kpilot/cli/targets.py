@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +10,7 @@ import typer
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, out
-from kpilot.cli.output import EMPTY, format_value, plain_value
+from kpilot.cli.output import EMPTY, format_value, json_text, plain_value
 from kpilot.definitions.model import Direction
 from kpilot.goals.scope import parse_scope
 from kpilot.goals.suggest import Level, Suggestion, suggest
@@ -60,7 +59,7 @@ def suggest_command(
         currency = ws.settings.currency
         report = merge_targets(ws.root, [result.entry(write, method)]) if write is not None else None
     if output is Format.JSON:
-        out.file.write(json.dumps(suggestion_json(result, report), ensure_ascii=False, indent=2) + "\n")
+        out.file.write(json_text(suggestion_json(result, report)) + "\n")
         return
     _print(result, currency)
     if report is not None:

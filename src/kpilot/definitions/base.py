@@ -1,8 +1,10 @@
-"""What every definitions model shares: immutability, no unknown keys, and the identifier rule."""
+"""What every definitions model shares: immutability, no unknown keys, only real numbers, and the identifier rule."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,4 +13,17 @@ Identifier = Annotated[str, Field(pattern=NAME_PATTERN, max_length=128)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # allow_inf_nan=False: YAML reads `.nan`, `.inf` and `1e999` as floats, and no target, weight or threshold can
+    # be one (a NaN compares false with everything, so it would pass every check and judge every value off track).
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy without the values cached from the fields (indexes by name), which `update` could make stale."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _cached_names(type(self)):
+            copied.__dict__.pop(name, None)
+        return copied
+
+
+def _cached_names(model: type) -> list[str]:
+    return [name for klass in model.__mro__ for name, attr in vars(klass).items() if isinstance(attr, cached_property)]

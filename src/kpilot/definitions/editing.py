@@ -3,9 +3,13 @@ copy, then replace the file in one step. Used by every command that writes defin
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
+import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -55,24 +59,105 @@ def definition_files(folder: Path) -> list[Path]:
 def new_problems(root: Path, file_name: str, text: str, problems: Problems) -> list[Issue]:
     """The problems the workspace would have with `text` as definitions/`file_name`, and does not have now."""
     before = {str(issue) for issue in problems(root)}
-    with tempfile.TemporaryDirectory(prefix="kpilot-edit-") as scratch:
-        copy = Path(scratch)
-        (copy / DEFINITIONS_DIR).mkdir()
-        for path in definition_files(root / DEFINITIONS_DIR):
-            if path.name != file_name:
-                shutil.copyfile(path, copy / DEFINITIONS_DIR / path.name)
-        (copy / DEFINITIONS_DIR / file_name).write_text(text, encoding="utf-8")
-        return [issue for issue in problems(copy) if str(issue) not in before]
+    try:
+        with tempfile.TemporaryDirectory(prefix="kpilot-edit-") as scratch:
+            copy = Path(scratch)
+            (copy / DEFINITIONS_DIR).mkdir()
+            for path in definition_files(root / DEFINITIONS_DIR):
+                if path.name != file_name:
+                    shutil.copyfile(path, copy / DEFINITIONS_DIR / path.name)
+            (copy / DEFINITIONS_DIR / file_name).write_text(text, encoding="utf-8")
+            return [issue for issue in problems(copy) if str(issue) not in before]
+    except OSError as error:
+        raise UserError(
+            f"cannot check the edited definitions in a scratch folder: {_reason(error)}; nothing was written",
+            hint=f"free some space in {tempfile.gettempdir()}, or point TMPDIR to a folder with room",
+        ) from error
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step: readers see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    """Replace the file in one step: readers see the old file or the new one, never half of it.
+
+    The new file keeps the old one's permission bits (and, where allowed, its owner and group); a new file gets the
+    umask's default, as `open` gives it. When the disk is full or writing is not allowed, the old file is left as
+    it was, no temporary file stays behind, and the error is a UserError that names the file and the reason.
+    """
+    temporary: Path | None = None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        existing = _stat_or_none(path)
+        descriptor, temporary = _create_beside(path)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            if existing is not None:
+                _keep_owner_and_mode(stream.fileno(), existing)
             stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())  # the data is on disk before the name points to it
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except BaseException as error:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise write_error(path, error) from error
         raise
+
+
+def write_error(path: Path, error: OSError, *, folder: bool = False) -> UserError:
+    """The one message for a file (or folder) of a workspace that could not be written."""
+    hints = {
+        errno.ENOSPC: "free some space on that disk, then run the command again",
+        errno.EDQUOT: "your disk quota is used up: free some space, then run the command again",
+        errno.EACCES: f"check that you may write to {path} and to its folder {path.parent}",
+        errno.EPERM: f"check that you may write to {path} and to its folder {path.parent}",
+        errno.EROFS: "the file system is mounted read-only: use a folder on a writable one",
+    }
+    what = "cannot create this folder" if folder else "cannot write this file"
+    after = "" if folder else "; nothing was written and the file was left as it was"
+    return UserError(
+        f"{what}: {_reason(error)}{after}",
+        location=Location(str(path)),
+        hint=hints.get(error.errno or 0, "check the disk and the folder's permissions, then run the command again"),
+    )
+
+
+def _reason(error: OSError) -> str:
+    text = os.strerror(error.errno) if error.errno else str(error)
+    return text[:1].lower() + text[1:]
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _create_beside(path: Path) -> tuple[int, Path]:
+    """A new empty file next to `path` (so os.replace stays on one file system), opened for writing.
+
+    Not tempfile.mkstemp: that creates the file with mode 0600 whatever the umask, which the replaced file would
+    then keep. Mode 0666 here is reduced by the umask, as for any file a program creates.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        candidate = path.with_name(f".{path.stem}-{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(candidate, flags, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
+
+
+def _keep_owner_and_mode(descriptor: int, existing: os.stat_result) -> None:
+    if hasattr(os, "fchown"):
+        current = os.fstat(descriptor)
+        if (current.st_uid, current.st_gid) != (existing.st_uid, existing.st_gid):
+            # Only root may give a file away; anyone may keep a group they belong to. Either is best effort.
+            for owner in (existing.st_uid, -1):
+                try:
+                    os.fchown(descriptor, owner, existing.st_gid)
+                    break
+                except OSError:
+                    continue
+    os.fchmod(descriptor, stat.S_IMODE(existing.st_mode))

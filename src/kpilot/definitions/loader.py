@@ -166,10 +166,25 @@ def _issue_from_pydantic(problem: Any, node: CommentedMap, path: str, model: typ
         return Issue(f"missing required key '{key}'", node_location(path, target), hint=f"add '{key}: ...'")
     where = node_location(path, target, key)
     field = ".".join(str(part) for part in loc) or "item"
+    if kind == "finite_number":
+        return Issue(
+            f"'{field}': {_spelled(problem.get('input'))} is not a finite number",
+            where,
+            hint="write a number such as 0.9; NaN, infinities and numbers beyond 1e308 cannot be used",
+        )
     if kind == "enum" or kind == "literal_error":
         expected = problem.get("ctx", {}).get("expected", "")
         return Issue(f"'{field}': invalid value {problem.get('input')!r}; expected {expected}", where)
     return Issue(f"'{field}': {message}" if loc else message, where)
+
+
+def _spelled(value: Any) -> str:
+    """A value as the YAML file wrote it, near enough: .nan and .inf rather than Python's nan and inf."""
+    if isinstance(value, float) and value != value:
+        return ".nan"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    return repr(value)
 
 
 def _walk(node: Any, loc: tuple[Any, ...]) -> tuple[Any, str | int | None]:

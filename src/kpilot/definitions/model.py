@@ -7,8 +7,10 @@ from, so that every later problem can be reported as file:line:col.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Literal
+from functools import cached_property
+from typing import Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -43,6 +45,24 @@ class Settings(Frozen):
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     language: Literal["en", "it", "pl", "zh"] = "en"
+    # Folders besides the workspace folder whose files `file:` and `sql:` sources may read (docs/workspace.md).
+    allowed_paths: tuple[str, ...] = ()
+
+    @field_validator("allowed_paths")
+    @classmethod
+    def _plain_folders(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            if not entry or "\x00" in entry:
+                raise ValueError("an allowed path must be a folder's path, relative to the workspace or absolute")
+            if any(mark in entry for mark in "*?["):
+                raise ValueError(f"allowed path {entry!r} is a pattern; list folders, e.g. ../shared-data")
+            if entry.startswith("~"):
+                raise ValueError(f"allowed path {entry!r}: '~' is not expanded; write the folder's full path")
+            if "://" in entry:
+                raise ValueError(f"allowed path {entry!r} is a URL; list local folders")
+            if entry.rstrip("/\\") == "":
+                raise ValueError(f"allowed path {entry!r} would open every file to the definitions; name a folder")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -154,10 +174,18 @@ class Source(Frozen):
         return self
 
     def measure(self, name: str) -> Measure | None:
-        return next((m for m in self.measures if m.name == name), None)
+        return self._measures_by_name.get(name)
 
     def dimension(self, name: str) -> Dimension | None:
-        return next((d for d in self.dimensions if d.name == name), None)
+        return self._dimensions_by_name.get(name)
+
+    @cached_property
+    def _measures_by_name(self) -> dict[str, Measure]:
+        return first_by_name(self.measures)
+
+    @cached_property
+    def _dimensions_by_name(self) -> dict[str, Dimension]:
+        return first_by_name(self.dimensions)
 
 
 class Unit(StrEnum):
@@ -208,14 +236,52 @@ class Definitions(Frozen):
     targets: tuple[Target, ...] = ()
     goals: tuple[Goal, ...] = ()
 
+    # Lookups by name go through dicts built once (a workspace may hold thousands of KPIs, each looked up by every
+    # formula that names it); with duplicate names (an Issue of their own) the first definition wins, as before.
+
     def source(self, name: str) -> Source | None:
-        return next((s for s in self.sources if s.name == name), None)
+        return self._sources_by_name.get(name)
 
     def kpi(self, name: str) -> Kpi | None:
-        return next((k for k in self.kpis if k.name == name), None)
+        return self._kpis_by_name.get(name)
 
     def targets_of(self, kpi: str) -> tuple[Target, ...]:
-        return tuple(t for t in self.targets if t.kpi == kpi)
+        return self._targets_by_kpi.get(kpi, ())
 
     def goal(self, name: str) -> Goal | None:
-        return next((g for g in self.goals if g.name == name), None)
+        return self._goals_by_name.get(name)
+
+    @cached_property
+    def _sources_by_name(self) -> dict[str, Source]:
+        return first_by_name(self.sources)
+
+    @cached_property
+    def _kpis_by_name(self) -> dict[str, Kpi]:
+        return first_by_name(self.kpis)
+
+    @cached_property
+    def _goals_by_name(self) -> dict[str, Goal]:
+        return first_by_name(self.goals)
+
+    @cached_property
+    def _targets_by_kpi(self) -> dict[str, tuple[Target, ...]]:
+        grouped: dict[str, list[Target]] = {}
+        for target in self.targets:
+            grouped.setdefault(target.kpi, []).append(target)
+        return {kpi: tuple(targets) for kpi, targets in grouped.items()}
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_NamedT = TypeVar("_NamedT", bound=_Named)
+
+
+def first_by_name(items: Iterable[_NamedT]) -> dict[str, _NamedT]:
+    """Items by name; the first of several with one name."""
+    found: dict[str, _NamedT] = {}
+    for item in items:
+        found.setdefault(item.name, item)
+    return found

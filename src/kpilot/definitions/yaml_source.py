@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, ScalarEvent
 
 from kpilot.errors import Issue, Location
 
@@ -49,14 +53,106 @@ def key_location(path: str, node: Any, key: str) -> Location:
     return Location(path, line + 1, col + 1)
 
 
-def read_yaml(path: Path, display: str) -> YamlDocument | Issue:
-    """Parse one YAML file; a syntax error comes back as an Issue with its position."""
+# Limits on one YAML file (definitions or settings), so that a small or odd file cannot keep kpilot busy: see the
+# "Limits" paragraph of docs/definitions.md. 4 MB holds some 60,000 short KPIs; the parser reads ~250 KB a second.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_NESTING = 20  # mappings and lists inside each other; definitions need 6
+MAX_DIGITS = 1_000  # of an integer; Python refuses to convert more than 4,300
+
+
+class _Refused(MarkedYAMLError):
+    """YAML that kpilot does not read, although it is valid: the problem, with its position and a fix."""
+
+    def __init__(self, problem: str, mark: Any, hint: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.hint = hint
+
+
+class _Composer(Composer):
+    """Refuses anchors and aliases: an alias repeats the node it names, so a few lines of aliases of aliases stand
+    for billions of values ("billion laughs"), which every later step would walk. Definitions are written out."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused(f"YAML alias '*{event.anchor}' is not allowed", event.start_mark, _NO_ALIASES)
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(f"YAML anchor '&{event.anchor}' is not allowed", event.start_mark, _NO_ALIASES)
+        if isinstance(event, ScalarEvent) and not event.style and _long_integer(event.value):
+            raise _Refused(f"number of more than {MAX_DIGITS:,} digits", event.start_mark, "write a shorter number")
+        return super().compose_node(parent, index)
+
+
+_NO_ALIASES = "write the values out in full; kpilot refuses anchors (&) and aliases (*) so that a file cannot expand"
+
+
+_INTEGER = re.compile(r"[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9_]+)")
+
+
+def _long_integer(text: str) -> bool:
+    """An integer (decimal, hex, octal or binary, as YAML reads them) too long for Python to turn into text."""
+    return len(text) > MAX_DIGITS and _INTEGER.fullmatch(text) is not None
+
+
+class _Constructor(RoundTripConstructor):
+    """Turns a value YAML recognises but Python cannot build (`2025-02-30` is a date of its pattern) into a
+    problem at the value, not a crash."""
+
+    def construct_non_recursive_object(self, node: Any, tag: str | None = None) -> Any:
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except ValueError as error:
+            value = getattr(node, "value", "")
+            shown = f" {value!r}" if isinstance(value, str) else ""
+            raise _Refused(f"cannot read the value{shown}: {error}", node.start_mark, _QUOTE_IT) from None
+
+
+_QUOTE_IT = "put the value in quotes if it is text, or correct it"
+
+
+def _parser() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
+    yaml.max_depth = MAX_NESTING
+    yaml.preserve_quotes = True  # a quoted value knows it is quoted: its text starts one column after the quote
+    return yaml
+
+
+def _read_text(path: Path, display: str) -> str | Issue:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return Issue(
+                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the limit for a kpilot YAML file",
+                Location(display),
+                hint="split the definitions into several files in definitions/",
+            )
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         return Issue(f"cannot read file: {error}", Location(display))
+
+
+def read_yaml(path: Path, display: str) -> YamlDocument | Issue:
+    """Parse one YAML file; a syntax error, or YAML kpilot refuses, comes back as an Issue with its position."""
+    text = _read_text(path, display)
+    if isinstance(text, Issue):
+        return text
     try:
-        root = YAML(typ="rt").load(text)
+        root = _parser().load(text)
+    except _Refused as error:
+        mark = error.problem_mark
+        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        return Issue(str(error.problem), where, hint=error.hint)
+    except MaxDepthExceededError as error:
+        mark = error.problem_mark
+        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        return Issue(
+            f"mappings and lists are nested more than {MAX_NESTING} levels deep",
+            where,
+            hint="definitions need a few levels only: check the indentation and the brackets",
+        )
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
@@ -64,6 +160,8 @@ def read_yaml(path: Path, display: str) -> YamlDocument | Issue:
         return Issue(f"invalid YAML: {problem}", where, hint="check indentation, colons and quotes")
     except YAMLError as error:
         return Issue(f"invalid YAML: {error}", Location(display))
+    except ValueError as error:  # a value the constructor cannot build, where no position is known
+        return Issue(f"invalid YAML: a value cannot be read ({error})", Location(display), hint=_QUOTE_IT)
     return YamlDocument(display, root)
 
 

@@ -38,10 +38,10 @@ def build_demo(
     progress("Generating the demo company's data")
     tables = build_tables(seed=seed, today=today)
     model = load_datamodel()
-    con = workspace.warehouse.con
-    for name, frame in tables.items():
-        progress(f"Loading {name} ({len(frame):,} rows)")
-        con.create_table(name, to_arrow(frame, model.table(name)), overwrite=True)
+    with workspace.warehouse.writable() as con:
+        for name, frame in tables.items():
+            progress(f"Loading {name} ({len(frame):,} rows)")
+            con.create_table(name, to_arrow(frame, model.table(name)), overwrite=True)
     workspace.close()
     progress("Adding the KPI catalogue")
     report = add_to_workspace(root, list(load_catalogue().names), {})

@@ -9,18 +9,14 @@ import pyarrow as pa
 from kpilot.engine.aggregate import PERIOD
 from kpilot.engine.compile import Compiled
 from kpilot.engine.periods import Grain
-from kpilot.errors import WarehouseError
+from kpilot.errors import DataError, QueryError
 from kpilot.warehouse.connection import Warehouse
 
 PARTIAL = "partial"
 
 
 def execute(compiled: Compiled, warehouse: Warehouse, today: date) -> pa.Table:
-    try:
-        table = warehouse.con.to_pyarrow(compiled.expr)
-    except Exception as error:  # a database error at run time: bad SQL in a source, a type the engine rejects...
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise WarehouseError(f"the warehouse could not compute the request: {message}") from None
+    table = warehouse.to_arrow(compiled.expr)
     return table.append_column(PARTIAL, pa.array(_partial_flags(compiled, table, today), type=pa.bool_()))
 
 
@@ -32,10 +28,27 @@ def _partial_flags(compiled: Compiled, table: pa.Table, today: date) -> list[boo
         running = any(sp.source.time is not None for sp in plan.sources)
         return [running and (request.end is None or request.end >= today)] * table.num_rows
     flags = []
-    for start in table.column(PERIOD).to_pylist():
-        end = calendar.end(start, grain)  # exclusive
+    for start in _period_starts(table):
+        try:
+            end = calendar.end(start, grain)  # exclusive
+        except QueryError:  # the data reaches the calendar's last period (9999-12-31 as "no end date"): running
+            flags.append(True)
+            continue
         flags.append(_is_partial(start, end, request.start, request.end, today))
     return flags
+
+
+def _period_starts(table: pa.Table) -> list[date]:
+    """The periods of the result as dates. The warehouse's calendar is wider than Python's (years 1 to 9999): a
+    source with dates outside it gives periods that cannot be shown."""
+    try:
+        return list(table.column(PERIOD).to_pylist())
+    except (ValueError, OverflowError):
+        raise DataError(
+            "the data has dates outside the calendar (years 1 to 9999), so its periods cannot be shown",
+            hint="give --from and --to, or filter those rows out of the source (e.g. with a 'filter:' on the "
+            "measures or a 'sql:' source)",
+        ) from None
 
 
 def _is_partial(start: date, end: date, first: date | None, last: date | None, today: date) -> bool:

@@ -7,7 +7,7 @@ backend (DuckDB would give NULL, PostgreSQL an error, Python infinity).
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import ibis
@@ -43,14 +43,22 @@ def _seconds(value: Any) -> Any:
     return value.epoch_seconds()
 
 
-SCALAR_FUNCTIONS: dict[str, Callable[[BoundCall, Callable[[Node], Any]], Any]] = {
-    "if": lambda b, c: ibis.ifelse(c(b.values["condition"]), c(b.values["then"]), c(b.values["else"])),
-    "coalesce": lambda b, c: ibis.coalesce(*(c(arg) for arg in b.rest)),
-    "abs": lambda b, c: c(b.values["x"]).abs(),
-    "round": lambda b, c: c(b.values["x"]).round(int(b.literals["digits"])),
-    "days_between": lambda b, c: (_seconds(c(b.values["end"])) - _seconds(c(b.values["start"]))) / 86400.0,
-    "hours_between": lambda b, c: (_seconds(c(b.values["end"])) - _seconds(c(b.values["start"]))) / 3600.0,
+# Each builder gets the call's compiled value arguments by parameter name, and the compiled variadic ones in order.
+SCALAR_FUNCTIONS: dict[str, Callable[[BoundCall, dict[str, Any], list[Any]], Any]] = {
+    "if": lambda b, v, rest: ibis.ifelse(v["condition"], v["then"], v["else"]),
+    "coalesce": lambda b, v, rest: ibis.coalesce(*rest),
+    "abs": lambda b, v, rest: v["x"].abs(),
+    "round": lambda b, v, rest: v["x"].round(int(b.literals["digits"])),
+    "days_between": lambda b, v, rest: (_seconds(v["end"]) - _seconds(v["start"])) / 86400.0,
+    "hours_between": lambda b, v, rest: (_seconds(v["end"]) - _seconds(v["start"])) / 3600.0,
 }
+
+# How a node is compiled: a generator that yields the sub-expressions it needs compiled (by the same compiler), one
+# at a time, receives each one's Ibis expression back, and returns the node's. `compile` drives these with an
+# explicit stack, so a formula's depth costs no Python stack frames (a recursive compiler ran out of them on
+# formulas the parser accepts).
+Rule = Generator[Node, Any, Any]
+_START = object()  # sent to a rule that has not started yet
 
 
 class ExpressionCompiler:
@@ -59,9 +67,27 @@ class ExpressionCompiler:
     level: Level = Level.ROW
 
     def compile(self, node: Node) -> Any:
+        """The Ibis expression of a formula tree."""
+        stack: list[Rule] = [self.rule(node)]
+        value: Any = _START
+        while True:
+            try:
+                needed = next(stack[-1]) if value is _START else stack[-1].send(value)
+            except StopIteration as finished:
+                stack.pop()
+                value = finished.value
+                if not stack:
+                    return value
+                continue
+            stack.append(self.rule(needed))
+            value = _START
+
+    def rule(self, node: Node) -> Rule:
         match node:
             case Number(value=value):
-                return ibis.literal(value)
+                # Ibis renders a float literal as bare `0.5`, which PostgreSQL reads as NUMERIC (so `clicks + 0.5`
+                # became a decimal column), and drops a cast to float64; cast from text, it is a double everywhere.
+                return ibis.literal(repr(value)).cast("float64") if isinstance(value, float) else ibis.literal(value)
             case String(value=value):
                 return ibis.literal(value)
             case Boolean(value=value):
@@ -69,26 +95,36 @@ class ExpressionCompiler:
             case Null():
                 return ibis.null()
             case Unary(op="-", operand=operand):
-                return -self.compile(operand)
+                return -(yield operand)
             case Unary(operand=operand):
-                return ~self.compile(operand)
+                return ~(yield operand)
             case Binary(op=op, left=left, right=right):
-                return BINARY[op](self.compile(left), self.compile(right))
+                compiled_left = yield left
+                return BINARY[op](compiled_left, (yield right))
             case InList(operand=operand, options=options, negated=negated):
-                value, values = self.compile(operand), [self.compile(o) for o in options]
+                value = yield operand
+                values = []
+                for option in options:
+                    values.append((yield option))
                 return value.notin(values) if negated else value.isin(values)
             case IsNull(operand=operand, negated=negated):
-                value = self.compile(operand)
+                value = yield operand
                 return value.notnull() if negated else value.isnull()
             case Call():
-                return self.call(node, bind_call(node, self.level))
+                return (yield from self.call(node, bind_call(node, self.level)))
         return self.leaf(node)
 
-    def call(self, node: Call, bound: BoundCall) -> Any:
+    def call(self, node: Call, bound: BoundCall) -> Rule:
         builder = SCALAR_FUNCTIONS.get(bound.function.name)
         if builder is None:
             raise InternalError(f"no compiler for function {bound.function.name}() at {self.level.value} level")
-        return builder(bound, self.compile)
+        values = {}
+        for name, argument in bound.values.items():
+            values[name] = yield argument
+        rest = []
+        for argument in bound.rest:
+            rest.append((yield argument))
+        return builder(bound, values, rest)
 
     def leaf(self, node: Node) -> Any:
         raise InternalError(f"unexpected {type(node).__name__} in a {self.level.value}-level formula")

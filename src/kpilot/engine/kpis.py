@@ -12,11 +12,11 @@ import ibis
 
 from kpilot.definitions.model import Aggregation
 from kpilot.engine.aggregate import PERIOD
-from kpilot.engine.expressions import ExpressionCompiler, divide
+from kpilot.engine.expressions import ExpressionCompiler, Rule, divide
 from kpilot.engine.plan import column_name
 from kpilot.errors import InternalError
 from kpilot.formula.ast import Call, MeasureRef, Node
-from kpilot.formula.check import BoundCall, children
+from kpilot.formula.check import BoundCall, children, walk
 from kpilot.formula.functions import Level
 
 LAGGED = ("previous", "growth")
@@ -41,10 +41,10 @@ class KpiCompiler(ExpressionCompiler):
         self.aggregations = aggregations
         self.materialised = materialised
 
-    def compile(self, node: Node) -> Any:
+    def rule(self, node: Node) -> Rule:
         if node in self.materialised:
             return self.table[self.materialised[node]]
-        return super().compile(node)
+        return (yield from super().rule(node))
 
     def leaf(self, node: Node) -> Any:
         if isinstance(node, MeasureRef):
@@ -54,11 +54,11 @@ class KpiCompiler(ExpressionCompiler):
     def measure(self, column: str) -> Any:
         return self.table[column]
 
-    def call(self, node: Call, bound: BoundCall) -> Any:
+    def call(self, node: Call, bound: BoundCall) -> Rule:
         name = bound.function.name
         if name in LAGGED:
             steps = int(bound.literals.get("n", 1))
-            value = self.compile(bound.values["x"])
+            value = yield bound.values["x"]
             before = value.lag(steps).over(ibis.window(group_by=self.by, order_by=self.table[PERIOD]))
             return divide(value, before) - 1 if name == "growth" else before
         if name == "to_date":
@@ -69,7 +69,7 @@ class KpiCompiler(ExpressionCompiler):
             preceding = int(bound.literals["n"]) - 1
             window = ibis.window(group_by=self.by, order_by=self.table[PERIOD], preceding=preceding, following=0)
             return RollupCompiler(self, window).compile(bound.values["x"])
-        return super().call(node, bound)
+        return (yield from super().call(node, bound))
 
 
 class RollupCompiler(KpiCompiler):
@@ -93,18 +93,25 @@ class RollupCompiler(KpiCompiler):
 
 
 def depth(node: Node) -> int:
-    """How many previous()/growth() are nested inside `node`, itself included."""
-    inner = max((depth(child) for child in children(node)), default=0)
-    return inner + 1 if isinstance(node, Call) and node.name in LAGGED else inner
+    """How many previous()/growth() are nested inside `node`, itself included (one pass with an explicit stack)."""
+    deepest = 0
+    stack = [(node, 0)]
+    while stack:
+        current, above = stack.pop()
+        if isinstance(current, Call) and current.name in LAGGED:
+            above += 1
+        deepest = max(deepest, above)
+        stack.extend((child, above) for child in children(current))
+    return deepest
 
 
 def lagged_arguments(node: Node) -> list[Node]:
-    found = []
-    if isinstance(node, Call) and node.name in LAGGED:
-        found.append(node.args[0] if node.args else dict(node.kwargs)["x"])
-    for child in children(node):
-        found.extend(lagged_arguments(child))
-    return found
+    """The argument of every previous()/growth() in `node`, outer ones first."""
+    return [
+        found.args[0] if found.args else dict(found.kwargs)["x"]
+        for found in walk(node)
+        if isinstance(found, Call) and found.name in LAGGED
+    ]
 
 
 def compute_kpis(

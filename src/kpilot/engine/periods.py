@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from kpilot.errors import QueryError
+
 
 class Grain(StrEnum):
     DAY = "day"
@@ -22,6 +24,12 @@ class Grain(StrEnum):
 
 MONTHS_PER = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
 
+# The dates a request may name (--from, --to, a period). Inside them every shift kpilot makes (a year back for the
+# scorecard, an hour of time zone, a period ahead for a forecast) stays far inside what Python, DuckDB and
+# PostgreSQL can all represent, and a spine of days from end to end stays a few hundred thousand rows.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+
 
 @dataclass(frozen=True)
 class Calendar:
@@ -33,27 +41,34 @@ class Calendar:
 
     def start(self, day: date, grain: Grain) -> date:
         """First day of the period of `grain` that contains `day`."""
-        if grain is Grain.DAY:
-            return day
-        if grain is Grain.WEEK:
-            return day - timedelta(days=(day.weekday() - self.week_start) % 7)
         if grain is Grain.ALL:
             raise ValueError("the 'all' grain has no periods")
-        size = MONTHS_PER[grain]
-        offset = self.fiscal_year_start - 1 if grain is not Grain.MONTH else 0
-        index = day.year * 12 + day.month - 1 - offset
-        index -= index % size
-        return _month_index_to_date(index + offset)
+        try:
+            if grain is Grain.DAY:
+                return day
+            if grain is Grain.WEEK:
+                return day - timedelta(days=(day.weekday() - self.week_start) % 7)
+            size = MONTHS_PER[grain]
+            offset = self.fiscal_year_start - 1 if grain is not Grain.MONTH else 0
+            index = day.year * 12 + day.month - 1 - offset
+            index -= index % size
+            return _month_index_to_date(index + offset)
+        except (OverflowError, ValueError):  # the period would start before 0001-01-01
+            raise outside_calendar(f"the {grain.value} that contains {day}") from None
 
     def shift(self, start: date, count: int, grain: Grain) -> date:
         """The start of the period `count` periods after (or before, if negative) the one starting at `start`."""
-        if grain is Grain.DAY:
-            return start + timedelta(days=count)
-        if grain is Grain.WEEK:
-            return start + timedelta(days=7 * count)
         if grain is Grain.ALL:
             raise ValueError("the 'all' grain has no periods")
-        return _month_index_to_date(start.year * 12 + start.month - 1 + count * MONTHS_PER[grain])
+        try:
+            if grain is Grain.DAY:
+                return start + timedelta(days=count)
+            if grain is Grain.WEEK:
+                return start + timedelta(days=7 * count)
+            return _month_index_to_date(start.year * 12 + start.month - 1 + count * MONTHS_PER[grain])
+        except (OverflowError, ValueError):  # past 0001-01-01 or 9999-12-31
+            steps = f"{abs(count)} {grain.value}{'s' if abs(count) != 1 else ''}"
+            raise outside_calendar(f"{steps} {'after' if count >= 0 else 'before'} {start}") from None
 
     def end(self, start: date, grain: Grain) -> date:
         """The day after the period's last day (periods are half-open)."""
@@ -72,6 +87,14 @@ class Calendar:
         """Today's date in the workspace's zone."""
         moment = now or datetime.now(tz=ZoneInfo("UTC"))
         return moment.astimezone(ZoneInfo(self.timezone)).date()
+
+
+def outside_calendar(what: str) -> QueryError:
+    """The error for date arithmetic that leaves the calendar Python computes with (years 1 to 9999)."""
+    return QueryError(
+        f"{what} is outside the calendar (years 1 to 9999)",
+        hint=f"use dates from {FIRST_DATE} to {LAST_DATE}, and look fewer periods back or ahead",
+    )
 
 
 def _month_index_to_date(index: int) -> date:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from kpilot.definitions.model import Measure, Source
-from kpilot.engine.periods import Calendar, Grain
+from kpilot.engine.periods import FIRST_DATE, LAST_DATE, Calendar, Grain
+from kpilot.engine.preflight import measureless_issue
 from kpilot.errors import FormulaError, Location, QueryError
 from kpilot.formula.ast import Call, MeasureRef, Node
 from kpilot.formula.check import bind_call, children, suggestion, walk
@@ -69,6 +70,7 @@ def column_name(source: str, measure: str) -> str:
 def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Plan:
     if not request.kpis:
         raise QueryError("no KPI requested", hint="name one or more KPIs, e.g. `kpilot compute ctr`")
+    _check_range(request)
     if request.start and request.end and request.start > request.end:
         raise QueryError(f"--from {request.start} is after --to {request.end}")
     if len(set(request.kpis)) != len(request.kpis):
@@ -86,7 +88,7 @@ def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Pla
     first_period = scan_start = None
     if request.start is not None and request.grain is not Grain.ALL:
         first_period = calendar.start(request.start, request.grain)
-        scan_start = min(_earliest(k.tree, first_period, request.grain, calendar) for k in kpis)
+        scan_start = min(_first_read(k, first_period, request, calendar, model) for k in kpis)
         scan_start = min(scan_start, request.start)
     elif request.start is not None:
         scan_start = request.start
@@ -94,6 +96,16 @@ def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Pla
         {str(b.literals["period"]) for k in kpis for b in time_calls(k.tree) if b.function.name == "to_date"}
     )
     return Plan(request, calendar, kpis, sources, first_period, scan_start, tuple(to_date_periods))
+
+
+def _check_range(request: Request) -> None:
+    for option, value in (("--from", request.start), ("--to", request.end)):
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise QueryError(
+                f"{option} {value} is outside the dates kpilot computes, {FIRST_DATE} to {LAST_DATE}",
+                hint=f"leave {option} out to {'start' if option == '--from' else 'end'} with the data, or give a date "
+                "inside that range",
+            )
 
 
 def _expand(name: str, model: SemanticModel) -> Node:
@@ -105,10 +117,14 @@ def _expand(name: str, model: SemanticModel) -> Node:
             hint=suggestion(name, known) or ("defined KPIs: " + ", ".join(known) if known else "no KPI is defined"),
         )
     try:
-        return model.expand(name)
+        tree = model.expand(name)
     except FormulaError as error:
         where = formula_location(kpi.locations.get("formula", kpi.origin), error.offset)
         raise QueryError(f"KPI '{name}': {error.message}", location=where, hint=error.hint) from None
+    issue = measureless_issue(kpi, tree)
+    if issue is not None:
+        raise QueryError(issue.message, location=issue.location, hint=issue.hint)
+    return tree
 
 
 def _check_time_functions(kpi: KpiPlan, model: SemanticModel, grain: Grain) -> None:
@@ -171,6 +187,24 @@ def _check_source_fits(source: Source, users: list[str], request: Request) -> No
                 hint=suggestion(dimension, available)
                 or (f"its dimensions: {', '.join(available)}" if available else "it has no dimensions"),
             )
+
+
+def _first_read(kpi: KpiPlan, first_period: date, request: Request, calendar: Calendar, model: SemanticModel) -> date:
+    """The first period start `kpi` reads when the first period shown starts at `first_period`."""
+    try:
+        return _earliest(kpi.tree, first_period, request.grain, calendar)
+    except QueryError as error:  # previous(x, n) or rolling(x, n) with an n that reaches past year 1
+        raise QueryError(
+            f"KPI '{kpi.name}' looks back too far from --from {request.start}: {error.message}",
+            location=_formula_place(kpi.name, model),
+            hint="look fewer periods back in previous() or rolling(), or choose a later --from",
+        ) from None
+
+
+def _formula_place(name: str, model: SemanticModel) -> Location | None:
+    kpi = model.definitions.kpi(name)
+    where = kpi.locations.get("formula", kpi.origin) if kpi is not None else Location()
+    return where if where != Location() else None
 
 
 def _earliest(node: Node, start: date, grain: Grain, calendar: Calendar) -> date:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -66,6 +67,26 @@ class BoundCall:
 def suggestion(name: str, candidates: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+class Suggestions:
+    """Hints ("did you mean ...?") among a workspace's names, built once and asked for every unknown name.
+
+    difflib compares a name with every candidate, so asking it for each of thousands of mistakes among thousands of
+    names is quadratic. Up to EXHAUSTIVE candidates every one is compared; past that, only those starting with the
+    same letter (case aside), as a misspelling rarely starts with the wrong one."""
+
+    EXHAUSTIVE = 1_000
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(dict.fromkeys(names))
+        self.by_initial: dict[str, list[str]] = {}
+        for candidate in self.names:
+            self.by_initial.setdefault(candidate[:1].lower(), []).append(candidate)
+
+    def hint(self, name: str, exclude: str | None = None) -> str | None:
+        pool = self.names if len(self.names) <= self.EXHAUSTIVE else self.by_initial.get(name[:1].lower(), [])
+        return suggestion(name, (candidate for candidate in pool if candidate != exclude))
 
 
 def bind_call(call: Call, level: Level) -> BoundCall:
@@ -146,8 +167,54 @@ def _literal(
     )
 
 
+# Deepest tree (a leaf is one level) that a formula may have, once the KPIs it uses are written out. The passes here
+# are iterative, but Ibis and the SQL generator (sqlglot) recurse, sqlglot with up to ten frames a level: a chain of
+# divisions ran out of Python's 1,000 frames at 138 levels. The budget is shared: a --where sits at the bottom of
+# the query, under the layers of previous(), with the dimension expressions it names written into it. At 64 levels,
+# with 10 such layers and a dimension as deep, the SQL is generated with 350 frames already in use by the caller.
+# Long chains of + - * and or are balanced trees, so they count a few levels only.
+MAX_TREE_DEPTH = 64
+
+# A type-checking rule: a generator that yields the sub-expressions whose types it needs, one at a time, receives
+# each type back, and returns the node's type. `check` drives the rules with an explicit stack, so that the depth
+# of a formula costs no Python stack frames, and sub-expressions are checked in the same order as a recursive
+# checker would check them (the first problem found is the one reported).
+_Rule = Generator[Resolved, Type, Type]
+
+
 def check(expr: Resolved, scope: Scope) -> Type:
     """The type of `expr`; raise FormulaError at the first part that does not fit."""
+    limit_depth(expr)
+    stack: list[_Rule] = [_rule(expr, scope)]
+    found: Type | None = None  # the type the rule on top of the stack is waiting for (None: it starts)
+    while True:
+        try:
+            needed = stack[-1].send(found) if found is not None else next(stack[-1])
+        except StopIteration as finished:
+            stack.pop()
+            found = finished.value
+            if not stack:
+                return found
+            continue
+        stack.append(_rule(needed, scope))
+        found = None
+
+
+def limit_depth(expr: Resolved, limit: int = MAX_TREE_DEPTH) -> None:
+    """Raise FormulaError at the first node deeper than `limit` levels (for trees without shared parts)."""
+    stack = [(expr, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > limit:
+            raise FormulaError(
+                f"formula is nested too deeply (more than {limit} levels)",
+                offset=node.span.start,
+                hint="split it into smaller KPIs or measures",
+            )
+        stack.extend((child, level + 1) for child in children(node))
+
+
+def _rule(expr: Resolved, scope: Scope) -> _Rule:
     match expr:
         case Number():
             return Type.NUMBER
@@ -162,65 +229,69 @@ def check(expr: Resolved, scope: Scope) -> Type:
         case MeasureRef():
             return Type.NUMBER
         case Unary(op="-", operand=operand):
-            _expect(operand, scope, {Type.NUMBER}, "'-' needs a number")
+            yield from _expect(operand, {Type.NUMBER}, "'-' needs a number")
             return Type.NUMBER
         case Unary(operand=operand):
-            _expect(operand, scope, {Type.BOOLEAN}, "'not' needs a condition (true/false)")
+            yield from _expect(operand, {Type.BOOLEAN}, "'not' needs a condition (true/false)")
             return Type.BOOLEAN
         case Binary():
-            return _check_binary(expr, scope)
+            return (yield from _binary_rule(expr))
         case InList():
-            tested = check(expr.operand, scope)
+            tested = yield expr.operand
             for option in expr.options:
-                _compatible(tested, check(option, scope), option, "'in'")
+                _compatible(tested, (yield option), option, "'in'")
             return Type.BOOLEAN
         case IsNull():
-            check(expr.operand, scope)
+            yield expr.operand
             return Type.BOOLEAN
         case Call():
-            return _check_call(expr, scope)
+            return (yield from _call_rule(expr, scope.level))
     raise FormulaError("unsupported expression", offset=0)
 
 
-def _check_binary(expr: Binary, scope: Scope) -> Type:
+def _binary_rule(expr: Binary) -> _Rule:
     if expr.op in ARITHMETIC:
         for side in (expr.left, expr.right):
-            _expect(side, scope, {Type.NUMBER}, f"'{expr.op}' needs numbers on both sides")
+            yield from _expect(side, {Type.NUMBER}, f"'{expr.op}' needs numbers on both sides")
         return Type.NUMBER
     if expr.op in LOGICAL:
         for side in (expr.left, expr.right):
-            _expect(side, scope, {Type.BOOLEAN}, f"'{expr.op}' needs conditions (true/false) on both sides")
+            yield from _expect(side, {Type.BOOLEAN}, f"'{expr.op}' needs conditions (true/false) on both sides")
         return Type.BOOLEAN
-    left, right = check(expr.left, scope), check(expr.right, scope)
+    left = yield expr.left
+    right = yield expr.right
     _compatible(left, right, expr.right, f"'{expr.op}'")
     return Type.BOOLEAN
 
 
-def _check_call(call: Call, scope: Scope) -> Type:
-    bound = bind_call(call, scope.level)
+def _call_rule(call: Call, level: Level) -> _Rule:
+    bound = bind_call(call, level)
     name = bound.function.name
     if name == "if":
-        _expect(bound.values["condition"], scope, {Type.BOOLEAN}, "if() needs a condition first")
-        then, other = check(bound.values["then"], scope), check(bound.values["else"], scope)
+        yield from _expect(bound.values["condition"], {Type.BOOLEAN}, "if() needs a condition first")
+        then = yield bound.values["then"]
+        other = yield bound.values["else"]
         _compatible(then, other, bound.values["else"], "if()")
         return then if then is not Type.NULL else other
     if name == "coalesce":
-        types = [check(arg, scope) for arg in bound.rest]
+        types = []
+        for arg in bound.rest:
+            types.append((yield arg))
         first = next((t for t in types if t is not Type.NULL), Type.NULL)
         for arg, kind in zip(bound.rest, types, strict=True):
             _compatible(first, kind, arg, "coalesce()")
         return first
     if name in ("days_between", "hours_between"):
         for key in ("start", "end"):
-            _expect(bound.values[key], scope, set(TEMPORAL), f"{name}() needs dates or timestamps")
+            yield from _expect(bound.values[key], set(TEMPORAL), f"{name}() needs dates or timestamps")
         return Type.NUMBER
     for value in bound.values.values():
-        _expect(value, scope, {Type.NUMBER}, f"{name}() needs a number")
+        yield from _expect(value, {Type.NUMBER}, f"{name}() needs a number")
     return Type.NUMBER
 
 
-def _expect(expr: Resolved, scope: Scope, allowed: set[Type], message: str) -> Type:
-    found = check(expr, scope)
+def _expect(expr: Resolved, allowed: set[Type], message: str) -> _Rule:
+    found = yield expr
     if found is not Type.NULL and found not in allowed:
         raise FormulaError(f"{message}, but this is {found.value}", offset=expr.span.start)
     return found
@@ -253,11 +324,29 @@ def children(expr: Resolved) -> tuple[Resolved, ...]:
     return ()
 
 
+def with_children(expr: Resolved, new: Sequence[Resolved]) -> Resolved:
+    """`expr` with its direct sub-expressions replaced by `new`, given in the order of `children`."""
+    match expr:
+        case Unary() | IsNull():
+            return dataclasses.replace(expr, operand=new[0])
+        case Binary():
+            return dataclasses.replace(expr, left=new[0], right=new[1])
+        case InList():
+            return dataclasses.replace(expr, operand=new[0], options=tuple(new[1:]))
+        case Call():
+            args = tuple(new[: len(expr.args)])
+            kwargs = tuple((key, value) for (key, _), value in zip(expr.kwargs, new[len(expr.args) :], strict=True))
+            return dataclasses.replace(expr, args=args, kwargs=kwargs)
+    return expr
+
+
 def walk(expr: Resolved) -> Iterable[Resolved]:
-    """Every node of a tree, parents before children."""
-    yield expr
-    for child in children(expr):
-        yield from walk(child)
+    """Every node of a tree, parents before children, left to right (with an explicit stack: any depth)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))
 
 
 def names_in(expr: Expr) -> list[Name]:

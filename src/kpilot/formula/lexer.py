@@ -7,6 +7,7 @@ cannot start a token, and recognises mistakes carried over from other languages 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -61,6 +62,13 @@ _UNEXPECTED_HINTS: dict[str, str] = {
     "{": "use '(' and ')' for grouping",
     "}": "use '(' and ')' for grouping",
 }
+
+
+# Inside a string literal: tab, line feed and carriage return are text like any other; every other control
+# character (C0, DEL, C1), NUL above all (PostgreSQL's text cannot hold it), and lone surrogates (not encodable as
+# UTF-8; Python makes them of undecodable bytes in a command line) would fail in the warehouse or match nothing.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_NO_TEXT = re.compile("[\x00\ud800-\udfff]")  # what no database text holds; the rest is merely invisible
 
 
 class TokenKind(Enum):
@@ -264,11 +272,26 @@ class _Lexer:
                     start,
                     hint="close it with a single quote; write '' for a quote inside a string",
                 )
+            self._reject_unstorable(start, end)
             chunks.append(self.text[self.pos : end])
             self.pos = end + 1
             if self._peek() != "'":
                 return Token(TokenKind.STRING, "'".join(chunks), start, self.pos)
             self.pos += 1  # '' is an escaped quote: the chunks are joined with one quote
+
+    def _reject_unstorable(self, start: int, end: int) -> None:
+        """A string literal is compared with text in the warehouse, so it must be text a database can hold."""
+        found = _UNSTORABLE.search(self.text, self.pos, end)
+        if found is None:
+            return
+        char, offset = found.group(), found.start()
+        what = "which a database text cannot hold" if _NO_TEXT.match(char) else "a control character"
+        raise self._error(
+            f"string starting at {where(self.text, start)} contains {show_char(char)} at {where(self.text, offset)}, "
+            f"{what}",
+            offset,
+            hint="remove it: a string holds visible characters, spaces, tabs and line breaks",
+        )
 
     def _operator(self) -> Token:
         start = self.pos

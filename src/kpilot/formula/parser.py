@@ -5,7 +5,8 @@ Precedence, lowest first: `or`; `and`; prefix `not`; comparisons (`= != <> < <= 
 
 Span conventions: a node's span covers its own text; a parenthesised expression's span is widened to include
 the parentheses (and a unary `+` to include the sign), so a parent's span always runs from its first character
-to its last one and `text[node.span.start:node.span.end]` parses back to the same node.
+to its last one and `text[node.span.start:node.span.end]` parses back to the same node (except inside a chain
+of more than BALANCE_AFTER terms, which is regrouped: see `_chain`).
 
 In argument lists, the first argument is always positional so `if(status = 'paid', amount, 0)` works; a later
 argument of the form `name = value` is a keyword argument (`previous(revenue, n=2)`). To pass a comparison in
@@ -35,6 +36,8 @@ from kpilot.formula.ast import (
 from kpilot.formula.lexer import Token, TokenKind, tokenize, where
 
 MAX_DEPTH = 100
+# A chain of one operator family (`a + b + ...`, `x or y or ...`) longer than this is grouped as a balanced tree.
+BALANCE_AFTER = 32
 
 # Binding levels: an infix operator of level L takes a right operand parsed at level L + 1 (left-associative).
 _OR, _AND, _NOT, _COMPARE, _ADD, _MULTIPLY, _PREFIX = 1, 2, 3, 4, 5, 6, 7
@@ -87,6 +90,58 @@ def _span(first: Expr | Token, last: Expr | Token) -> Span:
 
 def _widen(node: Expr, start: int, end: int) -> Expr:
     return dataclasses.replace(node, span=Span(start, end))
+
+
+def _chain(operands: list[Expr], operators: list[str]) -> Expr:
+    """Join `operands[0] operators[0] operands[1] ...` (one binding level) into a tree.
+
+    Up to BALANCE_AFTER operands, left-associated: `a + b + c` is `(a + b) + c`. A longer chain is grouped as a
+    balanced tree, so that its depth grows with the logarithm of its length and no pass over the tree (type check,
+    KPI inlining, compilation, the warehouse's own parser) meets a tree thousands of levels deep:
+    - `and`, `or`, `*`, `+`: regrouped, which SQL's three-valued logic and arithmetic do not notice;
+    - `+` with `-`: the terms added and the terms subtracted are summed apart, `a - b + c - d` as
+      `(a + c) - (b + d)`: NULL wherever the chain is NULL, equal in exact arithmetic, and in floating point a
+      reordering of the sum like any regrouping (the last bits may differ, as with SQL's SUM);
+    - `/`: divisions are kept in order, as regrouping them is not exact; runs of `*` between them are grouped.
+    Each node of a balanced group spans the text from its first operand to its last.
+    """
+    if len(operands) <= BALANCE_AFTER:
+        left = operands[0]
+        for operator, right in zip(operators, operands[1:], strict=True):
+            left = Binary(operator, left, right, _span(left, right))
+        return left
+    terms = list(zip(operators, operands[1:], strict=True))
+    whole = _span(operands[0], operands[-1])
+    if operators[0] in ("+", "-"):
+        added = _balanced("+", [operands[0], *(term for operator, term in terms if operator == "+")])
+        subtracted = [term for operator, term in terms if operator == "-"]
+        return Binary("-", added, _balanced("+", subtracted), whole) if subtracted else added
+    if "/" not in operators:
+        return _balanced(operators[0], operands)
+    result, factors = operands[0], []
+    for operator, term in terms:
+        if operator == "*":
+            factors.append(term)
+            continue
+        result, factors = _times(result, factors), []
+        result = Binary("/", result, term, _span(result, term))
+    return _times(result, factors)
+
+
+def _times(left: Expr, factors: list[Expr]) -> Expr:
+    if not factors:
+        return left
+    product = _balanced("*", factors)
+    return Binary("*", left, product, _span(left, product))
+
+
+def _balanced(operator: str, operands: list[Expr]) -> Expr:
+    """`operands` joined by `operator` as a balanced tree (depth log2 of their number; recursion that deep only)."""
+    if len(operands) == 1:
+        return operands[0]
+    middle = len(operands) // 2
+    left, right = _balanced(operator, operands[:middle]), _balanced(operator, operands[middle:])
+    return Binary(operator, left, right, _span(left, right))
 
 
 class _Parser:
@@ -159,14 +214,19 @@ class _Parser:
         return None
 
     def _expression(self, level: int) -> Expr:
-        """Parse operators binding at least as tightly as `level` (the Pratt loop)."""
-        left = self._prefix(level)
+        """Parse operators binding at least as tightly as `level` (the Pratt loop).
+
+        The operands of consecutive operators of one binding level (`a + b - c`) are collected and joined into a
+        tree only when the level changes, so that a long chain can be grouped as a balanced tree (see `_chain`)."""
+        operands = [self._prefix(level)]
+        operators: list[str] = []
+        chain_level = None
         built_comparison = False
         while True:
             token = self.current
             op_level = self._infix_level(token)
             if op_level is None or op_level < level:
-                return left
+                return _chain(operands, operators)
             if op_level == _COMPARE and built_comparison:
                 raise self._error(
                     token,
@@ -174,11 +234,15 @@ class _Parser:
                     hint="comparisons do not chain; write a < b and b < c",
                 )
             token = self._advance()
+            if op_level != chain_level and operators:
+                operands, operators = [_chain(operands, operators)], []
             if token.value in ("in", "not", "is"):
-                left = self._keyword_comparison(token, left)
+                operands, operators = [self._keyword_comparison(token, _chain(operands, operators))], []
+                chain_level = None
             else:  # inline rather than a helper: one stack frame less per precedence level of nesting
-                right = self._expression(op_level + 1)
-                left = Binary(token.value, left, right, _span(left, right))
+                operands.append(self._expression(op_level + 1))
+                operators.append(token.value)
+                chain_level = op_level
             built_comparison = op_level == _COMPARE
 
     def _infix_level(self, token: Token) -> int | None:

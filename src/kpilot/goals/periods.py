@@ -5,13 +5,35 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from kpilot.engine.periods import Calendar, Grain
+from kpilot.engine.periods import FIRST_DATE, LAST_DATE, Calendar, Grain
 from kpilot.errors import QueryError
 
 
 def parse_period(text: str, calendar: Calendar) -> tuple[date, Grain]:
     """The start and grain of a named period; quarters and years are fiscal (FY named by its start year)."""
     value = text.strip().upper()
+    # The year first, so that a far one (9999-Q4 of a fiscal year starting in July) is not shifted off the calendar.
+    if re.match(r"\d{4}", value) and not FIRST_DATE.year <= int(value[:4]) <= LAST_DATE.year:
+        raise _outside(text)
+    found = _named_period(value, calendar)
+    if found is None:
+        raise QueryError(
+            f"'{text}' is not a period",
+            hint="write a month as 2025-05, a quarter as 2025-Q2, a (fiscal) year as 2025, a day as 2025-05-12",
+        )
+    if not FIRST_DATE <= found[0] <= LAST_DATE:
+        raise _outside(text)
+    return found
+
+
+def _outside(text: str) -> QueryError:
+    return QueryError(
+        f"period '{text}' is outside the dates kpilot computes, {FIRST_DATE} to {LAST_DATE}",
+        hint=f"name a period from {FIRST_DATE.year} to {LAST_DATE.year}",
+    )
+
+
+def _named_period(value: str, calendar: Calendar) -> tuple[date, Grain] | None:
     try:
         if match := re.fullmatch(r"(\d{4})-Q([1-4])", value):
             year, quarter = int(match[1]), int(match[2])
@@ -23,12 +45,9 @@ def parse_period(text: str, calendar: Calendar) -> tuple[date, Grain]:
             return date(int(match[1]), int(match[2]), 1), Grain.MONTH
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return date.fromisoformat(value), Grain.DAY
-    except ValueError:
-        pass
-    raise QueryError(
-        f"'{text}' is not a period",
-        hint="write a month as 2025-05, a quarter as 2025-Q2, a (fiscal) year as 2025, a day as 2025-05-12",
-    )
+    except ValueError:  # no such day or month (2025-02-30, 2025-13)
+        return None
+    return None
 
 
 def explicit_period(text: str | None, calendar: Calendar) -> str | None:

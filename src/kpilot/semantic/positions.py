@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from kpilot.errors import FormulaError, Issue, Location
+
+# Control characters (but tab and line feed) and lone surrogates in a formula's text are shown as U+FFFD under which
+# the caret can point: printed as they are, they could drive the terminal (U+001B, U+009B start escape sequences),
+# and a surrogate cannot even be written out.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def formula_location(base: Location, offset: int) -> Location:
@@ -13,6 +20,6 @@ def formula_location(base: Location, offset: int) -> Location:
 
 
 def formula_issue(error: FormulaError, base: Location, what: str) -> Issue:
-    snippet = error.snippet()
+    snippet = _INVISIBLE.sub("\ufffd", error.snippet())
     message = f"{what}: {error.message}" + (f"\n{snippet}" if snippet else "")
     return Issue(message, formula_location(base, error.offset), hint=error.hint)

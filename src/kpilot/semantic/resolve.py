@@ -3,19 +3,38 @@
 Rule: inside a KPI formula, a bare name means another KPI of that name if there is one (other than the KPI being
 defined), else a measure of that name, which must then be unique across sources (`source.measure` otherwise).
 This lets a KPI `revenue` be defined as the measure `revenue`, and `aov = revenue / orders` reuse the KPIs.
+
+Each KPI is expanded once per model (its result, or its problem, is kept), with an explicit stack rather than
+recursion, so that thousands of KPIs, or KPIs built on KPIs to any depth, cost linear time and no Python stack.
+A KPI used by several others is one shared tree in their expansions. What still bounds an expansion is the tree it
+gives: at most MAX_TREE_DEPTH levels deep (what the compiler to SQL handles) and MAX_EXPANDED_SIZE nodes.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from functools import cached_property
 
 from kpilot.definitions.model import Definitions, Kpi, Measure, Source
 from kpilot.errors import FormulaError
-from kpilot.formula.ast import Binary, Call, InList, IsNull, MeasureRef, Name, Resolved, Unary
-from kpilot.formula.check import Type, check, suggestion
+from kpilot.formula.ast import Call, MeasureRef, Name, Resolved
+from kpilot.formula.check import MAX_TREE_DEPTH, Suggestions, Type, check, children, suggestion, walk, with_children
 from kpilot.formula.functions import Level
 from kpilot.formula.parser import parse
+
+# Nodes of one KPI's formula once every KPI it uses is written out. The SQL of a formula grows with it: 20,000 nodes
+# take Ibis about ten seconds to compile; a formula of the longest text allowed has about 10,000.
+MAX_EXPANDED_SIZE = 20_000
+
+# previous() and growth() inside each other: each is one more layer of the query (SQL cannot nest window
+# functions), through which the SQL generator recurses (see MAX_TREE_DEPTH). 10 covers any real use.
+MAX_LAGGED = 10
+
+LOOP = "KPIs refer to each other in a loop: "
+
+
+def is_lagged(node: Resolved) -> bool:
+    return isinstance(node, Call) and node.name in ("previous", "growth")
 
 
 class KpiScope:
@@ -37,7 +56,7 @@ class KpiScope:
             source_name, measure_name = name.parts
             source = model.definitions.source(source_name)
             if source is None:
-                hint = suggestion(source_name, [s.name for s in model.definitions.sources])
+                hint = model.source_names.hint(source_name)
                 raise FormulaError(f"unknown source '{source_name}'", offset=name.span.start, hint=hint)
             if source.measure(measure_name) is None:
                 hint = suggestion(measure_name, [m.name for m in source.measures])
@@ -64,8 +83,41 @@ class KpiScope:
         raise FormulaError(
             f"unknown measure or KPI '{bare}'",
             offset=name.span.start,
-            hint=suggestion(bare, model.known_names(exclude=self.current)),
+            hint=model.known_names.hint(bare, exclude=self.current),
         )
+
+
+@dataclass(frozen=True)
+class _Expanded:
+    """A KPI's formula with every KPI it uses written out, and the shape of that tree."""
+
+    tree: Resolved
+    depth: int  # levels, a leaf being one
+    size: int  # nodes, a shared KPI counted once per use
+    lagged: int = 0  # previous() and growth() nested inside each other, at most
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """Why a KPI cannot be expanded; `loop` is the chain of KPIs from this one round a loop, if that is why, and
+    `source` the KPI whose own formula has the problem (`own` its message), when it is a KPI this one builds on."""
+
+    error: FormulaError
+    loop: tuple[str, ...] = ()
+    source: str = ""
+    own: str = ""
+
+
+@dataclass
+class _Frame:
+    """A KPI being expanded: its checked formula, the KPIs it uses (in the order of the formula) and how many of
+    them are expanded already."""
+
+    name: str
+    tree: Resolved
+    targets: dict[int, Kpi | MeasureRef]  # id(Name node) -> what it means
+    uses: list[tuple[Name, str]]
+    done: int = 0
 
 
 class SemanticModel:
@@ -73,7 +125,7 @@ class SemanticModel:
 
     def __init__(self, definitions: Definitions) -> None:
         self.definitions = definitions
-        self._expanded: dict[str, Resolved] = {}
+        self._expanded: dict[str, _Expanded | _Failed] = {}
 
     @cached_property
     def measure_owners(self) -> dict[str, list[Source]]:
@@ -83,9 +135,14 @@ class SemanticModel:
                 owners.setdefault(measure.name, []).append(source)
         return owners
 
-    def known_names(self, exclude: str | None = None) -> list[str]:
-        names = [k.name for k in self.definitions.kpis if k.name != exclude]
-        return names + list(self.measure_owners)
+    @cached_property
+    def known_names(self) -> Suggestions:
+        """KPI and measure names, for "did you mean" hints."""
+        return Suggestions([*(k.name for k in self.definitions.kpis), *self.measure_owners])
+
+    @cached_property
+    def source_names(self) -> Suggestions:
+        return Suggestions(s.name for s in self.definitions.sources)
 
     def measure(self, ref: MeasureRef) -> tuple[Source, Measure]:
         source = self.definitions.source(ref.source)
@@ -96,53 +153,143 @@ class SemanticModel:
 
     def expand(self, kpi_name: str) -> Resolved:
         """The KPI's formula with KPIs inlined and measures resolved; FormulaError if anything does not fit."""
-        if kpi_name not in self._expanded:
-            self._expanded[kpi_name] = self._expand_kpi(kpi_name, ())
-        return self._expanded[kpi_name]
+        outcome = self._expansion(kpi_name)
+        if isinstance(outcome, _Failed):
+            error = outcome.error  # a new exception each time: one raised twice would pile up tracebacks
+            raise FormulaError(error.message, offset=error.offset, hint=error.hint, text=error.text)
+        return outcome.tree
 
-    def _expand_kpi(self, kpi_name: str, stack: tuple[str, ...]) -> Resolved:
-        if kpi_name in stack:
-            chain = " -> ".join([*stack, kpi_name])
-            raise FormulaError(f"KPIs refer to each other in a loop: {chain}", offset=0)
+    def _expansion(self, root: str) -> _Expanded | _Failed:
+        """Expand `root` and, first, every KPI it uses that is not expanded yet (depth first, in formula order)."""
+        frames: list[_Frame] = []
+        self._start(root, frames)
+        while frames:
+            frame = frames[-1]
+            if frame.done == len(frame.uses):
+                frames.pop()
+                self._expanded[frame.name] = self._assemble(frame)
+                continue
+            name, used = frame.uses[frame.done]
+            outcome = self._expanded.get(used)
+            if outcome is None:
+                chain = [f.name for f in frames]
+                if used in chain:
+                    self._loop(frames, chain.index(used))
+                else:
+                    self._start(used, frames)
+            elif isinstance(outcome, _Failed):
+                frames.pop()
+                self._expanded[frame.name] = _fails_through(frame.name, name, used, outcome)
+            else:
+                frame.done += 1
+        return self._expanded[root]
+
+    def _start(self, kpi_name: str, frames: list[_Frame]) -> None:
+        """Parse and check a KPI's own formula: a frame to expand it, or its problem recorded at once."""
+        if kpi_name in self._expanded:
+            return
         kpi = self.definitions.kpi(kpi_name)
         if kpi is None:
-            raise FormulaError(f"unknown KPI '{kpi_name}'", offset=0)
-        tree = parse(kpi.formula)
-        scope = KpiScope(self, kpi_name)
-        kind = check(tree, scope)
-        if kind is not Type.NUMBER:
-            raise FormulaError(
-                f"a KPI formula must give a number, but this gives {kind.value}",
-                offset=0,
-                hint="wrap a condition in if(condition, 1, 0) to count it",
-            )
-        return self._substitute(tree, scope, (*stack, kpi_name))
+            self._expanded[kpi_name] = _Failed(FormulaError(f"unknown KPI '{kpi_name}'", offset=0))
+            return
+        try:
+            tree = parse(kpi.formula)
+            scope = KpiScope(self, kpi_name)
+            kind = check(tree, scope)
+            if kind is not Type.NUMBER:
+                raise FormulaError(
+                    f"a KPI formula must give a number, but this gives {kind.value}",
+                    offset=0,
+                    hint="wrap a condition in if(condition, 1, 0) to count it",
+                )
+            names = [node for node in walk(tree) if isinstance(node, Name)]
+            targets = {id(node): scope.target(node) for node in names}
+        except FormulaError as error:
+            self._expanded[kpi_name] = _Failed(error)
+            return
+        uses = [(node, target.name) for node in names if isinstance(target := targets[id(node)], Kpi)]
+        frames.append(_Frame(kpi_name, tree, targets, uses))
 
-    def _substitute(self, expr: Resolved, scope: KpiScope, stack: tuple[str, ...]) -> Resolved:
-        match expr:
-            case Name():
-                target = scope.target(expr)
-                if isinstance(target, MeasureRef):
-                    return target
-                try:
-                    return self._expand_kpi(target.name, stack)
-                except FormulaError as error:
-                    if error.message.startswith("KPIs refer"):
-                        raise FormulaError(error.message, offset=expr.span.start) from None
-                    raise FormulaError(
-                        f"KPI '{target.name}' used here has a problem: {error.message}",
-                        offset=expr.span.start,
-                    ) from None
-            case Unary() | IsNull():
-                return replace(expr, operand=self._substitute(expr.operand, scope, stack))
-            case Binary():
-                left = self._substitute(expr.left, scope, stack)
-                return replace(expr, left=left, right=self._substitute(expr.right, scope, stack))
-            case InList():
-                options = tuple(self._substitute(o, scope, stack) for o in expr.options)
-                return replace(expr, operand=self._substitute(expr.operand, scope, stack), options=options)
-            case Call():
-                args = tuple(self._substitute(a, scope, stack) for a in expr.args)
-                kwargs = tuple((k, self._substitute(v, scope, stack)) for k, v in expr.kwargs)
-                return replace(expr, args=args, kwargs=kwargs)
-        return expr
+    def _loop(self, frames: list[_Frame], first: int) -> None:
+        """The KPIs of frames[first:] use each other in a loop: each fails, its message starting from itself."""
+        cycle = [frame.name for frame in frames[first:]]
+        for index, frame in enumerate(frames[first:]):
+            chain = (*cycle[index:], *cycle[:index], cycle[index])
+            name, _ = frame.uses[frame.done]
+            self._expanded[frame.name] = _Failed(FormulaError(LOOP + " -> ".join(chain), offset=name.span.start), chain)
+        del frames[first:]
+
+    def _assemble(self, frame: _Frame) -> _Expanded | _Failed:
+        """The frame's formula with its names replaced, every KPI it uses being expanded: one pass, children
+        before parents, with an explicit stack."""
+        done: dict[int, _Expanded] = {}
+        stack: list[tuple[Resolved, bool]] = [(frame.tree, False)]
+        while stack:
+            node, ready = stack.pop()
+            parts = children(node)
+            if parts and not ready:
+                stack.append((node, True))
+                stack.extend((part, False) for part in reversed(parts))
+                continue
+            if isinstance(node, Name):
+                target = frame.targets[id(node)]
+                used = self._expanded[target.name] if isinstance(target, Kpi) else _Expanded(target, 1, 1)
+                assert isinstance(used, _Expanded)  # a frame is assembled once all the KPIs it uses are
+                done[id(node)] = used
+                continue
+            expanded = [done[id(part)] for part in parts]
+            depth = 1 + max((part.depth for part in expanded), default=0)
+            size = 1 + sum(part.size for part in expanded)
+            lagged = max((part.lagged for part in expanded), default=0) + is_lagged(node)
+            tree = with_children(node, [part.tree for part in expanded]) if parts else node
+            done[id(node)] = _Expanded(tree, depth, size, lagged)
+        result = done[id(frame.tree)]
+        if result.depth > MAX_TREE_DEPTH:
+            return _Failed(
+                FormulaError(
+                    f"formula is nested too deeply once the KPIs it uses are written out ({result.depth} levels; "
+                    f"the limit is {MAX_TREE_DEPTH})",
+                    offset=_deepest_use(frame, done),
+                    hint="build it on fewer layers of KPIs, or compute a part of it in a measure",
+                )
+            )
+        if result.lagged > MAX_LAGGED:
+            return _Failed(
+                FormulaError(
+                    f"previous() and growth() are nested {result.lagged} deep once the KPIs it uses are written out; "
+                    f"the limit is {MAX_LAGGED}",
+                    offset=0,
+                    hint="each nested one is a step of the query: use previous(x, n) to look n periods back",
+                )
+            )
+        if result.size > MAX_EXPANDED_SIZE:
+            return _Failed(
+                FormulaError(
+                    f"formula is too large once the KPIs it uses are written out ({result.size:,} parts; the limit "
+                    f"is {MAX_EXPANDED_SIZE:,})",
+                    offset=0,
+                    hint="use a large KPI in fewer places, or compute a part of it in a measure",
+                )
+            )
+        return result
+
+
+def _fails_through(kpi: str, name: Name, used: str, failure: _Failed) -> _Failed:
+    """`kpi` uses, at `name`, the KPI `used`, which cannot be expanded."""
+    if failure.loop:
+        chain = (kpi, *failure.loop)
+        return _Failed(FormulaError(LOOP + " -> ".join(chain), offset=name.span.start), chain)
+    # The problem is named once, with the KPI whose formula has it: a message nesting one "used here" per KPI of a
+    # long chain would grow with the square of its length.
+    source, own = (failure.source, failure.own) if failure.source else (used, failure.error.message)
+    through = f" (through KPI '{source}')" if source != used else ""
+    message = f"KPI '{used}' used here has a problem{through}: {own}"
+    return _Failed(FormulaError(message, offset=name.span.start), source=source, own=own)
+
+
+def _deepest_use(frame: _Frame, done: dict[int, _Expanded]) -> int:
+    """Where the deepest path of the expanded tree leaves the frame's own formula: the KPI that makes it deep."""
+    node = frame.tree
+    while not isinstance(node, Name) and children(node):
+        node = max(children(node), key=lambda part: done[id(part)].depth)
+    return node.span.start

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kpilot.definitions.model import Aggregation
 from kpilot.formula.ast import Call, MeasureRef, Node
-from kpilot.formula.check import BoundCall, bind_call, walk
+from kpilot.formula.check import BoundCall, bind_call, children, walk
 from kpilot.formula.functions import FUNCTIONS, Level
 from kpilot.semantic.resolve import SemanticModel
 
@@ -21,28 +21,66 @@ def time_calls(tree: Node) -> list[BoundCall]:
 
 def rollup_problem(kpi: str, function: str, argument: Node, model: SemanticModel) -> tuple[str, str] | None:
     """Why `function(argument)` (to_date or rolling) cannot add per-period values up, with a fix; None if it can."""
+    problem = _argument_problem(function, argument, model)
+    return None if problem is None else (f"KPI '{kpi}': {problem[0]}", problem[1])
+
+
+def _argument_problem(function: str, argument: Node, model: SemanticModel) -> tuple[str, str] | None:
     for node in walk(argument):
         if isinstance(node, Call) and is_time_call(node):
             return (
-                f"KPI '{kpi}': {function}() cannot contain {node.name}()",
+                f"{function}() cannot contain {node.name}()",
                 f"put {node.name}() outside, e.g. {node.name}({function}(x, ...))",
             )
         if isinstance(node, MeasureRef):
             _, measure = model.measure(node)
             if measure.agg not in ROLLUP_AGGREGATIONS:
                 return (
-                    f"KPI '{kpi}': {function}() adds up per-period values, but measure "
+                    f"{function}() adds up per-period values, but measure "
                     f"'{node.source}.{node.measure}' is '{measure.agg.value}', which does not add up across periods",
                     "use it on sum, count, min or max measures (an average is sum / count of two measures)",
                 )
     return None
 
 
-def rollup_problems(kpi: str, tree: Node, model: SemanticModel) -> list[tuple[str, str]]:
-    problems = []
-    for bound in time_calls(tree):
-        if bound.function.name in ("to_date", "rolling"):
-            problem = rollup_problem(kpi, bound.function.name, bound.values["x"], model)
+class RollupCheck:
+    """What `rollup_problem` finds in each to_date() and rolling() of a KPI, for every KPI of a model.
+
+    Expanded formulas share the trees of the KPIs they use, so what is found in a shared part (its time functions,
+    and the problem of each) is worked out once, keyed by the node object: checking every KPI stays linear in the
+    size of the definitions, however many KPIs use a large one."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self._calls: dict[int, tuple[Call, ...]] = {}
+        self._problems: dict[int, tuple[str, str] | None] = {}
+
+    def problems(self, kpi: str, tree: Node) -> list[tuple[str, str]]:
+        found = []
+        for call in self._time_calls(tree):
+            bound = bind_call(call, Level.KPI)
+            if bound.function.name not in ("to_date", "rolling"):
+                continue
+            if id(call) not in self._problems:
+                self._problems[id(call)] = _argument_problem(bound.function.name, bound.values["x"], self.model)
+            problem = self._problems[id(call)]
             if problem is not None:
-                problems.append(problem)
-    return problems
+                found.append((f"KPI '{kpi}': {problem[0]}", problem[1]))
+        return found
+
+    def _time_calls(self, tree: Node) -> tuple[Call, ...]:
+        """The time-function calls in `tree`, in the order of `walk`; children before parents, explicit stack."""
+        memo = self._calls
+        stack: list[tuple[Node, bool]] = [(tree, False)]
+        while stack:
+            node, ready = stack.pop()
+            if id(node) in memo:
+                continue
+            parts = children(node)
+            if parts and not ready:
+                stack.append((node, True))
+                stack.extend((part, False) for part in reversed(parts) if id(part) not in memo)
+                continue
+            own: tuple[Call, ...] = (node,) if isinstance(node, Call) and is_time_call(node) else ()
+            memo[id(node)] = own + tuple(call for part in parts for call in memo[id(part)])
+        return memo[id(tree)]

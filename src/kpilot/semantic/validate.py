@@ -12,7 +12,7 @@ from kpilot.formula.parser import parse
 from kpilot.semantic.positions import formula_issue
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.rowscope import RowScope
-from kpilot.semantic.timefunctions import rollup_problems
+from kpilot.semantic.timefunctions import RollupCheck
 from kpilot.warehouse.connection import Warehouse
 
 RESERVED = frozenset({"period", "partial"})
@@ -39,6 +39,7 @@ def static_issues(definitions: Definitions) -> list[Issue]:
         if k.name in RESERVED
     ]
     model = SemanticModel(definitions)
+    rollups = RollupCheck(model)
     for kpi in definitions.kpis:
         where = kpi.locations.get("formula", kpi.origin)
         try:
@@ -46,7 +47,7 @@ def static_issues(definitions: Definitions) -> list[Issue]:
         except FormulaError as error:
             issues.append(formula_issue(error, where, f"KPI '{kpi.name}'"))
             continue
-        issues += [Issue(message, where, hint=hint) for message, hint in rollup_problems(kpi.name, tree, model)]
+        issues += [Issue(message, where, hint=hint) for message, hint in rollups.problems(kpi.name, tree)]
     return issues
 
 

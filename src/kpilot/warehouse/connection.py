@@ -1,66 +1,133 @@
-"""The warehouse: an Ibis backend (embedded DuckDB by default, or PostgreSQL), and sources as Ibis tables."""
+"""The warehouse: an Ibis backend (embedded DuckDB by default, or PostgreSQL), and sources as Ibis tables.
+
+Definitions, filters and scopes may come from people other than the one running kpilot, so the connection that
+computes is fenced: it is read-only (DuckDB opens the file read-only, PostgreSQL sessions default to read-only
+transactions), DuckDB reads files only inside the workspace folder and the `allowed_paths` folders and loads no
+extension, and a `sql:` source must pass `sql_guard` before the warehouse sees it. Writing (kpilot ingest, kpilot
+init, the demo) asks for a separate connection with `writable()`.
+"""
 
 from __future__ import annotations
 
-import glob
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import ibis
 import ibis.expr.datatypes as dt
 
 from kpilot.definitions.model import Source
 from kpilot.errors import Location, WarehouseError
+from kpilot.warehouse.failures import driver_errors, masked, open_failure, translated, url_secrets
+from kpilot.warehouse.folders import Folders
+from kpilot.warehouse.sql_guard import checked_sql
 
 IBIS_TEMPORARY = "ibis_"
 FILE_READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".tsv": "read_csv", ".json": "read_json"}
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+# Given when DuckDB starts: no extension is installed or loaded behind kpilot's back (httpfs would reach the network).
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# Settings left changeable once the configuration is locked, none of them about files or extensions: what Ibis sets
+# on every connection (a second Workspace on the same file shares the locked database), and the progress bar, which
+# each connection turns off so that DuckDB prints none of its own into kpilot's output (on by default in Python).
+DUCKDB_UNLOCKED = ("timezone", "python_enable_replacements", "enable_progress_bar")
+# libpq options for every PostgreSQL session: standard strings whatever the server's default, so that a backslash in
+# a literal Ibis writes is an ordinary character (with them off, 'a\' would end in an escaped quote).
+POSTGRES_STRINGS = "-c standard_conforming_strings=on"
+POSTGRES_READ_ONLY = "-c default_transaction_read_only=on"
+DUCKDB_REFUSED_FILE = "disabled by configuration"  # DuckDB's words when it refuses a file outside the folders
 
 
 class Warehouse:
-    """Where a workspace's data lives. `target` is a DuckDB file path (relative to the workspace) or a URL."""
+    """Where a workspace's data lives. `target` is a DuckDB file path (relative to the workspace) or a URL.
 
-    def __init__(self, target: str, root: Path) -> None:
+    The connection is read-only unless `writable`; `allowed_paths` are the folders, besides the workspace folder,
+    whose files sources may read (relative to the workspace folder, or absolute)."""
+
+    def __init__(self, target: str, root: Path, *, allowed_paths: Sequence[str] = (), writable: bool = False) -> None:
         self.target = target
         self.root = root
+        self.allowed_paths = tuple(allowed_paths)
+        self.folders = Folders.of(root, self.allowed_paths)
+        self.writable_connection = writable
+        self._secrets = url_secrets(target) if self.is_url else ()
         self._tables: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Warehouse({self.shown!r}{', writable' if self.writable_connection else ''})"
 
     @property
     def is_url(self) -> bool:
         return "://" in self.target
 
-    @cached_property
-    def con(self) -> Any:
-        try:
-            if self.is_url:
-                url = self.target.replace("postgresql://", "postgres://", 1)
-                return ibis.connect(url)
-            path = Path(self.target)
-            path = path if path.is_absolute() else self.root / path
-            return ibis.duckdb.connect(str(path))
-        except Exception as error:  # any driver error means the same thing to the user: cannot connect
-            raise WarehouseError(
-                f"cannot open the warehouse '{self.target}': {_first_line(error)}",
-                hint="check 'warehouse:' in kpilot.yaml (a DuckDB file path or postgresql://user@host:port/db)",
-            ) from None
+    @property
+    def shown(self) -> str:
+        """The target as messages show it: a password in a URL is masked."""
+        return masked(self.target, self._secrets)
 
-    def connect(self) -> None:
-        """Open the connection now (creating an embedded DuckDB file), rather than on first use."""
-        _ = self.con
+    @property
+    def path(self) -> Path | None:
+        """The DuckDB file, or None for a server."""
+        if self.is_url:
+            return None
+        path = Path(self.target)
+        return path if path.is_absolute() else self.root / path
 
     @property
     def dialect(self) -> str:
-        return str(self.con.name)
+        """The SQL dialect, as Ibis and SQLGlot name it (known without connecting)."""
+        return "postgres" if self.is_url else "duckdb"
+
+    @cached_property
+    def con(self) -> Any:
+        path = self.path
+        return self._connect_duckdb(path) if path is not None else self._connect_postgres()
+
+    def connect(self) -> None:
+        """Open the connection now, rather than on first use."""
+        _ = self.con
+
+    def create(self) -> None:
+        """Create the embedded DuckDB file if it does not exist (kpilot init); a server needs nothing."""
+        with self.writable():
+            pass
+
+    @contextmanager
+    def writable(self) -> Iterator[Any]:
+        """An Ibis connection that may write, for the block only. This warehouse's own (read-only) connection is
+        closed first: DuckDB opens a file in one mode per process."""
+        self.close()
+        writer = Warehouse(self.target, self.root, allowed_paths=self.allowed_paths, writable=True)
+        try:
+            yield writer.con
+        finally:
+            writer.close()
+
+    def close(self) -> None:
+        if "con" in self.__dict__:
+            with suppress(*driver_errors()):  # a connection that fails to close is gone all the same
+                self.con.disconnect()
+            del self.__dict__["con"]
+        self._tables.clear()
+
+    # --- reading -----------------------------------------------------------------------------------------------
 
     def list_tables(self) -> list[str]:
         """The warehouse's tables, without the temporary views Ibis registers for in-memory data."""
-        return [name for name in self.con.list_tables() if not name.startswith(IBIS_TEMPORARY)]
+        con = self.con
+        with translated(_listing_failure, self._secrets):
+            return [name for name in con.list_tables() if not name.startswith(IBIS_TEMPORARY)]
 
     def table_columns(self, name: str) -> dict[str, str] | None:
         """Column name -> type of a warehouse table, or None if there is no such table."""
         if name not in self.list_tables():
             return None
-        return {column: str(kind) for column, kind in self.con.table(name).schema().items()}
+        con = self.con
+        with translated(_listing_failure, self._secrets):
+            return {column: str(kind) for column, kind in con.table(name).schema().items()}
 
     def source_table(self, source: Source) -> Any:
         """The source as an Ibis table (cached per warehouse)."""
@@ -71,28 +138,104 @@ class Warehouse:
     def source_schema(self, source: Source) -> dict[str, dt.DataType]:
         return dict(self.source_table(source).schema().items())
 
+    # --- connecting --------------------------------------------------------------------------------------------
+
+    def _connect_duckdb(self, path: Path) -> Any:
+        exists = _exists(path)
+        # A read of a workspace whose file does not exist yet must not create it: an empty database stands in.
+        database = str(path) if exists or self.writable_connection else ":memory:"
+
+        def failure(message: str, error: BaseException) -> WarehouseError:
+            return open_failure(self.shown, path, message, error)
+
+        with translated(failure):
+            con = ibis.duckdb.connect(database, read_only=exists and not self.writable_connection, **DUCKDB_CONFIG)
+        try:
+            with translated(failure):
+                _confine(con.con, self.folders, path)
+        except BaseException:
+            con.disconnect()
+            raise
+        return con
+
+    def _connect_postgres(self) -> Any:
+        try:
+            parts = urlsplit(self.target)
+            _ = parts.port  # a port that is not a number raises here rather than deep in the driver
+        except ValueError as error:
+            raise WarehouseError(
+                f"the warehouse URL {self.shown} is not valid: {masked(str(error), self._secrets)}",
+                hint="write it as postgresql://user:password@host:port/database in 'warehouse:' in kpilot.yaml",
+            ) from error
+        if parts.scheme not in POSTGRES_SCHEMES:
+            raise WarehouseError(
+                f"the warehouse URL {self.shown} is not a PostgreSQL URL",
+                hint="'warehouse:' in kpilot.yaml is a DuckDB file path or postgresql://user@host:port/database",
+            )
+        given = parse_qs(parts.query).get("options", [""])[-1]
+        # Ours come last: libpq applies options in order, so a URL cannot switch the fences off.
+        options = " ".join(
+            filter(None, [given, POSTGRES_STRINGS, "" if self.writable_connection else POSTGRES_READ_ONLY])
+        )
+        url = "postgres://" + self.target.split("://", 1)[1]
+
+        def failure(message: str, error: BaseException) -> WarehouseError:
+            return open_failure(self.shown, None, message, error)
+
+        with translated(failure, self._secrets):
+            return ibis.connect(url, options=options)
+
+    # --- sources -----------------------------------------------------------------------------------------------
+
     def _open(self, source: Source) -> Any:
         where = source.origin if source.origin != Location() else None
         if source.table is not None:
             return self._open_table(source, source.table, where)
         if source.file is not None:
             return self._open_file(source, source.file, where)
-        assert source.sql is not None
-        try:
-            return self.con.sql(source.sql)
-        except Exception as error:  # the database's own message says what is wrong with the SQL
-            raise WarehouseError(
-                f"source '{source.name}': the warehouse rejected its sql: {_first_line(error)}",
-                location=source.locations.get("sql", where),
-            ) from None
+        return self._open_sql(source, source.locations.get("sql", where))
+
+    def _open_sql(self, source: Source, where: Location | None) -> Any:
+        sql = checked_sql(source, self.dialect, self.folders)  # refused before anything reaches the warehouse
+        con = self.con  # connection problems have their own message
+
+        def failure(message: str, error: BaseException) -> WarehouseError:
+            if DUCKDB_REFUSED_FILE in message:
+                return WarehouseError(
+                    f"source '{source.name}': its sql reads a file outside the allowed folders: {message}",
+                    location=where,
+                    hint="keep data files inside the workspace folder, or add their folder to 'allowed_paths:' "
+                    "in kpilot.yaml",
+                )
+            return WarehouseError(f"source '{source.name}': the warehouse rejected its sql: {message}", location=where)
+
+        with translated(failure, self._secrets):
+            if self.is_url:
+                from kpilot.warehouse.postgres import query_schema
+
+                return con.sql(sql, schema=query_schema(con, sql, f"source '{source.name}'"))
+            return con.sql(sql)  # DuckDB describes the query (DESCRIBE binds it, runs nothing)
+
+    def to_arrow(self, expr: Any) -> Any:
+        """Run a compiled request and return its Arrow table. A database error at run time (bad SQL in a source, a
+        type the engine rejects) is the user's to fix, told with any password masked; anything else is our bug."""
+        con = self.con
+
+        def failure(message: str, error: BaseException) -> WarehouseError:
+            return WarehouseError(f"the warehouse could not compute the request: {message}")
+
+        with translated(failure, self._secrets):
+            return con.to_pyarrow(expr)
 
     def _open_table(self, source: Source, table: str, where: Location | None) -> Any:
         schema, _, name = table.rpartition(".")
-        con = self.con  # connection problems have their own message
-        try:
-            known = con.list_tables(database=schema) if schema else self.con.list_tables()
-        except Exception as error:
-            raise WarehouseError(f"source '{source.name}': cannot list tables: {_first_line(error)}") from None
+        con = self.con
+
+        def failure(message: str, error: BaseException) -> WarehouseError:
+            return WarehouseError(f"source '{source.name}': cannot read table '{table}': {message}", location=where)
+
+        with translated(failure, self._secrets):
+            known = con.list_tables(database=schema) if schema else self.list_tables()
         if name not in known:
             raise WarehouseError(
                 f"source '{source.name}': table '{table}' is not in the warehouse",
@@ -100,7 +243,8 @@ class Warehouse:
                 hint=f"load it with `kpilot ingest FILE --table {table}`"
                 + (f" (tables: {', '.join(sorted(known)[:10])})" if known else ""),
             )
-        return self.con.table(name, database=schema) if schema else self.con.table(name)
+        with translated(failure, self._secrets):
+            return con.table(name, database=schema) if schema else con.table(name)
 
     def _open_file(self, source: Source, pattern: str, where: Location | None) -> Any:
         if self.is_url:
@@ -109,30 +253,61 @@ class Warehouse:
                 location=where,
                 hint="load the file with `kpilot ingest` and use 'table:' instead",
             )
-        path = Path(pattern)
-        full = path if path.is_absolute() else self.root / path
-        matches = sorted(glob.glob(str(full)))
+        matches = self.folders.files(f"source '{source.name}': file", pattern, where)
         if not matches:
             raise WarehouseError(f"source '{source.name}': no file matches '{pattern}'", location=where)
-        suffixes = {Path(m).suffix.lower() for m in matches}
+        suffixes = {m.suffix.lower() for m in matches}
         reader = FILE_READERS.get(suffixes.pop()) if len(suffixes) == 1 else None
         if reader is None:
             raise WarehouseError(
                 f"source '{source.name}': '{pattern}' must match files of one kind: {', '.join(sorted(FILE_READERS))}",
                 location=where,
             )
-        try:
-            return getattr(self.con, reader)(matches, table_name=f"kpilot_file_{source.name}")
-        except Exception as error:
-            raise WarehouseError(f"source '{source.name}': cannot read '{pattern}': {_first_line(error)}") from None
+        con = self.con
 
-    def close(self) -> None:
-        if "con" in self.__dict__:
-            self.con.disconnect()
-            del self.__dict__["con"]
-        self._tables.clear()
+        def failure(message: str, error: BaseException) -> WarehouseError:
+            return WarehouseError(f"source '{source.name}': cannot read '{pattern}': {message}", location=where)
+
+        with translated(failure):
+            return getattr(con, reader)([str(m) for m in matches], table_name=f"kpilot_file_{source.name}")
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
+def _confine(raw: Any, folders: Folders, path: Path) -> None:
+    """Limit DuckDB's file access to the folders, and lock its configuration so that no statement can lift that.
+
+    DuckDB refuses `allowed_directories` before the database has started, so these are set right after connecting
+    (Ibis sets the time zone in between). The database file stays open wherever it is, and DuckDB adds its spill
+    folder (`<file>.tmp`) to the allowed folders itself, so large queries can still spill to disk.
+    """
+    wanted = sorted(str(folder).rstrip("/") + "/" for folder in folders.all)  # a prefix: "/ws" would allow "/ws2"
+    (locked,) = raw.execute("SELECT current_setting('lock_configuration')").fetchone()
+    if locked:
+        # DuckDB shares one database per file within a process: another Warehouse here fenced it already.
+        external, allowed, spill = raw.execute(
+            "SELECT current_setting('enable_external_access'), current_setting('allowed_directories'), "
+            "current_setting('temp_directory')"
+        ).fetchone()
+        # DuckDB adds its spill folder to the allowed ones itself.
+        if external or sorted(set(allowed) - {str(spill).rstrip("/") + "/"}) != wanted:
+            raise WarehouseError(
+                f"the warehouse file '{path}' is already open in this program with other allowed folders",
+                hint="close the other Workspace on this file (workspace.close()) first",
+            )
+    else:
+        listing = ", ".join("'" + folder.replace("'", "''") + "'" for folder in wanted)
+        raw.execute(f"SET allowed_directories = [{listing}]")
+        raw.execute("SET enable_external_access = false")
+        raw.execute(f"SET allowed_configs = [{', '.join(repr(name) for name in DUCKDB_UNLOCKED)}]")
+        raw.execute("SET lock_configuration = true")
+    raw.execute("SET enable_progress_bar = false")
+
+
+def _listing_failure(message: str, error: BaseException) -> WarehouseError:
+    return WarehouseError(f"cannot list the warehouse's tables: {message}")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a folder we may not search: let DuckDB open it and report the permission problem
+        return True

@@ -1,0 +1,234 @@
+"""The check a `sql:` source passes before anything of it reaches the warehouse: exactly one read-only query.
+
+The query is parsed with SQLGlot in the warehouse's dialect, and what goes to the warehouse is SQLGlot's rendering
+of the checked tree, never the text as written: a statement the parser did not see cannot slip through behind a
+quirk of quoting, and Ibis renders the sub-query from the same tree when it computes. Refused, anywhere in the
+tree (inside a WITH too): any statement but a query (DDL, DML, COPY, ATTACH, INSTALL, LOAD, PRAGMA, SET, CALL...),
+SELECT INTO, row locks, functions that run SQL given as text or act outside the query, and file-reading functions
+whose path is not a literal inside the allowed folders. Relative paths are made absolute, relative to the
+workspace folder, as for `file:` sources.
+
+This is the first of two fences: the warehouse connection is read-only and DuckDB's file access is limited to the
+same folders, so a query that passed this check by mistake still cannot write or read outside.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from kpilot.definitions.model import Source
+from kpilot.errors import Location, WarehouseError
+from kpilot.warehouse.folders import Folders
+
+READ_ONLY_HINT = "a source only reads: write one SELECT (WITH ... SELECT and UNION are fine); load with `kpilot ingest`"
+
+# Statement nodes: refused at the top and anywhere inside (a DELETE ... RETURNING in a WITH is a statement too).
+# fmt: off
+STATEMENT_NAMES = (
+    "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "TruncateTable", "Copy", "Command", "Attach",
+    "Detach", "Install", "Pragma", "Set", "Use", "Transaction", "Commit", "Rollback", "Grant", "Revoke", "Analyze",
+    "Cache", "Uncache", "Refresh", "Describe", "Summarize", "Show", "Execute", "Kill", "LoadData", "Export",
+    "Declare", "Comment",
+)
+ADMINISTRATION = (
+    "pg_terminate_", "pg_cancel_", "pg_backup_", "pg_start_backup", "pg_stop_backup", "pg_create_", "pg_drop_",
+    "pg_replication_", "pg_logical_", "pg_log_", "pg_advisory", "pg_try_advisory", "pg_import_",
+)
+# fmt: on
+STATEMENTS: tuple[type[exp.Expression], ...] = tuple(
+    kind for kind in (getattr(exp, name, None) for name in STATEMENT_NAMES) if isinstance(kind, type)
+)
+KIND_NAMES = {"TruncateTable": "TRUNCATE", "LoadData": "LOAD DATA", "Into": "SELECT INTO"}
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A family of functions a source may not call, and why."""
+
+    why: str
+    names: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+
+    def covers(self, name: str) -> bool:
+        return name in self.names or name.startswith(self.prefixes) or name.endswith(self.suffixes)
+
+
+REFUSED = (
+    Refused(
+        "runs SQL given as text, which kpilot cannot check",
+        frozenset({"query", "query_table", "cursor_to_xml", "cursor_to_xmlschema"}),
+        ("query_to_xml", "dblink"),
+    ),
+    Refused(
+        "reads or writes files or large objects on the database server",
+        frozenset({"pg_stat_file", "loread", "lowrite"}),
+        ("pg_read_", "pg_ls_", "pg_file_", "lo_"),
+    ),
+    Refused("changes the session's settings", frozenset({"set_config"})),
+    Refused(
+        "changes the database",
+        frozenset({"nextval", "setval", "txid_current", "pg_current_xact_id", "pg_export_snapshot"}),
+    ),
+    Refused(
+        "administers the server or acts outside the query",
+        frozenset({"pg_reload_conf", "pg_rotate_logfile", "pg_promote", "pg_switch_wal", "pg_notify"}),
+        ADMINISTRATION,
+    ),
+)
+# DuckDB's functions that read files (or list them): allowed with a literal path inside the folders.
+FILE_FUNCTIONS = Refused(
+    "reads files",
+    frozenset({"glob", "sniff_csv", "st_read", "st_read_meta", "st_readosm", "st_readshp", "iceberg_metadata"}),
+    ("read_", "parquet_", "iceberg_"),
+    ("_scan",),
+)
+# A table named like a file is one to DuckDB (FROM 'data/x.csv' reads the file): the same rule applies.
+FILE_LIKE = re.compile(r"[/\\*?]|\.(?:csv|tsv|txt|parquet|json|jsonl|ndjson)(?:\.(?:gz|zst))?$", re.IGNORECASE)
+
+
+def checked_sql(source: Source, dialect: str, folders: Folders) -> str:
+    """The source's query as the warehouse must run it, or a WarehouseError saying what is refused and where."""
+    assert source.sql is not None
+    guard = _Guard(source, dialect, folders)
+    tree = guard.single_query(source.sql)
+    for node in list(tree.walk()):
+        guard.check(node)
+    return tree.sql(dialect=dialect)
+
+
+class _Guard:
+    def __init__(self, source: Source, dialect: str, folders: Folders) -> None:
+        self.source = source
+        self.dialect = dialect
+        self.folders = folders
+        self.where: Location | None = source.locations.get(
+            "sql", source.origin if source.origin != Location() else None
+        )
+
+    def refuse(self, problem: str, hint: str = READ_ONLY_HINT) -> WarehouseError:
+        return WarehouseError(f"source '{self.source.name}': its sql {problem}", location=self.where, hint=hint)
+
+    def single_query(self, text: str) -> exp.Query:
+        if "\x00" in text:
+            raise self.refuse("contains a NUL character (\\0)", hint="remove it: SQL text cannot hold one")
+        try:
+            with _quiet_sqlglot():
+                trees = [tree for tree in sqlglot.parse(text, read=self.dialect) if tree is not None]
+        except SqlglotError as error:
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise self.refuse(
+                f"does not parse as {self.dialect} SQL: {detail}",
+                hint="write one SELECT query in the warehouse's SQL dialect",
+            ) from error
+        if not trees:
+            raise self.refuse("is empty", hint="write one SELECT query")
+        if len(trees) > 1:
+            raise self.refuse(
+                f"holds {len(trees)} statements; a source is exactly one query",
+                hint="keep only the SELECT: a ';' ends a statement, and nothing may follow it",
+            )
+        tree = trees[0]
+        if not isinstance(tree, exp.Query):
+            raise self.refuse(f"is {_kind(tree, text)}, not a query")
+        return tree
+
+    def check(self, node: exp.Expression) -> None:
+        if isinstance(node, STATEMENTS) and not isinstance(node, exp.Query):
+            raise self.refuse(f"contains {_kind(node, '')}, not only a query")
+        if isinstance(node, exp.Into):
+            raise self.refuse("creates a table (SELECT INTO)")
+        if isinstance(node, exp.Lock):
+            raise self.refuse("locks rows (FOR UPDATE / FOR SHARE)", hint="remove the FOR ... clause")
+        if isinstance(node, exp.Func):
+            self.check_function(node)
+        if isinstance(node, exp.Table) and self.dialect == "duckdb":
+            self.check_table(node)
+
+    def check_function(self, node: exp.Func) -> None:
+        names = _function_names(node, self.dialect)
+        for family in REFUSED:
+            if any(family.covers(name) for name in names):
+                raise self.refuse(
+                    f"calls {_shown(names)}(), which {family.why}", hint="remove the call: a source only reads rows"
+                )
+        if any(FILE_FUNCTIONS.covers(name) for name in names):
+            function = f"{_shown(names)}()"
+            for literal in self.path_literals(node, function):
+                absolute = self.allowed(literal.this, f"{function} path")
+                literal.replace(exp.Literal.string(absolute))
+
+    def path_literals(self, node: exp.Func, function: str) -> list[exp.Literal]:
+        """The literal path (or list of paths) a file function reads; refused when it is computed."""
+        first = node.expressions[0] if isinstance(node, exp.Anonymous) and node.expressions else node.args.get("this")
+        if first is None and node.expressions:
+            first = node.expressions[0]
+        candidates = first.expressions if isinstance(first, exp.Array) else [first]
+        if not candidates or not all(isinstance(c, exp.Literal) and c.is_string for c in candidates):
+            raise self.refuse(
+                f"calls {function} with a path that is not written out; kpilot can only allow a path given "
+                "as a literal string",
+                hint="write the path as a string, e.g. read_csv('data/file.csv'), or use a 'file:' source",
+            )
+        return [c for c in candidates if isinstance(c, exp.Literal)]
+
+    def check_table(self, node: exp.Table) -> None:
+        name = node.this
+        if isinstance(name, exp.Identifier) and not node.args.get("db") and FILE_LIKE.search(name.name):
+            node.set("this", exp.to_identifier(self.allowed(name.name, "file path"), quoted=True))
+
+    def allowed(self, pattern: str, subject: str) -> str:
+        """The absolute path the warehouse must read for `pattern`, refused when it (or a link it matches) leads
+        outside the folders."""
+        what = f"source '{self.source.name}': its sql's {subject}"
+        self.folders.files(what, pattern, self.where)  # refuses links that lead outside
+        return str(self.folders.place(what, pattern, self.where))
+
+
+def _function_names(node: exp.Func, dialect: str) -> set[str]:
+    """Every name the function goes by: SQLGlot's, and the one the warehouse will see (schema left out)."""
+    sqlglot_name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()  # type: ignore[no-untyped-call]
+    names = {str(sqlglot_name).lower()}
+    rendered = node.sql(dialect=dialect).split("(", 1)[0].strip().strip('"').lower()
+    if rendered and re.fullmatch(r"[\w.\"]+", rendered):
+        names.add(rendered.rsplit(".", 1)[-1].strip('"'))
+    return names
+
+
+def _shown(names: set[str]) -> str:
+    return min(names, key=lambda name: (len(name), name))
+
+
+def _kind(node: exp.Expression, text: str) -> str:
+    """'a DROP statement', 'an UPDATE statement': what a statement is, in the words of SQL."""
+    name = type(node).__name__
+    if isinstance(node, exp.Command):
+        word = str(node.this).upper()
+    elif isinstance(node, STATEMENTS):
+        word = KIND_NAMES.get(name, name.upper())
+    else:  # parsed as an expression (`checkpoint` is a column to SQLGlot): the first word is the statement
+        word = text.split(None, 1)[0].upper() if text.strip() else name.upper()
+        if not re.fullmatch(r"[A-Z_]+", word):
+            return "not a statement kpilot can read"
+    return f"{'an' if word[0] in 'AEIOU' else 'a'} {word} statement"
+
+
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """SQLGlot logs a warning when it falls back to parsing a statement as a Command; the refusal says it better,
+    and a log line would reach the terminal of a CLI user."""
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
