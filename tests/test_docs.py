@@ -48,7 +48,7 @@ from kpilot.semantic.validate import static_issues
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-PAGES = ("workspace.md", "definitions.md", "semantics.md", "cli.md", "python.md")
+PAGES = ("workspace.md", "definitions.md", "semantics.md", "cli.md", "python.md", "security.md")
 LINKED = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 INTERNAL_FIELDS = frozenset({"origin", "locations"})
 MODEL_SECTIONS: dict[type[BaseModel], str] = {

@@ -400,7 +400,7 @@ _LOWER_IDENTIFIER = _IDENTIFIER.map(str.lower).filter(lambda word: word not in K
 
 
 _LEAVES = st.one_of(
-    st.builds(Number, st.integers(0, 10**30), st.just(_NO_SPAN)),
+    st.builds(Number, st.integers(0, 2**63 - 1), st.just(_NO_SPAN)),
     st.builds(
         Number,
         st.floats(min_value=0.0, allow_nan=False, allow_infinity=False).map(abs),

@@ -18,7 +18,7 @@ from kpilot.definitions import yaml_source
 from kpilot.definitions.loader import load_definitions
 from kpilot.definitions.model import Definitions, Kpi
 from kpilot.errors import FormulaError, QueryError, UserError, ValidationFailed
-from kpilot.formula.ast import Binary, Node
+from kpilot.formula.ast import Binary, Node, Number
 from kpilot.formula.check import MAX_TREE_DEPTH, children
 from kpilot.formula.parser import BALANCE_AFTER, parse
 from kpilot.semantic import resolve
@@ -482,3 +482,38 @@ def test_formula_error_points_at_the_character() -> None:
         parse("region = 'ab\x00'")
     assert raised.value.offset == 12
     assert raised.value.snippet().endswith("\n    " + " " * 12 + "^")
+
+
+# Found by the atheris run (tests/security/atheris_fuzz.py): inputs that crashed before the fix.
+
+
+@pytest.mark.parametrize("formula", ["clicks > 9223372036854775808", "78888888888888888887 + clicks"])
+def test_a_whole_number_past_64_bits_is_refused_clearly(formula: str) -> None:
+    with pytest.raises(FormulaError, match="is larger than 9_223_372_036_854_775_807"):
+        parse(formula)
+
+
+def test_the_largest_whole_number_is_accepted() -> None:
+    assert parse("9223372036854775807") == Number(9223372036854775807, parse("9223372036854775807").span)
+
+
+UNREADABLE = (
+    "definitions/main.yaml: error: invalid YAML: a value cannot be read "
+    "(put the value in quotes if it is text, or correct it)"
+)
+EXPECTED_YAML_ISSUES = {
+    "-_\n": [UNREADABLE],
+    "kpis: -_\n": [UNREADABLE],
+    "!!\n": [
+        "definitions/main.yaml: error: a definitions file must be a mapping with 'sources:', 'kpis:', 'targets:' "
+        "and/or 'goals:'"
+    ],
+    "kpis: !!\n": ["definitions/main.yaml:1:7: error: 'kpis' must be a list (each item starting with '- ')"],
+}
+
+
+@pytest.mark.parametrize("text", ["-_\n", "kpis: -_\n", "!!\n", "kpis: !!\n"])
+def test_yaml_values_ruamel_cannot_build_are_issues(tmp_path: Path, text: str) -> None:
+    write_workspace(tmp_path, text)
+    issues = Workspace(tmp_path).validate(with_data=False)
+    assert [str(issue) for issue in issues] == EXPECTED_YAML_ISSUES[text]

@@ -41,6 +41,8 @@ def node_location(path: str, node: Any, key: str | int | None = None) -> Locatio
             line, col = node.lc.line, node.lc.col
     except (AttributeError, KeyError, TypeError):
         return Location(path)
+    if line is None or col is None:  # ruamel knows no position for some nodes (an empty `!!` tag)
+        return Location(path)
     return Location(path, line + 1, col + 1)
 
 
@@ -162,6 +164,8 @@ def read_yaml(path: Path, display: str) -> YamlDocument | Issue:
         return Issue(f"invalid YAML: {error}", Location(display))
     except ValueError as error:  # a value the constructor cannot build, where no position is known
         return Issue(f"invalid YAML: a value cannot be read ({error})", Location(display), hint=_QUOTE_IT)
+    except IndexError:  # ruamel's constructor fails on some plain scalars it takes for numbers (`-_`)
+        return Issue("invalid YAML: a value cannot be read", Location(display), hint=_QUOTE_IT)
     return YamlDocument(display, root)
 
 

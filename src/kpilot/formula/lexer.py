@@ -14,6 +14,7 @@ from enum import Enum
 from kpilot.errors import FormulaError
 
 MAX_FORMULA_LENGTH = 10_000
+MAX_WHOLE_NUMBER = 2**63 - 1
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "is", "null", "true", "false"})
 
@@ -218,9 +219,16 @@ class _Lexer:
         digits = raw.replace("_", "")
         if not is_float:
             try:
-                return int(digits)
+                whole = int(digits)
             except ValueError:  # Python refuses to convert integers of more than a few thousand digits
                 raise self._error(f"number at {where(self.text, start)} has too many digits", start) from None
+            if whole > MAX_WHOLE_NUMBER:  # warehouses compute whole numbers as 64-bit integers
+                raise self._error(
+                    f"whole number at {where(self.text, start)} is larger than {MAX_WHOLE_NUMBER:_}",
+                    start,
+                    hint="write it as a decimal number, e.g. 1e25, if you need a number that large",
+                )
+            return whole
         value = float(digits)
         if value in (float("inf"), float("-inf")):
             raise self._error(f"number at {where(self.text, start)} is too large", start)
