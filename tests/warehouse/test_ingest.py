@@ -9,7 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
+import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -166,7 +168,7 @@ def test_replace_that_fails_midway_keeps_the_old_table(
     sales: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken_load(self: Any, table: str, data: pa.Table) -> None:
-        raise RuntimeError("disk full")  # after DROP TABLE and CREATE TABLE ran in the transaction
+        raise duckdb.IOException("disk full")  # after DROP TABLE and CREATE TABLE ran in the transaction
 
     monkeypatch.setattr(ingest_module._DuckDBSession, "load", broken_load)
     with pytest.raises(WarehouseError) as caught:
@@ -178,7 +180,7 @@ def test_replace_that_fails_midway_keeps_the_old_table(
 
 def test_create_that_fails_midway_leaves_no_table(con: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken_load(self: Any, table: str, data: pa.Table) -> None:
-        raise RuntimeError("disk full")
+        raise duckdb.IOException("disk full")
 
     monkeypatch.setattr(ingest_module._DuckDBSession, "load", broken_load)
     with pytest.raises(WarehouseError):
@@ -311,7 +313,7 @@ def test_postgres_replace_that_fails_midway_keeps_the_old_table(
     ingest_file(pg, write(tmp_path, "s.csv", SALES), "sales")
 
     def broken_load(self: Any, table: str, data: pa.Table) -> None:
-        raise RuntimeError("connection lost")
+        raise psycopg.OperationalError("connection lost")
 
     monkeypatch.setattr(ingest_module._PostgresSession, "load", broken_load)
     with pytest.raises(WarehouseError):

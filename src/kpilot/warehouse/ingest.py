@@ -20,7 +20,8 @@ import ibis
 import ibis.common.exceptions as ibis_exc
 import pyarrow as pa
 
-from kpilot.errors import DataError, KpilotError, WarehouseError
+from kpilot.errors import DataError, WarehouseError
+from kpilot.warehouse.failures import translated
 from kpilot.warehouse.fitting import fit_to_schema
 from kpilot.warehouse.parsed import ParsedFile
 from kpilot.warehouse.readers import read_file
@@ -82,12 +83,14 @@ def _backend_name(con: Any) -> str:
 
 
 def _existing_schema(con: Any, table: str) -> ibis.Schema | None:
-    try:
-        return con.table(table).schema()
-    except ibis_exc.TableNotFound:
-        return None
-    except Exception as exc:  # a driver or type-mapping error: the table is there but unusable
-        raise WarehouseError(f"cannot read the columns of table '{table}': {_first_line(exc)}") from exc
+    def failure(message: str, error: BaseException) -> WarehouseError:  # the table is there but unusable
+        return WarehouseError(f"cannot read the columns of table '{table}': {message}")
+
+    with translated(failure):
+        try:
+            return con.table(table).schema()
+        except ibis_exc.TableNotFound:
+            return None
 
 
 def _check_new_columns(parsed: ParsedFile, backend: str) -> None:
@@ -114,19 +117,15 @@ class _Session(Protocol):
 
 
 def _write(con: Any, backend: str, table: str, data: pa.Table, mode: str) -> None:
-    try:
-        with _transaction(con, backend) as session:
-            if mode == "replace":
-                session.execute(f"DROP TABLE {quote(table)}")
-            if mode != "append":
-                session.execute(_create_sql(table, data.schema, backend))
-            session.load(table, data)
-    except KpilotError:
-        raise
-    except Exception as exc:  # any database error: the transaction was rolled back
-        raise WarehouseError(
-            f"could not write table '{table}': {_first_line(exc)}", hint="nothing was written"
-        ) from exc
+    def failure(message: str, error: BaseException) -> WarehouseError:  # the transaction was rolled back
+        return WarehouseError(f"could not write table '{table}': {message}", hint="nothing was written")
+
+    with translated(failure), _transaction(con, backend) as session:
+        if mode == "replace":
+            session.execute(f"DROP TABLE {quote(table)}")
+        if mode != "append":
+            session.execute(_create_sql(table, data.schema, backend))
+        session.load(table, data)
 
 
 @contextmanager
@@ -205,8 +204,3 @@ def _create_sql(table: str, schema: pa.Schema, backend: str) -> str:
 def quote(identifier: str) -> str:
     """A SQL identifier in double quotes, as both DuckDB and PostgreSQL read it."""
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
