@@ -17,6 +17,7 @@ from kpilot.goals.periods import explicit_period, last_complete, parse_period, p
 from kpilot.goals.scope import parse_scope
 from kpilot.goals.scorecard import Change, ScorecardLine, scorecard
 from kpilot.goals.status import Status
+from kpilot.semantic.lookup import select_kpis
 from kpilot.workspace import Workspace
 
 PeriodOption = Annotated[
@@ -57,11 +58,7 @@ def scorecard_command(
             start, grain = last_complete(calendar.today(), Grain.MONTH, calendar), Grain.MONTH
         else:
             start, grain = parse_period(explicit_period(period, calendar) or period, calendar)
-        names = [
-            k.name
-            for k in ws.definitions.kpis
-            if (category is None or k.category == category) and (not kpi or k.name in kpi)
-        ]
+        names = select_kpis(ws.definitions, kpi or [], category)
         lines = scorecard(ws, start, grain, names, scope=chosen_scope)
         currency = ws.settings.currency
         title = f"Scorecard {period_name(start, grain, calendar)}: {ws.settings.name}"

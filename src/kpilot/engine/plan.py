@@ -16,6 +16,7 @@ from kpilot.errors import FormulaError, Location, QueryError
 from kpilot.formula.ast import Call, MeasureRef, Node
 from kpilot.formula.check import bind_call, children, suggestion, walk
 from kpilot.formula.functions import FUNCTIONS, Level
+from kpilot.semantic.lookup import require_kpi
 from kpilot.semantic.positions import formula_location
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.timefunctions import rollup_problem, time_calls
@@ -109,13 +110,7 @@ def _check_range(request: Request) -> None:
 
 
 def _expand(name: str, model: SemanticModel) -> Node:
-    kpi = model.definitions.kpi(name)
-    if kpi is None:
-        known = [k.name for k in model.definitions.kpis]
-        raise QueryError(
-            f"unknown KPI '{name}'",
-            hint=suggestion(name, known) or ("defined KPIs: " + ", ".join(known) if known else "no KPI is defined"),
-        )
+    kpi = require_kpi(model.definitions, name)
     try:
         tree = model.expand(name)
     except FormulaError as error:

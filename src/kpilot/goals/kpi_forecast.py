@@ -13,6 +13,7 @@ from kpilot.goals.forecast import Forecast, ForecastMethod, forecast_next
 from kpilot.goals.history import kpi_history
 from kpilot.goals.periods import last_complete, period_name
 from kpilot.goals.scope import scope_filter
+from kpilot.semantic.lookup import require_kpi
 from kpilot.workspace import Workspace
 
 SEASON = {Grain.DAY: 7, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: 1}
@@ -42,9 +43,7 @@ def forecast_kpi(
     history: int | None = None,
     today: date | None = None,
 ) -> KpiForecast:
-    definition = workspace.definitions.kpi(kpi)
-    if definition is None:
-        raise QueryError(f"unknown KPI '{kpi}'", hint="see the KPIs with `kpilot validate` or the definitions")
+    definition = require_kpi(workspace.definitions, kpi)
     if grain is Grain.ALL:
         raise QueryError("a forecast needs periods: choose --grain day, week, month, quarter or year")
     if not 1 <= horizon <= 60:

@@ -13,13 +13,14 @@ from datetime import date, timedelta
 
 from kpilot.definitions.model import Kpi, Unit
 from kpilot.engine.periods import Grain
-from kpilot.errors import QueryError, UserError
+from kpilot.errors import UserError
 from kpilot.goals.additive import is_additive
 from kpilot.goals.forecast import Projection, project_running_period
 from kpilot.goals.history import History, kpi_history, to_date_shares
 from kpilot.goals.scope import scope_filter
 from kpilot.goals.status import Evaluation, evaluate
 from kpilot.goals.targets import ResolvedTarget, period_label, resolve_target
+from kpilot.semantic.lookup import require_kpi
 from kpilot.workspace import Workspace
 
 PERIODS_PER_YEAR = {Grain.DAY: 365, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: 1}
@@ -92,9 +93,7 @@ def scorecard(
     shares = _shares(workspace, [n for n in names if additive[n]], period, grain, today, where) if running else {}
     lines = []
     for name in names:
-        kpi = workspace.definitions.kpi(name)
-        if kpi is None:
-            raise QueryError(f"unknown KPI '{name}'")
+        kpi = require_kpi(workspace.definitions, name)
         lines.append(
             _line(workspace, kpi, history, period, grain, scope, additive[name], elapsed, shares.get(name), today)
         )

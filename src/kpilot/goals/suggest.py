@@ -45,6 +45,7 @@ from kpilot.goals.periods import parse_period, period_name
 from kpilot.goals.scope import scope_filter
 from kpilot.goals.suggest_history import Point, history_end, load_history
 from kpilot.goals.suggest_methods import PERIODS_PER_YEAR, Context, Method, Proposal
+from kpilot.semantic.lookup import require_kpi
 from kpilot.workspace import Workspace
 
 DEFAULT_HISTORY = {Grain.MONTH: 24, Grain.QUARTER: 8, Grain.YEAR: 3}
@@ -113,10 +114,7 @@ def suggest(
     today: date | None = None,
 ) -> Suggestion:
     """Suggestions for one KPI, one target period (2025-Q3) and scope, from its history."""
-    definition = workspace.definitions.kpi(kpi)
-    if definition is None:
-        names = ", ".join(k.name for k in workspace.definitions.kpis) or "none defined"
-        raise QueryError(f"unknown KPI '{kpi}'", hint=f"known KPIs: {names}")
+    definition = require_kpi(workspace.definitions, kpi)
     calendar = workspace.calendar
     start, grain = parse_period(period, calendar)
     if grain not in PERIODS_PER_YEAR:
