@@ -27,7 +27,7 @@ from kpilot.engine.preflight import SourceChecks, measureless_issues
 from kpilot.errors import Issue, QueryError, Severity, UserError, ValidationFailed
 from kpilot.goals.targets import target_issues
 from kpilot.semantic.resolve import SemanticModel
-from kpilot.semantic.validate import static_issues, warehouse_issues
+from kpilot.semantic.validate import name_issues, static_issues, warehouse_issues
 from kpilot.warehouse.connection import Warehouse
 
 
@@ -139,8 +139,9 @@ class Workspace:
 
     @cached_property
     def definition_errors(self) -> list[Issue]:
-        """Problems that stop any computation (definitions are immutable for the life of this object)."""
-        found = [*self.load_issues, *static_issues(self.definitions)]
+        """Problems that stop any computation (definitions are immutable for the life of this object). A KPI whose
+        formula does not resolve stops only itself: the plan reports it when that KPI is asked for."""
+        found = [*self.load_issues, *name_issues(self.definitions)]
         return [issue for issue in found if issue.severity is Severity.ERROR]
 
     def compile(self, request: Request) -> Compiled:

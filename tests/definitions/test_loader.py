@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kpilot import ValidationFailed, Workspace
+from kpilot import QueryError, ValidationFailed, Workspace
 from kpilot.definitions.loader import load_settings
 from tests.support import write_workspace
 
@@ -117,5 +117,6 @@ def test_not_a_workspace(tmp_path: Path) -> None:
 
 def test_compute_refuses_broken_definitions(tmp_path: Path) -> None:
     write_workspace(tmp_path / "ws", GOOD.replace("clicks / impressions", "clicks / impresions"))
-    with Workspace(tmp_path / "ws") as ws, pytest.raises(ValidationFailed, match="did you mean 'impressions'"):
+    with Workspace(tmp_path / "ws") as ws, pytest.raises(QueryError) as raised:
         ws.compute(["ctr"])
+    assert raised.value.hint == "did you mean 'impressions'?"

@@ -23,6 +23,11 @@ NUMERIC_AGGREGATIONS = frozenset(
 
 def static_issues(definitions: Definitions) -> list[Issue]:
     """Problems visible without data: duplicate or reserved names, and KPI formulas that do not resolve."""
+    return [*name_issues(definitions), *kpi_formula_issues(definitions)]
+
+
+def name_issues(definitions: Definitions) -> list[Issue]:
+    """Duplicate or reserved names: they make every name ambiguous, so they stop any computation."""
     issues = list(_duplicates("source", definitions.sources))
     issues += _duplicates("KPI", definitions.kpis)
     for source in definitions.sources:
@@ -38,6 +43,12 @@ def static_issues(definitions: Definitions) -> list[Issue]:
         for k in definitions.kpis
         if k.name in RESERVED
     ]
+    return issues
+
+
+def kpi_formula_issues(definitions: Definitions) -> list[Issue]:
+    """KPI formulas that do not resolve: each stops only its own KPI (and those built on it)."""
+    issues: list[Issue] = []
     model = SemanticModel(definitions)
     rollups = RollupCheck(model)
     for kpi in definitions.kpis:
