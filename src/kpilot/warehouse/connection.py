@@ -294,6 +294,7 @@ def _confine(raw: Any, folders: Folders, path: Path) -> None:
                 hint="close the other Workspace on this file (workspace.close()) first",
             )
     else:
+        # SET takes no bound parameters; the folders are resolved paths, quoted as DuckDB literals ('' for ').
         listing = ", ".join("'" + folder.replace("'", "''") + "'" for folder in wanted)
         raw.execute(f"SET allowed_directories = [{listing}]")
         raw.execute("SET enable_external_access = false")
