@@ -11,8 +11,10 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pytest
 
 from kpilot import Workspace
+from kpilot.cli.main import run
 
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "postgres"}
 
@@ -79,3 +81,16 @@ def rows(table: pa.Table, *columns: str) -> list[tuple[Any, ...]]:
     """The result as tuples of the named columns (all but `partial` when none are named)."""
     names = columns or tuple(c for c in table.column_names if c != "partial")
     return [tuple(row[c] for c in names) for row in table.to_pylist()]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str, internal_ok: bool = False) -> tuple[int, str, str]:
+    """Run the `kpilot` command line as a person would: its exit code, stdout and stderr. Nothing may print a
+    traceback, and nothing may report an internal error unless the test is about one (`internal_ok`)."""
+    with pytest.raises(SystemExit) as exited:
+        run(list(args))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    if not internal_ok:
+        assert "internal error" not in captured.err
+    code = exited.value.code
+    return (code if isinstance(code, int) else 0), captured.out, captured.err

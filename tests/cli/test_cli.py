@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kpilot.cli.main import run
+from tests.support import run_cli as kpilot
 
 DEFINITIONS = """\
 sources:
@@ -32,15 +32,6 @@ day,channel,impressions,clicks,cost
 2025-02-05,search,500,0,"0,00"
 2025-03-09,search,400,20,"10,00"
 """
-
-
-def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
 
 
 @pytest.fixture

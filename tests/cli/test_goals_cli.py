@@ -12,9 +12,9 @@ from kpilot.cli import check as check_cli
 from kpilot.cli import matrix as matrix_cli
 from kpilot.cli import targets as targets_cli
 from kpilot.cli.app import app
-from kpilot.cli.main import run
 from kpilot.engine.periods import Calendar, Grain
 from tests.support import make_workspace
+from tests.support import run_cli as kpilot
 
 # The lead registers these in kpilot.cli.main; importing them here registers `check` and `matrix` on the app.
 REGISTERED = (check_cli.check_command, matrix_cli.matrix_command)
@@ -36,15 +36,6 @@ goals:
 targets:
   - {kpi: revenue, period: '2025-06', target: 100}
 """
-
-
-def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
 
 
 @pytest.fixture

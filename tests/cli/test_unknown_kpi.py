@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kpilot.cli.main import run
 from tests.support import make_workspace
+from tests.support import run_cli as kpilot
 
 DEFINITIONS = """
 sources:
@@ -31,14 +31,6 @@ SALES = {"day": [date(2025, 1, 5), date(2025, 2, 7)], "amount": [10.0, 20.0]}
 def folder(tmp_path: Path) -> Path:
     make_workspace(tmp_path / "ws", DEFINITIONS, {"sales": SALES}).close()
     return tmp_path / "ws"
-
-
-def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
 
 
 @pytest.mark.parametrize(

