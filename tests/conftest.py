@@ -12,6 +12,12 @@ from tests.support import make_workspace, postgres_available, postgres_database
 PG_OK = postgres_available()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite the golden SQL files (tests/engine/test_golden_sql.py)"
+    )
+
+
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> Iterator[str]:
     """A warehouse target: the embedded DuckDB file, or a fresh PostgreSQL database."""

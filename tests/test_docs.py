@@ -42,13 +42,13 @@ from pydantic import BaseModel
 
 from kpilot.cli.main import app, run
 from kpilot.definitions.loader import load_definitions, load_settings
-from kpilot.definitions.model import Aggregation, Dimension, Kpi, Measure, Settings, Source
+from kpilot.definitions.model import Aggregation, Currency, Dimension, Kpi, Measure, Settings, Source
 from kpilot.formula.functions import FUNCTIONS
 from kpilot.semantic.validate import static_issues
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-PAGES = ("workspace.md", "definitions.md", "semantics.md", "cli.md", "python.md", "security.md")
+PAGES = ("workspace.md", "definitions.md", "semantics.md", "cli.md", "python.md", "security.md", "store.md")
 LINKED = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 INTERNAL_FIELDS = frozenset({"origin", "locations"})
 MODEL_SECTIONS: dict[type[BaseModel], str] = {
@@ -56,6 +56,7 @@ MODEL_SECTIONS: dict[type[BaseModel], str] = {
     Dimension: "Dimensions",
     Measure: "Measures",
     Kpi: "KPIs",
+    Currency: "Money in several currencies",
 }
 
 

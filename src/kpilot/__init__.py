@@ -13,7 +13,10 @@ from kpilot.errors import (
     QueryError,
     UserError,
     ValidationFailed,
+    WarehouseDataError,
     WarehouseError,
+    WarehouseQueryError,
+    WarehouseUnavailable,
 )
 from kpilot.workspace import Workspace
 
@@ -27,7 +30,10 @@ __all__ = [
     "QueryError",
     "UserError",
     "ValidationFailed",
+    "WarehouseDataError",
     "WarehouseError",
+    "WarehouseQueryError",
+    "WarehouseUnavailable",
     "Workspace",
 ]
 __version__ = "0.1.0"

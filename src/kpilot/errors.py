@@ -113,5 +113,18 @@ class WarehouseError(UserError):
     """The warehouse cannot be reached or refused an operation for a reason the user can fix."""
 
 
+class WarehouseUnavailable(WarehouseError):
+    """The warehouse cannot be reached or used right now: not running, locked by another program, out of disk or
+    memory, a lost connection, a conflicting transaction. Trying again later may work (a server answers 503)."""
+
+
+class WarehouseQueryError(WarehouseError):
+    """The warehouse refused the query: a name it does not know, SQL it cannot read, a feature it lacks."""
+
+
+class WarehouseDataError(WarehouseError):
+    """The warehouse cannot handle the values: a conversion that fails, a number out of range, a broken constraint."""
+
+
 class InternalError(KpilotError):
     """A bug in kpilot: please report it with the command that triggered it."""

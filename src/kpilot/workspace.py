@@ -17,14 +17,18 @@ from ruamel.yaml import YAML
 
 from kpilot.definitions.editing import write_atomically, write_error
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions, load_settings
-from kpilot.definitions.model import Definitions, Settings
+from kpilot.definitions.model import Definitions, Settings, Source
 from kpilot.engine.arguments import checked, date_of, make_request
 from kpilot.engine.compile import Compiled, compile_plan
+from kpilot.engine.currency import CurrencyChecks, currency_issues
 from kpilot.engine.execute import execute
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.plan import Request, make_plan
 from kpilot.engine.preflight import SourceChecks, measureless_issues
-from kpilot.errors import Issue, QueryError, Severity, UserError, ValidationFailed
+from kpilot.engine.value_checks import filter_issues, value_issues
+from kpilot.errors import FormulaError, Issue, QueryError, Severity, UserError, ValidationFailed
+from kpilot.formula.ast import MeasureRef
+from kpilot.formula.check import walk
 from kpilot.goals.targets import target_issues
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.validate import name_issues, static_issues, warehouse_issues
@@ -47,6 +51,7 @@ class Workspace:
         )
         self._warehouse: Warehouse | None = None
         self._source_checks: SourceChecks | None = None
+        self._currency_checks: CurrencyChecks | None = None
 
     @classmethod
     def init(
@@ -99,6 +104,7 @@ class Workspace:
             self._warehouse.close()
             self._warehouse = None
         self._source_checks = None  # a reopened warehouse may hold other data
+        self._currency_checks = None
 
     def __enter__(self) -> Workspace:
         return self
@@ -117,6 +123,8 @@ class Workspace:
         issues += measureless_issues(self.definitions, self.model)
         if with_data:
             issues += warehouse_issues(self.definitions, self.warehouse)
+            issues += value_issues(self.definitions, self.warehouse, self.calendar)
+            issues += currency_issues(self.definitions, self.warehouse, self.calendar, self.settings.currency)
         return sorted(issues, key=lambda i: (i.location.file or "", i.location.line or 0, i.location.col or 0))
 
     def table_columns(self, table: str) -> dict[str, str] | None:
@@ -154,7 +162,32 @@ class Workspace:
         if self._source_checks is None:
             self._source_checks = SourceChecks(self.warehouse)
         self._source_checks.require((sp.source, sp.measures) for sp in plan.sources)
-        return compile_plan(plan, self.warehouse)
+        if self._currency_checks is None:
+            home = self.settings.currency
+            self._currency_checks = CurrencyChecks(self.definitions, self.warehouse, self.calendar, home)
+        self._currency_checks.require(sp.source for sp in plan.sources)
+        return compile_plan(plan, self.warehouse, currency=self.settings.currency)
+
+    def filter_warnings(self, where: str | None, kpis: Sequence[str] | None = None) -> list[Issue]:
+        """What makes numbers suspect although they compute: a row filter (`where`, a scope) that keeps no row of
+        a source the KPIs read (every KPI's when None), with the values it names that never occur."""
+        if where is None:
+            return []
+        if not isinstance(where, str):
+            raise QueryError(f"where must be a row filter as text, not {where!r}", hint="e.g. where=\"team = 'EMEA'\"")
+        names = [k.name for k in self.definitions.kpis] if kpis is None else list(kpis)
+        read: dict[str, Source] = {}
+        for name in names:
+            try:
+                tree = self.model.expand(name)
+            except FormulaError:  # a broken KPI reports itself when it is computed
+                continue
+            for node in walk(tree):
+                if isinstance(node, MeasureRef) and node.source not in read:
+                    source = self.definitions.source(node.source)
+                    if source is not None:
+                        read[node.source] = source
+        return filter_issues(where, list(read.values()), self.warehouse, self.calendar)
 
     def compute(
         self,

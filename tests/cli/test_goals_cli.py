@@ -61,8 +61,8 @@ def test_suggest_json(workspace: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0, err
     data = json.loads(out)
     assert set(data) == {
-        "kpi", "period", "grain", "scope", "direction", "unit", "additive", "horizon", "step", "history", "methods",
-        "recommended", "why", "notes", "written",
+        "kpi", "period", "grain", "scope", "direction", "unit", "additive", "kind", "horizon", "window", "bounds",
+        "growth_of", "history", "methods", "recommended", "why", "reason", "notes", "written",
     }  # fmt: skip
     assert (data["kpi"], data["period"], data["scope"], data["recommended"]) == (
         "revenue",
@@ -81,12 +81,17 @@ def test_suggest_json(workspace: Path, capsys: pytest.CaptureFixture[str]) -> No
         "seasonal",
     ]
     seasonal = data["methods"][-1]
+    # 100 every month: each of the 12 replays of seasonal (from the second year on) was exactly right, so the levels
+    # are the narrowest allowed, 1 % either side of the base.
     assert (seasonal["commit"], seasonal["target"], seasonal["stretch"], seasonal["recommended"]) == (
+        99,
         100,
-        102,
-        104,
+        101,
         True,
     )
+    assert seasonal["spread"] == {"relative": True, "replays": 12, "centre": 0.0, "scale": seasonal["spread"]["scale"],
+                                  "default": False}  # fmt: skip
+    assert (data["kind"], data["bounds"], data["reason"]) == ("flow", {"low": 0.0, "high": None, "whole": False}, None)
     assert data["written"] is None
 
 
@@ -95,22 +100,22 @@ def test_suggest_table_and_write(workspace: Path, capsys: pytest.CaptureFixture[
     code, out, _ = kpilot(capsys, *args, "--history", "12")
     assert code == 0
     assert "Target suggestions for Revenue (revenue), 2025-07" in out
-    assert "History (12 months)" in out
-    assert "Recommended: growth" in out  # 12 months are not two years
+    assert "History (12 months, and 12 earlier for the replays)" in out
+    assert "Recommended: seasonal" in out  # last July is known
     path = workspace / "definitions" / "targets.yaml"
     code, out, _ = kpilot(capsys, *args, "--write", "all")
     assert code == 0
     assert "Wrote the target for revenue 2025-07 into" in out
-    assert "- {kpi: revenue, period: '2025-07', commit: 150, target: 153, stretch: 156}" in path.read_text()
+    assert "- {kpi: revenue, period: '2025-07', commit: 148.5, target: 150, stretch: 151.5}" in path.read_text()
     code, out, _ = kpilot(capsys, *args, "--write", "all")
     assert "is already in" in out
     code, out, _ = kpilot(capsys, *args, "--write", "stretch", "--method", "last")
     assert code == 0
     assert "Replaced the existing target for revenue 2025-07" in out
-    assert "commit 150, target 153, stretch 156 -> target 156" in out
+    assert "commit 148.5, target 150, stretch 151.5 -> target 151.5" in out
     code, out, _ = kpilot(capsys, *args, "--write", "target", "-f", "json")
     written = json.loads(out)["written"]
-    assert written["replaced"][0]["after"] == {"kpi": "revenue", "period": "2025-07", "target": 153}
+    assert written["replaced"][0]["after"] == {"kpi": "revenue", "period": "2025-07", "target": 150}
 
 
 def test_suggest_errors(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +125,7 @@ def test_suggest_errors(workspace: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "unknown KPI 'revenu'" in err
     code, _, err = kpilot(capsys, *base, "revenue", "--scope", "team=nobody", "--write", "all")
     assert code == 1
-    assert "no history" in err
+    assert "no complete month with a value before 2025-07" in err
     assert not (workspace / "definitions" / "targets.yaml").exists()
     code, _, err = kpilot(capsys, *base, "revenue", "--scope", "team")
     assert (code, "cannot read the scope 'team'" in err) == (1, True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from kpilot.formula.ast import (
     Binary,
     Boolean,
     Call,
+    Case,
     Expr,
     InList,
     IsNull,
@@ -61,7 +63,23 @@ def render(node: Node) -> str:
         case Call(name=name, args=args, kwargs=kwargs):
             parts = [name, *(render(a) for a in args), *(f"{k}={render(v)}" for k, v in kwargs)]
             return f"(call {' '.join(parts)})"
+        case Case(whens=whens, otherwise=otherwise):
+            parts = [f"(when {render(c)} {render(v)})" for c, v in whens]
+            parts += [] if otherwise is None else [f"(else {render(otherwise)})"]
+            return f"(case {' '.join(parts)})"
     raise AssertionError(f"unknown node {node!r}")
+
+
+def _case_text(node: Case, write: Callable[[Node], str]) -> str:
+    # A `then` value that is the bare name `case` before another `when` would open a nested case: it is written in
+    # parentheses (docs/formulas.md says so).
+    def value(part: Node) -> str:
+        text = write(part)
+        return f"({text})" if isinstance(part, Name) and part.dotted.lower() == "case" else text
+
+    parts = [f"when {write(c)} then {value(v)}" for c, v in node.whens]
+    parts += [] if node.otherwise is None else [f"else {write(node.otherwise)}"]
+    return f"case {' '.join(parts)} end"
 
 
 def to_formula(node: Node) -> str:
@@ -87,6 +105,8 @@ def to_formula(node: Node) -> str:
         case Call(name=name, args=args, kwargs=kwargs):
             parts = [*(to_formula(a) for a in args), *(f"{k}={to_formula(v)}" for k, v in kwargs)]
             return f"{name}({', '.join(parts)})"
+        case Case():
+            return _case_text(node, to_formula)
     raise AssertionError(f"unknown node {node!r}")
 
 
@@ -147,6 +167,8 @@ def to_minimal_formula(node: Node) -> str:
             positional[1:] = [f"({p})" if _KEYWORD_LIKE.match(p) else p for p in positional[1:]]
             parts = [*positional, *(f"{k}={to_minimal_formula(v)}" for k, v in kwargs)]
             return f"{name}({', '.join(parts)})"
+        case Case():
+            return _case_text(node, to_minimal_formula)
     return to_formula(node)
 
 
@@ -171,6 +193,10 @@ def strip_spans(node: Node) -> Node:
             args = tuple(strip_spans(a) for a in node.args)
             kwargs = tuple((k, strip_spans(v)) for k, v in node.kwargs)
             return dataclasses.replace(node, args=args, kwargs=kwargs, span=_NO_SPAN, name_span=_NO_SPAN)
+        case Case():
+            whens = tuple((strip_spans(c), strip_spans(v)) for c, v in node.whens)
+            otherwise = None if node.otherwise is None else strip_spans(node.otherwise)
+            return dataclasses.replace(node, whens=whens, otherwise=otherwise, span=_NO_SPAN)
     return dataclasses.replace(node, span=_NO_SPAN)
 
 
@@ -189,6 +215,8 @@ def children(node: Node) -> list[Node]:
             return [operand, *options]
         case Call(args=args, kwargs=kwargs):
             return [*args, *(v for _, v in kwargs)]
+        case Case(whens=whens, otherwise=otherwise):
+            return [part for pair in whens for part in pair] + ([] if otherwise is None else [otherwise])
     return []
 
 
@@ -329,6 +357,7 @@ NESTERS = {
     "calls": ("f(", "a", ")"),
     "in lists": ("a in (", "a", ")"),
     "mixed": ("a or b and c = d + e * -(", "x", ")"),
+    "case": ("case when a then ", "b", " end"),
 }
 
 
@@ -384,6 +413,7 @@ FRAGMENTS = [
     *"+-*/=<>(),.'!%#\"_ ",
     "<>", "!=", "<=", ">=", "==", "''", "\n",
     "a", "b.c", "f(", "1", "2.5", ".5", "1e3", "1_0", "'x'", "NOT", "Null",
+    "case", "CASE WHEN", "when", "then", "else", "end", "End",
 ]  # fmt: skip
 
 
@@ -415,6 +445,10 @@ _LEAVES = st.one_of(
     st.builds(Boolean, st.booleans(), st.just(_NO_SPAN)),
     st.just(Null(_NO_SPAN)),
     st.builds(Name, st.lists(_IDENTIFIER, min_size=1, max_size=3).map(tuple), st.just(_NO_SPAN)),
+    # The words of the case form are not reserved: columns may be called so.
+    st.builds(
+        Name, st.sampled_from(["case", "when", "then", "else", "end", "End"]).map(lambda w: (w,)), st.just(_NO_SPAN)
+    ),
 )
 
 
@@ -442,6 +476,12 @@ def _branches(children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
         ),
         st.builds(IsNull, children, st.booleans(), st.just(_NO_SPAN)),
         _calls(children),
+        st.builds(
+            Case,
+            st.lists(st.tuples(children, children), min_size=1, max_size=3).map(tuple),
+            st.none() | children,
+            st.just(_NO_SPAN),
+        ),
     )
 
 

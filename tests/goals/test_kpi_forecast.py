@@ -73,3 +73,48 @@ def test_forecast_command_json(duckdb_factory: Callable[..., Workspace], capsys:
     assert record["history"][-1]["period"] == "2024-12-01"
     assert record["forecast"][0]["start"] == "2025-01-01"
     assert record["note"] == "the data ends in 2024-12: the forecast starts after it"
+
+
+RATES = """
+sources:
+  - name: visits
+    table: visits
+    time: day
+    measures:
+      - {name: visits, agg: sum, expr: visits}
+      - {name: buyers, agg: sum, expr: buyers}
+      - {name: returns, agg: sum, expr: returns}
+kpis:
+  - {name: conversion, formula: buyers / visits, unit: percent}
+  - {name: returns, formula: returns}
+"""
+
+
+def test_intervals_stay_within_the_kpi_s_bounds(duckdb_factory: Callable[..., Workspace]) -> None:
+    # A rate that swings between 90 % and 99 %, and a count that swings between 0 and 6: their intervals would
+    # otherwise pass 100 % and fall below 0.
+    months = [date(2023 + m // 12, m % 12 + 1, 10) for m in range(24)]
+    buyers = [99.0 if m % 2 else 90.0 for m in range(24)]
+    returns = [6.0 if m % 2 else 0.0 for m in range(24)]
+    tables = {"visits": {"day": months, "visits": [100.0] * 24, "buyers": buyers, "returns": returns}}
+    ws = duckdb_factory(RATES, tables)
+    rate = forecast_kpi(ws, "conversion", horizon=3, method="exponential_smoothing", today=date(2025, 1, 15))
+    assert all(0 <= s.low <= s.value <= s.high <= 1 for s in rate.forecast.steps if s.low is not None)
+    assert max(s.high for s in rate.forecast.steps if s.high is not None) == 1.0  # held at 100 %
+    assert "held within the KPI's bounds" in rate.forecast.description
+    count = forecast_kpi(ws, "returns", horizon=3, method="exponential_smoothing", today=date(2025, 1, 15))
+    assert min(s.low for s in count.forecast.steps if s.low is not None) == 0.0
+
+
+def test_a_month_the_data_stops_in_is_not_fitted(duckdb_factory: Callable[..., Workspace]) -> None:
+    # Every day from January 2024 to 9 February 2025: February is over by the 15th of March, but it has 9 days.
+    first = date(2024, 1, 1)
+    days = [date.fromordinal(first.toordinal() + i) for i in range((date(2025, 2, 10) - first).days)]
+    ws = duckdb_factory(DEFINITIONS, {"sales": {"day": days, "team": ["a"] * len(days), "amount": [1.0] * len(days)}})
+    result = forecast_kpi(ws, "revenue", horizon=1, today=date(2025, 3, 15))
+    assert result.history[-1] == (date(2025, 1, 1), 31.0)
+    assert result.periods == (date(2025, 2, 1),)
+    assert result.note == (
+        "2025-02 is left out: the data stops well before its end, so it is not a complete month; "
+        "the data ends in 2025-01: the forecast starts after it"
+    )

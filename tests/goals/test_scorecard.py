@@ -10,7 +10,8 @@ import pytest
 from kpilot import QueryError, Workspace
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.goals.periods import last_complete, parse_period, period_name
-from kpilot.goals.scorecard import change, scorecard
+from kpilot.goals.scorecard import PeriodChoice, change, default_period, scorecard
+from kpilot.goals.status import Status
 
 DEFINITIONS = """
 sources:
@@ -168,3 +169,103 @@ def test_scorecard_json_has_the_documented_fields(
     assert record["attainment"] == pytest.approx(0.8)
     assert record["projection"] is None
     assert "150" in record["status_reason"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The period shown when none is named
+
+HISTORIC = """
+sources:
+  - name: sales
+    table: sales
+    time: day
+    dimensions: [team]
+    measures:
+      - {name: revenue, agg: sum, expr: amount}
+  - name: roster
+    table: roster
+    measures:
+      - {name: people, agg: count}
+kpis:
+  - {name: revenue, formula: revenue, unit: currency}
+  - {name: headcount, formula: people}
+"""
+TODAY = date(2026, 12, 1)
+
+
+def historic(days: list[date], teams: list[str] | None = None) -> dict[str, dict[str, list[object]]]:
+    return {
+        "sales": {"day": days, "team": teams or ["a"] * len(days), "amount": [10.0] * len(days)},
+        "roster": {"person": ["x"]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("days", "start", "why", "ends"),
+    [
+        # A dataset that ends on 9 December 2011: December is covered in part, so November, the last whole month.
+        ([date(2011, 10, 3), date(2011, 11, 15), date(2011, 12, 9)], date(2011, 11, 1), "data_ends", date(2011, 12, 9)),
+        # One that runs to 31 December: December itself.
+        ([date(2011, 11, 15), date(2011, 12, 31)], date(2011, 12, 1), "data_ends", date(2011, 12, 31)),
+        # Data only inside one month, in part: that month, as there is no other.
+        ([date(2011, 12, 5), date(2011, 12, 9)], date(2011, 12, 1), "data_ends", date(2011, 12, 9)),
+        # Data that reaches the last complete month (November 2026, today 1 December): that month.
+        ([date(2026, 10, 2), date(2026, 11, 20)], date(2026, 11, 1), "last_complete", None),
+        # Rows dated after today (planned) do not move the scorecard into the future.
+        ([date(2026, 10, 2), date(2027, 3, 1)], date(2026, 11, 1), "last_complete", None),
+    ],
+)
+def test_the_default_period_is_the_last_complete_month_with_data(
+    workspace_factory: Callable[..., Workspace], days: list[date], start: date, why: str, ends: date | None
+) -> None:
+    ws = workspace_factory(HISTORIC, historic(days))
+    chosen = default_period(ws, ["revenue"], today=TODAY)
+    assert (chosen.start, chosen.grain, chosen.why.value, chosen.data_ends) == (start, Grain.MONTH, why, ends)
+
+
+def test_the_default_period_follows_the_kpis_and_the_scope(workspace_factory: Callable[..., Workspace]) -> None:
+    days = [date(2011, 10, 3), date(2011, 10, 31), date(2011, 12, 9), date(2011, 12, 31)]
+    ws = workspace_factory(HISTORIC, historic(days, ["b", "b", "a", "a"]))
+    assert default_period(ws, ["revenue"], today=TODAY).start == date(2011, 12, 1)
+    # Team b's data ends on 31 October: its scorecard defaults to October.
+    team_b = default_period(ws, ["revenue"], scope={"team": "b"}, today=TODAY)
+    assert (team_b.start, team_b.why, team_b.data_ends) == (
+        date(2011, 10, 1),
+        PeriodChoice.DATA_ENDS,
+        date(2011, 10, 31),
+    )
+    # A KPI whose source has no time column has no periods: the last complete month of the calendar.
+    roster = default_period(ws, ["headcount"], today=TODAY)
+    assert (roster.start, roster.why) == (date(2026, 11, 1), PeriodChoice.NO_DATA)
+    # The KPI without periods does not hide the dated one.
+    assert default_period(ws, ["headcount", "revenue"], today=TODAY).start == date(2011, 12, 1)
+
+
+EARLY_TARGETS = """
+targets:
+  - {kpi: revenue, every: month, target: 310}
+"""
+
+
+def test_the_first_days_of_a_month_are_too_early_to_judge(duckdb_factory: Callable[..., Workspace]) -> None:
+    # 10 a day from 1 to 5 December 2026 against a month's target of 310 (10 a day): on 1 December only 10 is in,
+    # and 0.5 of 31 days have passed (1.6 %): too early, not off track. On 7 December (6.5 / 31 = 21 %) it is
+    # judged: 50 (the 5 days of data) against 310 x 6.5 / 31 = 65 expected; with no past months to shape it, the
+    # projection is the straight run-rate 50 / (6.5 / 31) = 238.5, 77 % of the target, under the 0.9 threshold.
+    days = [date(2026, 12, d) for d in range(1, 6)]
+    ws = duckdb_factory(HISTORIC + EARLY_TARGETS, historic(days))
+    (first,) = scorecard(ws, date(2026, 12, 1), kpis=["revenue"], today=date(2026, 12, 1))
+    assert first.evaluation is not None
+    assert (first.value, first.evaluation.status) == (10.0, Status.TOO_EARLY)
+    assert first.evaluation.reason.startswith("Only 1.6% of December 2026 has passed, too early to judge")
+    (sixth,) = scorecard(ws, date(2026, 12, 1), kpis=["revenue"], today=date(2026, 12, 6))
+    assert sixth.evaluation is not None
+    assert sixth.evaluation.status is Status.TOO_EARLY  # 5.5 / 31 = 17.7 %
+    (seventh,) = scorecard(ws, date(2026, 12, 1), kpis=["revenue"], today=date(2026, 12, 7))
+    assert seventh.evaluation is not None
+    assert seventh.evaluation.expected_to_date == pytest.approx(310 * 6.5 / 31)
+    assert seventh.projection is not None
+    assert seventh.projection.value == pytest.approx(50 / (6.5 / 31))
+    assert seventh.evaluation.status is Status.OFF_TRACK
+    assert seventh.additive
+    assert first.error is None

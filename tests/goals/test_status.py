@@ -260,14 +260,42 @@ def test_running_above_below_and_range_compare_the_value_itself(additive: bool) 
 
 def test_the_period_has_just_started() -> None:
     result = judge(REVENUE, hib(), 0, additive=True, elapsed=0.0)
-    assert (result.status, result.expected_to_date, result.pace) == (Status.ON_TRACK, 0, None)
-    assert result.reason == "The period has just started: Revenue is 0 EUR against the May 2025 target of 100 EUR."
+    assert (result.status, result.expected_to_date, result.pace) == (Status.TOO_EARLY, 0, None)
+    assert result.reason == (
+        "Only 0% of May 2025 has passed, too early to judge: Revenue is 0 EUR so far, against the May 2025 target of "
+        "100 EUR."
+    )
+
+
+@pytest.mark.parametrize("additive", [True, False])
+@pytest.mark.parametrize("kind", list(TargetType))
+def test_too_early_to_judge_under_a_fifth_of_the_period(additive: bool, kind: TargetType) -> None:
+    # The first day of a month (today counts half a day: 0.5 / 31 = 1.6 %): far behind the pace of 100 by now, and
+    # still not "off track". Every type of target waits, rates and sums alike.
+    target = goal(kind, 100, commit=90) if kind is not TargetType.RANGE else goal(kind, low=90, high=110)
+    first_day = judge(REVENUE, target, 0.5, additive=additive, elapsed=0.5 / 31)
+    assert first_day.status is Status.TOO_EARLY
+    assert first_day.reason.startswith("Only 1.6% of May 2025 has passed, too early to judge: Revenue is 0.5 EUR")
+    assert first_day.attainment is not None  # still worked out, against the whole target
+    # Just under a fifth (6 days of 31 = 19.4 %) is still too early; a fifth is judged: 0.5 is far under a pace or
+    # a floor of 100 (and outside 90 to 110), and well within a limit of 100.
+    assert judge(REVENUE, target, 0.5, additive=additive, elapsed=6 / 31).status is Status.TOO_EARLY
+    judged = Status.ON_TRACK if kind in LIB else Status.OFF_TRACK
+    assert judge(REVENUE, target, 0.5, additive=additive, elapsed=0.2).status is judged
+
+
+def test_a_sum_already_over_its_target_or_limit_is_decided_even_early() -> None:
+    # Decided facts are not "too early": the whole target is in, or a limit is already passed.
+    assert judge(REVENUE, hib(), 120, additive=True, elapsed=0.05).status is Status.ACHIEVED
+    assert judge(COST, lib(), 115, additive=True, elapsed=0.05).status is Status.OFF_TRACK
+    # A complete period is never too early.
+    assert judge(REVENUE, hib(), 50, additive=True, elapsed=1.0).status is Status.OFF_TRACK
 
 
 def test_elapsed_is_clamped() -> None:
     assert judge(REVENUE, hib(), 95, additive=True, elapsed=1.7).status is Status.AT_RISK  # a complete period
     assert judge(REVENUE, hib(), 95, additive=True, elapsed=math.nan).status is Status.AT_RISK
-    assert judge(REVENUE, hib(), 5, additive=True, elapsed=-0.2).status is Status.ON_TRACK  # not started
+    assert judge(REVENUE, hib(), 5, additive=True, elapsed=-0.2).status is Status.TOO_EARLY  # not started
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -542,8 +570,10 @@ def test_format_share_and_attainment() -> None:
 
 
 def test_tiny_levels_do_not_divide_by_zero() -> None:
-    tiny = goal(TargetType.INCREASE, 0.0, commit=1e-300)
-    assert judge(PROFIT, tiny, -1.0, additive=True, elapsed=1e-300).status is Status.OFF_TRACK  # under commit ~0
+    # A quarter of the smallest double is 0: the commit's pace underflows, and the scale falls back to 1.
+    tiny = goal(TargetType.INCREASE, 0.0, commit=5e-324)
+    assert judge(PROFIT, tiny, -1.0, additive=True, elapsed=0.25).status is Status.OFF_TRACK  # under commit ~0
+    assert judge(PROFIT, tiny, -1.0, additive=True, elapsed=1e-300).status is Status.TOO_EARLY
     assert judge(PROFIT, goal(TargetType.RANGE, low=1e-300, high=1e-300), 1.0).status is Status.OFF_TRACK
 
 

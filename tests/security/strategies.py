@@ -112,6 +112,11 @@ def _kpi_combine(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         inner.map(lambda x: f"-{x}"),
         pair.map(lambda t: f"coalesce({t[0]}, {t[1]})"),
         st.tuples(inner, inner, inner).map(lambda t: f"if({t[0]} > {t[1]}, {t[1]}, {t[2]})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"case when {t[0]} > {t[1]} then {t[1]} else {t[2]} end"),
+        st.tuples(inner, inner).map(lambda t: f"case when {t[0]} <= {t[1]} then {t[0]} end"),
+        st.tuples(st.sampled_from(["least", "greatest"]), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        # A measure against 0 only: exact on every backend (a computed value could be 0 on one, 1e-16 on another).
+        st.sampled_from(MEASURES).map(lambda m: f"nullif({m}, 0)"),
     )
 
 
@@ -146,6 +151,10 @@ _PIECES = (
     "'open", '"dq"', "previous(", "rolling(clicks, 0)", "to_date(revenue, 'week')", "growth(", "if(", "coalesce()",
     "round(revenue, 1.5)", "abs(1, 2)", "n=", ";", "#", "`", "[", "]", "&&", "||", "!", "%", "**", "$", "\\",
     "\x00", "\x1b", "\x85", "\n", "\t", "é", "北", "select", "drop table events", "--", "/*",
+    "case", "when", "then", "else", "end", "case when", "starts_with(", "starts_with(channel, 'it')", "like(",
+    "like(channel, 'a\\%')", "like(status, channel)", "lower(", "length(amount)", "trim(channel)", "year(day)",
+    "hour(day)", "weekday(", "date_trunc('hour', day)", "date_trunc('week', day)", "least(1)", "greatest(",
+    "nullif(", "nullif(channel, 1)",
 )  # fmt: skip
 
 garbage_formulas = st.one_of(

@@ -33,8 +33,9 @@ kpis:
   - {name: revenue, formula: revenue, unit: currency}
 """
 TARGETS = "# Our targets, reviewed every quarter.\ntargets:\n  - {kpi: revenue, period: '2025-06', target: 100}\n"
-# From two years of 150 a month, `targets suggest` proposes 150 / 153 / 156 (see tests/cli/test_goals_cli.py).
-WRITTEN = "- {kpi: revenue, period: '2025-07', commit: 150, target: 153, stretch: 156}"
+# Two years of 150 a month: every replayed suggestion was exact, so the levels sit at the minimum spread of 1 %
+# around 150: 150 x 0.99 = 148.5, 150, 150 x 1.01 = 151.5 (see tests/cli/test_goals_cli.py).
+WRITTEN = "- {kpi: revenue, period: '2025-07', commit: 148.5, target: 150, stretch: 151.5}"
 SUGGEST = ("targets", "suggest", "revenue", "--period", "2025-07", "--write", "all")
 NO_SPACE = "cannot write this file: no space left on device; nothing was written and the file was left as it was"
 

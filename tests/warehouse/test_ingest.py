@@ -17,8 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from kpilot.errors import DataError, WarehouseError
-from kpilot.warehouse import ingest as ingest_module
+from kpilot.warehouse import sessions
 from kpilot.warehouse.ingest import IngestReport, ingest_file
+from kpilot.warehouse.notices import DateOrderInferred
 
 SALES = "region,amount,day\nnorth,10.5,2025-03-31\nsouth,7,2025-04-01\n"
 
@@ -66,13 +67,15 @@ def test_create_table_from_file(con: Any, tmp_path: Path) -> None:
 
 
 def test_append_that_fits_in_another_column_order(sales: Any, tmp_path: Path) -> None:
-    more = write(tmp_path, "more.csv", "day;amount;region\n02.04.2025;1.000,25;east\n03.04.2025;3;west\n")
+    more = write(tmp_path, "more.csv", "day;amount;region\n12.04.2025;1.000,25;east\n13.04.2025;3;west\n")
     report = ingest_file(sales, more, "sales")
-    assert report == IngestReport(table="sales", rows=2, columns=3, created=False, replaced=False)
+    # 12.04 reads both ways; 13.04 shows that the day comes first, and the report says so.
+    order = DateOrderInferred(column="day", order="dmy", example="13.04.2025", where="line 3", ambiguous=1)
+    assert report == IngestReport(table="sales", rows=2, columns=3, created=False, replaced=False, notices=(order,))
     assert contents(sales, "sales", order="day") == [
         *ORIGINAL,
-        ("east", 1000.25, dt.date(2025, 4, 2)),
-        ("west", 3.0, dt.date(2025, 4, 3)),
+        ("east", 1000.25, dt.date(2025, 4, 12)),
+        ("west", 3.0, dt.date(2025, 4, 13)),
     ]
 
 
@@ -170,7 +173,7 @@ def test_replace_that_fails_midway_keeps_the_old_table(
     def broken_load(self: Any, table: str, data: pa.Table) -> None:
         raise duckdb.IOException("disk full")  # after DROP TABLE and CREATE TABLE ran in the transaction
 
-    monkeypatch.setattr(ingest_module._DuckDBSession, "load", broken_load)
+    monkeypatch.setattr(sessions.DuckDBSession, "load", broken_load)
     with pytest.raises(WarehouseError) as caught:
         ingest_file(sales, write(tmp_path, "new.csv", "other\n1\n"), "sales", replace=True)
     assert caught.value.message == "could not write table 'sales': disk full"
@@ -182,7 +185,7 @@ def test_create_that_fails_midway_leaves_no_table(con: Any, tmp_path: Path, monk
     def broken_load(self: Any, table: str, data: pa.Table) -> None:
         raise duckdb.IOException("disk full")
 
-    monkeypatch.setattr(ingest_module._DuckDBSession, "load", broken_load)
+    monkeypatch.setattr(sessions.DuckDBSession, "load", broken_load)
     with pytest.raises(WarehouseError):
         ingest_file(con, write(tmp_path, "s.csv", SALES), "sales")
     assert con.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sales'").fetchone() == (
@@ -223,7 +226,7 @@ def test_excel_file_into_a_table(con: Any, tmp_path: Path) -> None:
         sheet.append(row)
     book.save(tmp_path / "sales.xlsx")
     ingest_file(con, tmp_path / "sales.xlsx", "sales")
-    ingest_file(con, tmp_path / "sales.xlsx", "sales")
+    ingest_file(con, tmp_path / "sales.xlsx", "sales", again=True)  # a second load must be asked for
     assert column_types(con, "sales") == {"region": "string", "amount": "float64", "day": "date"}
     assert contents(con, "sales", order="1, 2") == [ORIGINAL[0], ORIGINAL[0], ORIGINAL[1], ORIGINAL[1]]
 
@@ -315,7 +318,7 @@ def test_postgres_replace_that_fails_midway_keeps_the_old_table(
     def broken_load(self: Any, table: str, data: pa.Table) -> None:
         raise psycopg.OperationalError("connection lost")
 
-    monkeypatch.setattr(ingest_module._PostgresSession, "load", broken_load)
+    monkeypatch.setattr(sessions.PostgresSession, "load", broken_load)
     with pytest.raises(WarehouseError):
         ingest_file(pg, write(tmp_path, "new.csv", "other\n1\n"), "sales", replace=True)
     monkeypatch.undo()

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from kpilot.catalogue.catalogue import CatalogueError, load_catalogue
 from kpilot.catalogue.mapping import parse_mapping
-from kpilot.catalogue.merge import CATALOGUE_FILE, Plan, TableColumns
+from kpilot.catalogue.merge import CATALOGUE_FILE, Plan, TableColumns, ValueLookup
 from kpilot.definitions.editing import dump, new_problems, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions
 from kpilot.definitions.model import Definitions
@@ -71,8 +71,8 @@ def add_to_workspace(
     path = root / DEFINITIONS_DIR / CATALOGUE_FILE
     document = read_document(path, _FILE_HEADER, "the catalogue cannot merge into it")
     elsewhere = _names_elsewhere(root / DEFINITIONS_DIR)
-    with _warehouse(root, check) as (columns, language, notes):
-        plan = Plan(catalogue, names, document, elsewhere, columns, notes)
+    with _warehouse(root, check) as (columns, values, language, notes):
+        plan = Plan(catalogue, names, document, elsewhere, columns, notes, values)
         for entry in chosen:
             plan.add_kpi(entry, language)
     _validate(document, path)
@@ -94,21 +94,22 @@ def add_to_workspace(
 
 
 @contextmanager
-def _warehouse(root: Path, check: bool) -> Iterator[tuple[TableColumns | None, str, list[str]]]:
-    """How to read the user's table columns (None: do not check), the workspace language, and notes."""
+def _warehouse(root: Path, check: bool) -> Iterator[tuple[TableColumns | None, ValueLookup | None, str, list[str]]]:
+    """How to read the user's table columns and look up values (None: do not check), the language, and notes."""
     if not (root / SETTINGS_FILE).is_file():
-        yield None, "en", [f"{root} is not a kpilot workspace (no {SETTINGS_FILE}): columns were not checked"]
+        yield None, None, "en", [f"{root} is not a kpilot workspace (no {SETTINGS_FILE}): columns were not checked"]
         return
-    from kpilot.workspace import Workspace  # the engine is heavy: import it only when adding
+    from kpilot.engine.value_checks import lookup_values  # the engine is heavy: import it only when adding
+    from kpilot.workspace import Workspace
 
     try:
         workspace = Workspace(root)
     except UserError as error:
-        yield None, "en", [f"the workspace could not be opened, columns were not checked: {error.message}"]
+        yield None, None, "en", [f"the workspace could not be opened, columns were not checked: {error.message}"]
         return
     with workspace:
         if not check:
-            yield None, workspace.settings.language, ["columns were not checked (--no-check)"]
+            yield None, None, workspace.settings.language, ["columns were not checked (--no-check)"]
             return
         cache: dict[str, Mapping[str, str] | None] = {}
 
@@ -117,7 +118,12 @@ def _warehouse(root: Path, check: bool) -> Iterator[tuple[TableColumns | None, s
                 cache[table] = workspace.table_columns(table)
             return cache[table]
 
-        yield columns, workspace.settings.language, []
+        def values(
+            table: str, column: str, wanted: frozenset[str]
+        ) -> tuple[frozenset[str], list[tuple[str, int]]] | None:
+            return lookup_values(workspace.warehouse, table, column, wanted)
+
+        yield columns, values, workspace.settings.language, []
 
 
 def _names_elsewhere(folder: Path) -> dict[str, str]:

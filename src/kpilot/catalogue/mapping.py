@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlglot
 from sqlglot import exp
@@ -15,7 +16,8 @@ from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.base import NAME_PATTERN
 from kpilot.formula.ast import Name
 from kpilot.formula.check import names_in, suggestion
-from kpilot.formula.lexer import KEYWORDS
+from kpilot.formula.lexer import KEYWORDS, quote_string
+from kpilot.formula.literals import compared_values
 from kpilot.formula.parser import parse
 
 
@@ -26,6 +28,7 @@ class NameMap:
     tables: Mapping[str, str] = field(default_factory=dict)
     columns: Mapping[tuple[str, str], str] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[tuple[str, str, str], str] = field(default_factory=dict)  # (table, column, value) -> yours
 
     def table(self, standard: str) -> str:
         return self.tables.get(standard, standard)
@@ -36,9 +39,14 @@ class NameMap:
     def source(self, standard: str) -> str:
         return self.sources.get(standard, standard)
 
+    def values_of(self, standard_table: str) -> dict[tuple[str, str], str]:
+        """(standard column, standard value) -> the user's value, for one standard table."""
+        return {(col, value): new for (table, col, value), new in self.values.items() if table == standard_table}
+
 
 MAPPING_HINT = (
-    "write TABLE=YOUR_TABLE, TABLE.COLUMN=YOUR_COLUMN, TABLE.COLUMN=YOUR_TABLE.YOUR_COLUMN or source:NAME=NEW"
+    "write TABLE=YOUR_TABLE, TABLE.COLUMN=YOUR_COLUMN, TABLE.COLUMN=YOUR_TABLE.YOUR_COLUMN, "
+    "TABLE.COLUMN.VALUE=YOUR_VALUE or source:NAME=NEW"
 )
 
 
@@ -48,13 +56,16 @@ def parse_mapping(mapping: Mapping[str, str]) -> NameMap:
     - `orders=shop_orders` or `table:orders=shop_orders`: the standard table `orders` is the user's `shop_orders`;
     - `orders.amount=total`: column `amount` of the standard `orders` table is the user's column `total`;
     - `orders.amount=sales.total`: both at once (table `orders` is `sales`, its `amount` is `total`);
-    - `source:orders=shop_orders`: write the catalogue source `orders` under the name `shop_orders`.
+    - `source:orders=shop_orders`: write the catalogue source `orders` under the name `shop_orders`;
+    - `deals.stage.won=Closed Won`: where the catalogue compares column `stage` of `deals` with the value `won`, your
+      data says `Closed Won` (the value is taken as written, spaces and case included).
     """
     model = load_datamodel()
     known_sources = {s.name for s in load_catalogue().sources}
     tables: dict[str, str] = {}
     columns: dict[tuple[str, str], str] = {}
     sources: dict[str, str] = {}
+    values: dict[tuple[str, str, str], str] = {}
     for raw_key, raw_value in mapping.items():
         key, value = raw_key.strip(), raw_value.strip()
         kind, _, name = key.rpartition(":")
@@ -72,9 +83,23 @@ def parse_mapping(mapping: Mapping[str, str]) -> NameMap:
             if user_table:
                 _set_table(tables, table, _table_name(user_table, key), key)
             columns[(table, column)] = _identifier(user_column, key)
+        elif kind == "" and name.count(".") >= 2:
+            table, column, standard_value = name.split(".", 2)
+            _check_choice(table, model.table_names, "data-model table", key)
+            _check_choice(column, model.table(table).column_names, f"column of table '{table}'", key)
+            known = set(catalogue_values().get((table, column), ())) | set(
+                model.table(table).column(column).values or ()
+            )
+            if not known:
+                raise CatalogueError(
+                    f"mapping '{key}': the catalogue compares column '{table}.{column}' with no value",
+                    hint="only the values of text columns such as deals.stage or orders.status can be mapped",
+                )
+            _check_choice(standard_value, sorted(known), f"value of '{table}.{column}' in the data model", key)
+            values[(table, column, standard_value)] = value
         else:
             raise CatalogueError(f"cannot read the mapping '{key}={value}'", hint=MAPPING_HINT)
-    return NameMap(tables=tables, columns=columns, sources=sources)
+    return NameMap(tables=tables, columns=columns, sources=sources, values=values)
 
 
 def split_mapping(items: Sequence[str]) -> dict[str, str]:
@@ -130,6 +155,36 @@ def rename_columns(text: str, columns: Mapping[str, str]) -> str:
     if not columns:
         return text
     return rename_names(text, lambda node: columns.get(node.dotted) if len(node.parts) == 1 else None)
+
+
+def rename_values(text: str, values: Mapping[tuple[str, str], str]) -> str:
+    """A row-level expression with the text values it compares columns with replaced: `(column, value) -> new`,
+    with the standard column names (rename the values before the columns)."""
+    if not values:
+        return text
+    edits = [
+        (c.literal.span.start, c.literal.span.end, quote_string(values[(c.column, c.literal.value)]))
+        for c in compared_values(parse(text))
+        if (c.column, c.literal.value) in values
+    ]
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+@cache
+def catalogue_values() -> Mapping[tuple[str, str], frozenset[str]]:
+    """(standard table, column) -> the text values catalogue measures and dimensions compare it with."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for source in load_catalogue().sources:
+        if source.table is None:
+            continue
+        texts = [m.filter for m in source.measures] + [m.expr for m in source.measures]
+        texts += [d.expr for d in source.dimensions]
+        for text in (t for t in texts if t is not None):
+            for compared in compared_values(parse(text)):
+                found.setdefault((source.table, compared.column), set()).add(compared.literal.value)
+    return {key: frozenset(values) for key, values in found.items()}
 
 
 def columns_in(text: str) -> set[str]:

@@ -5,22 +5,35 @@ the warehouse when that is possible. Used by `add.add_to_workspace()`, which rea
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from kpilot.catalogue.catalogue import Catalogue, CatalogueError, CatalogueKpi
-from kpilot.catalogue.mapping import NameMap, columns_in, rename_columns, rename_names, rename_sql, sql_columns
+from kpilot.catalogue.mapping import (
+    NameMap,
+    columns_in,
+    rename_columns,
+    rename_names,
+    rename_sql,
+    rename_values,
+    sql_columns,
+)
 from kpilot.definitions.model import Measure, Source
 from kpilot.formula.ast import Name
+from kpilot.formula.literals import compared_values
+from kpilot.formula.parser import parse
 
 CATALOGUE_FILE = "catalogue.yaml"
 _T = TypeVar("_T")
 
 
 TableColumns = Callable[[str], Mapping[str, str] | None]
+# (table, column, values) -> the values among them that occur in no row, and the column's most frequent values
+# with their row counts; None when the values cannot be looked up (the column is not text, say).
+ValueLookup = Callable[[str, str, frozenset[str]], tuple[frozenset[str], Sequence[tuple[str, int]]] | None]
 
 
 class Plan:
@@ -34,16 +47,18 @@ class Plan:
         elsewhere: Mapping[str, str],
         columns: TableColumns | None,
         notes: list[str],
+        values: ValueLookup | None = None,
     ) -> None:
         self.catalogue, self.names, self.document = catalogue, names, document
         _list_at(document, "sources")
         _list_at(document, "kpis")
-        self.elsewhere, self.columns, self.notes = elsewhere, columns, notes
+        self.elsewhere, self.columns, self.notes, self.values = elsewhere, columns, notes, values
         self.added: list[str] = []
         self.present: list[str] = []
         self.sources_added: list[str] = []
         self.sources_extended: list[str] = []
         self.skipped: list[str] = []
+        self._values_checked: dict[tuple[str, str], set[str]] = {}
 
     def add_kpi(self, entry: CatalogueKpi, language: str) -> None:
         kpis = _list_at(self.document, "kpis")
@@ -88,6 +103,7 @@ class Plan:
     def _extend(self, node: CommentedMap, source: Source, measures: list[str], kpi: str, *, new: bool) -> None:
         standard = source.table
         renames = self.names.columns_of(standard) if standard is not None else {}
+        values = self.names.values_of(standard) if standard is not None else {}
         available = None
         if standard is not None and self.columns is not None:
             available = self._table_columns(str(node.get("table")), standard, kpi)
@@ -99,13 +115,15 @@ class Plan:
             measure = source.measure(measure_name)
             if measure is None or _find(existing, measure_name) is not None:
                 continue
-            item = _measure_node(measure, renames)
+            item = _measure_node(measure, renames, values)
             if available is not None and standard is not None:
                 needed = set().union(*(columns_in(str(item[k])) for k in ("expr", "filter") if k in item))
                 self._require(needed, available, standard, kpi, f"measure {node['name']}.{measure_name}")
+                if "filter" in item:
+                    self._check_values(str(node.get("table")), standard, str(item["filter"]), available)
             existing.append(item)
             changed = True
-        changed |= self._add_dimensions(node, source, renames, available)
+        changed |= self._add_dimensions(node, source, renames, values, available)
         if changed and not new and node["name"] not in self.sources_extended:
             self.sources_extended.append(str(node["name"]))
 
@@ -148,8 +166,44 @@ class Plan:
             f"(columns of '{table}': {', '.join(sorted(available))})",
         )
 
+    def _check_values(self, table: str, standard: str, text: str, available: Mapping[str, str]) -> None:
+        """A note for each text value a filter compares a column with that occurs in no row of the user's table,
+        with the values found there and the mapping that would fix it (once per table, column and value)."""
+        if self.values is None:
+            return
+        wanted: dict[str, set[str]] = {}
+        for compared in compared_values(parse(text)):
+            if compared.column in available:
+                wanted.setdefault(compared.column, set()).add(compared.literal.value)
+        renames = self.names.columns_of(standard)
+        for column, values in sorted(wanted.items()):
+            key = (table, column)
+            if key in self._values_checked:
+                values -= self._values_checked[key]
+            self._values_checked.setdefault(key, set()).update(values)
+            found = self.values(table, column, frozenset(values)) if values else None
+            if found is None:
+                continue
+            missing, frequent = found
+            original = next((std for std, mine in renames.items() if mine == column), column)
+            shown = ", ".join(f"'{value}' ({rows:,} row{'' if rows == 1 else 's'})" for value, rows in frequent)
+            for value in sorted(missing):
+                standard_value = next(
+                    (std for (col, std), mine in self.names.values_of(standard).items() if mine == value), value
+                )
+                self.notes.append(
+                    f"column '{column}' of table '{table}' never holds the value '{value}' that the catalogue's "
+                    f"filters compare it with (values found: {shown}); if yours is spelt differently, map it: "
+                    f"--map {standard}.{original}.{standard_value}=YOUR_VALUE"
+                )
+
     def _add_dimensions(
-        self, node: CommentedMap, source: Source, renames: Mapping[str, str], available: Mapping[str, str] | None
+        self,
+        node: CommentedMap,
+        source: Source,
+        renames: Mapping[str, str],
+        values: Mapping[tuple[str, str], str],
+        available: Mapping[str, str] | None,
     ) -> bool:
         dimensions = _list_at(node, "dimensions", flow=True)
         have = {d if isinstance(d, str) else d.get("name") for d in dimensions}
@@ -157,7 +211,7 @@ class Plan:
         for dimension in source.dimensions:
             if dimension.name in have:
                 continue
-            expr = rename_columns(dimension.expression, renames)
+            expr = rename_columns(rename_values(dimension.expression, values), renames)
             if available is not None and not columns_in(expr) <= set(available):
                 self.skipped.append(f"{node['name']}.{dimension.name}")
                 continue
@@ -183,12 +237,12 @@ def _source_node(source: Source, name: str, names: NameMap) -> CommentedMap:
     return node
 
 
-def _measure_node(measure: Measure, renames: Mapping[str, str]) -> CommentedMap:
+def _measure_node(measure: Measure, renames: Mapping[str, str], values: Mapping[tuple[str, str], str]) -> CommentedMap:
     item = _map(name=measure.name, agg=measure.agg.value)
     for key in ("expr", "filter"):
-        value = getattr(measure, key)
-        if value is not None:
-            item[key] = rename_columns(value, renames)
+        text = getattr(measure, key)
+        if text is not None:
+            item[key] = rename_columns(rename_values(text, values), renames)
     if measure.fraction is not None:
         item["fraction"] = measure.fraction
     return _flow(item)
@@ -199,10 +253,15 @@ def _kpi_node(entry: CatalogueKpi, names: NameMap, language: str) -> CommentedMa
     text = entry.text(language)
     formula = _rename_sources(kpi.formula, names)
     node = _map(name=kpi.name, formula=formula, label=text.label, description=text.what)
-    node.update(unit=kpi.unit.value, direction=kpi.direction.value)
+    node.update(unit=kpi.unit.value)
+    if kpi.time_unit is not None:
+        node["time_unit"] = kpi.time_unit.value
+    node["direction"] = kpi.direction.value
     for key in ("grain", "level", "category", "tier", "indicator", "nature"):
         if getattr(kpi, key) is not None:
             node[key] = getattr(kpi, key)
+    if kpi.mature_after is not None:
+        node["mature_after"] = f"{kpi.mature_after} days"
     if entry.breakdown:
         node["tags"] = _flow(CommentedSeq([f"breakdown:{entry.breakdown}"]))
     return node

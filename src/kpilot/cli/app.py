@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from kpilot.errors import InternalError, KpilotError, UserError, ValidationFailed
+from kpilot.errors import InternalError, Issue, KpilotError, UserError, ValidationFailed
 
 app = typer.Typer(
     name="kpilot",
@@ -28,6 +28,13 @@ WorkspaceOption = Annotated[
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def warn(issues: Iterable[Issue]) -> None:
+    """Warnings on stderr: numbers that compute but may mislead (a filter that keeps nothing, say)."""
+    for issue in issues:
+        hint = f" ({issue.hint})" if issue.hint else ""
+        err.print(f"warning: {issue.message}{hint}", style="yellow", highlight=False, markup=False)
 
 
 def report(error: BaseException) -> int:

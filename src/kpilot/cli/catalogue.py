@@ -95,7 +95,11 @@ def add(
     add_all: Annotated[bool, typer.Option("--all", help="Add every catalogue KPI.")] = False,
     mapping: Annotated[
         list[str] | None,
-        typer.Option("--map", "-m", help="Map a standard name to yours: orders=my_orders, orders.amount=total."),
+        typer.Option(
+            "--map",
+            "-m",
+            help="Map a standard name or value to yours: orders=my_orders, orders.amount=total, deals.stage.won=Won.",
+        ),
     ] = None,
     workspace: Annotated[
         str, typer.Option("--workspace", "-w", help="The workspace folder.", envvar="KPILOT_WORKSPACE")

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
+import pyarrow as pa
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from kpilot.cli.app import WorkspaceOption, app, err, out
-from kpilot.cli.output import to_csv, to_json, to_rich
+from kpilot.cli.app import WorkspaceOption, app, err, out, warn
+from kpilot.cli.layout import terminal_width
+from kpilot.cli.output import rich_table, to_csv, to_json
+from kpilot.cli.reshape import check_pivot, check_top, parse_sort, pivot, sort_rows
+from kpilot.cli.xlsx import to_xlsx
+from kpilot.definitions.editing import write_atomically
+from kpilot.definitions.model import Kpi
 from kpilot.engine.execute import execute
 from kpilot.engine.periods import Grain
+from kpilot.errors import QueryError
 from kpilot.workspace import Workspace
 
 
@@ -19,6 +30,7 @@ class Format(StrEnum):
     TABLE = "table"
     CSV = "csv"
     JSON = "json"
+    XLSX = "xlsx"
 
 
 GrainOption = Annotated[Grain, typer.Option("--grain", "-g", help="Period length, or 'all' for one total.")]
@@ -26,6 +38,16 @@ ByOption = Annotated[list[str] | None, typer.Option("--by", "-b", help="Dimensio
 FromOption = Annotated[str | None, typer.Option("--from", help="First local date, inclusive (YYYY-MM-DD).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Last local date, inclusive (YYYY-MM-DD).")]
 WhereOption = Annotated[str | None, typer.Option("--where", help="Row filter, e.g. \"channel = 'email'\".")]
+SortOption = Annotated[
+    str | None, typer.Option("--sort", help="Order the rows of each period by a KPI: KPI, KPI:asc or KPI:desc.")
+]
+TopOption = Annotated[int | None, typer.Option("--top", help="Keep the first N rows of each period (needs --sort).")]
+PivotOption = Annotated[
+    str | None, typer.Option("--pivot", help="Turn a dimension's values into columns (one per KPI and value).")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file (replaced atomically) instead of stdout.")
+]
 
 
 def split_dimensions(values: list[str] | None) -> list[str]:
@@ -40,25 +62,75 @@ def compute(
     start: FromOption = None,
     end: ToOption = None,
     where: WhereOption = None,
+    sort: SortOption = None,
+    top: TopOption = None,
+    pivot_by: PivotOption = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    target: OutputOption = None,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Compute KPIs per period (and dimension values)."""
+    check_top(top, sort)
+    check_pivot(pivot_by, sort, top)
+    if output is Format.XLSX and target is None and sys.stdout.isatty():
+        raise QueryError(
+            "--format xlsx writes a binary file, which a terminal cannot show",
+            hint="add --output FILE.xlsx (or redirect: > FILE.xlsx)",
+        )
+    dimensions = split_dimensions(by)
+    if pivot_by is not None and pivot_by not in dimensions:
+        dimensions.append(pivot_by)  # pivoting by a dimension splits by it
     with Workspace(workspace) as ws, _progress() as progress:
+        defined = [k.name for k in ws.definitions.kpis]
+        key = parse_sort(sort, kpis, defined) if sort is not None else None
         task = progress.add_task("Planning", total=3)
-        request = ws.request(kpis, grain=grain, by=split_dimensions(by), start=start, end=end, where=where)
+        request = ws.request(kpis, grain=grain, by=dimensions, start=start, end=end, where=where)
         compiled = ws.compile(request)
         progress.update(task, advance=1, description="Scanning sources")
         table = execute(compiled, ws.warehouse, ws.calendar.today())
         progress.update(task, advance=2, description="Done")
+        warnings = ws.filter_warnings(where, kpis)
         definitions = {k.name: k for k in ws.definitions.kpis if k.name in kpis}
         currency = ws.settings.currency
-    if output is Format.CSV:
-        out.file.write(to_csv(table))
-    elif output is Format.JSON:
-        out.file.write(to_json(table) + "\n")
+    warn(warnings)
+    columns: dict[str, Kpi] = dict(definitions)
+    headers: dict[str, str] = {}
+    if key is not None:
+        table = sort_rows(table, key, top)
+    if pivot_by is not None:
+        pivoted = pivot(table, pivot_by, list(dict.fromkeys(kpis)), dimensions)
+        table = pivoted.table
+        columns = {name: definitions[column.kpi] for name, column in pivoted.columns.items()}
+        headers = {name: f"{definitions[c.kpi].title}: {c.value}" for name, c in pivoted.columns.items()}
+    if output is Format.TABLE and target is None:
+        rich_table(table, columns, currency, terminal_width(out), headers).print(out)
+        return
+    content = _render(table, output, columns, headers, currency)
+    if target is not None:
+        write_atomically(target, content)
+        err.print(f"Wrote {table.num_rows:,} row(s) to {target}", highlight=False, markup=False)
+    elif isinstance(content, bytes):
+        out.file.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
     else:
-        out.print(to_rich(table, definitions, currency))
+        out.file.write(content)
+
+
+def _render(
+    table: pa.Table, output: Format, kpis: dict[str, Kpi], headers: dict[str, str], currency: str
+) -> str | bytes:
+    """The result as a file holds it; a table as plain text (no colours), as wide as the terminal would show it."""
+    if output is Format.CSV:
+        return to_csv(table)
+    if output is Format.JSON:
+        return to_json(table) + "\n"
+    if output is Format.XLSX:
+        return to_xlsx(table, kpis, currency)
+    fitted = rich_table(table, kpis, currency, terminal_width(out), headers)
+    text = io.StringIO()
+    fitted.print(Console(file=text, width=fitted.width, color_system=None, soft_wrap=True))
+    return text.getvalue()
 
 
 @app.command()

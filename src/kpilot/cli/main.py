@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from kpilot.cli import check, compute, demo, forecast, ingest, matrix, scorecard, setup  # noqa: F401  (registration by import)
+from kpilot.cli import check, compute, demo, forecast, ingest, matrix, scorecard, setup, tables  # noqa: F401  (registration by import)
 from kpilot.cli.app import app, run
 from kpilot.cli.catalogue import app as catalogue_app
+from kpilot.cli.db import app as db_app
+from kpilot.cli.org import app as org_app
 from kpilot.cli.targets import app as targets_app
 
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(targets_app, name="targets")
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
 
 __all__ = ["app", "run"]

@@ -6,12 +6,21 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import JustifyMethod
 from rich.markup import escape
-from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
-from kpilot.cli.output import EMPTY, format_value, json_text
+from kpilot.cli.formatting import (
+    EMPTY,
+    format_kpi_value,
+    format_range,
+    format_share,
+    format_weight,
+    is_count,
+    status_words,
+)
+from kpilot.cli.layout import Cell, Fitted, Indented, Kind, Spec, fit_table, terminal_width
+from kpilot.cli.output import json_text
+from kpilot.goals.additive import is_additive
 from kpilot.goals.matrix import Column, Matrix, build_matrix
 from kpilot.goals.periods import explicit_period
 from kpilot.goals.status import Status
@@ -31,6 +40,8 @@ STATUS_STYLES = {
     Status.OFF_TRACK: "red",
     Status.NO_TARGET: "dim",
     Status.NO_DATA: "dim",
+    Status.TOO_EARLY: "dim",
+    Status.IMMATURE: "dim",
 }
 
 
@@ -50,10 +61,11 @@ def matrix_command(
         matrix = build_matrix(ws, explicit_period(period, ws.calendar))
         currency = ws.settings.currency
         title = f"KPI matrix {matrix.name}: {ws.settings.name}"
+        additive = {column.kpi.name for column in matrix.columns if is_additive(ws.model, column.kpi.name)}
     if output is Format.JSON:
         out.file.write(json_text(matrix_json(matrix)) + "\n")
         return
-    _print(matrix, currency, title)
+    _print(matrix, currency, title, additive)
 
 
 def matrix_json(matrix: Matrix) -> dict[str, Any]:
@@ -110,11 +122,11 @@ def _target_json(target: ResolvedTarget | None) -> dict[str, Any] | None:
     return {"type": target.type.value, **{k: v for k, v in levels.items() if v is not None}, "basis": target.basis}
 
 
-def _print(matrix: Matrix, currency: str, title: str) -> None:
+def _print(matrix: Matrix, currency: str, title: str, additive: set[str]) -> None:
     if not matrix.rows:
         out.print(f"{title}: no goals", highlight=False)
     else:
-        out.print(_table(matrix, currency, title))
+        _table(matrix, currency, title, terminal_width(out), additive).print(out)
     orphans = [f.kpi for f in matrix.flags if f.message.endswith("serves no goal") and f.kpi]
     for flag in matrix.flags:
         if flag.kpi in orphans and flag.message.endswith("serves no goal"):
@@ -126,55 +138,47 @@ def _print(matrix: Matrix, currency: str, title: str) -> None:
         out.print(f"[yellow]warning:[/] {len(orphans)} KPI(s) serve no goal: {escape(listed)}", highlight=False)
 
 
-COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
-    ("goal / KPI", "left"),
-    ("owner", "left"),
-    ("weight", "right"),
-    ("value", "right"),
-    ("target", "right"),
-    ("status", "left"),
-    ("attainment", "right"),
+# When the terminal is narrow the owner gives way first, then the target, then the weight; the goal or KPI, its value,
+# status and attainment always stay.
+COLUMNS = (
+    Spec("goal / KPI", Kind.LABEL, "left"),
+    Spec("owner", Kind.LABEL, "left", drop=1),
+    Spec("weight", drop=3),
+    Spec("value"),
+    Spec("target", drop=2),
+    Spec("status", justify="left"),
+    Spec("attainment"),
 )
 
 
-def _table(matrix: Matrix, currency: str, title: str) -> Table:
+def _table(matrix: Matrix, currency: str, title: str, width: int, additive: set[str]) -> Fitted:
     """Each goal (indented under its parent) with its owner and weighted attainment, then the KPIs serving it."""
-    view = Table(title=title, title_justify="left", header_style="bold")
-    for name, justify in COLUMNS:
-        view.add_column(name, justify=justify)
     columns = {column.kpi.name: column for column in matrix.columns}
+    rows: list[list[Cell]] = []
     for row in matrix.rows:
-        indent = "  " * row.depth
-        attainment = EMPTY if row.attainment is None else f"{row.attainment:.0%}"
-        view.add_row(
-            f"[bold]{indent}{escape(row.goal.title)}[/]",
-            escape(row.goal.owner or ""),
-            "",
-            "",
-            "",
-            "",
-            f"[bold]{attainment}[/]",
-        )
+        depth = 2 * row.depth
+        goal = Indented(f"[bold]{escape(row.goal.title)}[/]", depth)
+        attainment = f"[bold]{format_share(row.attainment)}[/]"
+        rows.append([goal, escape(row.goal.owner or ""), "", "", "", "", attainment])
         for kpi_name, weight in row.weights.items():
             column = columns.get(kpi_name)
             if column is None:
-                view.add_row(
-                    f"{indent}  {escape(kpi_name)}", "", f"{weight:g}", EMPTY, EMPTY, "[red]unknown KPI[/]", EMPTY
-                )
+                unknown = [format_weight(weight), EMPTY, EMPTY, "[red]unknown KPI[/]", EMPTY]
+                rows.append([Indented(escape(kpi_name), depth + 2), "", *unknown])
                 continue
-            view.add_row(f"{indent}  {escape(column.kpi.title)}", *_kpi_cells(column, weight, currency))
-    return view
+            whole = is_count(column.kpi, column.kpi.name in additive, column.value)
+            rows.append([Indented(escape(column.kpi.title), depth + 2), *_kpi_cells(column, weight, currency, whole)])
+    notes = ["* the period is still running"] if any(c.partial for c in matrix.columns) else []
+    return fit_table(COLUMNS, rows, width, title=title, notes=notes)
 
 
-def _kpi_cells(column: Column, weight: float, currency: str) -> list[str]:
+def _kpi_cells(column: Column, weight: float, currency: str, whole: bool) -> list[str]:
     kpi, evaluation, target = column.kpi, column.evaluation, column.target
     level = target.target if target is not None else None
-    shown = format_value(level, kpi.unit, currency) if level is not None else EMPTY
+    shown = escape(format_kpi_value(level, kpi, currency, whole=whole))
     if target is not None and target.min is not None and target.max is not None:
-        low, high = format_value(target.min, kpi.unit, currency), format_value(target.max, kpi.unit, currency)
-        shown = f"{low} .. {high}"
+        shown = escape(format_range(target.min, target.max, kpi, currency, whole=whole))
     style = STATUS_STYLES[evaluation.status]
-    attainment = EMPTY if evaluation.attainment is None else f"{evaluation.attainment:.0%}"
-    value = format_value(column.value, kpi.unit, currency) + (" *" if column.partial else "")
-    status = f"[{style}]{evaluation.status.value.replace('_', ' ')}[/]"
-    return [escape(kpi.owner or ""), f"{weight:g}", value, shown, status, attainment]
+    value = escape(format_kpi_value(column.value, kpi, currency, whole=whole)) + (" *" if column.partial else "")
+    status = f"[{style}]{status_words(evaluation.status)}[/]"
+    return [escape(kpi.owner or ""), format_weight(weight), value, shown, status, format_share(evaluation.attainment)]

@@ -1,23 +1,33 @@
-"""Rendering results: a Rich table for people, CSV and JSON for machines (raw values, full precision)."""
+"""Rendering results: a Rich table for people, CSV and JSON for machines (raw values, full precision).
+
+Numbers for people are formatted by `cli.formatting` (re-exported here as `format_value` and `EMPTY`).
+"""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
 from typing import Any
 
 import pyarrow as pa
-from rich.table import Table
+from rich.markup import escape
 
 from kpilot.cli.export_safety import neutralised
-from kpilot.definitions.model import Kpi, Unit
-from kpilot.engine.execute import PARTIAL
+from kpilot.cli.formatting import EMPTY, format_kpi_value, format_value
+from kpilot.cli.layout import Fitted, Kind, Spec, fit_table
+from kpilot.definitions.model import Kpi
+from kpilot.engine.aggregate import PERIOD
+from kpilot.engine.execute import IMMATURE, PARTIAL
 
-EMPTY = "–"
+# Columns that say something about a row rather than hold a value: `partial` (shown as '*') and the engine's list of
+# KPIs whose cohorts are not final yet (`immature`, only there when a KPI has `mature_after`).
+ROW_FLAGS = frozenset({PARTIAL, IMMATURE})
+
+__all__ = ["EMPTY", "csv_text", "format_value", "json_text", "plain_value", "rich_table", "to_csv", "to_json"]
 
 
 def plain_value(value: Any) -> Any:
@@ -66,6 +76,8 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, list | tuple):  # `immature`: the KPIs of the row that are not final yet
+        return neutralised(" ".join(str(item) for item in value))
     return neutralised(value) if isinstance(value, str) else str(value)
 
 
@@ -88,39 +100,43 @@ def _plain(data: Any) -> Any:
     return plain_value(data)
 
 
-def to_rich(table: pa.Table, kpis: dict[str, Kpi], currency: str) -> Table:
-    """A table for the terminal: formatted by each KPI's unit, with partial periods marked by '*'."""
-    names = [name for name in table.column_names if name != PARTIAL]
-    view = Table(show_header=True, header_style="bold", caption_justify="left")
-    for name in names:
+def rich_table(
+    table: pa.Table,
+    kpis: Mapping[str, Kpi],
+    currency: str,
+    width: int,
+    headers: Mapping[str, str] | None = None,
+) -> Fitted:
+    """A table for the terminal, `width` columns wide at most: values formatted by each KPI's unit (`kpis` maps a
+    column to its KPI), partial periods marked by '*'. Every number is shown whole; when the table is too wide, the
+    KPI columns on the right are left out first (and named under the table)."""
+    names = [name for name in table.column_names if name not in ROW_FLAGS]
+    headers = headers or {}
+    specs = []
+    for index, name in enumerate(names):
         kpi = kpis.get(name)
-        view.add_column(kpi.title if kpi else name, justify="right" if kpi else "left")
+        header = headers.get(name) or (kpi.title if kpi else name)
+        if kpi is not None:
+            specs.append(Spec(header, Kind.FIXED, "right", drop=-index))
+        elif name == PERIOD:
+            specs.append(Spec(header, Kind.FIXED, "left"))
+        else:
+            specs.append(Spec(header, Kind.LABEL, "left"))
     rows = table.to_pylist()
+    cells = []
     for row in rows:
-        cells = []
+        line = []
+        young = set(row.get(IMMATURE) or ())
         for name in names:
             kpi = kpis.get(name)
-            cells.append(format_value(row[name], kpi.unit if kpi else None, currency))
-        if row.get(PARTIAL) and cells:
-            cells[0] += " *"
-        view.add_row(*cells)
+            text = format_kpi_value(row[name], kpi, currency) if kpi else format_value(row[name], None, "")
+            line.append(escape(text) + (" °" if kpi is not None and kpi.name in young else ""))
+        if row.get(PARTIAL) and line:
+            line[0] += " *"
+        cells.append(line)
+    notes = []
     if any(row.get(PARTIAL) for row in rows):
-        view.caption = "* partial: the period is still running or the date range cuts into it"
-    return view
-
-
-def format_value(value: Any, unit: Unit | None, currency: str) -> str:
-    value = plain_value(value)
-    if value is None:
-        return EMPTY
-    if unit is None or not isinstance(value, int | float) or isinstance(value, bool):
-        return str(value)
-    if unit is Unit.PERCENT:
-        return f"{value * 100:,.2f} %"
-    if unit is Unit.CURRENCY:
-        return f"{value:,.2f} {currency}"
-    if unit is Unit.DURATION:
-        return f"{value:,.2f}"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+        notes.append("* partial: the period is still running or the date range cuts into it")
+    if any(row.get(IMMATURE) for row in rows):
+        notes.append("° immature: the period's cohorts are younger than the KPI's mature_after; the value may change")
+    return fit_table(specs, cells, width, notes=notes)

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import JustifyMethod
-from rich.table import Table
+from rich.markup import escape
 
-from kpilot.cli.app import WorkspaceOption, app, out
-from kpilot.cli.compute import Format
-from kpilot.cli.output import EMPTY, csv_text, format_value, json_text
+from kpilot.cli.app import WorkspaceOption, app, err, out, warn
+from kpilot.cli.formatting import EMPTY, format_change, format_kpi_value, format_range, is_count, status_words
+from kpilot.cli.layout import Fitted, Kind, Spec, fit_table, terminal_width
+from kpilot.cli.output import csv_text, json_text
 from kpilot.definitions.model import Direction
-from kpilot.engine.periods import Grain
-from kpilot.goals.periods import explicit_period, last_complete, parse_period, period_name
-from kpilot.goals.scope import parse_scope
-from kpilot.goals.scorecard import Change, ScorecardLine, scorecard
+from kpilot.goals.periods import explicit_period, parse_period, period_name
+from kpilot.goals.scope import parse_scope, scope_filter
+from kpilot.goals.scorecard import Change, DefaultPeriod, PeriodChoice, ScorecardLine, default_period, scorecard
 from kpilot.goals.status import Status
 from kpilot.semantic.lookup import select_kpis
 from kpilot.workspace import Workspace
 
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
 PeriodOption = Annotated[
     str | None,
     typer.Option(
-        "--period", "-p", help="2025-05, 2025-Q2, 2025, or current / last (default: the last complete month)."
+        "--period",
+        "-p",
+        help="2025-05, 2025-Q2, 2025, or current / last (default: the last complete month that has data).",
     ),
 ]
 ScopeOption = Annotated[
@@ -36,6 +45,8 @@ STATUS_STYLE = {
     Status.OFF_TRACK: "red",
     Status.NO_TARGET: "dim",
     Status.NO_DATA: "dim",
+    Status.TOO_EARLY: "dim",
+    Status.IMMATURE: "dim",
 }
 
 
@@ -54,12 +65,15 @@ def scorecard_command(
     chosen_scope = parse_scope(scope)
     with Workspace(workspace) as ws:
         calendar = ws.calendar
+        names = select_kpis(ws.definitions, kpi or [], category)
         if period is None:
-            start, grain = last_complete(calendar.today(), Grain.MONTH, calendar), Grain.MONTH
+            chosen = default_period(ws, names, scope=chosen_scope)
+            start, grain = chosen.start, chosen.grain
+            err.print(notice(chosen, period_name(start, grain, calendar)), highlight=False, markup=False)
         else:
             start, grain = parse_period(explicit_period(period, calendar) or period, calendar)
-        names = select_kpis(ws.definitions, kpi or [], category)
         lines = scorecard(ws, start, grain, names, scope=chosen_scope)
+        warn(ws.filter_warnings(scope_filter(chosen_scope), names))
         currency = ws.settings.currency
         title = f"Scorecard {period_name(start, grain, calendar)}: {ws.settings.name}"
         if chosen_scope:
@@ -69,12 +83,22 @@ def scorecard_command(
     elif output is Format.CSV:
         out.file.write(_csv([record(line) for line in lines]))
     else:
-        out.print(_table(lines, currency, title))
+        _table(lines, currency, title, terminal_width(out)).print(out)
         for line in lines:
             if line.error:
-                out.print(f"  {line.kpi.name}: not computed: {line.error}", style="dim", highlight=False)
+                out.print(f"  {line.kpi.name}: not computed: {line.error}", style="dim", highlight=False, markup=False)
             elif explain and line.evaluation is not None:
-                out.print(f"  {line.kpi.title}: {line.evaluation.reason}", highlight=False)
+                out.print(f"  {line.kpi.title}: {line.evaluation.reason}", highlight=False, markup=False)
+
+
+def notice(chosen: DefaultPeriod, name: str) -> str:
+    """The line that says which period a scorecard without --period shows, and why."""
+    again = "name another with --period"
+    if chosen.why is PeriodChoice.DATA_ENDS:
+        return f"note: showing {name}, the last complete month with data (the data ends on {chosen.data_ends}); {again}"
+    if chosen.why is PeriodChoice.NO_DATA:
+        return f"note: showing {name}, the last complete month (these KPIs have no dated data); {again}"
+    return f"note: showing {name}, the last complete month; {again}"
 
 
 def record(line: ScorecardLine) -> dict[str, Any]:
@@ -107,6 +131,7 @@ def record(line: ScorecardLine) -> dict[str, Any]:
         "change_vs_last_year": line.vs_last_year.amount,
         "change_unit": line.vs_previous.kind,
         "partial": line.partial,
+        "immature": line.immature,
         "error": line.error,
     }
 
@@ -118,64 +143,67 @@ def _csv(records: list[dict[str, Any]]) -> str:
     return csv_text(list(records[0]), rows)
 
 
-COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
-    ("KPI", "left"),
-    ("value", "right"),
-    ("target", "right"),
-    ("status", "left"),
-    ("projection", "right"),
-    ("Δ previous", "right"),
-    ("Δ last year", "right"),
+# Which columns give way first when the terminal is narrow: an empty one (no projection in a complete period), then the
+# change against last year, against the previous period, the projection and the target. The KPI, its value and its
+# status always stay.
+COLUMNS = (
+    Spec("KPI", Kind.LABEL, "left"),
+    Spec("value"),
+    Spec("target", drop=4),
+    Spec("status", justify="left"),
+    Spec("projection", drop=3),
+    Spec("Δ previous", drop=2),
+    Spec("Δ last year", drop=1),
 )
 
 
-def _table(lines: list[ScorecardLine], currency: str, title: str) -> Table:
-    view = Table(title=title, title_justify="left", show_header=True, header_style="bold", caption_justify="left")
-    for column, justify in COLUMNS:
-        view.add_column(column, justify=justify)
+def _table(lines: list[ScorecardLine], currency: str, title: str, width: int) -> Fitted:
     notes = []
     if any(line.error for line in lines):
         notes.append("† not computed: see the notes below")
     if any(line.partial for line in lines):
         notes.append("* the period is still running: status compares with the pace, projection is for its end")
-    view.caption = "; ".join(notes) or None
+    rows = []
     for category in sorted({line.kpi.category or "" for line in lines}):
         if category:
-            view.add_row(f"[bold]{category}[/]", *([""] * (len(COLUMNS) - 1)))
-        for line in (item for item in lines if (item.kpi.category or "") == category):
-            view.add_row(*_cells(line, currency))
-    return view
+            rows.append([f"[bold]{escape(category)}[/]", *([""] * (len(COLUMNS) - 1))])
+        rows += [_cells(line, currency) for line in lines if (line.kpi.category or "") == category]
+    return fit_table(COLUMNS, rows, width, title=title, notes=notes)
 
 
 def _cells(line: ScorecardLine, currency: str) -> list[str]:
-    unit = line.kpi.unit
+    kpi = line.kpi
     if line.error:
-        return [line.kpi.title + " †", *([EMPTY] * (len(COLUMNS) - 1))]
+        return [escape(kpi.title) + " †", *([EMPTY] * (len(COLUMNS) - 1))]
+    # A count (a sum or count of whole things) shows its target and projection whole too: 371 leads, not 370.90.
+    whole = is_count(kpi, line.additive, line.value)
+
+    def shown(value: Any) -> str:
+        return escape(format_kpi_value(value, kpi, currency, whole=whole))
+
     evaluation = line.evaluation
     status = EMPTY
     if evaluation is not None:
-        status = f"[{STATUS_STYLE[evaluation.status]}]{evaluation.status.value.replace('_', ' ')}[/]"
+        status = f"[{STATUS_STYLE[evaluation.status]}]{status_words(evaluation.status)}[/]"
     target = line.target.target if line.target else None
     if line.target and target is None and line.target.min is not None:
-        target_text = f"{format_value(line.target.min, unit, currency)}–{format_value(line.target.max, unit, currency)}"
+        target_text = escape(format_range(line.target.min, line.target.max, kpi, currency, whole=whole))
     else:
-        target_text = format_value(target, unit, currency)
+        target_text = shown(target)
     return [
-        line.kpi.title + (" *" if line.partial else ""),
-        format_value(line.value, unit, currency),
+        escape(kpi.title) + (" *" if line.partial else ""),
+        shown(line.value),
         target_text,
         status,
-        format_value(line.projection.value if line.projection else None, unit, currency),
-        _change(line.vs_previous, line.kpi.direction),
-        _change(line.vs_last_year, line.kpi.direction),
+        shown(line.projection.value if line.projection else None),
+        _change(line.vs_previous, kpi.direction),
+        _change(line.vs_last_year, kpi.direction),
     ]
 
 
 def _change(change: Change, direction: Direction) -> str:
-    if change.amount is None:
-        return EMPTY
-    text = f"{change.amount:+,.2f} pp" if change.kind == "pp" else f"{change.amount:+,.1f} %"
-    if direction is Direction.RANGE or abs(change.amount) < 0.05:
+    text = format_change(change.amount, change.kind)
+    if change.amount is None or direction is Direction.RANGE or abs(change.amount) < 0.05:
         return text
     good = (change.amount > 0) == (direction is Direction.UP)
     return f"[green]{text}[/]" if good else f"[red]{text}[/]"

@@ -75,8 +75,9 @@ def new_problems(root: Path, file_name: str, text: str, problems: Problems) -> l
         ) from error
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step: readers see the old file or the new one, never half of it.
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Replace the file in one step: readers see the old file or the new one, never half of it. Text is written
+    as UTF-8; bytes (an XLSX export) as they are.
 
     The new file keeps the old one's permission bits (and, where allowed, its owner and group); a new file gets the
     umask's default, as `open` gives it. When the disk is full or writing is not allowed, the old file is left as
@@ -87,10 +88,10 @@ def write_atomically(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = _stat_or_none(path)
         descriptor, temporary = _create_beside(path)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        with os.fdopen(descriptor, "wb") as stream:
             if existing is not None:
                 _keep_owner_and_mode(stream.fileno(), existing)
-            stream.write(text)
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             stream.flush()
             os.fsync(stream.fileno())  # the data is on disk before the name points to it
         os.replace(temporary, path)

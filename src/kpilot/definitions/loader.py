@@ -135,6 +135,10 @@ def _attach_positions(data: dict[str, Any], node: CommentedMap, path: str) -> No
     data["locations"] = {
         field: _text_location(path, node, field) for field in FORMULA_FIELDS if isinstance(node.get(field), str)
     }
+    currency = node.get("currency")
+    if isinstance(currency, CommentedMap) and isinstance(data.get("currency"), dict):
+        data["currency"]["origin"] = node_location(path, currency)
+        data["currency"]["locations"] = {key: node_location(path, currency, key) for key in currency}
     for child_key in ("measures", "dimensions"):
         children = node.get(child_key)
         if isinstance(children, CommentedSeq) and isinstance(data.get(child_key), list):

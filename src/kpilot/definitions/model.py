@@ -40,6 +40,8 @@ class Settings(Frozen):
 
     name: str = "kpilot workspace"
     warehouse: str = "warehouse.duckdb"
+    # The metadata store (people, teams...): a SQLite file in the workspace, or a PostgreSQL URL (docs/store.md).
+    store: str = "kpilot.db"
     timezone: str = "UTC"
     week_start: Weekday = Weekday.MONDAY
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
@@ -62,6 +64,16 @@ class Settings(Frozen):
                 raise ValueError(f"allowed path {entry!r} is a URL; list local folders")
             if entry.rstrip("/\\") == "":
                 raise ValueError(f"allowed path {entry!r} would open every file to the definitions; name a folder")
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _store_location(cls, value: str) -> str:
+        if not value or "\x00" in value:
+            raise ValueError("the store is a SQLite file's path (e.g. kpilot.db) or a postgresql:// URL")
+        scheme, sep, _ = value.partition("://")
+        if sep and scheme.lower() not in ("postgresql", "postgres", "postgresql+psycopg"):
+            raise ValueError(f"the store is a SQLite file's path or a postgresql:// URL, not a {scheme}:// URL")
         return value
 
     @field_validator("timezone")
@@ -129,6 +141,24 @@ class Dimension(Frozen):
         return self.expr if self.expr is not None else self.name
 
 
+class Currency(Frozen):
+    """A source whose amounts are not all in the workspace currency: which columns are money, what currency each
+    row is in (a column of ISO codes, or one code for the whole source), and the source of exchange rates."""
+
+    amounts: tuple[Identifier, ...] = Field(min_length=1)
+    column: Identifier | None = None
+    code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    rates: Identifier | None = None
+    origin: Location = Location()
+    locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Currency:
+        if (self.column is None) == (self.code is None):
+            raise ValueError("give the currency either as a 'column' of ISO codes or as one 'code' (e.g. code: USD)")
+        return self
+
+
 class Source(Frozen):
     """Where rows come from (exactly one of table, file, sql), how they sit in time, and what is measured."""
 
@@ -140,9 +170,34 @@ class Source(Frozen):
     timezone: str | None = None
     dimensions: tuple[Dimension, ...] = ()
     measures: tuple[Measure, ...] = ()
+    currency: Currency | None = None
+    # How `kpilot ingest` loads files into this source's table (docs/ingest.md): the column(s) whose values identify
+    # a row, so that a file's rows replace the table's rows with the same key; and how the files write their dates.
+    key: tuple[str, ...] = ()
+    date_format: str | dict[str, str] | None = None
     description: str | None = None
     origin: Location = Location()
     locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _one_key_column(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("key")
+    @classmethod
+    def _key_columns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not column for column in value):
+            raise ValueError("a key column needs a name")
+        if len(set(value)) != len(value):
+            raise ValueError("a key lists a column twice")
+        return value
+
+    @model_validator(mode="after")
+    def _ingest_settings_need_a_table(self) -> Source:
+        if (self.key or self.date_format is not None) and self.table is None:
+            raise ValueError("'key' and 'date_format' say how kpilot ingest loads a table: they need 'table'")
+        return self
 
     @field_validator("dimensions", mode="before")
     @classmethod
@@ -171,6 +226,8 @@ class Source(Frozen):
             raise ValueError(f"a source needs exactly one of 'table', 'file' or 'sql' (found: {found})")
         if self.timezone is not None and self.time is None:
             raise ValueError("'timezone' needs a 'time' column to apply to")
+        if self.currency is not None and self.time is None:
+            raise ValueError("'currency' needs a 'time' column: each amount is converted at the rate of its day")
         return self
 
     def measure(self, name: str) -> Measure | None:
@@ -196,6 +253,16 @@ class Unit(StrEnum):
     RATIO = "ratio"
 
 
+class TimeUnit(StrEnum):
+    """What a `duration` KPI counts in: its value 43.8 with `days` is shown as 43.8 days."""
+
+    SECONDS = "seconds"
+    MINUTES = "minutes"
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+
+
 class Direction(StrEnum):
     UP = "up"
     DOWN = "down"
@@ -210,6 +277,7 @@ class Kpi(Frozen):
     label: str | None = None
     description: str | None = None
     unit: Unit = Unit.NUMBER
+    time_unit: TimeUnit | None = None  # for unit: duration, what the value counts in (hours, days...)
     direction: Direction = Direction.UP
     owner: str | None = None
     grain: Literal["day", "week", "month", "quarter", "year"] | None = None
@@ -219,13 +287,32 @@ class Kpi(Frozen):
     indicator: Literal["leading", "lagging"] | None = None
     nature: Literal["quantitative", "qualitative"] = "quantitative"
     tags: tuple[str, ...] = ()
+    # Days a cohort needs before its value is final (leads converting, signups paying): `mature_after: 60 days`.
+    mature_after: int | None = Field(default=None, ge=1, le=3660)
     at_risk: float = Field(default=0.9, gt=0, le=1)  # attainment below this is off track; between it and 1, at risk
     origin: Location = Location()
     locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
 
+    @model_validator(mode="after")
+    def _check_time_unit(self) -> Kpi:
+        if self.time_unit is not None and self.unit is not Unit.DURATION:
+            raise ValueError(f"'time_unit' applies only to unit: duration (this KPI's unit is {self.unit.value})")
+        return self
+
     @property
     def title(self) -> str:
         return self.label or self.name
+
+    @field_validator("mature_after", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> object:
+        """`60`, `60 days`, `1 day` or `8 weeks`, as a number of days."""
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{1,4})\s*(day|days|week|weeks)\s*", value)
+            if match is None:
+                raise ValueError(f"write a number of days or weeks, e.g. '60 days' or '8 weeks' (not {value!r})")
+            return int(match[1]) * (7 if match[2].startswith("week") else 1)
+        return value
 
 
 class Definitions(Frozen):

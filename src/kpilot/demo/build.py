@@ -18,8 +18,9 @@ from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.demo.generator import build_tables, to_arrow
 from kpilot.engine.periods import Grain
 from kpilot.errors import UserError
-from kpilot.goals.periods import last_complete, period_name
-from kpilot.goals.suggest import Level, suggest
+from kpilot.goals.periods import last_complete
+from kpilot.goals.suggest import Level
+from kpilot.goals.suggest_batch import Suggester
 from kpilot.goals.writer import write_targets
 from kpilot.workspace import Workspace
 
@@ -68,17 +69,20 @@ def assign_owners(path: Path) -> None:
 
 def suggested_targets(workspace: Workspace, today: date | None = None) -> list[dict[str, Any]]:
     """Commit, target and stretch for every KPI, at its own grain (month unless it says otherwise), for the last
-    complete period and the running one, each suggested (by the recommended method) from the periods before it."""
+    complete period and the running one, each suggested (by the recommended method) from the periods before it.
+
+    KPIs without history at their grain (sources without a time column), and KPIs kpilot suggests nothing for (a
+    KPI that was always 0), get no target."""
     calendar = workspace.calendar
     now = today or calendar.today()
+    names = [kpi.name for kpi in workspace.definitions.kpis]
+    suggester = Suggester(workspace, names, now)
     entries = []
     for kpi in workspace.definitions.kpis:
         grain = Grain(kpi.grain) if kpi.grain in ("month", "quarter", "year") else Grain.MONTH
-        periods = [last_complete(now, grain, calendar), calendar.start(now, grain)]
-        for start in periods:
-            try:
-                suggestion = suggest(workspace, kpi.name, period_name(start, grain, calendar), today=now)
-                entries.append(suggestion.entry(Level.ALL))
-            except UserError:
-                continue  # KPIs without history at this grain (snapshot sources) get no target
+        for start in (last_complete(now, grain, calendar), calendar.start(now, grain)):
+            suggestion = suggester.suggestion(kpi.name, start, grain)
+            if isinstance(suggestion, UserError) or suggestion.recommended is None:
+                continue
+            entries.append(suggestion.entry(Level.ALL))
     return entries

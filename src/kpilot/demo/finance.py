@@ -10,6 +10,8 @@ from kpilot.demo._common import CURRENCY, Calendar, FloatArray, money
 DEPARTMENT_ACCOUNT_TYPE = {"sales": "sales", "marketing": "marketing"}  # every other department is opex
 EMPLOYER_COSTS = 1.25  # social charges on top of gross salaries
 COMMISSION = 0.08
+FUNDING = 10_000_000.0
+FIXED_ASSETS, FIXED_ASSET_GROWTH = 4_000_000.0, 0.10  # at the epoch, and per year
 # account, type, amount per month at the epoch, yearly growth
 FIXED_COSTS = (
     ("rent", "opex", 18_000.0, 0.10),
@@ -99,10 +101,14 @@ def _balances(month_ends: np.ndarray, flows: pd.DataFrame, inventory: pd.DataFra
     costs = flows["amount"].where(flows["account_type"].ne("revenue"), 0.0).groupby(month).sum()
     months = month_ends.astype("datetime64[M]")
     cumulative = result.reindex(months, fill_value=0.0).cumsum().to_numpy()
-    funding = 1_500_000 + max(0.0, -float(cumulative.min(initial=0.0)))  # the seed round covers the early losses
+    # The rounds raised before and during the data (10 M, plus whatever the early losses took), and the equipment and
+    # capitalised software of a company of this size: a balance sheet about as large as a year's revenue.
+    funding = FUNDING + max(0.0, -float(cumulative.min(initial=0.0)))
+    years = (months.astype(np.int64) - np.datetime64("2023-01", "M").astype(np.int64)) / 12
     stock = (inventory["recorded_units"] * inventory["unit_cost"]).groupby(inventory["day"].to_numpy()).sum()
     parts = {
         ("cash", "assets"): funding + cumulative,
+        ("fixed_assets", "assets"): FIXED_ASSETS * (1 + FIXED_ASSET_GROWTH) ** years,
         ("inventory", "assets"): stock.reindex(month_ends, fill_value=0.0).to_numpy(),
         ("receivables", "assets"): 0.12 * revenue.reindex(months, fill_value=0.0).to_numpy(),
         ("payables", "liabilities"): 0.3 * costs.reindex(months, fill_value=0.0).to_numpy(),

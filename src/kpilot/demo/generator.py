@@ -96,7 +96,7 @@ def build_tables(
         "deals": sales.deals,
         "sales_activities": sales.activities,
         "support_tickets": tickets,
-        "surveys": service.surveys(cal, customers, tickets),
+        "surveys": service.surveys(cal, customers, tickets, people.engagement),
         "social_posts": content.social_posts(cal),
         "email_campaigns": content.email_campaigns(cal, signups_per_day),
         "content_posts": content.content_posts(cal, people.employees),

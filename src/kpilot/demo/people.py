@@ -40,6 +40,7 @@ LAST_NAMES = (
 class People:
     employees: pd.DataFrame  # the `employees` table plus `performance`, a hidden skill factor around 1
     snapshots: pd.DataFrame
+    engagement: pd.DataFrame  # the engagement survey's answers, as rows of the `surveys` table
 
 
 def generate_people(cal: Calendar) -> People:
@@ -53,9 +54,10 @@ def generate_people(cal: Calendar) -> People:
     base = frame["department"].map(SALARY).fillna(45_000) * frame["team"].map(TEAM_PAY)
     frame["salary"] = np.round(base * rng.lognormal(0, 0.15, n), -2)
     frame["performance"] = rng.lognormal(0, 0.3, n)
-    frame["satisfaction"] = _satisfaction(rng, frame)
     frame = frame.sort_values(["hired_on", "employee_id"], kind="stable").reset_index(drop=True)
-    return People(employees=frame, snapshots=_snapshots(cal, frame))
+    engagement, latest = _engagement(cal, frame)
+    frame["satisfaction"] = latest
+    return People(employees=frame, snapshots=_snapshots(cal, frame), engagement=engagement)
 
 
 def _hire_and_leave(cal: Calendar, rng: np.random.Generator) -> list[dict[str, object]]:
@@ -96,12 +98,41 @@ def _person(team: str, department: str, hired: date) -> dict[str, object]:
     return {"team": team, "department": department, "hired_on": hired, "exited_on": None, "exit_reason": None}
 
 
-def _satisfaction(rng: np.random.Generator, frame: pd.DataFrame) -> pd.Series:
-    mean = np.where(frame["exit_reason"].eq("voluntary"), 5.0, 7.3) + frame["team"].map(
+def _engagement(cal: Calendar, employees: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The monthly engagement survey: on the 10th, about 70 % of the people employed that day answer how likely they
+    are to recommend the company as a place to work (0-10), anonymously. People who will resign score lower, APAC
+    a little lower. Also each employee's latest answer (1-10, empty if none), the `satisfaction` column."""
+    rng = rng_for(cal.seed, "engagement")
+    n = len(employees)
+    mean = np.where(employees["exit_reason"].eq("voluntary"), 5.6, 7.8) + employees["team"].map(
         {"EMEA": 0.2, "Americas": 0.0, "APAC": -0.4}
     ).to_numpy(dtype=float)
-    score = np.clip(np.round(rng.normal(mean, 1.4)), 1, 10)
-    return pd.Series(np.where(rng.random(len(frame)) < 0.12, np.nan, score), index=frame.index)
+    mean = mean + rng.normal(0, 0.6, n)  # some people are simply happier than others
+    tenth = cal.days[(cal.days - cal.days.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) == 9]
+    hired = pd.to_datetime(employees["hired_on"]).to_numpy().astype("datetime64[D]")
+    exited = pd.to_datetime(employees["exited_on"]).to_numpy().astype("datetime64[D]")
+    rows: list[pd.DataFrame] = []
+    latest = np.full(n, np.nan)
+    for day in tenth:
+        present = (hired <= day) & (np.isnat(exited) | (exited >= day))
+        answering = np.flatnonzero(present & (rng.random(n) < 0.7))
+        scores = np.clip(np.round(rng.normal(mean[answering], 1.3)), 0, 10).astype(np.int64)
+        latest[answering] = np.clip(scores, 1, 10)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "answered_on": day,
+                    "kind": "engagement",
+                    "score": scores,
+                    "channel": "email",
+                    "team": employees["team"].to_numpy()[answering],
+                    "customer_id": None,
+                }
+            )
+        )
+    columns = ["answered_on", "kind", "score", "channel", "team", "customer_id"]
+    answers = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
+    return answers, pd.Series(latest, index=employees.index)
 
 
 def _snapshots(cal: Calendar, employees: pd.DataFrame) -> pd.DataFrame:

@@ -97,8 +97,11 @@ def _ratings(rng: np.random.Generator, frame: pd.DataFrame, speed: FloatArray) -
     return np.where(rated, score, np.nan)
 
 
-def surveys(cal: Calendar, customers: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
-    """NPS answers from e-mail and in-app surveys, and the CSAT ratings of support tickets."""
+def surveys(
+    cal: Calendar, customers: pd.DataFrame, tickets: pd.DataFrame, engagement: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """NPS answers from e-mail and in-app surveys, the CSAT ratings of support tickets, and the employees'
+    engagement answers (made by `people`)."""
     rng = rng_for(cal.seed, "surveys")
     day = poisson_days(rng, 3.0 * 1.3**cal.years)
     customer, team = _customers_of(rng, cal, customers, day, linked_share=1.0)
@@ -123,7 +126,8 @@ def surveys(cal: Calendar, customers: pd.DataFrame, tickets: pd.DataFrame) -> pd
             "customer_id": rated["customer_id"].to_numpy(),
         }
     )
-    frame = pd.concat([nps, csat], ignore_index=True).sort_values(["answered_on", "kind"], kind="stable")
+    parts = [nps, csat] if engagement is None or engagement.empty else [nps, csat, engagement]
+    frame = pd.concat(parts, ignore_index=True).sort_values(["answered_on", "kind"], kind="stable")
     frame["response_id"] = ids("R", len(frame))
     return frame.reset_index(drop=True)
 

@@ -55,7 +55,8 @@ def filtered_rows(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
     conditions = []
     if request.where:
         what = f"--where (on source '{source.name}')"
-        conditions.append(RowCompiler(table, source.dimensions).text(request.where, what, expect=Type.BOOLEAN))
+        compiler = RowCompiler.of_source(table, source, plan.calendar)
+        conditions.append(compiler.text(request.where, what, expect=Type.BOOLEAN))
     day = source_days(source_plan, plan, table)
     if day is not None:
         conditions.extend(_range_conditions(day, plan))
@@ -82,7 +83,7 @@ def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
     keys: dict[str, Any] = {}
     if plan.request.grain is not Grain.ALL:
         keys[PERIOD] = period_start(source_days(source_plan, plan, rows), plan.request.grain, plan.calendar)
-    dimension_compiler = RowCompiler(rows, source.dimensions)
+    dimension_compiler = RowCompiler.of_source(rows, source, plan.calendar)
     for name in plan.request.by:
         dimension = source.dimension(name)
         assert dimension is not None  # the plan checked every --by dimension
@@ -91,8 +92,8 @@ def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
     needs_keys = any(m.agg is Aggregation.LAST for m in source_plan.measures)  # its window partitions by them
     grouped = rows.mutate(**keys) if keys and needs_keys else rows
     grouped = _with_latest_times(grouped, source, source_plan.measures, plan, list(keys))
-    grouped = _with_constants(grouped, source, source_plan.measures)
-    compiler = RowCompiler(grouped, source.dimensions)
+    grouped = _with_constants(grouped, source, source_plan.measures, plan)
+    compiler = RowCompiler.of_source(grouped, source, plan.calendar)
     metrics = {column_name(source.name, m.name): _measure(source, m, grouped, compiler) for m in source_plan.measures}
     if not keys:
         return grouped.aggregate(**metrics)
@@ -119,9 +120,9 @@ def _measure(source: Source, measure: Measure, table: Any, compiler: RowCompiler
     return AGGREGATORS[measure.agg](value, where, measure)
 
 
-def _with_constants(table: Any, source: Source, measures: tuple[Measure, ...]) -> Any:
+def _with_constants(table: Any, source: Source, measures: tuple[Measure, ...], plan: Plan) -> Any:
     """A measure whose expr is a constant (`expr: "1"`) gets it as a column: aggregates need a column to work on."""
-    compiler = RowCompiler(table, source.dimensions)
+    compiler = RowCompiler.of_source(table, source, plan.calendar)
     constants = {}
     for measure in measures:
         if measure.expr is not None:
@@ -144,7 +145,7 @@ def _with_latest_times(table: Any, source: Source, measures: tuple[Measure, ...]
     dtype = table.schema()[source.time]
     moment = local_time(table[source.time], dtype, plan.calendar.timezone, source.timezone)
     table = table.mutate(**{LOCAL_TIME: moment})
-    compiler = RowCompiler(table, source.dimensions)
+    compiler = RowCompiler.of_source(table, source, plan.calendar)
     latest = {}
     for measure in lasts:
         where = (

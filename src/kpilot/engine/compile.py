@@ -14,6 +14,7 @@ import ibis
 
 from kpilot.definitions.model import Aggregation
 from kpilot.engine.aggregate import PERIOD, aggregate_source, group_keys
+from kpilot.engine.currency import converted, needs_conversion
 from kpilot.engine.kpis import compute_kpis, to_date_key
 from kpilot.engine.periods import Grain
 from kpilot.engine.plan import Plan, SourcePlan, column_name
@@ -30,8 +31,9 @@ class Compiled:
     expr: Any  # the Ibis table expression giving the result
 
 
-def compile_plan(plan: Plan, warehouse: Warehouse) -> Compiled:
-    aggregates = [aggregate_source(sp, plan, warehouse.source_table(sp.source)) for sp in plan.sources]
+def compile_plan(plan: Plan, warehouse: Warehouse, *, currency: str = "EUR") -> Compiled:
+    """The query of a plan; `currency` is the workspace's, which every source's amounts are converted to."""
+    aggregates = [aggregate_source(sp, plan, _rows(sp, plan, warehouse, currency)) for sp in plan.sources]
     for source_plan, aggregate in zip(plan.sources, aggregates, strict=True):
         _check_numeric(source_plan, aggregate)
     aggregations = {column_name(sp.source.name, m.name): m.agg for sp in plan.sources for m in sp.measures}
@@ -47,6 +49,15 @@ def compile_plan(plan: Plan, warehouse: Warehouse) -> Compiled:
     if keys:
         result = result.order_by([result[key].asc(nulls_first=False) for key in keys])
     return Compiled(plan, result)
+
+
+def _rows(source_plan: SourcePlan, plan: Plan, warehouse: Warehouse, currency: str) -> Any:
+    table = warehouse.source_table(source_plan.source)
+    if not needs_conversion(source_plan.source, currency):
+        return table
+    rates = source_plan.rates
+    pair = (rates, warehouse.source_table(rates)) if rates is not None else None
+    return converted(source_plan.source, table, pair, plan.calendar, currency)
 
 
 def _check_numeric(source_plan: SourcePlan, aggregate: Any) -> None:

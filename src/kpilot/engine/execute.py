@@ -13,20 +13,49 @@ from kpilot.errors import DataError, QueryError
 from kpilot.warehouse.connection import Warehouse
 
 PARTIAL = "partial"
+IMMATURE = "immature"
 
 
 def execute(compiled: Compiled, warehouse: Warehouse, today: date) -> pa.Table:
     table = warehouse.to_arrow(compiled.expr)
-    return table.append_column(PARTIAL, pa.array(_partial_flags(compiled, table, today), type=pa.bool_()))
+    table = table.append_column(PARTIAL, pa.array(_partial_flags(compiled, table, today), type=pa.bool_()))
+    if any(kpi.mature_after for kpi in compiled.plan.kpis):
+        table = table.append_column(IMMATURE, pa.array(_immature(compiled, table, today), type=pa.list_(pa.string())))
+    return table
+
+
+def _immature(compiled: Compiled, table: pa.Table, today: date) -> list[list[str]]:
+    """Per row, the KPIs whose value is not final yet: the youngest cohort of the period (its last day, or the last
+    day asked for) has had fewer days than the KPI's `mature_after`. Only there when a KPI has a window."""
+    plan = compiled.plan
+    request, calendar, grain = plan.request, plan.calendar, plan.request.grain
+    windows = [(kpi.name, kpi.mature_after) for kpi in plan.kpis if kpi.mature_after]
+    if grain is Grain.ALL:
+        last = min(request.end or today, today)
+        return [[name for name, days in windows if (today - last).days < days]] * table.num_rows
+    found = []
+    for start in _period_starts(table):
+        try:
+            last = calendar.end(start, grain) - timedelta(days=1)
+        except QueryError:  # the calendar's last period: as young as today
+            last = today
+        last = min(last, request.end or last, today)
+        found.append([name for name, days in windows if (today - last).days < days])
+    return found
 
 
 def _partial_flags(compiled: Compiled, table: pa.Table, today: date) -> list[bool]:
-    """A period is partial while it is still running, or when --from/--to cut into it."""
+    """A period is partial while it is still running, or when --from/--to cut into it.
+
+    With `--grain all` the one "period" is the range itself, which its own ends cannot cut: the total of all the
+    data (no --to) or of a range that is over (--to before today) is complete; only a --to of today or later asks
+    for days that are not over yet, and that total is partial.
+    """
     plan = compiled.plan
     request, calendar, grain = plan.request, plan.calendar, plan.request.grain
     if grain is Grain.ALL:
-        running = any(sp.source.time is not None for sp in plan.sources)
-        return [running and (request.end is None or request.end >= today)] * table.num_rows
+        dated = any(sp.source.time is not None for sp in plan.sources)
+        return [dated and request.end is not None and request.end >= today] * table.num_rows
     flags = []
     for start in _period_starts(table):
         try:

@@ -2,6 +2,10 @@
 
 Division always goes through NULLIF(divisor, 0), so that dividing by zero or by an empty value is empty on every
 backend (DuckDB would give NULL, PostgreSQL an error, Python infinity).
+
+Every function is built from Ibis operations, which each backend renders in its own SQL (`starts_with` is
+STARTS_WITH on both, `ends_with` SUFFIX on DuckDB and RIGHT(...) = ... on PostgreSQL); the tests run each function on
+DuckDB and PostgreSQL and compare with values worked out by hand.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from typing import Any
 import ibis
 
 from kpilot.errors import InternalError
-from kpilot.formula.ast import Binary, Boolean, Call, InList, IsNull, Node, Null, Number, String, Unary
-from kpilot.formula.check import BoundCall, bind_call
+from kpilot.formula.ast import Binary, Boolean, Call, Case, InList, IsNull, Node, Null, Number, String, Unary
+from kpilot.formula.check import SIGNATURES, BoundCall, Type, bind_call
 from kpilot.formula.functions import Level
 
 
@@ -43,6 +47,18 @@ def _seconds(value: Any) -> Any:
     return value.epoch_seconds()
 
 
+# The literal `null` has no type in Ibis, and no methods: given where a function takes text (or a number, or a
+# timestamp), it is first made an empty value of that type.
+NULL_AS = {Type.NUMBER: "float64", Type.STRING: "string", Type.TIMESTAMP: "timestamp", Type.DATE: "date"}
+
+
+def typed_null(value: Any, takes: frozenset[Type]) -> Any:
+    if not value.type().is_null():
+        return value
+    kind = next(kind for kind in (Type.NUMBER, Type.STRING, Type.TIMESTAMP, Type.DATE) if kind in takes)
+    return value.cast(NULL_AS[kind])
+
+
 # Each builder gets the call's compiled value arguments by parameter name, and the compiled variadic ones in order.
 SCALAR_FUNCTIONS: dict[str, Callable[[BoundCall, dict[str, Any], list[Any]], Any]] = {
     "if": lambda b, v, rest: ibis.ifelse(v["condition"], v["then"], v["else"]),
@@ -51,6 +67,18 @@ SCALAR_FUNCTIONS: dict[str, Callable[[BoundCall, dict[str, Any], list[Any]], Any
     "round": lambda b, v, rest: v["x"].round(int(b.literals["digits"])),
     "days_between": lambda b, v, rest: (_seconds(v["end"]) - _seconds(v["start"])) / 86400.0,
     "hours_between": lambda b, v, rest: (_seconds(v["end"]) - _seconds(v["start"])) / 3600.0,
+    "nullif": lambda b, v, rest: v["a"].nullif(v["b"]),
+    # LEAST and GREATEST skip empty values on both warehouses: empty only when every value is.
+    "least": lambda b, v, rest: ibis.least(*rest),
+    "greatest": lambda b, v, rest: ibis.greatest(*rest),
+    "starts_with": lambda b, v, rest: v["text"].startswith(v["prefix"]),
+    "ends_with": lambda b, v, rest: v["text"].endswith(v["suffix"]),
+    "contains": lambda b, v, rest: v["text"].contains(v["part"]),
+    "like": lambda b, v, rest: v["text"].like(str(b.literals["pattern"])),
+    "lower": lambda b, v, rest: v["text"].lower(),
+    "upper": lambda b, v, rest: v["text"].upper(),
+    "length": lambda b, v, rest: v["text"].length(),
+    "trim": lambda b, v, rest: v["text"].strip(),  # the ASCII whitespace: space, \t, \n, \r, \v, \f
 }
 
 # How a node is compiled: a generator that yields the sub-expressions it needs compiled (by the same compiler), one
@@ -112,6 +140,13 @@ class ExpressionCompiler:
                 return value.notnull() if negated else value.isnull()
             case Call():
                 return (yield from self.call(node, bind_call(node, self.level)))
+            case Case(whens=whens, otherwise=otherwise):
+                branches = []
+                for condition, branch in whens:
+                    compiled_condition = yield condition
+                    branches.append((compiled_condition, (yield branch)))
+                default = None if otherwise is None else (yield otherwise)
+                return ibis.cases(*branches, else_=default)
         return self.leaf(node)
 
     def call(self, node: Call, bound: BoundCall) -> Rule:
@@ -124,6 +159,9 @@ class ExpressionCompiler:
         rest = []
         for argument in bound.rest:
             rest.append((yield argument))
+        signature = SIGNATURES.get(bound.function.name)
+        if signature is not None:
+            values = {name: typed_null(value, signature.takes) for name, value in values.items()}
         return builder(bound, values, rest)
 
     def leaf(self, node: Node) -> Any:

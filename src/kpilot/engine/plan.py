@@ -45,12 +45,14 @@ class Request:
 class SourcePlan:
     source: Source
     measures: tuple[Measure, ...]
+    rates: Source | None = None  # where its amounts' exchange rates come from (see engine.currency)
 
 
 @dataclass(frozen=True)
 class KpiPlan:
     name: str
     tree: Node
+    mature_after: int | None = None  # days before a period's value is final (see SemanticModel.maturity)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Pla
             f"KPI '{clash[0]}' has the same name as the dimension in --by {clash[0]}",
             hint="rename the KPI: a result column cannot be both",
         )
-    kpis = tuple(KpiPlan(name, _expand(name, model)) for name in request.kpis)
+    kpis = tuple(KpiPlan(name, _expand(name, model), model.maturity(name)) for name in request.kpis)
     for kpi in kpis:
         _check_time_functions(kpi, model, request.grain)
     sources = _source_plans(kpis, model, request)
@@ -161,7 +163,8 @@ def _source_plans(kpis: tuple[KpiPlan, ...], model: SemanticModel, request: Requ
             k.name for k in kpis if any(isinstance(n, MeasureRef) and n.source == source_name for n in walk(k.tree))
         ]
         _check_source_fits(owner, users, request)
-        plans.append(SourcePlan(owner, tuple(measures)))
+        rates = model.definitions.source(owner.currency.rates) if owner.currency and owner.currency.rates else None
+        plans.append(SourcePlan(owner, tuple(measures), rates))
     return tuple(plans)
 
 

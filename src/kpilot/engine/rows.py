@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpilot.definitions.model import Dimension
-from kpilot.engine.expressions import ExpressionCompiler
+from kpilot.definitions.model import Dimension, Source
+from kpilot.engine.expressions import ExpressionCompiler, Rule, typed_null
+from kpilot.engine.periods import Calendar
+from kpilot.engine.timeexpr import DATE_FUNCTIONS, RowTime, date_function
 from kpilot.errors import FormulaError, Location, QueryError
-from kpilot.formula.ast import Name, Node
-from kpilot.formula.check import Type, check
+from kpilot.formula.ast import Call, Name, Node
+from kpilot.formula.check import SIGNATURES, BoundCall, Type, check
 from kpilot.formula.functions import Level
 from kpilot.formula.parser import parse
 from kpilot.semantic.positions import formula_location
@@ -18,9 +20,24 @@ from kpilot.semantic.rowscope import RowScope
 class RowCompiler(ExpressionCompiler):
     level = Level.ROW
 
-    def __init__(self, table: Any, dimensions: tuple[Dimension, ...] = ()) -> None:
+    def __init__(self, table: Any, dimensions: tuple[Dimension, ...] = (), time: RowTime | None = None) -> None:
         self.table = table
         self.dimensions = {d.name: d for d in dimensions if d.expr is not None}
+        self.time = time or RowTime()
+
+    @classmethod
+    def of_source(cls, table: Any, source: Source, calendar: Calendar) -> RowCompiler:
+        """The compiler of a source's formulas: its dimensions, and date functions in its time zone and the
+        workspace's calendar (without them, date functions read naive timestamps as UTC, in a UTC workspace)."""
+        return cls(table, source.dimensions, RowTime(calendar, source.timezone))
+
+    def call(self, node: Call, bound: BoundCall) -> Rule:
+        name = bound.function.name
+        if name not in DATE_FUNCTIONS:
+            return (yield from super().call(node, bound))
+        value = typed_null((yield bound.values["t"]), SIGNATURES[name].takes)
+        unit = bound.literals.get("unit")
+        return date_function(name, value, self.time, None if unit is None else str(unit))
 
     def leaf(self, node: Node) -> Any:
         if isinstance(node, Name) and len(node.parts) == 1:

@@ -1,7 +1,10 @@
-"""Warehouse-side time: a row's local calendar date and the start of its period, as Ibis expressions."""
+"""Warehouse-side time: a row's local calendar date and the start of its period, as Ibis expressions, and the date
+functions of row-level formulas, which read time the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +12,7 @@ import ibis
 import ibis.expr.datatypes as dt
 
 from kpilot.engine.periods import Calendar, Grain
+from kpilot.errors import InternalError
 
 
 @ibis.udf.scalar.builtin(name="timezone")  # type: ignore[untyped-decorator]
@@ -59,3 +63,42 @@ def _shifted_truncate(day: Any, unit: str, shift: Any, amount: int) -> Any:
 
 def date_literal(value: date) -> Any:
     return ibis.literal(value, type="date")
+
+
+@dataclass(frozen=True)
+class RowTime:
+    """How the date functions of a source's row-level formulas read time: as wall-clock time in the workspace's zone,
+    a naive timestamp being in the source's `timezone` (UTC when it has none), exactly as its time column is placed
+    in periods; weeks, quarters and years as the workspace's calendar cuts them."""
+
+    calendar: Calendar = field(default_factory=Calendar)
+    source_zone: str | None = None
+
+    def local(self, value: Any) -> Any:
+        return local_time(value, value.type(), self.calendar.timezone, self.source_zone)
+
+    def local_day(self, value: Any) -> Any:
+        return local_date(value, value.type(), self.calendar.timezone, self.source_zone)
+
+
+# Ibis renders each the same on DuckDB and PostgreSQL: EXTRACT(week) is the ISO 8601 week on both, and its day of
+# the week is numbered from 0 for Monday on every backend.
+DATE_PARTS: dict[str, Callable[[Any], Any]] = {
+    "year": lambda t: t.year(),
+    "quarter": lambda t: t.quarter(),
+    "month": lambda t: t.month(),
+    "week": lambda t: t.week_of_year(),
+    "weekday": lambda t: t.day_of_week.index() + 1,  # ISO 8601: 1 Monday ... 7 Sunday, whatever the week start
+    "hour": lambda t: t.hour(),
+}
+DATE_FUNCTIONS = frozenset({*DATE_PARTS, "date_trunc"})
+
+
+def date_function(name: str, value: Any, time: RowTime, unit: str | None = None) -> Any:
+    """`year(t)` ... `hour(t)` of the local time, and `date_trunc(unit, t)`: the start of the kpilot period (a week
+    from the workspace's week start, a quarter or year from its fiscal year start) holding the local date."""
+    if name == "date_trunc":
+        if unit is None:
+            raise InternalError("date_trunc() compiled without its unit")
+        return period_start(time.local_day(value), Grain(unit), time.calendar)
+    return DATE_PARTS[name](time.local(value))

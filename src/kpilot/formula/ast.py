@@ -89,7 +89,17 @@ class Call:
     name_span: Span
 
 
-Expr = Number | String | Boolean | Null | Name | Unary | Binary | InList | IsNull | Call
+@dataclass(frozen=True)
+class Case:
+    """`case when c1 then v1 [when c2 then v2 ...] [else v] end`: the value of the first condition that holds;
+    without `else`, empty when none does."""
+
+    whens: tuple[tuple[Node, Node], ...]  # (condition, value), at least one
+    otherwise: Node | None
+    span: Span
+
+
+Expr = Number | String | Boolean | Null | Name | Unary | Binary | InList | IsNull | Call | Case
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from kpilot.formula.ast import (
     Binary,
     Boolean,
     Call,
+    Case,
     Expr,
     InList,
     IsNull,
@@ -25,7 +26,7 @@ from kpilot.formula.ast import (
     String,
     Unary,
 )
-from kpilot.formula.functions import FUNCTIONS, Function, Level, ParamKind
+from kpilot.formula.functions import FUNCTIONS, LIKE_ESCAPE, Function, Level, ParamKind
 
 
 class Type(StrEnum):
@@ -38,6 +39,7 @@ class Type(StrEnum):
 
 
 TEMPORAL = frozenset({Type.DATE, Type.TIMESTAMP})
+ORDERED = frozenset({Type.NUMBER, Type.STRING, Type.DATE, Type.TIMESTAMP})
 ARITHMETIC = frozenset({"+", "-", "*", "/"})
 COMPARISON = frozenset({"=", "!=", "<", "<=", ">", ">="})
 LOGICAL = frozenset({"and", "or"})
@@ -99,15 +101,24 @@ def bind_call(call: Call, level: Level) -> BoundCall:
             offset=call.name_span.start,
             hint=suggestion(call.name, allowed) or f"available here: {', '.join(sorted(allowed))}",
         )
-    if level not in function.levels:
+    if level not in function.levels and Level.KPI in function.levels:
         raise FormulaError(
             f"{call.name}() works on KPI formulas, across periods; it cannot be used in a row-level expression",
             offset=call.name_span.start,
             hint="use it in a KPI formula over a measure, e.g. previous(revenue)",
         )
+    if level not in function.levels:
+        raise FormulaError(
+            f"{call.name}() works on a source's rows (text and dates); a KPI formula combines measures, which are "
+            "numbers",
+            offset=call.name_span.start,
+            hint="use it in a measure's expr or filter, a dimension's expr or --where, e.g. "
+            "filter: starts_with(invoice_no, 'C')",
+        )
     if function.variadic:
-        if call.kwargs or not call.args:
-            raise FormulaError(f"{call.name}() takes one or more positional arguments", offset=call.span.start)
+        if call.kwargs or len(call.args) < function.at_least:
+            count = "one" if function.at_least == 1 else "two"
+            raise FormulaError(f"{call.name}() takes {count} or more positional arguments", offset=call.span.start)
         return BoundCall(function, {}, {}, call.args)
     return _bind_fixed(call, function)
 
@@ -158,6 +169,8 @@ def _literal(
         raise FormulaError(
             f"{call.name}(): '{name}' must be a whole number of at least {minimum}", offset=arg.span.start
         )
+    if kind is ParamKind.PATTERN:
+        return _pattern(call, name, arg)
     if isinstance(arg, String) and arg.value in choices:
         return arg.value
     raise FormulaError(
@@ -165,6 +178,60 @@ def _literal(
         offset=arg.span.start,
         hint=suggestion(arg.value, choices) if isinstance(arg, String) else "write it in single quotes",
     )
+
+
+def _pattern(call: Call, name: str, arg: Resolved) -> str:
+    if not isinstance(arg, String):
+        raise FormulaError(
+            f"{call.name}(): '{name}' must be text in single quotes, such as 'C%'",
+            offset=arg.span.start,
+            hint="the pattern is written in the formula; to compare with a column, use =, starts_with() or contains()",
+        )
+    if LIKE_ESCAPE in arg.value:
+        raise FormulaError(
+            f"{call.name}(): the pattern holds a backslash, which DuckDB and PostgreSQL read differently in a pattern",
+            offset=arg.span.start,
+            hint="patterns have no escape character; to find a literal % or _, use contains(), starts_with() or "
+            "ends_with(), e.g. contains(code, '%')",
+        )
+    return arg.value
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The types a function's value parameters take (every one alike), and the type it gives."""
+
+    takes: frozenset[Type]
+    gives: Type
+    needs: str  # what it takes, in words: "needs text"
+    hint: str | None = None
+
+
+_TEXT, _DATES = frozenset({Type.STRING}), TEMPORAL
+_NUMERIC = Signature(frozenset({Type.NUMBER}), Type.NUMBER, "a number")
+_TEXT_TEST = Signature(_TEXT, Type.BOOLEAN, "text")
+_TEXT_VALUE = Signature(_TEXT, Type.STRING, "text")
+_DATE_PART = Signature(_DATES, Type.NUMBER, "a date or timestamp")
+
+SIGNATURES: dict[str, Signature] = {
+    "abs": _NUMERIC,
+    "round": _NUMERIC,
+    "starts_with": _TEXT_TEST,
+    "ends_with": _TEXT_TEST,
+    "contains": _TEXT_TEST,
+    "like": _TEXT_TEST,
+    "lower": _TEXT_VALUE,
+    "upper": _TEXT_VALUE,
+    "trim": _TEXT_VALUE,
+    "length": Signature(_TEXT, Type.NUMBER, "text"),
+    "year": _DATE_PART,
+    "quarter": _DATE_PART,
+    "month": _DATE_PART,
+    "week": _DATE_PART,
+    "weekday": _DATE_PART,
+    "hour": Signature(frozenset({Type.TIMESTAMP}), Type.NUMBER, "a timestamp", hint="a date has no hour"),
+    "date_trunc": Signature(_DATES, Type.DATE, "a date or timestamp"),
+}
 
 
 # Deepest tree (a leaf is one level) that a formula may have, once the KPIs it uses are written out. The passes here
@@ -246,7 +313,38 @@ def _rule(expr: Resolved, scope: Scope) -> _Rule:
             return Type.BOOLEAN
         case Call():
             return (yield from _call_rule(expr, scope.level))
+        case Case():
+            return (yield from _case_rule(expr))
     raise FormulaError("unsupported expression", offset=0)
+
+
+def _case_rule(expr: Case) -> _Rule:
+    """Conditions are conditions; every branch gives the same kind of value (an empty one fits any)."""
+    result = Type.NULL
+    for condition, value in expr.whens:
+        yield from _expect(condition, {Type.BOOLEAN}, "'when' needs a condition (true/false)")
+        result = _branch(result, (yield value), value, "the branches of case")
+    if expr.otherwise is not None:
+        result = _branch(result, (yield expr.otherwise), expr.otherwise, "the branches of case")
+    return result
+
+
+_BRANCHES = "every branch must give the same kind of value: numbers, text, true/false or dates"
+
+
+def _branch(so_far: Type, kind: Type, where: Resolved, what: str, hint: str = _BRANCHES) -> Type:
+    """The type of values of types `so_far` and `kind` together: one kind, dates with timestamps giving timestamps."""
+    if so_far is Type.NULL or so_far == kind:
+        return kind
+    if kind is Type.NULL:
+        return so_far
+    if {so_far, kind} <= TEMPORAL:
+        return Type.TIMESTAMP
+    raise FormulaError(
+        f"{what} give {so_far.value} and {kind.value}",
+        offset=where.span.start,
+        hint=hint,
+    )
 
 
 def _binary_rule(expr: Binary) -> _Rule:
@@ -285,15 +383,38 @@ def _call_rule(call: Call, level: Level) -> _Rule:
         for key in ("start", "end"):
             yield from _expect(bound.values[key], set(TEMPORAL), f"{name}() needs dates or timestamps")
         return Type.NUMBER
+    if name in ("least", "greatest"):
+        result = Type.NULL
+        for arg in bound.rest:
+            kind = yield from _expect(arg, set(ORDERED), f"{name}() compares numbers, text, dates or timestamps")
+            result = _branch(
+                result, kind, arg, f"the values of {name}()", "compare values of one kind: numbers, text, or dates"
+            )
+        return result
+    if name == "nullif":
+        first = yield bound.values["a"]
+        second = yield bound.values["b"]
+        if Type.NULL not in (first, second) and first != second:
+            raise FormulaError(
+                f"nullif() compares {first.value} with {second.value}",
+                offset=bound.values["b"].span.start,
+                hint="give it two values of the same kind, e.g. nullif(discount, 0)",
+            )
+        return first
+    signature = SIGNATURES.get(name)
+    if signature is not None:
+        for value in bound.values.values():
+            yield from _expect(value, set(signature.takes), f"{name}() needs {signature.needs}", signature.hint)
+        return signature.gives
     for value in bound.values.values():
         yield from _expect(value, {Type.NUMBER}, f"{name}() needs a number")
     return Type.NUMBER
 
 
-def _expect(expr: Resolved, allowed: set[Type], message: str) -> _Rule:
+def _expect(expr: Resolved, allowed: set[Type], message: str, hint: str | None = None) -> _Rule:
     found = yield expr
     if found is not Type.NULL and found not in allowed:
-        raise FormulaError(f"{message}, but this is {found.value}", offset=expr.span.start)
+        raise FormulaError(f"{message}, but this is {found.value}", offset=expr.span.start, hint=hint)
     return found
 
 
@@ -321,6 +442,9 @@ def children(expr: Resolved) -> tuple[Resolved, ...]:
             return (expr.operand, *expr.options)
         case Call():
             return (*expr.args, *(value for _, value in expr.kwargs))
+        case Case():
+            branches = tuple(part for pair in expr.whens for part in pair)
+            return branches if expr.otherwise is None else (*branches, expr.otherwise)
     return ()
 
 
@@ -337,6 +461,11 @@ def with_children(expr: Resolved, new: Sequence[Resolved]) -> Resolved:
             args = tuple(new[: len(expr.args)])
             kwargs = tuple((key, value) for (key, _), value in zip(expr.kwargs, new[len(expr.args) :], strict=True))
             return dataclasses.replace(expr, args=args, kwargs=kwargs)
+        case Case():
+            count = 2 * len(expr.whens)
+            whens = tuple((new[index], new[index + 1]) for index in range(0, count, 2))
+            otherwise = new[count] if expr.otherwise is not None else None
+            return dataclasses.replace(expr, whens=whens, otherwise=otherwise)
     return expr
 
 

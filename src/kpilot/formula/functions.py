@@ -15,6 +15,7 @@ class ParamKind(StrEnum):
     VALUE = "value"  # any expression
     INT = "int"  # a positive integer literal
     CHOICE = "choice"  # a string literal from `choices`
+    PATTERN = "pattern"  # a string literal holding a LIKE pattern (see LIKE_ESCAPE)
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,28 @@ class Function:
     levels: frozenset[Level]
     summary: str
     variadic: bool = False  # the last parameter repeats (coalesce)
+    at_least: int = 1  # arguments a variadic function needs
     time: bool = False  # works across periods (window functions on per-period aggregates)
 
 
 BOTH = frozenset({Level.ROW, Level.KPI})
 KPI_ONLY = frozenset({Level.KPI})
+# Text and dates exist only in a source's rows: a KPI formula combines measures, which are numbers.
+ROW_ONLY = frozenset({Level.ROW})
 PERIOD_CHOICES = ("month", "quarter", "year")
+TRUNCATE_UNITS = ("day", "week", "month", "quarter", "year")
+# PostgreSQL's LIKE takes a backslash as an escape character and DuckDB's does not, and Ibis cannot say ESCAPE: a
+# pattern holding one would match different rows on the two, so it is refused.
+LIKE_ESCAPE = "\\"
+
+
+def _text(name: str, summary: str, *params: str) -> Function:
+    return Function(name, tuple(Param(p) for p in params or ("text",)), ROW_ONLY, summary)
+
+
+def _date_part(name: str, summary: str) -> Function:
+    return Function(name, (Param("t"),), ROW_ONLY, summary)
+
 
 FUNCTIONS: dict[str, Function] = {
     f.name: f
@@ -54,10 +71,38 @@ FUNCTIONS: dict[str, Function] = {
             "then if condition holds, else else",
         ),
         Function("coalesce", (Param("value"),), BOTH, "the first value that is not empty", variadic=True),
+        Function("nullif", (Param("a"), Param("b")), BOTH, "empty when a equals b, else a"),
+        Function("least", (Param("value"),), BOTH, "the smallest value that is not empty", variadic=True, at_least=2),
+        Function("greatest", (Param("value"),), BOTH, "the largest value that is not empty", variadic=True, at_least=2),
         Function("abs", (Param("x"),), BOTH, "absolute value"),
         Function("round", (Param("x"), Param("digits", ParamKind.INT, default=0)), BOTH, "x rounded to digits"),
         Function("days_between", (Param("start"), Param("end")), BOTH, "fractional days from start to end"),
         Function("hours_between", (Param("start"), Param("end")), BOTH, "fractional hours from start to end"),
+        _text("starts_with", "whether text starts with prefix", "text", "prefix"),
+        _text("ends_with", "whether text ends with suffix", "text", "suffix"),
+        _text("contains", "whether part occurs in text", "text", "part"),
+        Function(
+            "like",
+            (Param("text"), Param("pattern", ParamKind.PATTERN)),
+            ROW_ONLY,
+            "whether text matches the SQL LIKE pattern (% any text, _ one character), case-sensitive",
+        ),
+        _text("lower", "text in lower case"),
+        _text("upper", "text in upper case"),
+        _text("length", "the number of characters of text"),
+        _text("trim", "text without leading and trailing whitespace"),
+        _date_part("year", "the year of a date or timestamp"),
+        _date_part("quarter", "the calendar quarter, 1 to 4"),
+        _date_part("month", "the month, 1 to 12"),
+        _date_part("week", "the ISO 8601 week number, 1 to 53"),
+        _date_part("weekday", "the ISO day of the week, 1 (Monday) to 7 (Sunday)"),
+        _date_part("hour", "the hour of a timestamp, 0 to 23"),
+        Function(
+            "date_trunc",
+            (Param("unit", ParamKind.CHOICE, choices=TRUNCATE_UNITS), Param("t")),
+            ROW_ONLY,
+            "the first day of the day, week, month, quarter or year containing t, as kpilot's periods start",
+        ),
         Function(
             "previous",
             (Param("x"), Param("n", ParamKind.INT, default=1, minimum=1)),

@@ -8,6 +8,11 @@ the parentheses (and a unary `+` to include the sign), so a parent's span always
 to its last one and `text[node.span.start:node.span.end]` parses back to the same node (except inside a chain
 of more than BALANCE_AFTER terms, which is regrouped: see `_chain`).
 
+`case when c then v [when ...] [else v] end` is an atom. Its words are not reserved, so that columns called `end` or
+`case` stay usable: `case` starts the form only when `when` follows it, and `when`, `then`, `else` and `end` end
+the expression before them only where an operator could follow (a name is never followed by a name). A column
+named `case` given as a `then` value right before another `when` reads as a nested case: write it `(case)`.
+
 In argument lists, the first argument is always positional so `if(status = 'paid', amount, 0)` works; a later
 argument of the form `name = value` is a keyword argument (`previous(revenue, n=2)`). To pass a comparison in
 a later position, wrap it in parentheses.
@@ -23,6 +28,7 @@ from kpilot.formula.ast import (
     Binary,
     Boolean,
     Call,
+    Case,
     Expr,
     InList,
     IsNull,
@@ -61,6 +67,7 @@ _INFIX_LEVELS: dict[str, int] = {
 }
 
 _OPERAND = "an operand (a number, a name, a string or '(')"
+CASE_WORDS = frozenset({"case", "when", "then", "else", "end"})
 
 
 def parse(text: str) -> Expr:
@@ -209,6 +216,11 @@ class _Parser:
     def _trailing_hint(self) -> str | None:
         if self._at_op(")"):
             return "this ')' has no matching '('"
+        before = self.tokens[self.index - 1] if self.index else None
+        if before is not None and before.kind is TokenKind.NAME and before.value.lower() == "case":
+            return "a case is written case when CONDITION then VALUE ... else VALUE end"
+        if self.current.kind is TokenKind.NAME and self.current.value.lower() in CASE_WORDS - {"case"}:
+            return f"'{self.current.value}' belongs in case when CONDITION then VALUE ... else VALUE end"
         if self.current.kind in (TokenKind.NAME, TokenKind.NUMBER, TokenKind.STRING) or self._at_op("("):
             return "is an operator missing before it?"
         return None
@@ -320,8 +332,15 @@ class _Parser:
         self.depth -= 1
         return Unary("not", operand, _span(token, operand))
 
+    def _at_word(self, word: str, token: Token | None = None) -> bool:
+        """Whether the token (the current one by default) is the plain name `word`, in any case."""
+        token = token or self.current
+        return token.kind is TokenKind.NAME and token.value.lower() == word
+
     def _atom(self) -> Expr:
         token = self.current
+        if self._at_word("case") and self._at_word("when", self._peek()):
+            return self._case()
         if token.kind is TokenKind.NAME:
             return self._name_or_call()
         if self._at_op("("):
@@ -351,6 +370,35 @@ class _Parser:
         close = self._expect_op(")", f"')' to close the '(' at {where(self.text, opening.start)}")
         self.depth -= 1
         return _widen(inner, opening.start, close.end)
+
+    def _case(self) -> Expr:
+        opening = self._advance()
+        self._enter(opening)
+        at = where(self.text, opening.start)
+        whens: list[tuple[Expr, Expr]] = []
+        while self._at_word("when"):
+            self._advance()
+            condition = self._expression(_OR)
+            self._expect_word("then", f"'then' after the condition of the case at {at}", condition)
+            whens.append((condition, self._expression(_OR)))
+        otherwise = None
+        expected = f"'when', 'else' or 'end' to continue the case at {at}"
+        if self._at_word("else"):
+            self._advance()
+            otherwise = self._expression(_OR)
+            expected = f"'end' to close the case at {at}"
+        close = self._expect_word("end", expected, whens[-1][1] if otherwise is None else otherwise)
+        self.depth -= 1
+        return Case(tuple(whens), otherwise, _span(opening, close))
+
+    def _expect_word(self, word: str, expected: str, before: Expr | None) -> Token:
+        """Consume the word `word`; else raise, noting when the expression before it ended in a case word."""
+        if self._at_word(word):
+            return self._advance()
+        hint = None
+        if isinstance(before, Name) and before.dotted.lower() in CASE_WORDS:
+            hint = f"'{before.dotted}' was read as a column name: is a value missing before it?"
+        raise self._error(self.current, expected, hint=hint)
 
     def _name_or_call(self) -> Expr:
         token = self._advance()

@@ -19,6 +19,10 @@ class History:
     values: dict[str, dict[date, Any]] = field(default_factory=dict)
     partial: dict[date, bool] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    immature: dict[date, frozenset[str]] = field(default_factory=dict)  # KPIs not final yet, per period
+
+    def is_immature(self, kpi: str, period: date) -> bool:
+        return kpi in self.immature.get(period, frozenset())
 
     def series(self, kpi: str) -> dict[date, Any]:
         return self.values.get(kpi, {})
@@ -53,6 +57,8 @@ def kpi_history(
 def _collect(history: History, rows: list[dict[str, Any]], names: Sequence[str]) -> None:
     for row in rows:
         history.partial[row["period"]] = bool(row["partial"])
+        young = frozenset(row.get("immature") or ()) & frozenset(names)
+        history.immature[row["period"]] = history.immature.get(row["period"], frozenset()) | young
         for name in names:
             history.values.setdefault(name, {})[row["period"]] = row[name]
 

@@ -1,18 +1,26 @@
-"""Forecasting a KPI's next periods from its own complete periods, with the method disclosed."""
+"""Forecasting a KPI's next periods from its own complete periods, with the method disclosed.
+
+The history is that of target suggestions (`goals.suggest_history`): complete periods only, so neither the running
+period nor one the data stops inside (a month with 9 days of data) is fitted as complete, nor a cohort KPI's
+periods that are not mature yet. The forecast and its interval are held within the KPI's bounds (`goals.bounds`):
+a rate that stayed within 0-100 % stays there, a series never negative does not go below 0.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from kpilot.definitions.model import Kpi
 from kpilot.engine.periods import Grain
 from kpilot.errors import QueryError
+from kpilot.goals.bounds import Bounds, bounds_of
 from kpilot.goals.forecast import Forecast, ForecastMethod, forecast_next
-from kpilot.goals.history import kpi_history
 from kpilot.goals.periods import last_complete, period_name
 from kpilot.goals.scope import scope_filter
+from kpilot.goals.series_kind import series_kind
+from kpilot.goals.suggest_history import load_history
 from kpilot.semantic.lookup import require_kpi
 from kpilot.workspace import Workspace
 
@@ -53,16 +61,41 @@ def forecast_kpi(
     scope = dict(scope or {})
     if method not in METHODS:
         raise QueryError(f"unknown forecast method '{method}'", hint=f"use {', '.join(METHODS)}")
-    # The data's own range: periods before it starts or after it stops would read as zeros for sums and counts.
-    found = kpi_history(workspace, [kpi], grain, None, None, where=scope_filter(scope), today=today)
-    if kpi in found.errors:
-        raise QueryError(found.errors[kpi])
-    series = sorted((start, value) for start, value in found.series(kpi).items() if start <= last)
-    series = series[-(history or DEFAULT_HISTORY[grain]) :]
-    result = forecast_next([value for _, value in series], horizon, SEASON[grain], method=METHODS[method])
+    # Complete periods only, in the data's own range (periods before it starts or after it stops would read as zeros
+    # for sums and counts): not the running period, nor one the data stops inside, nor an immature cohort's.
+    cut: list[date] = []
+    points = load_history(
+        workspace, kpi, last, grain, count=None, where=scope_filter(scope), today=today, final=True, left_out=cut
+    )
+    series = [(point.start, point.value) for point in points][-(history or DEFAULT_HISTORY[grain]) :]
+    model = workspace.model
+    kind = series_kind(model, kpi)
+    bounds = bounds_of(definition.unit, kind, [v for _, v in series if v is not None])
+    result = bounded(forecast_next([v for _, v in series], horizon, SEASON[grain], method=METHODS[method]), bounds)
     end = series[-1][0] if series else last
     periods = tuple(calendar.shift(end, step, grain) for step in range(1, horizon + 1))
-    note = None
+    notes = []
+    if cut:
+        shown = ", ".join(period_name(start, grain, calendar) for start in cut)
+        notes.append(f"{shown} is left out: the data stops well before its end, so it is not a complete {grain.value}")
     if end < last:
-        note = f"the data ends in {period_name(end, grain, calendar)}: the forecast starts after it"
-    return KpiForecast(definition, grain, scope, tuple(series), periods, result, note)
+        notes.append(f"the data ends in {period_name(end, grain, calendar)}: the forecast starts after it")
+    return KpiForecast(definition, grain, scope, tuple(series), periods, result, "; ".join(notes) or None)
+
+
+def bounded(forecast: Forecast, bounds: Bounds) -> Forecast:
+    """The forecast and its interval held within the KPI's bounds (rates within 0-100 %, counts at least 0)."""
+    if bounds.low is None and bounds.high is None:
+        return forecast
+
+    def held(value: float | None) -> float | None:
+        return None if value is None else bounds.clamp(value)
+
+    steps = tuple(
+        replace(step, value=bounds.clamp(step.value), low=held(step.low), high=held(step.high))
+        for step in forecast.steps
+    )
+    if steps == forecast.steps:
+        return forecast
+    text = f"{forecast.description} The values and intervals are held within the KPI's bounds ({bounds.describe()})."
+    return replace(forecast, steps=steps, description=text)

@@ -3,6 +3,10 @@ change against the previous period and the same period a year before.
 
 Changes are in percentage points for rate KPIs (a percent going from 2.0 % to 2.5 % moved +0.5 pp) and in percent
 for everything else (revenue from 100 to 110 moved +10 %).
+
+Without a period named, the scorecard shows the last complete month that has data (`default_period`): the last
+complete month of the calendar when the data reaches it, else the last month the data covers to its end, so that a
+dataset that ends in 2011 gets a scorecard of 2011 rather than one of zeros.
 """
 
 from __future__ import annotations
@@ -10,13 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from enum import StrEnum
 
 from kpilot.definitions.model import Kpi, Unit
 from kpilot.engine.periods import Grain
-from kpilot.errors import UserError
+from kpilot.errors import FormulaError, UserError
+from kpilot.formula.ast import MeasureRef
+from kpilot.formula.check import walk
 from kpilot.goals.additive import is_additive
 from kpilot.goals.forecast import Projection, project_running_period
 from kpilot.goals.history import History, kpi_history, to_date_shares
+from kpilot.goals.periods import last_complete
 from kpilot.goals.scope import scope_filter
 from kpilot.goals.status import Evaluation, evaluate
 from kpilot.goals.targets import ResolvedTarget, period_label, resolve_target
@@ -45,10 +53,12 @@ class ScorecardLine:
     last_year: float | None
     partial: bool
     scope: Mapping[str, str] = field(default_factory=dict)
+    immature: bool = False  # the period's cohorts are younger than the KPI's mature_after
     target: ResolvedTarget | None = None
     evaluation: Evaluation | None = None
     projection: Projection | None = None
     error: str | None = None
+    additive: bool = False  # a sum or count: its value grows through the period
 
     @property
     def vs_previous(self) -> Change:
@@ -125,6 +135,8 @@ def _line(
         partial=history.partial.get(period, False),
         scope=scope,
         error=history.errors.get(kpi.name),
+        additive=additive,
+        immature=history.is_immature(kpi.name, period),
     )
     if base.error:
         return base
@@ -136,7 +148,7 @@ def _line(
     except UserError as error:
         return replace(base, error=error.message)
     projection = None
-    if elapsed < 1 and value is not None:
+    if elapsed < 1 and value is not None and not base.immature:
         projection = project_running_period(value, elapsed, additive=additive, shares=shares or None)
     evaluation = evaluate(
         kpi,
@@ -148,6 +160,7 @@ def _line(
         currency=workspace.settings.currency,
         period_label=period_label(period, grain, calendar),
         as_of=today if elapsed < 1 else None,
+        immature=base.immature,
     )
     return replace(base, target=target, evaluation=evaluation, projection=projection)
 
@@ -173,3 +186,66 @@ def _shares(
     )
     done = (today - period).days
     return {name: to_date_shares(daily.series(name), pasts, ends, done) for name in names if name not in daily.errors}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The period shown when none is named
+
+
+class PeriodChoice(StrEnum):
+    """Why the default period is the one it is (the command line says it in words)."""
+
+    LAST_COMPLETE = "last_complete"  # the last complete month of the calendar: the data reaches it
+    DATA_ENDS = "data_ends"  # the data ends earlier: the last month it covers to its end
+    NO_DATA = "no_data"  # none of the KPIs has dated data: the last complete month of the calendar
+
+
+@dataclass(frozen=True)
+class DefaultPeriod:
+    start: date
+    grain: Grain
+    why: PeriodChoice
+    data_ends: date | None = None  # the last day with data, when the data ends before the last complete month
+
+
+def default_period(
+    workspace: Workspace,
+    kpis: Sequence[str] | None = None,
+    scope: Mapping[str, str] | None = None,
+    today: date | None = None,
+) -> DefaultPeriod:
+    """The last complete month that has data, for these KPIs and scope.
+
+    That is the month before today's when the data reaches it (or goes past it: rows dated later are planned, not
+    yet facts). When the data ends earlier, it is the month of its last day if the data runs to that month's end,
+    else the month before (a month the data covers only in part would look like a collapse); a month covered only
+    in part is still chosen when it is the only month with data.
+    """
+    calendar = workspace.calendar
+    today = today or calendar.today()
+    last = last_complete(today, Grain.MONTH, calendar)
+    names = list(kpis) if kpis is not None else [k.name for k in workspace.definitions.kpis]
+    dated = [name for name in names if _dated(workspace, name)]
+    where = scope_filter(dict(scope or {}))
+    # The data's own range (no --from, no --to): its periods run from the first row to the last.
+    months = sorted(kpi_history(workspace, dated, Grain.MONTH, None, None, where=where, today=today).partial)
+    if not months:
+        return DefaultPeriod(last, Grain.MONTH, PeriodChoice.NO_DATA)
+    final = months[-1]
+    if final >= last:
+        return DefaultPeriod(last, Grain.MONTH, PeriodChoice.LAST_COMPLETE)
+    days = kpi_history(workspace, dated, Grain.DAY, final, None, where=where, today=today).partial
+    data_ends = max(days, default=final)
+    covered = data_ends == calendar.end(final, Grain.MONTH) - timedelta(days=1)
+    chosen = final if covered or len(months) == 1 else calendar.shift(final, -1, Grain.MONTH)
+    return DefaultPeriod(chosen, Grain.MONTH, PeriodChoice.DATA_ENDS, data_ends)
+
+
+def _dated(workspace: Workspace, name: str) -> bool:
+    """Whether every measure the KPI reads comes from a source with a time column (others have no periods)."""
+    model = workspace.model
+    try:
+        refs = [node for node in walk(model.expand(name)) if isinstance(node, MeasureRef)]
+        return bool(refs) and all(model.measure(ref)[0].time is not None for ref in refs)
+    except FormulaError:
+        return False

@@ -1,8 +1,19 @@
 """SMART checks under A, Achievable: is each target within reach of what the KPI's history has shown?
 
-A target beyond the best value history has reached by more than 20 % of it (warning), or needing more growth per
-period than the best period-over-period growth seen (warning; for lower-is-better KPIs, the best fall); a target the
-last period already meets (info); too little history to judge (info).
+Each target is judged against what kpilot itself would suggest for its period (`goals.suggest`, the recommended
+method, from the same history):
+
+- a target beyond the best value history has reached by more than 20 % of it (warning);
+- a target beyond reach (warning): past the suggestion's base moved by the largest error its replays ever showed,
+  that is, the KPI would have to beat what its history projects by more than it ever did (not judged when there
+  are too few replays); without a suggestion at all, a target needing more growth per period than the best
+  period-over-period growth seen;
+- a target that asks no more than the commit kpilot suggests, reached in about 4 periods out of 5 (info); without a
+  suggestion, one the last period already meets;
+- too little history to judge (info).
+
+So kpilot's own suggested targets never fall foul of these checks: they sit between the commit and the reach, and
+are held within the 20 % limit.
 
 A target whose scope cannot be computed is reported here too, under M (error), as judging it computes it.
 """
@@ -15,19 +26,20 @@ from datetime import date
 from itertools import pairwise
 
 from kpilot.definitions.goals_model import Target
-from kpilot.definitions.model import Kpi
+from kpilot.definitions.model import Direction, Kpi
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.errors import QueryError, UserError
 from kpilot.goals.additive import is_additive
-from kpilot.goals.periods import last_complete, parse_period, period_name
-from kpilot.goals.scope import scope_filter
+from kpilot.goals.periods import parse_period, period_name
 from kpilot.goals.smart_finding import Finding, Letter, Level, make_finding
-from kpilot.goals.suggest_history import Point, history_end, load_histories
+from kpilot.goals.suggest import ACHIEVABLE_MARGIN, Proposal, achievable_limit
+from kpilot.goals.suggest_batch import Suggester
+from kpilot.goals.suggest_history import Point, history_end
 from kpilot.goals.suggest_methods import amount, signed
 from kpilot.goals.targets import target_type
 from kpilot.workspace import Workspace
 
-ACHIEVABLE_MARGIN = 0.2  # a target more than 20 % beyond the best value ever reached is doubtful
+REACH_SLACK = 5e-4  # a target rounded to four significant digits may sit this far (relative) past a level
 
 
 def achievable(workspace: Workspace, today: date, broken: set[str]) -> list[Finding]:
@@ -46,9 +58,9 @@ def achievable(workspace: Workspace, today: date, broken: set[str]) -> list[Find
         when = _period(target, calendar, today)
         if when is not None:
             judged.append((target, kpi, kind.higher_is_better, level, *when))
-    histories = _histories(workspace, [(kpi.name, grain, scope_filter(t.scope)) for t, kpi, *_, grain in judged], today)
+    suggester = Suggester(workspace, list(dict.fromkeys(kpi.name for _, kpi, *_ in judged)), today)
     for target, kpi, higher_is_better, level, start, grain in judged:
-        history = histories[(kpi.name, grain, scope_filter(target.scope))]
+        history = suggester.history(kpi.name, grain, target.scope)
         if isinstance(history, UserError):
             found.append(
                 make_finding(
@@ -64,27 +76,12 @@ def achievable(workspace: Workspace, today: date, broken: set[str]) -> list[Find
             continue
         last = history_end(start, grain, calendar, today)
         points = tuple(point for point in history if point.start <= last)
-        judge = _Judge(kpi, target, level, higher_is_better, is_additive(workspace.model, kpi.name))
+        suggestion = suggester.suggestion(kpi.name, start, grain, target.scope)
+        chosen = None if isinstance(suggestion, UserError) else suggestion.chosen
+        whole = not isinstance(suggestion, UserError) and suggestion.bounds.whole
+        additive = is_additive(workspace.model, kpi.name)
+        judge = _Judge(kpi, target, level, higher_is_better, additive, chosen, whole)
         found += judge.findings(points, start, grain, calendar)
-    return found
-
-
-HistoryKey = tuple[str, Grain, str | None]
-
-
-def _histories(
-    workspace: Workspace, keys: list[HistoryKey], today: date
-) -> dict[HistoryKey, tuple[Point, ...] | UserError]:
-    """Each KPI's history per grain and scope, computed together for KPIs of the same grain and scope (one scan per
-    source), up to the last complete period; targets of several periods then share it."""
-    groups: dict[tuple[Grain, str | None], list[str]] = {}
-    for name, grain, where in dict.fromkeys(keys):
-        groups.setdefault((grain, where), []).append(name)
-    found: dict[HistoryKey, tuple[Point, ...] | UserError] = {}
-    for (grain, where), names in groups.items():
-        newest = last_complete(today, grain, workspace.calendar)
-        for name, history in load_histories(workspace, names, newest, grain, where=where, today=today).items():
-            found[(name, grain, where)] = history
     return found
 
 
@@ -106,6 +103,8 @@ class _Judge:
     level: float
     higher: bool
     additive: bool
+    suggested: Proposal | None  # what kpilot suggests for the period, by the recommended method
+    whole: bool = False  # the KPI takes whole numbers: its targets are rounded to them
 
     def show(self, value: float) -> str:
         return amount(value, self.kpi.unit)
@@ -127,28 +126,54 @@ class _Judge:
             ]
         last = points[-1]
         assert last.value is not None
-        found = []
+        name = period_name(start, grain, calendar)
+        easy = self._easy(last, name)
+        if easy:
+            return easy
+        found = self._beyond_best(points)
+        if self.suggested is not None:  # with too few replays to know the reach, the 20 % limit is all there is
+            return found + (self._beyond_reach(self.suggested, name) if self.suggested.ceiling is not None else [])
+        horizon = max(_months(last.start, start) // _months_per(grain), 1)
+        return found + self._growth(points, last, horizon, grain, name)
+
+    def _past(self, value: float, level: float, slack: float = 0.0) -> bool:
+        """Whether `value` is beyond `level` in the target's direction (by more than `slack`)."""
+        return value > level + slack if self.higher else value < level - slack
+
+    def _easy(self, last: Point, name: str) -> list[Finding]:
+        """A target no better than the commit kpilot suggests (reached in about 4 periods out of 5); without a
+        suggestion, one the last period already meets."""
+        fix = "raise it if it is meant to stretch the team"
+        commit = self.suggested.commit if self.suggested is not None else None
+        if commit is not None:
+            if self._past(self.level, commit):
+                return []
+            method = self.suggested.method.value if self.suggested is not None else ""
+            return [
+                self.finding(
+                    Level.INFO,
+                    f"the target ({self.show(self.level)}) asks no more than the commit kpilot suggests for {name} "
+                    f"({self.show(commit)} by {method}, reached in about 4 periods out of 5)",
+                    fix,
+                )
+            ]
+        assert last.value is not None
         if self.higher == (last.value >= self.level):
-            found.append(
+            return [
                 self.finding(
                     Level.INFO,
                     f"the target ({self.show(self.level)}) is already met by {last.name} ({self.show(last.value)})",
-                    "raise it if it is meant to stretch the team",
+                    fix,
                 )
-            )
-            return found
-        found += self._beyond_best(points)
-        horizon = max(_months(last.start, start) // _months_per(grain), 1)
-        found += self._growth(points, last, horizon, grain, start, calendar)
-        return found
+            ]
+        return []
 
     def _beyond_best(self, points: list[Point]) -> list[Finding]:
         values = [p.value for p in points if p.value is not None]
         best = max(values) if self.higher else min(values)
         when = next(p.name for p in points if p.value == best)
-        margin = ACHIEVABLE_MARGIN * abs(best)
-        beyond = self.level > best + margin if self.higher else self.level < best - margin
-        if not beyond:
+        limit = achievable_limit(best, Direction.UP if self.higher else Direction.DOWN)
+        if not self._past(self.level, limit):
             return []
         word = "above the highest" if self.higher else "below the lowest"
         return [
@@ -160,12 +185,33 @@ class _Judge:
             )
         ]
 
-    def _growth(
-        self, points: list[Point], last: Point, horizon: int, grain: Grain, start: date, calendar: Calendar
-    ) -> list[Finding]:
+    def _beyond_reach(self, suggested: Proposal, name: str) -> list[Finding]:
+        """A target beyond the best the KPI ever did against what its history projected: the suggestion's base moved
+        by the largest error of its replays."""
+        ceiling = suggested.ceiling
+        assert ceiling is not None
+        assert suggested.base is not None
+        assert suggested.spread is not None
+        if not self._past(self.level, ceiling, REACH_SLACK * abs(ceiling) + (1 if self.whole else 0)):
+            return []
+        spread = suggested.spread
+        best = spread.best if self.higher else spread.worst
+        assert best is not None
+        shown = f"{best:+.1%}" if spread.relative else signed(best, self.kpi.unit)
+        return [
+            self.finding(
+                Level.WARNING,
+                f"reaching {self.show(self.level)} in {name} needs more than the KPI ever did against what its history "
+                f"projected: {suggested.method.value} projects {self.show(suggested.base)}, and in "
+                f"{len(spread.errors)} replays the KPI beat it by {shown} at best ({self.show(ceiling)} here)",
+                "lower the ambition, give it more time, or note what will change to get there (`note:`)",
+            )
+        ]
+
+    def _growth(self, points: list[Point], last: Point, horizon: int, grain: Grain, name: str) -> list[Finding]:
+        """Without a suggestion to judge reach by: more growth per period than the best period-over-period one."""
         assert last.value is not None
         pairs = [(a.value, b.value) for a, b in pairwise(points)]
-        name = period_name(start, grain, calendar)
         relative = self.additive and last.value > 0 and self.level > 0
         if relative:
             moves = [b / a - 1 for a, b in pairs if a is not None and b is not None and a > 0]

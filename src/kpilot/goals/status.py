@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 JUDGED_BY_END = frozenset({TargetType.INCREASE, TargetType.DECREASE})  # "reach X by the end of the period"
 TOLERANCE = 1e-9  # relative: a value on the pace (40 against 100 * 0.4) meets it despite rounding
+# A running period is not judged before this share of it has passed: on the first days of a month a few orders more
+# or less swing the pace and the projection from far behind to far ahead. A fifth is 6 days of a month, 18 of a
+# quarter, 73 of a year, a day and a half of a week.
+TOO_EARLY_SHARE = 0.2
 
 
 class Status(StrEnum):
@@ -39,6 +43,8 @@ class Status(StrEnum):
     OFF_TRACK = "off_track"
     NO_TARGET = "no_target"
     NO_DATA = "no_data"
+    TOO_EARLY = "too_early"  # the period is running, and less than TOO_EARLY_SHARE of it has passed
+    IMMATURE = "immature"  # the period's cohorts are younger than the KPI's mature_after: not final yet
 
 
 @dataclass(frozen=True)
@@ -188,11 +194,14 @@ def evaluate(
     currency: str = "EUR",
     period_label: str = "",
     as_of: date | None = None,
+    immature: bool = False,
 ) -> Evaluation:
     """Judge `value` (the KPI over the period so far) against `target`.
 
     `elapsed` is the fraction of the period gone by (1 for a complete period); `projection` the expected value at
-    the end of the period; `as_of` the last day counted, only for the wording ("expected 52,000 by 12 May").
+    the end of the period; `as_of` the last day counted, only for the wording ("expected 52,000 by 12 May");
+    `immature` says that the period's cohorts have not had the KPI's `mature_after` yet, so the value is not final
+    and is not judged against the target.
     """
     words = _Words(kpi, currency, period_label)
     if target is None:
@@ -204,6 +213,8 @@ def evaluate(
         target.type is not TargetType.RANGE and target.target is None
     ):
         return _empty(Status.NO_TARGET, words.incomplete(target))
+    if immature:
+        return Evaluation(Status.IMMATURE, None, None, None, None, None, words.immature(target, value))
     done = 1.0 if math.isnan(elapsed) else min(max(elapsed, 0.0), 1.0)
     judge = _Judge(kpi, target, value, words, done, projection if _finite(projection) else None, as_of)
     if additive and target.type in JUDGED_BY_END:
@@ -233,6 +244,10 @@ class _Judge:
     def complete(self) -> bool:
         return self.elapsed >= 1.0
 
+    @property
+    def too_early(self) -> bool:
+        return not self.complete and self.elapsed < TOO_EARLY_SHARE
+
     def result(self, verdict: _Verdict, reason: str, expected: float | None = None) -> Evaluation:
         pace = self.value / expected if expected else None
         reached = attainment(self.value, self.target)
@@ -240,6 +255,8 @@ class _Judge:
 
     def by_value(self) -> Evaluation:
         """Complete periods, and running periods of non-additive KPIs or above/below/range targets."""
+        if self.too_early:
+            return self.early(None)
         if not self.complete and self.projection is not None and self.target.type in JUDGED_BY_END:
             return self.by_projection(None)
         verdict = _ladder(self.kpi, self.target, self.value)
@@ -256,11 +273,10 @@ class _Judge:
         already = self.already_decided()
         if already is not None:
             return self.result(already, self.words.already(self.target, self.value, already, self.elapsed), expected)
+        if self.too_early:
+            return self.early(expected)
         if self.projection is not None:
             return self.by_projection(expected)
-        if self.elapsed <= 0:
-            verdict = _Verdict(Status.ON_TRACK, None)
-            return self.result(verdict, self.words.just_started(self.target, self.value), expected)
         verdict = _running(_ladder(self.kpi, self.target, self.value, self.elapsed))
         reason = self.words.pace(self.target, self.value, expected, self.elapsed, self.as_of)
         return self.result(verdict, reason, expected)
@@ -283,6 +299,12 @@ class _Judge:
             later = _ladder(self.kpi, self.target, self.projection)
             return later if later.status is Status.OFF_TRACK else verdict
         return verdict
+
+    def early(self, expected: float | None) -> Evaluation:
+        """Too little of the period has passed for its pace or projection to mean anything (a sum already over its
+        whole target or limit is decided before this is asked)."""
+        verdict = _Verdict(Status.TOO_EARLY, None)
+        return self.result(verdict, self.words.too_early(self.target, self.value, self.elapsed), expected)
 
     def by_projection(self, expected: float | None) -> Evaluation:
         assert self.projection is not None
@@ -425,5 +447,16 @@ class _Words:
         left = format_share(1 - elapsed)
         return f"{self.name} is already over {self.goal(target)} ({so_far}, with {left} of the period to go)."
 
-    def just_started(self, target: ResolvedTarget, value: float) -> str:
-        return f"The period has just started: {self.name} is {self.amount(value)} against {self.goal(target)}."
+    def immature(self, target: ResolvedTarget, value: float) -> str:
+        days = self.kpi.mature_after
+        window = f"the {days} days its cohorts need" if days else "the time its cohorts need"
+        return (
+            f"{self.name} is {self.amount(value)} for {self.period()}, but the period is younger than {window} "
+            f"to mature: not judged against {self.goal(target)} until then."
+        )
+
+    def too_early(self, target: ResolvedTarget, value: float, elapsed: float) -> str:
+        return (
+            f"Only {format_share(elapsed)} of {self.period()} has passed, too early to judge: "
+            f"{self.name} is {self.amount(value)} so far, against {self.goal(target)}."
+        )

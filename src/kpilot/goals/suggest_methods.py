@@ -1,7 +1,8 @@
-"""The target suggestion methods: what each one proposes as commit, target and stretch from a KPI's history.
+"""The target suggestion methods: each one's *base*, what the target period should bring if things go on as they have.
 
-One `Proposal` per `Method` (last, last_year, average, percentile, growth, seasonal), made by `Context`, which holds
-the history and what the levels follow from; `goals.suggest` explains the methods and picks the recommended one.
+Pure functions of a series of consecutive complete periods (`Inputs`), so that the same method can be replayed on
+any earlier part of the history: `goals.suggest_levels` turns those replays into the spread of the levels, and
+`goals.backtest` replays whole suggestions. `goals.suggest` explains the methods and picks the recommended one.
 """
 
 from __future__ import annotations
@@ -10,18 +11,16 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 
-from kpilot.definitions.model import Direction, Kpi, Unit
-from kpilot.engine.periods import Calendar, Grain
-from kpilot.goals.periods import period_name
+from kpilot.definitions.model import Unit
+from kpilot.engine.periods import Grain
+from kpilot.goals.series_kind import SeriesKind
 from kpilot.goals.status import format_amount
-from kpilot.goals.suggest_history import Point
 
 PERIODS_PER_YEAR = {Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: 1}
 GROWTH_BOUNDS = (-0.5, 1.0)  # per period, for compound growth
-SIGNIFICANT_DIGITS = 4
+TREND_YEARS = 0.5  # the seasonal trend compares the last half year with the same periods a year before
 
 
 class Method(StrEnum):
@@ -34,22 +33,137 @@ class Method(StrEnum):
 
 
 @dataclass(frozen=True)
-class Proposal:
-    """What one method suggests; `unavailable` says why it suggests nothing."""
+class Inputs:
+    """What a method reads: the history's values (consecutive periods, oldest first; None: no value) and names, how
+    many periods after the last one the target period is, and how the series behaves."""
 
-    method: Method
-    base: float | None = None
-    commit: float | None = None
-    target: float | None = None
-    stretch: float | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    basis: str = ""
-    unavailable: str | None = None
+    values: tuple[float | None, ...]
+    names: tuple[str, ...]
+    ahead: int
+    season: int  # periods in a year: 12, 4 or 1
+    window: int  # the most recent periods `average`, `percentile` and `growth` look at
+    kind: SeriesKind
+    unit: Unit = Unit.NUMBER
+
+    def upto(self, end: int, ahead: int) -> Inputs:
+        """The same series cut after position `end` (exclusive), forecasting `ahead` periods after it."""
+        return Inputs(self.values[:end], self.names[:end], ahead, self.season, self.window, self.kind, self.unit)
 
     @property
-    def available(self) -> bool:
-        return self.unavailable is None
+    def recent(self) -> list[tuple[int, float]]:
+        first = max(len(self.values) - self.window, 0)
+        return [(i, v) for i, v in enumerate(self.values) if i >= first and v is not None]
+
+    def show(self, value: float) -> str:
+        return format_amount(value, self.unit)
+
+
+@dataclass(frozen=True)
+class Base:
+    value: float
+    basis: str  # how it was worked out, in words
+
+
+def base_of(method: Method, inputs: Inputs) -> Base | str:
+    """The method's base for the period `inputs.ahead` periods after the history, or why there is none."""
+    if method is Method.LAST:
+        return _last(inputs)
+    if method is Method.LAST_YEAR:
+        return _last_year(inputs)
+    if method in (Method.AVERAGE, Method.PERCENTILE):
+        return _average(inputs, median=method is Method.PERCENTILE)
+    if method is Method.GROWTH:
+        return _growth(inputs)
+    return _seasonal(inputs)
+
+
+def _last(inputs: Inputs) -> Base | str:
+    if not inputs.values or inputs.values[-1] is None:
+        return "no value for the last complete period"
+    value = inputs.values[-1]
+    return Base(value, f"{inputs.names[-1]} = {inputs.show(value)}")
+
+
+def _year_ago(inputs: Inputs) -> int | str:
+    """The position of the same period one year before the target period, or why it is not in the history."""
+    position = len(inputs.values) - 1 + inputs.ahead - inputs.season
+    if position < 0 or position >= len(inputs.values) or inputs.values[position] is None:
+        return "no value for the same period last year"
+    return position
+
+
+def _last_year(inputs: Inputs) -> Base | str:
+    position = _year_ago(inputs)
+    if isinstance(position, str):
+        return position
+    value = inputs.values[position]
+    assert value is not None
+    return Base(value, f"{inputs.names[position]} = {inputs.show(value)}")
+
+
+def _average(inputs: Inputs, *, median: bool) -> Base | str:
+    recent = inputs.recent
+    if median and len(recent) < 4:
+        return f"needs at least 4 periods of history (has {len(recent)})"
+    if not recent:
+        return "no history"
+    values = [v for _, v in recent]
+    value = statistics.median(values) if median else statistics.fmean(values)
+    span = f"{inputs.names[recent[0][0]]} .. {inputs.names[recent[-1][0]]}"
+    what = "median" if median else "mean"
+    return Base(value, f"{what} of {len(values)} period(s), {span} = {inputs.show(value)}")
+
+
+def _growth(inputs: Inputs) -> Base | str:
+    last = _last(inputs)
+    if isinstance(last, str):
+        return last
+    recent = inputs.recent
+    if len(recent) < 3:
+        return f"needs at least 3 periods of history (has {len(recent)})"
+    span = f"{inputs.names[recent[0][0]]} .. {inputs.names[recent[-1][0]]}"
+    ahead = f"{inputs.ahead} period(s) ahead"
+    if inputs.kind is not SeriesKind.RATE and all(v > 0 for _, v in recent):
+        rate = math.exp(slope([(i, math.log(v)) for i, v in recent])) - 1
+        rate = min(max(rate, GROWTH_BOUNDS[0]), GROWTH_BOUNDS[1])
+        value = last.value * (1 + rate) ** inputs.ahead
+        return Base(value, f"{last.basis} × (1 {rate * 100:+.2f} % per period over {span}), {ahead}")
+    values = [v for _, v in recent]
+    step = slope([(float(i), v) for i, v in recent])
+    width = max(values) - min(values)
+    value = min(max(last.value + step * inputs.ahead, min(values) - width / 2), max(values) + width / 2)
+    trend = f"{signed(step, inputs.unit)} per period (linear trend over {span})"
+    return Base(value, f"{last.basis} {trend}, {ahead}")
+
+
+def _seasonal(inputs: Inputs) -> Base | str:
+    """The same period last year, moved by the trend: the last half year against the same periods a year before (sum
+    over sum for flows and stocks that stay positive, else the change of the mean)."""
+    if inputs.season == 1:
+        return "a year has no seasons: use months or quarters"
+    position = _year_ago(inputs)
+    if isinstance(position, str):
+        return position
+    value = inputs.values[position]
+    assert value is not None
+    overlap = min(max(int(inputs.season * TREND_YEARS), 1), len(inputs.values) - inputs.season)
+    count = len(inputs.values)
+    earlier = inputs.values[count - overlap - inputs.season : count - inputs.season] if overlap > 0 else ()
+    later = inputs.values[count - overlap :] if overlap > 0 else ()
+    pairs = [(b, a) for b, a in zip(earlier, later, strict=True) if b is not None and a is not None]
+    base = f"{inputs.names[position]} = {inputs.show(value)}"
+    if not pairs:
+        return Base(value, f"{base}, without a trend: no period of history has one a year before it to compare")
+    first = len(inputs.values) - overlap
+    windows = f"{inputs.names[first]} .. {inputs.names[-1]} vs a year before"
+    before, after = [b for b, _ in pairs], [a for _, a in pairs]
+    # A growth factor only means something for a series that stays positive (a year from -10 to +100 would "grow"
+    # tenfold), and for amounts: a rate's change is a difference of points.
+    if inputs.kind is not SeriesKind.RATE and min(before + after) > 0:
+        trend = sum(after) / sum(before)
+        return Base(value * trend, f"{base} × {trend:.4f} (total {windows})")
+    shift = statistics.fmean(after) - statistics.fmean(before)
+    return Base(value + shift, f"{base} {signed(shift, inputs.unit)} (mean {windows})")
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -61,10 +175,13 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _round(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+def slope(pairs: Sequence[tuple[float, float]]) -> float:
+    """Least-squares slope of y on x."""
+    xs = [x for x, _ in pairs]
+    ys = [y for _, y in pairs]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in pairs) / spread if spread else 0.0
 
 
 def amount(value: float, unit: Unit) -> str:
@@ -74,165 +191,3 @@ def amount(value: float, unit: Unit) -> str:
 
 def signed(value: float, unit: Unit) -> str:
     return ("+" if value >= 0 else "-") + format_amount(abs(value), unit)
-
-
-@dataclass(frozen=True)
-class Context:
-    kpi: Kpi
-    points: tuple[Point, ...]
-    period: date
-    grain: Grain
-    calendar: Calendar
-    additive: bool
-    horizon: int
-    step: float
-    bounded: bool
-    never_negative: bool
-    last: date
-
-    @property
-    def present(self) -> list[Point]:
-        return [p for p in self.points if p.value is not None]
-
-    def _levels(self, method: Method, base: float, basis: str) -> Proposal:
-        base = self._clamp(base)
-        move = self.step * abs(base)
-        if self.kpi.direction is Direction.RANGE:
-            low, high = self._clamp(base - move), self._clamp(base + move)
-            return Proposal(method, base, target=_round(base), minimum=_round(low), maximum=_round(high), basis=basis)
-        sign = 1 if self.kpi.direction is Direction.UP else -1
-        return Proposal(
-            method,
-            base,
-            commit=_round(base),
-            target=_round(self._clamp(base + sign * move)),
-            stretch=_round(self._clamp(base + sign * 2 * move)),
-            basis=basis,
-        )
-
-    def show(self, value: float) -> str:
-        return amount(value, self.kpi.unit)
-
-    def _clamp(self, value: float) -> float:
-        if self.bounded:
-            return min(max(value, 0.0), 1.0)
-        return max(value, 0.0) if self.never_negative else value
-
-    def _at(self, start: date) -> Point | None:
-        return next((p for p in self.points if p.start == start), None)
-
-    def _last_point(self, method: Method) -> Point | Proposal:
-        point = self._at(self.last)
-        name = period_name(self.last, self.grain, self.calendar)
-        if point is None or point.value is None:
-            return Proposal(method, unavailable=f"no value for the last complete period, {name}")
-        return point
-
-    def last_value(self) -> Proposal:
-        point = self._last_point(Method.LAST)
-        if isinstance(point, Proposal):
-            return point
-        assert point.value is not None
-        return self._levels(Method.LAST, point.value, f"{point.name} = {self.show(point.value)}")
-
-    def _year_ago(self) -> date:
-        return self.calendar.shift(self.period, -PERIODS_PER_YEAR[self.grain], self.grain)
-
-    def last_year(self) -> Proposal:
-        start = self._year_ago()
-        point = self._at(start)
-        name = period_name(start, self.grain, self.calendar)
-        if point is None or point.value is None:
-            return Proposal(Method.LAST_YEAR, unavailable=f"no value for the same period last year, {name}")
-        return self._levels(Method.LAST_YEAR, point.value, f"{name} = {self.show(point.value)}")
-
-    def average(self) -> Proposal:
-        present = self.present
-        if not present:
-            return Proposal(Method.AVERAGE, unavailable="no history")
-        mean = statistics.fmean(p.value for p in present if p.value is not None)
-        basis = f"mean of {len(present)} period(s), {present[0].name} .. {present[-1].name} = {self.show(mean)}"
-        return self._levels(Method.AVERAGE, mean, basis)
-
-    def percentile(self) -> Proposal:
-        values = [p.value for p in self.present if p.value is not None]
-        if len(values) < 4:
-            return Proposal(Method.PERCENTILE, unavailable=f"needs at least 4 periods of history (has {len(values)})")
-        median = percentile(values, 0.5)
-        basis = f"percentiles of {len(values)} period(s), {self.present[0].name} .. {self.present[-1].name}"
-        direction = self.kpi.direction
-        if direction is Direction.RANGE:
-            low, high = percentile(values, 0.25), percentile(values, 0.75)
-            return Proposal(
-                Method.PERCENTILE, median, target=_round(median), minimum=_round(low), maximum=_round(high), basis=basis
-            )
-        good, best = (0.75, 0.9) if direction is Direction.UP else (0.25, 0.1)
-        return Proposal(
-            Method.PERCENTILE,
-            median,
-            commit=_round(median),
-            target=_round(percentile(values, good)),
-            stretch=_round(percentile(values, best)),
-            basis=basis + f": 50th / {good * 100:.0f}th / {best * 100:.0f}th",
-        )
-
-    def growth(self) -> Proposal:
-        point = self._last_point(Method.GROWTH)
-        if isinstance(point, Proposal):
-            return point
-        assert point.value is not None
-        indexed = [(i, p.value) for i, p in enumerate(self.points) if p.value is not None]
-        if len(indexed) < 3:
-            return Proposal(Method.GROWTH, unavailable=f"needs at least 3 periods of history (has {len(indexed)})")
-        span = f"{self.present[0].name} .. {self.present[-1].name}"
-        ahead = f"{self.horizon} period(s) ahead"
-        if self.additive and all(v > 0 for _, v in indexed):
-            rate = math.exp(_slope([(i, math.log(v)) for i, v in indexed])) - 1
-            rate = min(max(rate, GROWTH_BOUNDS[0]), GROWTH_BOUNDS[1])
-            base = point.value * (1 + rate) ** self.horizon
-            basis = f"{point.name} = {self.show(point.value)} × (1 {rate * 100:+.2f} % per period over {span}), {ahead}"
-            return self._levels(Method.GROWTH, base, basis)
-        values = [v for _, v in indexed]
-        slope = _slope([(float(i), v) for i, v in indexed])
-        width = max(values) - min(values)
-        base = point.value + slope * self.horizon
-        base = min(max(base, min(values) - width / 2), max(values) + width / 2)
-        trend = f"{signed(slope, self.kpi.unit)} per period (linear trend over {span})"
-        basis = f"{point.name} = {self.show(point.value)} {trend}, {ahead}"
-        return self._levels(Method.GROWTH, base, basis)
-
-    def seasonal(self) -> Proposal:
-        year = PERIODS_PER_YEAR[self.grain]
-        if year == 1:
-            return Proposal(Method.SEASONAL, unavailable="a year has no seasons: use months or quarters")
-        recent = list(self.points[-2 * year :])
-        if len(recent) < 2 * year or any(p.value is None for p in recent):
-            return Proposal(
-                Method.SEASONAL, unavailable=f"needs {2 * year} complete periods with values (two years) of history"
-            )
-        start = self._year_ago()
-        point = self._at(start)
-        if point is None or point.value is None:
-            name = period_name(start, self.grain, self.calendar)
-            return Proposal(Method.SEASONAL, unavailable=f"no value for the same period last year, {name}")
-        before = [p.value for p in recent[:year] if p.value is not None]
-        after = [p.value for p in recent[year:] if p.value is not None]
-        windows = f"{recent[year].name} .. {recent[-1].name} vs {recent[0].name} .. {recent[year - 1].name}"
-        # A growth factor only means something for a series that stays positive (a year from -10 to +100 would
-        # "grow" tenfold); otherwise the trend is the change of the mean level, added.
-        if self.additive and min(before + after) > 0:
-            trend = sum(after) / sum(before)
-            basis = f"{point.name} = {self.show(point.value)} × {trend:.4f} (total {windows})"
-            return self._levels(Method.SEASONAL, point.value * trend, basis)
-        shift = statistics.fmean(after) - statistics.fmean(before)
-        basis = f"{point.name} = {self.show(point.value)} {signed(shift, self.kpi.unit)} (mean {windows})"
-        return self._levels(Method.SEASONAL, point.value + shift, basis)
-
-
-def _slope(pairs: Sequence[tuple[float, float]]) -> float:
-    """Least-squares slope of y on x."""
-    xs = [x for x, _ in pairs]
-    ys = [y for _, y in pairs]
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    return sum((x - mean_x) * (y - mean_y) for x, y in pairs) / spread if spread else 0.0

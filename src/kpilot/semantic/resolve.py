@@ -151,6 +151,31 @@ class SemanticModel:
             raise FormulaError(f"unknown measure '{ref.source}.{ref.measure}'", offset=ref.span.start)
         return source, measure
 
+    def maturity(self, kpi_name: str) -> int | None:
+        """Days a period's value of the KPI needs before it is final: the longest `mature_after` of the KPI and of
+        the KPIs its formula uses (a rate over a cohort KPI is as young as that KPI)."""
+        longest: int | None = None
+        seen: set[str] = set()
+        stack = [kpi_name]
+        while stack:
+            name = stack.pop()
+            kpi = self.definitions.kpi(name)
+            if name in seen or kpi is None:
+                continue
+            seen.add(name)
+            if kpi.mature_after is not None:
+                longest = max(longest or 0, kpi.mature_after)
+            try:
+                tree = parse(kpi.formula)
+            except FormulaError:  # reported by the formula checks
+                continue
+            stack += [
+                node.parts[0]
+                for node in walk(tree)
+                if isinstance(node, Name) and len(node.parts) == 1 and node.parts[0] != name
+            ]
+        return longest
+
     def expand(self, kpi_name: str) -> Resolved:
         """The KPI's formula with KPIs inlined and measures resolved; FormulaError if anything does not fit."""
         outcome = self._expansion(kpi_name)

@@ -110,7 +110,8 @@ def _source_issues(source: Source, scope: RowScope) -> list[Issue]:
                 Issue(
                     f"source '{source.name}': time column '{source.time}' is {kind}, not a date or timestamp",
                     where,
-                    hint="ingest it as a date, or use a 'sql:' source that casts it",
+                    hint="load it again as dates (kpilot ingest FILE --table TABLE --replace --date-format FORMAT, "
+                    "e.g. --date-format '%Y%m%d'), or use a 'sql:' source that converts it",
                 )
             )
     for dimension in source.dimensions:

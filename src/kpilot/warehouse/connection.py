@@ -26,6 +26,7 @@ from kpilot.warehouse.folders import Folders
 from kpilot.warehouse.sql_guard import checked_sql
 
 IBIS_TEMPORARY = "ibis_"
+INTERNAL_PREFIX = "_kpilot_"  # kpilot's own tables (the ingest log): never listed as the user's data
 FILE_READERS = {".parquet": "read_parquet", ".csv": "read_csv", ".tsv": "read_csv", ".json": "read_json"}
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 # Given when DuckDB starts: no extension is installed or loaded behind kpilot's back (httpfs would reach the network).
@@ -116,10 +117,12 @@ class Warehouse:
     # --- reading -----------------------------------------------------------------------------------------------
 
     def list_tables(self) -> list[str]:
-        """The warehouse's tables, without the temporary views Ibis registers for in-memory data."""
+        """The warehouse's tables: the user's data, without the temporary views Ibis registers for in-memory data
+        and kpilot's own tables (so they are never shown, opened by a source or described as data)."""
         con = self.con
         with translated(_listing_failure, self._secrets):
-            return [name for name in con.list_tables() if not name.startswith(IBIS_TEMPORARY)]
+            names = con.list_tables()
+        return [name for name in names if not name.startswith((IBIS_TEMPORARY, INTERNAL_PREFIX))]
 
     def table_columns(self, name: str) -> dict[str, str] | None:
         """Column name -> type of a warehouse table, or None if there is no such table."""
@@ -128,6 +131,20 @@ class Warehouse:
         con = self.con
         with translated(_listing_failure, self._secrets):
             return {column: str(kind) for column, kind in con.table(name).schema().items()}
+
+    def find_table(self, name: str) -> Any | None:
+        """A warehouse table or view by name (SCHEMA.TABLE allowed) as an Ibis table, or None if there is none. The
+        name is looked up in the warehouse's own listing and opened through Ibis, which quotes it: it never reaches
+        SQL as text (kpilot describe takes it from the command line)."""
+        schema, _, table = name.rpartition(".")
+        con = self.con
+        with translated(_listing_failure, self._secrets):
+            if schema and schema not in con.list_databases():
+                return None
+            known = con.list_tables(database=schema) if schema else self.list_tables()
+            if table not in known:
+                return None
+            return con.table(table, database=schema) if schema else con.table(table)
 
     def source_table(self, source: Source) -> Any:
         """The source as an Ibis table (cached per warehouse)."""

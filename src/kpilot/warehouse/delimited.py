@@ -1,7 +1,7 @@
 """Read delimited text (CSV, TSV) into a `ParsedFile`.
 
-Handles a UTF-8 byte order mark, blank lines, trailing delimiters, delimiter sniffing (which also settles whether a
-decimal comma is possible) and the line each record starts on, for error messages.
+Handles the encoding (`text_encoding`), blank lines, trailing delimiters, delimiter sniffing (which also settles
+whether a decimal comma is possible) and the line each record starts on, for error messages.
 """
 
 from __future__ import annotations
@@ -16,8 +16,12 @@ from typing import Any, TextIO
 import pyarrow as pa
 
 from kpilot.errors import DataError, Location
-from kpilot.warehouse.inference import NumberStyle, infer_column
-from kpilot.warehouse.parsed import ParsedFile, check_names, clean_text
+from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats
+from kpilot.warehouse.inference import ColumnReading, NumberStyle, infer_column
+from kpilot.warehouse.notices import Notice
+from kpilot.warehouse.parsed import ParsedFile, clean_text, name_columns, typed_columns
+from kpilot.warehouse.places import RowPlaces
+from kpilot.warehouse.text_encoding import decode_text
 
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -38,35 +42,23 @@ class _Grid:
     lines: list[int]
 
 
-def read_text(path: Path, source: str, delimiter: str | None) -> ParsedFile:
+def read_text(
+    path: Path, source: str, delimiter: str | None, formats: DateFormats = NO_FORMATS, encoding: str | None = None
+) -> ParsedFile:
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            sample = handle.read(_SAMPLE_CHARS)
-            if delimiter is None:
-                delimiter, style = _sniff(sample, at_end=len(sample) < _SAMPLE_CHARS)
-            else:
-                style = NumberStyle(comma_decimal=True, prefer_comma=False)
-            handle.seek(0)
-            grid = _read_grid(handle, delimiter, source)
-    except UnicodeDecodeError as exc:
-        raise _encoding_error(path, source) from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"cannot read the file: {exc.strerror or exc}", location=Location(file=source)) from exc
-    return _type_grid(grid, source, style)
-
-
-def _encoding_error(path: Path, source: str) -> DataError:
-    data = path.read_bytes()
-    line: int | None = None
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-    return DataError(
-        "the file is not valid UTF-8 text",
-        location=Location(file=source, line=line),
-        hint="save it as 'CSV UTF-8' (in Excel: File > Save As > CSV UTF-8)",
-    )
+    decoded = decode_text(data, source, encoding)
+    del data  # the text is all that is needed from here on
+    sample = decoded.text[:_SAMPLE_CHARS]
+    if delimiter is None:
+        delimiter, style = _sniff(sample, at_end=len(sample) < _SAMPLE_CHARS)
+    else:
+        style = NumberStyle(comma_decimal=True, prefer_comma=False)
+    grid = _read_grid(io.StringIO(decoded.text, newline=""), delimiter, source)
+    found = (decoded.notice,) if decoded.notice is not None else ()
+    return _type_grid(grid, source, style, formats, found)
 
 
 def _sniff(sample: str, *, at_end: bool) -> tuple[str, NumberStyle]:
@@ -169,24 +161,31 @@ def _flush(rows: list[list[str]], columns: list[list[pa.Array]]) -> None:
     rows.clear()
 
 
-def _type_grid(grid: _Grid, source: str, style: NumberStyle) -> ParsedFile:
-    texts: dict[str, pa.Array] = {}
-    named: list[tuple[int, str]] = []
+def _type_grid(
+    grid: _Grid, source: str, style: NumberStyle, formats: DateFormats, found: tuple[Notice, ...]
+) -> ParsedFile:
+    texts: dict[int, pa.Array] = {}
+    headings: list[tuple[int, str]] = []
     for index, heading in enumerate(grid.header):
         name = heading.strip()
         text = clean_text(pa.chunked_array(grid.columns[index], _STRING).combine_chunks())
         if not name and text.null_count == len(text):
             continue  # an unnamed, empty column: trailing delimiters
-        named.append((index, name))
-        texts[name] = text
-    check_names(named, source, grid.header_line)
-    table = pa.table({name: infer_column(texts[name], style) for _, name in named})
+        headings.append((index, name))
+        texts[index] = text
+    named, header_notices = name_columns(headings, source, grid.header_line)
+    places = RowPlaces(source=source, positions=grid.lines, kind="line", header_line=grid.header_line)
+    text_by_name = {name: texts[index] for index, name in named}
+    inferred = {
+        name: infer_column(text, style, ColumnReading(name, places, formats)) for name, text in text_by_name.items()
+    }
+    table, notices, ambiguous = typed_columns(inferred)
     return ParsedFile(
-        source=source,
+        places=places,
         table=table,
-        positions=grid.lines,
-        position_kind="line",
-        header_line=grid.header_line,
-        text=texts,
+        text=text_by_name,
         number_style=style,
+        formats=formats,
+        notices=(*found, *header_notices, *notices),
+        ambiguous=ambiguous,
     )

@@ -14,7 +14,93 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from kpilot.errors import InternalError, KpilotError, WarehouseError
+from kpilot.errors import (
+    InternalError,
+    KpilotError,
+    WarehouseDataError,
+    WarehouseError,
+    WarehouseQueryError,
+    WarehouseUnavailable,
+)
+
+Kind = type[WarehouseError] | type[InternalError]
+
+# Every exception class DuckDB defines, by name, and what it means for the user. A test fails when DuckDB adds one
+# that is not here, so that a new kind of failure is decided on rather than reported as something it is not.
+DUCKDB_KINDS: dict[str, Kind] = {
+    "Error": WarehouseError,
+    "Warning": WarehouseError,
+    "DatabaseError": WarehouseError,
+    "FatalException": InternalError,  # the database is in an unusable state: DuckDB's own bug
+    "InternalError": InternalError,
+    "InternalException": InternalError,
+    "InterruptException": WarehouseUnavailable,
+    "OperationalError": WarehouseUnavailable,
+    "TransactionException": WarehouseUnavailable,  # a conflicting writer: try again
+    "OutOfMemoryException": WarehouseUnavailable,
+    "ConnectionException": WarehouseUnavailable,
+    "IOException": WarehouseUnavailable,
+    "HTTPException": WarehouseUnavailable,
+    "SerializationException": WarehouseUnavailable,
+    "PermissionException": WarehouseQueryError,  # a file outside the allowed folders
+    "SequenceException": WarehouseQueryError,
+    "DependencyException": WarehouseQueryError,
+    "ProgrammingError": WarehouseQueryError,
+    "ParserException": WarehouseQueryError,
+    "SyntaxException": WarehouseQueryError,
+    "BinderException": WarehouseQueryError,
+    "CatalogException": WarehouseQueryError,
+    "InvalidTypeException": WarehouseQueryError,
+    "NotSupportedError": WarehouseQueryError,
+    "NotImplementedException": WarehouseQueryError,
+    "InvalidInputException": WarehouseDataError,
+    "DataError": WarehouseDataError,
+    "OutOfRangeException": WarehouseDataError,
+    "ConversionException": WarehouseDataError,
+    "TypeMismatchException": WarehouseDataError,
+    "IntegrityError": WarehouseDataError,
+    "ConstraintException": WarehouseDataError,
+}
+
+# psycopg's classes follow the DB-API categories (with hundreds of SQLSTATE subclasses under them): a class is known
+# by its nearest category.
+PSYCOPG_KINDS: dict[str, Kind] = {
+    "Error": WarehouseError,
+    "Warning": WarehouseError,
+    "DatabaseError": WarehouseError,
+    "InterfaceError": InternalError,  # kpilot used the driver wrongly
+    "InternalError": InternalError,  # transaction state: kpilot's own handling
+    "OperationalError": WarehouseUnavailable,
+    "ProgrammingError": WarehouseQueryError,
+    "NotSupportedError": WarehouseQueryError,
+    "DataError": WarehouseDataError,
+    "IntegrityError": WarehouseDataError,
+}
+
+OTHER_KINDS: dict[str, Kind] = {
+    "ibis.common.exceptions.IbisError": WarehouseQueryError,  # Ibis refused what a source or request asks
+    "sqlglot.errors.SqlglotError": WarehouseQueryError,
+    "pyarrow.lib.ArrowException": WarehouseDataError,  # values that do not fit Arrow's types
+}
+
+
+def error_kind(error: BaseException) -> Kind:
+    """What a driver's exception means: the WarehouseError subclass it becomes, or InternalError."""
+    for cls in type(error).__mro__:
+        module = cls.__module__
+        if module in ("duckdb", "_duckdb") and cls.__name__ in DUCKDB_KINDS:
+            return DUCKDB_KINDS[cls.__name__]
+        if module.startswith("psycopg") and cls.__name__ in PSYCOPG_KINDS and _is_psycopg_category(cls):
+            return PSYCOPG_KINDS[cls.__name__]
+        if f"{module}.{cls.__qualname__}" in OTHER_KINDS:
+            return OTHER_KINDS[f"{module}.{cls.__qualname__}"]
+    return WarehouseError
+
+
+def _is_psycopg_category(cls: type) -> bool:
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and getattr(psycopg, cls.__name__, None) is cls
+
 
 # user:password@ in any URL, and password=... in a libpq connection string.
 URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):[^@\s]*@")
@@ -83,11 +169,23 @@ def translated(failure: Callable[[str, BaseException], WarehouseError], secrets:
     except KpilotError:
         raise
     except driver_errors() as error:
-        raise failure(first_line(error, secrets), error) from error
+        kind = error_kind(error)
+        message = first_line(error, secrets)
+        if kind is InternalError:
+            raise InternalError(f"the warehouse failed inside ({type(error).__name__}): {message}") from error
+        raise specific(failure(message, error), kind) from error
     except Exception as error:  # not a database error: kpilot called the driver wrongly
         raise InternalError(
             f"unexpected {type(error).__name__} from the warehouse: {first_line(error, secrets)}"
         ) from error
+
+
+def specific(found: WarehouseError, kind: Kind) -> WarehouseError:
+    """`found` as the kind of failure the driver's error says, unless its maker already chose a specific one."""
+    if type(found) is not WarehouseError or kind is InternalError or kind is WarehouseError:
+        return found
+    assert issubclass(kind, WarehouseError)
+    return kind(found.message, location=found.location, hint=found.hint)
 
 
 def open_failure(shown: str, path: Path | None, message: str, error: BaseException) -> WarehouseError:
@@ -95,11 +193,11 @@ def open_failure(shown: str, path: Path | None, message: str, error: BaseExcepti
     if path is not None:
         return _duckdb_open_failure(path, message, error)
     if _permission(message, error):
-        return WarehouseError(
+        return WarehouseUnavailable(
             f"cannot open the warehouse '{shown}': the server refused the connection: {message}",
             hint="check the user and password in the URL, and that this user may connect to the database",
         )
-    return WarehouseError(
+    return WarehouseUnavailable(
         f"cannot open the warehouse '{shown}': {message}",
         hint="check that the server is running and reachable, and 'warehouse:' in kpilot.yaml "
         "(postgresql://user@host:port/database)",
@@ -109,20 +207,22 @@ def open_failure(shown: str, path: Path | None, message: str, error: BaseExcepti
 def _duckdb_open_failure(path: Path, message: str, error: BaseException) -> WarehouseError:
     lock = LOCK.search(str(error))
     if lock is not None:
-        return WarehouseError(
+        return WarehouseUnavailable(
             f"the warehouse file '{path}' is in use by another process: {lock['program']} (PID {lock['pid']})",
             hint=LOCK_HINT,
         )
     if "could not set lock" in message.lower():
-        return WarehouseError(f"the warehouse file '{path}' is locked by another process: {message}", hint=LOCK_HINT)
+        return WarehouseUnavailable(
+            f"the warehouse file '{path}' is locked by another process: {message}", hint=LOCK_HINT
+        )
     if OTHER_MODE in message:
-        return WarehouseError(
+        return WarehouseUnavailable(
             f"the warehouse file '{path}' is already open in this program in the other mode (reading or writing)",
             hint="close the other Workspace on this file (workspace.close()) first: DuckDB opens a file in one mode "
             "per program",
         )
     if _permission(message, error):
-        return WarehouseError(
+        return WarehouseUnavailable(
             f"cannot open the warehouse file '{path}': permission denied",
             hint="reading needs read permission on the file; kpilot ingest and kpilot init also need write permission "
             "on it and on its folder (check them with `ls -l`)",
@@ -132,7 +232,7 @@ def _duckdb_open_failure(path: Path, message: str, error: BaseException) -> Ware
             f"'{path}' is not a DuckDB database file",
             hint="point 'warehouse:' in kpilot.yaml at a DuckDB file, or at a PostgreSQL URL",
         )
-    return WarehouseError(f"cannot open the warehouse file '{path}': {message}")
+    return WarehouseUnavailable(f"cannot open the warehouse file '{path}': {message}")
 
 
 def _permission(message: str, error: BaseException) -> bool:

@@ -15,9 +15,11 @@ from typing import Any
 import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
+from ibis.common.exceptions import IbisError
 
 from kpilot.errors import DataError
-from kpilot.warehouse.inference import Conversion, cast_tolerant, parse_bool, parse_datetimes, parse_numbers_best
+from kpilot.warehouse.conversion import Conversion, cast_tolerant
+from kpilot.warehouse.inference import parse_bool, parse_dates, parse_numbers_best
 from kpilot.warehouse.parsed import ParsedFile
 
 _SHOWN_PROBLEMS = 5
@@ -86,7 +88,8 @@ def _with_suggestion(name: str, candidates: Sequence[str]) -> str:
 def _arrow_type(dtype: Any, table: str, name: str, parsed: ParsedFile) -> pa.DataType:
     try:
         return dtype.to_pyarrow()
-    except Exception as exc:  # ibis has no Arrow equivalent for a few exotic database types
+    except (NotImplementedError, TypeError, ValueError, KeyError, IbisError) as exc:  # a few exotic database types
+        # have no Arrow equivalent in ibis
         raise _unsupported_type(parsed, table, name, dtype) from exc
 
 
@@ -107,7 +110,7 @@ def _convert(parsed: ParsedFile, name: str, target: pa.DataType) -> Conversion |
         if pa.types.is_date(target) and pa.types.is_timestamp(source.type):
             bad = pc.or_(bad, _has_time_of_day(source))
         return Conversion(values, bad)
-    return _convert_text(parsed.text_of(name), target, parsed)
+    return _convert_text(parsed.text_of(name), target, parsed, name)
 
 
 def _castable(source: pa.DataType, target: pa.DataType) -> bool:
@@ -130,16 +133,18 @@ def _has_time_of_day(stamps: pa.Array) -> pa.Array:
     return pc.fill_null(pc.not_equal(stamps, midnight), False)
 
 
-def _convert_text(text: pa.Array, target: pa.DataType, parsed: ParsedFile) -> Conversion | None:
+def _convert_text(text: pa.Array, target: pa.DataType, parsed: ParsedFile, name: str) -> Conversion | None:
     types = pa.types
     if types.is_string(target) or types.is_large_string(target):
         return Conversion(text.cast(target), pa.repeat(False, len(text)))
     if types.is_boolean(target):
-        return parse_bool(text, digits=True)
+        return parse_bool(text, lenient=True)
     if types.is_integer(target) or types.is_floating(target) or types.is_decimal(target):
         return parse_numbers_best(text, parsed.number_style, target)
     if types.is_date(target) or types.is_timestamp(target):
-        parsed_values = parse_datetimes(text)
+        if name in parsed.ambiguous:
+            raise parsed.ambiguous[name]  # a date column, but which day each value is nobody has said
+        parsed_values = parse_dates(text, parsed.number_style, parsed.reading(name))
         if types.is_date(target) and types.is_timestamp(parsed_values.values.type):
             late = _has_time_of_day(parsed_values.values)
             parsed_values = Conversion(parsed_values.values, pc.or_(parsed_values.bad, late))

@@ -1,23 +1,59 @@
 """Per-column type inference, and the value parsers it shares with fitting a file to an existing table.
 
-A column's type is inferred from *all* of its values: bool, int64, float64, date, timestamp, else text. Numbers may
-use a decimal comma and thousands separators, `a/b/yyyy` dates take their day/month order from the column, and
-timestamps with an offset are converted to UTC. The value parsers are vectorised with Arrow compute: a Python loop
+A column's type is inferred from *all* of its values: bool (`true`/`false` only), int64, float64, date, timestamp,
+else text. Numbers may use a decimal comma and thousands separators; dates are recognised in the spellings of
+`dates`, or read with a format the user gave (`date_formats`). Eight-digit numbers are dates only when the column's
+name says so (an order id must stay a number). The value parsers are vectorised with Arrow compute: a Python loop
 runs only over the few values that fail, to find them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_HEAD_VALUES = 1000  # values tried first when inferring a column's type
+from kpilot.errors import DataError
+from kpilot.warehouse.conversion import (
+    NULL_STRING,
+    Conversion,
+    all_match,
+    any_true,
+    cast_tolerant,
+    first_true,
+    is_in,
+    join,
+    matches,
+    unmatched,
+)
+from kpilot.warehouse.date_formats import (
+    NO_FORMATS,
+    DateFormat,
+    DateFormats,
+    format_examples,
+    parse_excel_serials,
+    parse_with_pattern,
+)
+from kpilot.warehouse.dates import AmbiguousDates, infer_dates, looks_like_dates, parse_datetimes
+from kpilot.warehouse.notices import CompactDates, DateFormatUsed, DatesKept, Notice
+from kpilot.warehouse.places import RowPlaces
 
-_STRING = pa.string()
-_NULL_STRING = pa.scalar(None, _STRING)
+__all__ = [
+    "ColumnReading",
+    "Conversion",
+    "Inferred",
+    "NumberStyle",
+    "cast_tolerant",
+    "infer_column",
+    "parse_bool",
+    "parse_dates",
+    "parse_numbers_best",
+]
+
+_HEAD_VALUES = 1000  # values tried first when inferring a column's type
+_EXAMPLES = 3
 
 
 @dataclass(frozen=True)
@@ -34,19 +70,23 @@ class NumberStyle:
 
 
 @dataclass(frozen=True)
-class Conversion:
-    """Values converted from text; `bad` marks the non-empty inputs that did not convert (and are null here)."""
+class ColumnReading:
+    """What inference needs to know about a column besides its values: its name, where its rows are, the date
+    formats the user gave, and (Excel) which date system the workbook counts serial days in."""
+
+    name: str
+    places: RowPlaces
+    formats: DateFormats = NO_FORMATS
+    epoch_1904: bool = False
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """A typed column, what to tell the user about it, and an ambiguity to refuse if the column must be dates."""
 
     values: pa.Array
-    bad: pa.Array
-
-    @property
-    def bad_count(self) -> int:
-        return int(pc.sum(self.bad).as_py() or 0)
-
-    @property
-    def ok(self) -> bool:
-        return self.bad_count == 0
+    notices: tuple[Notice, ...] = ()
+    ambiguous: AmbiguousDates | None = None
 
 
 @dataclass(frozen=True)
@@ -72,15 +112,15 @@ _COMMA = _Convention(
     decimal=",",
 )
 _LEADING_ZERO = r"^[+-]?0\d"  # 007, 01234: codes, not numbers
-_TRUE = ("true", "yes")
-_FALSE = ("false", "no")
-
-_DATETIME = (
-    r"^(?:(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})"
-    r"|(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y2>\d{4}))"
-    r"(?:(?:T|\s+)(?P<hh>\d{1,2}):(?P<mi>\d{2})(?::(?P<ss>\d{2})(?:[.,](?P<fr>\d{1,9}))?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?$"
-)
+_BOOLEANS = (("true",), ("false",))  # yes/no stay text, as DuckDB and pandas read them
+_LENIENT_BOOLEANS = (("true", "yes", "1"), ("false", "no", "0"))  # for a column known to be boolean
+_COMPACT = r"^\d{8}$"
+_COMPACT_DATE = r"^(?:19\d\d|2\d{3})(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$"  # years 1900-2999
+_SERIAL_RANGE = (20_000, 80_000)  # Excel days 1954-10-03 .. 2119-01-10: plausible dates, implausible as counts
+# Words of a column name that say it holds dates, so that 20250331 may be read as one.
+_DATE_WORDS = frozenset({"date", "day", "dt", "time", "timestamp", "created", "updated", "modified", "ymd", "yyyymmdd"})
+_DATE_SUFFIXES = frozenset({"at", "on"})  # created_at, shipped_on
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def _conventions(style: NumberStyle) -> list[_Convention]:
@@ -89,167 +129,183 @@ def _conventions(style: NumberStyle) -> list[_Convention]:
     return [_COMMA, _POINT] if style.prefer_comma else [_POINT, _COMMA]
 
 
-def infer_column(text: pa.Array, style: NumberStyle) -> pa.Array:
+def infer_column(text: pa.Array, style: NumberStyle, reading: ColumnReading) -> Inferred:
     """The narrowest type that every value of the column parses as: bool, int64, float64, date, timestamp, text."""
     if text.null_count == len(text):
-        return text  # no values to judge by: text, which can hold anything appended later
+        return Inferred(text)  # no values to judge by: text, which can hold anything appended later
+    explicit = reading.formats.for_column(reading.name)
+    if explicit is not None:
+        return Inferred(
+            read_with_format(text, style, reading, explicit), (DateFormatUsed(reading.name, explicit.spelled),)
+        )
+    with_default = by_default_pattern(text, reading)
+    if with_default is not None:
+        return with_default
+    default = reading.formats.default
     head = text.drop_null()[:_HEAD_VALUES]
-    for infer in (_infer_bool, _infer_number, _infer_datetime):
-        # The head rules most types out cheaply; a type it allows is then checked against every value.
-        if len(head) < len(text) and infer(head, style) is None:
-            continue
-        values = infer(text, style)
+    partial = len(head) < len(text)
+    if not partial or _booleans(head) is not None:
+        values = _booleans(text)
         if values is not None:
-            return values
-    return text
+            return Inferred(values)
+    if not partial or _infer_number(head, style) is not None:
+        values = _infer_number(text, style)
+        if values is not None:
+            return number_column(text, values, reading)
+    if not partial or looks_like_dates(head):
+        order = default.order if default is not None else None
+        dates = infer_dates(text, reading.name, reading.places, order)
+        if dates.values is not None:
+            return Inferred(dates.values, dates.notices)
+        return Inferred(text, dates.notices, dates.ambiguous)
+    return Inferred(text)
 
 
-def _infer_bool(text: pa.Array, _style: NumberStyle) -> pa.Array | None:
-    parsed = parse_bool(text, digits=False)
+def names_a_date(name: str) -> bool:
+    """Whether a column's name says it holds dates: a word like date, day, time, created, or an _at/_on ending."""
+    words = [word.lower() for word in _WORD.findall(name)]
+    return bool(_DATE_WORDS.intersection(words)) or (len(words) >= 2 and words[-1] in _DATE_SUFFIXES)
+
+
+def by_default_pattern(text: pa.Array, reading: ColumnReading) -> Inferred | None:
+    """The column read with the default strptime pattern the user gave, if every value reads with it."""
+    default = reading.formats.default
+    if default is None or default.pattern is None:
+        return None
+    head = text.drop_null()[:_HEAD_VALUES]
+    # The head rules most columns out cheaply; a pattern it allows is then checked against every value.
+    if len(head) < len(text) and not parse_with_pattern(head, default).ok:
+        return None
+    read = parse_with_pattern(text, default)
+    return Inferred(read.values, (DateFormatUsed(reading.name, default.spelled),)) if read.ok else None
+
+
+def number_column(text: pa.Array, values: pa.Array, reading: ColumnReading) -> Inferred:
+    """A numeric column (`values`, read from `text`); eight-digit whole numbers that are all dates become dates if
+    the name says so, and a word is said about numbers that may be dates."""
+    if pa.types.is_integer(values.type) and all_match(text, _COMPACT):
+        compact = _compact_dates(text)
+        if compact is not None:
+            first = first_true(pc.is_valid(text))[0]
+            if names_a_date(reading.name):
+                return Inferred(compact, (CompactDates(reading.name, str(text[first])),))
+            examples = _examples(text, pc.is_valid(text), reading.places)
+            kept = DatesKept(reading.name, "integer", "compact_name", examples, len(text) - text.null_count)
+            return Inferred(values, (kept,))
+    low, high = _SERIAL_RANGE
+    in_range = pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high))
+    if names_a_date(reading.name) and not any_true(unmatched(values, pc.fill_null(in_range, False))):
+        kind = "integer" if pa.types.is_integer(values.type) else "number"
+        examples = _examples(text, pc.is_valid(text), reading.places)
+        return Inferred(
+            values, (DatesKept(reading.name, kind, "excel_serials", examples, len(text) - text.null_count),)
+        )
+    return Inferred(values)
+
+
+def _compact_dates(text: pa.Array) -> pa.Array | None:
+    """yyyymmdd text as dates, if every value is a real date in 1900-2999 (the pattern rules out most id columns
+    at once; the strict cast then refuses days a month does not have)."""
+    if not all_match(text, _COMPACT_DATE):
+        return None
+    slices = [pc.utf8_slice_codeunits(text, start, stop) for start, stop in ((0, 4), (4, 6), (6, 8))]
+    try:
+        return join("-", *slices).cast(pa.date32())
+    except pa.ArrowInvalid:
+        return None
+
+
+def read_with_format(text: pa.Array, style: NumberStyle, reading: ColumnReading, fmt: DateFormat) -> pa.Array:
+    """A column the user named a format for: every value must read with it, else a DataError lists those that do
+    not (they asked for dates, so a value that is not one is a mistake, not a reason to keep the column as text)."""
+    converted = convert_with_format(text, style, reading, fmt)
+    if converted.ok:
+        return converted.values
+    raise format_misfit(text, converted, reading, fmt)
+
+
+def format_misfit(text: pa.Array, converted: Conversion, reading: ColumnReading, fmt: DateFormat) -> DataError:
+    """The values of a column that do not read with the format the user named for it."""
+    bad = converted.bad
+    return DataError(
+        f"column '{reading.name}': {converted.bad_count} value(s) do not read with the date format "
+        f"'{fmt.spelled}': " + format_examples(_examples(text, bad, reading.places)),
+        location=reading.places.location(first_true(bad)[0]),
+        hint="fix these values in the file, or give another format (--date-format, or date_format: on the source); "
+        "nothing was written",
+    )
+
+
+def parse_dates(text: pa.Array, style: NumberStyle, reading: ColumnReading) -> Conversion:
+    """Dates or timestamps from text for a column known to hold them: with the column's format if the user gave
+    one, else with the file's default pattern if every value reads with it, else as recognised (in the default
+    day/month order, if given)."""
+    explicit = reading.formats.for_column(reading.name)
+    if explicit is not None:
+        return convert_with_format(text, style, reading, explicit)
+    default = reading.formats.default
+    if default is not None and default.pattern is not None:
+        with_pattern = parse_with_pattern(text, default)
+        if with_pattern.ok:
+            return with_pattern
+    return parse_datetimes(text, reading.name, reading.places, default.order if default is not None else None)
+
+
+def convert_with_format(text: pa.Array, style: NumberStyle, reading: ColumnReading, fmt: DateFormat) -> Conversion:
+    """Text read with one format: a pattern, an order (dmy/mdy), or Excel serial numbers."""
+    if fmt.excel:
+        numbers = parse_numbers_best(text, style, pa.float64())
+        serials = parse_excel_serials(numbers.values, epoch_1904=reading.epoch_1904)
+        return Conversion(serials.values, pc.or_(numbers.bad, serials.bad))
+    if fmt.pattern is not None:
+        return parse_with_pattern(text, fmt)
+    return parse_datetimes(text, reading.name, reading.places, fmt.order)
+
+
+def _examples(text: pa.Array, mask: pa.Array, places: RowPlaces) -> tuple[tuple[str, str], ...]:
+    return tuple((str(text[i]), places.where(i)) for i in first_true(mask, _EXAMPLES))
+
+
+def _booleans(text: pa.Array) -> pa.Array | None:
+    parsed = parse_bool(text, lenient=False)
     return parsed.values if parsed.ok else None
 
 
 def _infer_number(text: pa.Array, style: NumberStyle) -> pa.Array | None:
-    if _any(_matches(text, _LEADING_ZERO)):
+    if any_true(matches(text, _LEADING_ZERO)):
         return None
     for convention in _conventions(style):
-        if not _all_match(text, convention.number):
+        if not all_match(text, convention.number):
             continue
-        whole = _all_match(text, convention.integer)
+        whole = all_match(text, convention.integer)
         parsed = parse_number(text, convention, pa.int64() if whole else pa.float64())
         return parsed.values if parsed.ok else None  # a whole number beyond int64 is an identifier: text
     return None
 
 
-def _infer_datetime(text: pa.Array, _style: NumberStyle) -> pa.Array | None:
-    parts = pc.extract_regex(text, _DATETIME)
-    matched = pc.is_valid(parts)
-    if _any(pc.and_(pc.is_valid(text), pc.invert(matched))):
-        return None
-    day_first = _day_first(parts)
-    if day_first is None:
-        return None
-    parsed = _build_datetimes(text, parts, matched, day_first)
-    return parsed.values if parsed.ok else None
-
-
-def parse_bool(text: pa.Array, *, digits: bool) -> Conversion:
-    """true/false/yes/no in any case; 1/0 too when `digits` (when fitting a known boolean column)."""
+def parse_bool(text: pa.Array, *, lenient: bool) -> Conversion:
+    """true/false in any case; yes/no and 1/0 too when `lenient` (fitting a column known to be boolean)."""
+    truths, falsehoods = _LENIENT_BOOLEANS if lenient else _BOOLEANS
     lower = pc.utf8_lower(text)
-    is_true = _in(lower, [*_TRUE, *(["1"] if digits else [])])
-    is_false = _in(lower, [*_FALSE, *(["0"] if digits else [])])
+    is_true = is_in(lower, truths)
+    is_false = is_in(lower, falsehoods)
     matched = pc.or_(is_true, is_false)
     values = pc.if_else(matched, is_true, pa.scalar(None, pa.bool_()))
-    return Conversion(values, _unmatched(text, matched))
+    return Conversion(values, unmatched(text, matched))
 
 
 def parse_number(text: pa.Array, convention: _Convention, target: pa.DataType) -> Conversion:
     """Numbers written under one convention, cast to `target`; an integer target takes whole numbers only."""
-    matched = _matches(text, convention.integer if pa.types.is_integer(target) else convention.number)
+    matched = matches(text, convention.integer if pa.types.is_integer(target) else convention.number)
     plain = pc.replace_substring(text, convention.thousands, "")
     if convention.decimal != ".":
         plain = pc.replace_substring(plain, convention.decimal, ".")
     plain = pc.replace_substring_regex(plain, r"^\+", "")  # Arrow's parser rejects a leading plus
-    values, failed = cast_tolerant(pc.if_else(matched, plain, _NULL_STRING), target)
-    return Conversion(values, pc.or_(_unmatched(text, matched), failed))
+    values, failed = cast_tolerant(pc.if_else(matched, plain, NULL_STRING), target)
+    return Conversion(values, pc.or_(unmatched(text, matched), failed))
 
 
 def parse_numbers_best(text: pa.Array, style: NumberStyle, target: pa.DataType) -> Conversion:
     """The convention under which the fewest values fail; ties go to the file's preferred one."""
     results = [parse_number(text, convention, target) for convention in _conventions(style)]
     return min(results, key=lambda result: result.bad_count)
-
-
-def parse_datetimes(text: pa.Array) -> Conversion:
-    """Dates (date32) or, if any value has a time, timestamps (UTC, naive); the day/month order is per column."""
-    parts = pc.extract_regex(text, _DATETIME)
-    matched = pc.is_valid(parts)
-    day_first = _day_first(parts)
-    return _build_datetimes(text, parts, matched, day_first is not False)
-
-
-def _day_first(parts: pa.Array) -> bool | None:
-    """Order of `a/b/yyyy` dates: day first unless a second field > 12 shows month first; None if both show."""
-    first_big = _any(pc.greater(_as_int(parts.field("a")), 12))
-    second_big = _any(pc.greater(_as_int(parts.field("b")), 12))
-    if first_big and second_big:
-        return None
-    return not second_big
-
-
-def _build_datetimes(text: pa.Array, parts: pa.Array, matched: pa.Array, day_first: bool) -> Conversion:
-    def get(name: str) -> pa.Array:
-        return pc.fill_null(parts.field(name), "")
-
-    iso = pc.not_equal(get("y1"), "")
-    day, month = (get("a"), get("b")) if day_first else (get("b"), get("a"))
-    date = _join(
-        "-",
-        pc.if_else(iso, get("y1"), get("y2")),
-        _pad2(pc.if_else(iso, get("m1"), month)),
-        _pad2(pc.if_else(iso, get("d1"), day)),
-    )
-    timed = pc.not_equal(get("hh"), "")
-    if not _any(pc.and_(timed, matched)):
-        values, failed = cast_tolerant(pc.if_else(matched, date, _NULL_STRING), pa.date32())
-        return Conversion(values, pc.or_(_unmatched(text, matched), failed))
-    seconds = pc.if_else(pc.equal(get("ss"), ""), "00", get("ss"))
-    clock = pc.if_else(timed, _join(":", _pad2(get("hh")), get("mi"), seconds), "00:00:00")
-    fraction = pc.if_else(
-        pc.equal(get("fr"), ""), "", _join("", pa.scalar("."), pc.utf8_slice_codeunits(get("fr"), 0, 6))
-    )
-    zone = pc.if_else(pc.equal(get("tz"), ""), "Z", get("tz"))  # no offset: the time is kept as written
-    stamp = _join("", date, pa.scalar(" "), clock, fraction, zone)
-    values, failed = cast_tolerant(pc.if_else(matched, stamp, _NULL_STRING), pa.timestamp("us", tz="UTC"))
-    return Conversion(values.cast(pa.timestamp("us")), pc.or_(_unmatched(text, matched), failed))
-
-
-def cast_tolerant(values: pa.Array, target: pa.DataType) -> tuple[pa.Array, pa.Array]:
-    """Cast, and if that fails find the values that do not cast: they become null and are marked in the mask."""
-    try:
-        return values.cast(target), pa.repeat(False, len(values))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        pass
-    converted: list[object] = []
-    failed: list[bool] = []
-    for scalar in values:
-        try:
-            converted.append(scalar.cast(target).as_py() if scalar.is_valid else None)
-            failed.append(False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OverflowError, ValueError):
-            converted.append(None)
-            failed.append(True)
-    return pa.array(converted, target), pa.array(failed, pa.bool_())
-
-
-def _matches(text: pa.Array, pattern: str) -> pa.Array:
-    return pc.fill_null(pc.match_substring_regex(text, pattern), False)
-
-
-def _all_match(text: pa.Array, pattern: str) -> bool:
-    return not _any(_unmatched(text, _matches(text, pattern)))
-
-
-def _unmatched(text: pa.Array, matched: pa.Array) -> pa.Array:
-    """Non-empty values that did not match."""
-    return pc.fill_null(pc.and_(pc.is_valid(text), pc.invert(matched)), False)
-
-
-def _in(text: pa.Array, words: Sequence[str]) -> pa.Array:
-    return pc.fill_null(pc.is_in(text, value_set=pa.array(words, _STRING)), False)
-
-
-def _any(mask: pa.Array) -> bool:
-    return bool(pc.any(mask).as_py())
-
-
-def _as_int(text: pa.Array) -> pa.Array:
-    return pc.if_else(pc.equal(pc.fill_null(text, ""), ""), _NULL_STRING, text).cast(pa.int64())
-
-
-def _pad2(text: pa.Array) -> pa.Array:
-    return pc.utf8_lpad(text, width=2, padding="0")
-
-
-def _join(separator: str, *parts: pa.Array | pa.Scalar) -> pa.Array:
-    return pc.binary_join_element_wise(*parts, separator)

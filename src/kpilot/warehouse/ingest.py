@@ -1,69 +1,121 @@
 """Load a data file into a warehouse table: validate everything first, then write in one transaction.
 
-Three cases: the table does not exist (create it from the file), it exists (append; the file must fit the table's
-columns and types), or `replace` (drop and recreate it from the file). The write runs in a single transaction on the
-backend's own connection, so a failure at any point leaves the table as it was. We do not use ibis's
-`create_table(overwrite=True)` for that: on DuckDB it drops and renames in separate autocommitted statements.
+Four cases: the table does not exist (create it from the file), it exists (append; the file must fit the table's
+columns and types), it has a key (upsert: the file's rows replace the table's rows with the same key), or `replace`
+(drop and recreate it from the file). The write, the ingest log entry and the checks against the table's rows run in
+a single transaction (`sessions`), so a failure at any point leaves the table as it was.
+
+Appending refuses a file whose content was already appended to the table since kpilot last created it (the ingest
+log), and a file all of whose rows are already in the table: both would double every KPI. `again` loads it anyway.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import ibis
 import ibis.common.exceptions as ibis_exc
 import pyarrow as pa
 
-from kpilot.errors import DataError, WarehouseError
+from kpilot.errors import DataError, Location, WarehouseError
+from kpilot.warehouse.connection import INTERNAL_PREFIX
+from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats
+from kpilot.warehouse.dates import AmbiguousDates
 from kpilot.warehouse.failures import translated
 from kpilot.warehouse.fitting import fit_to_schema
+from kpilot.warehouse.ingest_log import EarlierLoad, LogEntry, earlier_load, ensure_log, record
+from kpilot.warehouse.keys import check_key, key_columns
+from kpilot.warehouse.notices import LoadedBefore, Notice, RowsAlreadyInTable
 from kpilot.warehouse.parsed import ParsedFile
 from kpilot.warehouse.readers import read_file
+from kpilot.warehouse.sessions import Session, create_table_sql, insert_sql, quote, transaction
+
+__all__ = ["IngestReport", "check_table_name", "ingest_file", "quote"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names silently
-_COPY_BATCH = 10_000
+_FORCE_HINT = (
+    "to load it anyway, add --again; to make the table hold only this file's rows, use --replace; if the table was "
+    "emptied or recreated outside kpilot since, --again is right; nothing was written"
+)
 
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What `ingest_file` did."""
+    """What `ingest_file` did: rows written, whether the table was created or replaced, with a key how many of the
+    table's rows the file's replaced, and the notices for the user."""
 
     table: str
     rows: int
     columns: int
     created: bool
     replaced: bool
+    key: tuple[str, ...] = ()
+    replaced_rows: int = 0
+    notices: tuple[Notice, ...] = ()
 
 
-def ingest_file(con: Any, path: Path, table: str, *, replace: bool = False) -> IngestReport:
-    """Load `path` into `table` of the ibis backend `con` (DuckDB or PostgreSQL). Nothing is written on failure."""
+def ingest_file(
+    con: Any,
+    path: Path,
+    table: str,
+    *,
+    replace: bool = False,
+    again: bool = False,
+    key: str | Sequence[str] = (),
+    date_formats: DateFormats = NO_FORMATS,
+    encoding: str | None = None,
+    declared_by: str = "the key",
+) -> IngestReport:
+    """Load `path` into `table` of the ibis backend `con` (DuckDB or PostgreSQL). Nothing is written on failure.
+
+    `key` (a column or columns) makes the load an upsert; `declared_by` names where it comes from in messages
+    ("source 'orders'"). `date_formats` and `encoding` say how the file is written, where detection cannot.
+    """
     check_table_name(table)
     backend = _backend_name(con)
-    parsed = read_file(path)
+    columns_of_key = key_columns(key)
+    parsed = read_file(path, date_formats=date_formats, encoding=encoding)
     if parsed.table.num_rows == 0:
         raise DataError(
             "no rows: the file has a header but no data", location=parsed.location(), hint="nothing was written"
         )
     existing = _existing_schema(con, table)
-    if existing is not None and not replace:
-        data, mode = fit_to_schema(parsed, table, existing), "append"
-    else:
-        data, mode = parsed.table, ("replace" if existing is not None else "create")
-        _check_new_columns(parsed, backend)
-    _write(con, backend, table, data, mode)
+    try:
+        if existing is not None and not replace:
+            data, mode = fit_to_schema(parsed, table, existing), ("upsert" if columns_of_key else "append")
+        else:
+            parsed.check_dates()
+            data, mode = parsed.table, ("replace" if existing is not None else "create")
+            _check_new_columns(parsed, backend)
+    except AmbiguousDates as error:
+        raise error.for_command(str(path), table) from None
+    check_key(data, columns_of_key, parsed, table, declared_by)
+    load = _Load(
+        table=table,
+        mode=mode,
+        data=data,
+        key=columns_of_key,
+        again=again,
+        parsed=parsed,
+        digest=_digest(Path(parsed.source)),
+    )
+    replaced_rows, notices = _write(con, backend, load)
     return IngestReport(
         table=table,
         rows=data.num_rows,
         columns=data.num_columns,
         created=existing is None,
         replaced=mode == "replace",
+        key=columns_of_key,
+        replaced_rows=replaced_rows,
+        notices=(*parsed.notices, *notices),
     )
 
 
@@ -72,6 +124,11 @@ def check_table_name(table: str) -> None:
         raise DataError(
             f"invalid table name '{table}'",
             hint=f"use letters, digits and underscores, not starting with a digit, at most {_MAX_IDENTIFIER} long",
+        )
+    if table.lower().startswith(INTERNAL_PREFIX):
+        raise DataError(
+            f"table name '{table}' starts with '{INTERNAL_PREFIX}', which kpilot keeps for its own tables",
+            hint="choose another name",
         )
 
 
@@ -104,103 +161,123 @@ def _check_new_columns(parsed: ParsedFile, backend: str) -> None:
             )
 
 
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Writing
 
 
-class _Session(Protocol):
-    """One open transaction: run statements and bulk-load rows; committed only if no exception escapes."""
+@dataclass(frozen=True)
+class _Load:
+    table: str
+    mode: str  # create, replace, append, upsert
+    data: pa.Table
+    key: tuple[str, ...]
+    again: bool
+    parsed: ParsedFile
+    digest: str
 
-    def execute(self, sql: str) -> None: ...
 
-    def load(self, table: str, data: pa.Table) -> None: ...
+def _write(con: Any, backend: str, load: _Load) -> tuple[int, tuple[Notice, ...]]:
+    """Write the rows and the log entry in one transaction; the rows replaced by key, and notices."""
 
-
-def _write(con: Any, backend: str, table: str, data: pa.Table, mode: str) -> None:
     def failure(message: str, error: BaseException) -> WarehouseError:  # the transaction was rolled back
-        return WarehouseError(f"could not write table '{table}': {message}", hint="nothing was written")
+        return WarehouseError(f"could not write table '{load.table}': {message}", hint="nothing was written")
 
-    with translated(failure), _transaction(con, backend) as session:
-        if mode == "replace":
+    table, data = load.table, load.data
+    notices: list[Notice] = []
+    replaced_rows = 0
+    with translated(failure), transaction(con, backend) as session:
+        ensure_log(session)
+        if load.mode != "create":
+            session.lock(table)
+        earlier = (
+            earlier_load(session, table, load.digest, load.parsed.sheet) if load.mode in ("append", "upsert") else None
+        )
+        if earlier is not None:
+            if load.mode == "append" and not load.again:
+                raise _already_loaded(load, earlier)
+            notices.append(LoadedBefore(table, _when(earlier.loaded_at), _file_of(earlier)))
+        if load.mode == "replace":
             session.execute(f"DROP TABLE {quote(table)}")
-        if mode != "append":
-            session.execute(_create_sql(table, data.schema, backend))
-        session.load(table, data)
+        if load.mode in ("create", "replace"):
+            session.execute(create_table_sql(table, data.schema, backend))
+        if load.mode in ("create", "replace"):
+            session.load(table, data)
+        else:
+            stage = session.stage(data, like=table)
+            if load.mode == "append":
+                same = _identical_rows(session, table, stage, data.column_names)
+                if same == data.num_rows and not load.again:
+                    raise _all_rows_present(load)
+                if same:
+                    notices.append(RowsAlreadyInTable(table, same, data.num_rows))
+            else:
+                replaced_rows = _replace_by_key(session, table, stage, load.key)
+            session.execute(insert_sql(table, stage, data.column_names))
+        entry = LogEntry(
+            table=table,
+            file=str(Path(load.parsed.source).resolve()),
+            sheet=load.parsed.sheet,
+            content_sha256=load.digest,
+            mode=load.mode,
+            file_rows=data.num_rows,
+            replaced_rows=replaced_rows,
+        )
+        record(session, entry, dt.datetime.now(dt.UTC))
+    return replaced_rows, tuple(notices)
 
 
-@contextmanager
-def _transaction(con: Any, backend: str) -> Iterator[_Session]:
-    if backend == "duckdb":
-        with _duckdb_transaction(con.con) as session:
-            yield session
-    else:
-        with _postgres_transaction(con.con) as session:
-            yield session
+def _identical_rows(session: Session, table: str, stage: str, columns: Sequence[str]) -> int:
+    """How many of the staged rows have an identical row in the table (counted with repeats: two equal file rows
+    need two equal table rows). Compared as text on PostgreSQL, where some types (json) have no equality."""
+
+    def selected(name: str) -> str:
+        return f"CAST({quote(name)} AS text)" if session.backend == "postgres" else quote(name)
+
+    listed = ", ".join(selected(name) for name in columns)
+    rows = session.fetch(
+        f"SELECT count(*) FROM (SELECT {listed} FROM {quote(stage)} INTERSECT ALL SELECT {listed} FROM {quote(table)})"
+        " AS same"
+    )
+    return int(rows[0][0])
 
 
-class _DuckDBSession:
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-        self._views: list[str] = []
-
-    def execute(self, sql: str) -> None:
-        self._raw.execute(sql)
-
-    def load(self, table: str, data: pa.Table) -> None:
-        # DuckDB reads the Arrow table in place through a registered view: no copy, no staging table.
-        view = f"_kpilot_ingest_{uuid.uuid4().hex}"
-        self._raw.register(view, data)
-        self._views.append(view)
-        columns = ", ".join(quote(name) for name in data.column_names)
-        self._raw.execute(f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} FROM {quote(view)}")
-
-    def close(self) -> None:
-        for view in self._views:
-            self._raw.unregister(view)
+def _replace_by_key(session: Session, table: str, stage: str, key: Sequence[str]) -> int:
+    """Delete the table's rows whose key is among the staged rows'; how many there were."""
+    new = quote("_kpilot_new")  # an alias no user table is called: a table named like it would shadow it
+    matching = " AND ".join(f"{new}.{quote(column)} = {quote(table)}.{quote(column)}" for column in key)
+    condition = f"EXISTS (SELECT 1 FROM {quote(stage)} AS {new} WHERE {matching})"
+    rows = session.fetch(f"SELECT count(*) FROM {quote(table)} WHERE {condition}")
+    session.execute(f"DELETE FROM {quote(table)} WHERE {condition}")
+    return int(rows[0][0])
 
 
-@contextmanager
-def _duckdb_transaction(raw: Any) -> Iterator[_Session]:
-    session = _DuckDBSession(raw)
-    raw.begin()
-    try:
-        yield session
-    except BaseException:
-        raw.rollback()
-        raise
-    else:
-        raw.commit()
-    finally:
-        session.close()
+def _already_loaded(load: _Load, earlier: EarlierLoad) -> DataError:
+    return DataError(
+        f"this file's content was already loaded into table '{load.table}' on {_when(earlier.loaded_at)} (from "
+        f"{_file_of(earlier)}): loading it again would count its rows twice",
+        location=Location(file=load.parsed.source),
+        hint=_FORCE_HINT,
+    )
 
 
-class _PostgresSession:
-    def __init__(self, cursor: Any) -> None:
-        self._cursor = cursor
-
-    def execute(self, sql: str) -> None:
-        self._cursor.execute(sql)
-
-    def load(self, table: str, data: pa.Table) -> None:
-        # COPY is PostgreSQL's bulk path; ibis's insert of in-memory data goes row by row.
-        columns = ", ".join(quote(name) for name in data.column_names)
-        with self._cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for batch in data.to_batches(max_chunksize=_COPY_BATCH):
-                for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
-                    copy.write_row(row)
+def _all_rows_present(load: _Load) -> DataError:
+    rows = load.data.num_rows
+    return DataError(
+        f"all {rows:,} row(s) of the file are already in table '{load.table}', identical in every column: loading "
+        "them again would count them twice",
+        location=Location(file=load.parsed.source),
+        hint=_FORCE_HINT,
+    )
 
 
-@contextmanager
-def _postgres_transaction(raw: Any) -> Iterator[_Session]:
-    with raw.transaction(), raw.cursor() as cursor:
-        yield _PostgresSession(cursor)
+def _when(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") + " UTC"
 
 
-def _create_sql(table: str, schema: pa.Schema, backend: str) -> str:
-    definitions = ibis.Schema.from_pyarrow(schema).to_sqlglot_column_defs(backend)
-    return f"CREATE TABLE {quote(table)} (" + ", ".join(column.sql(backend) for column in definitions) + ")"
-
-
-def quote(identifier: str) -> str:
-    """A SQL identifier in double quotes, as both DuckDB and PostgreSQL read it."""
-    return '"' + identifier.replace('"', '""') + '"'
+def _file_of(earlier: EarlierLoad) -> str:
+    return earlier.file + (f"#{earlier.sheet}" if earlier.sheet else "")

@@ -7,8 +7,9 @@ vectorised with Arrow compute: a Python loop runs only over the few values that 
 Every problem with the input becomes a `DataError` naming the file, the line (as an editor shows it, header
 included) and the column; no csv, openpyxl or Arrow exception escapes for bad input.
 
-The work is split by format: `delimited` (CSV/TSV), `spreadsheets` (Excel and Parquet), `inference` (column types
-and value parsing) and `parsed` (`ParsedFile`, what every reader returns). This module picks the reader.
+The work is split by format: `delimited` (CSV/TSV, with `text_encoding`), `spreadsheets` (Excel and Parquet),
+`inference` (column types and value parsing, with `dates` and the user's `date_formats`) and `parsed`
+(`ParsedFile`, what every reader returns). This module picks the reader.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from kpilot.errors import DataError, Location
+from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats
 from kpilot.warehouse.delimited import read_text
 from kpilot.warehouse.parsed import ParsedFile
 from kpilot.warehouse.spreadsheets import read_parquet, read_xlsx
@@ -28,13 +30,19 @@ TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, ".parquet", ".xlsx")
 
 
-def read_table_file(path: Path) -> pa.Table:
-    """Read a .csv/.tsv/.txt, .parquet or .xlsx file (`book.xlsx#Sheet` picks a sheet) into a typed table."""
-    return read_file(path).table
+def read_table_file(path: Path, *, date_formats: DateFormats = NO_FORMATS, encoding: str | None = None) -> pa.Table:
+    """Read a .csv/.tsv/.txt, .parquet or .xlsx file (`book.xlsx#Sheet` picks a sheet) into a typed table.
+
+    A column of dates whose day/month order no value shows is refused (AmbiguousDates) unless `date_formats` says it.
+    """
+    parsed = read_file(path, date_formats=date_formats, encoding=encoding)
+    parsed.check_dates()
+    return parsed.table
 
 
-def read_file(path: Path) -> ParsedFile:
-    """Like `read_table_file`, keeping the line numbers and cell text for later error messages."""
+def read_file(path: Path, *, date_formats: DateFormats = NO_FORMATS, encoding: str | None = None) -> ParsedFile:
+    """Like `read_table_file`, keeping the line numbers, cell text and notices for later; a column of ambiguous
+    dates is kept as text and listed in `ambiguous`, for the caller to refuse if it must be dates."""
     path, sheet = _split_sheet(path)
     source = str(path)
     suffix = path.suffix.lower()
@@ -45,11 +53,17 @@ def read_file(path: Path) -> ParsedFile:
             hint="supported: " + ", ".join(SUPPORTED_EXTENSIONS),
         )
     _check_readable(path, source)
+    if encoding is not None and suffix not in TEXT_EXTENSIONS:
+        raise DataError(
+            f"--encoding applies to text files ({', '.join(TEXT_EXTENSIONS)}), not to '{suffix}'",
+            location=Location(file=source),
+            hint="leave it out: Parquet and Excel files say how their text is encoded",
+        )
     if suffix == ".parquet":
         return read_parquet(path, source)
     if suffix == ".xlsx":
-        return read_xlsx(path, source, sheet)
-    return read_text(path, source, "\t" if suffix == ".tsv" else None)
+        return read_xlsx(path, source, sheet, date_formats)
+    return read_text(path, source, "\t" if suffix == ".tsv" else None, date_formats, encoding)
 
 
 def _split_sheet(path: Path) -> tuple[Path, str | None]:

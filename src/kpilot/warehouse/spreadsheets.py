@@ -1,46 +1,141 @@
 """Read Excel workbooks (.xlsx) and Parquet files into a `ParsedFile`.
 
 Excel cells of one kind keep their Excel type (numbers, booleans, dates); text or mixed columns go through the same
-inference as delimited text. Parquet columns keep their types, adjusted to what a warehouse table can hold
-(nested columns are refused).
+inference as delimited text. Formula cells are read as the value Excel saved with them; a formula without one (the
+workbook was written by a program that does not compute formulas) is refused rather than loaded as empty. Parquet
+columns keep their types, adjusted to what a warehouse table can hold (nested columns are refused).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kpilot.errors import DataError, Location
-from kpilot.warehouse.inference import NumberStyle, infer_column
-from kpilot.warehouse.parsed import ParsedFile, check_names, clean_text
+from kpilot.warehouse.conversion import NULL_STRING, Conversion
+from kpilot.warehouse.date_formats import NO_FORMATS, DateFormat, DateFormats, parse_excel_serials
+from kpilot.warehouse.inference import (
+    ColumnReading,
+    Inferred,
+    NumberStyle,
+    by_default_pattern,
+    convert_with_format,
+    format_misfit,
+    infer_column,
+    number_column,
+)
+from kpilot.warehouse.notices import DateFormatUsed
+from kpilot.warehouse.parsed import ParsedFile, clean_text, name_columns, typed_columns
+from kpilot.warehouse.places import RowPlaces
+
+# What openpyxl raises for a file that is not a readable workbook: not a zip, a zip cut short, parts missing or
+# malformed XML, values it cannot read. Its own InvalidFileException derives from Exception directly, so it is
+# looked up when openpyxl is imported (below).
+BROKEN_WORKBOOK: tuple[type[Exception], ...] = (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError, ParseError)
 
 _STRING = pa.string()
+_EPOCH_1904_YEAR = 1904
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # <f>, <f t="shared" .../>, <x:f>; not <filterMode>
+_CHUNK_BYTES = 1 << 20
+_TAG_OVERLAP = 16
+_SHOWN_CELLS = 10
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Excel
 
 
-def read_xlsx(path: Path, source: str, sheet: str | None) -> ParsedFile:
+def read_xlsx(path: Path, source: str, sheet: str | None, formats: DateFormats = NO_FORMATS) -> ParsedFile:
     import openpyxl  # imported here: only Excel users pay for it
 
+    book = _open_book(openpyxl, path, source, data_only=True)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, XML and its own errors for broken files
+        worksheet = _pick_sheet(book, sheet, source)
+        title = str(worksheet.title)
+        member = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")  # to look for formulas cheaply
+        cells = list(worksheet.iter_rows(min_row=1, values_only=True))
+        epoch_1904 = book.epoch.year == _EPOCH_1904_YEAR
+    finally:
+        book.close()
+    if _has_formulas(path, member):
+        _check_formula_values(openpyxl, path, source, title, cells)
+    return _type_sheet(list(_sheet_rows(cells)), source, formats, title, epoch_1904)
+
+
+def _open_book(openpyxl: Any, path: Path, source: str, *, data_only: bool) -> Any:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (*BROKEN_WORKBOOK, InvalidFileException) as exc:
         raise DataError(
             f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", location=Location(file=source)
         ) from exc
+
+
+def _has_formulas(path: Path, member: str) -> bool:
+    """Whether the sheet's XML holds a formula element (all sheets', if the sheet's part is not known)."""
     try:
-        worksheet = _pick_sheet(book, sheet, source)
-        rows = list(_sheet_rows(worksheet.iter_rows(min_row=1, values_only=True)))
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            parts = [member] if member in names else [name for name in names if name.startswith("xl/worksheets/")]
+            return any(_part_has_formula(archive, part) for part in parts)
+    except (OSError, zipfile.BadZipFile):
+        return True  # openpyxl read it; let the second reading decide
+
+
+def _part_has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    tail = b""
+    with archive.open(part) as handle:
+        while chunk := handle.read(_CHUNK_BYTES):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-_TAG_OVERLAP:]
+    return False
+
+
+def _check_formula_values(openpyxl: Any, path: Path, source: str, title: str, cells: list[tuple[Any, ...]]) -> None:
+    """Refuse formula cells that have no saved value: openpyxl reads them as empty, which would load as NULL.
+
+    A workbook written by a program that does not compute formulas (openpyxl, many export scripts) stores the
+    formulas only; Excel and LibreOffice store each formula's last value next to it when they save."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    book = _open_book(openpyxl, path, source, data_only=False)
+    missing: list[str] = []
+    try:
+        formulas = book[title].iter_rows(min_row=1, values_only=True)
+        for number, (values, written) in enumerate(zip(cells, formulas, strict=False), start=1):
+            for column, (value, formula) in enumerate(zip(values, written, strict=False), start=1):
+                is_formula = isinstance(formula, ArrayFormula | DataTableFormula) or (
+                    isinstance(formula, str) and formula.startswith("=")
+                )
+                if value is None and is_formula:
+                    missing.append(f"{get_column_letter(column)}{number}")
     finally:
         book.close()
-    return _type_sheet(rows, source)
+    if missing:
+        shown = ", ".join(missing[:_SHOWN_CELLS]) + (
+            f" and {len(missing) - _SHOWN_CELLS} more" if len(missing) > _SHOWN_CELLS else ""
+        )
+        raise DataError(
+            f"sheet '{title}': {len(missing)} formula cell(s) have no saved value, so they would load as empty: "
+            + shown,
+            location=Location(file=source),
+            hint="the workbook was saved by a program that does not compute formulas: open it in Excel or "
+            "LibreOffice and save it again (that stores each formula's value), or export the sheet to CSV; "
+            "nothing was written",
+        )
 
 
 def _pick_sheet(book: Any, sheet: str | None, source: str) -> Any:
@@ -66,7 +161,9 @@ def _sheet_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, list[Any
             yield number, cells
 
 
-def _type_sheet(rows: list[tuple[int, list[Any]]], source: str) -> ParsedFile:
+def _type_sheet(
+    rows: list[tuple[int, list[Any]]], source: str, formats: DateFormats, title: str, epoch_1904: bool
+) -> ParsedFile:
     if not rows:
         raise DataError("the sheet is empty", location=Location(file=source), hint="the first row must be a header")
     header_line, header_cells = rows[0]
@@ -75,25 +172,34 @@ def _type_sheet(rows: list[tuple[int, list[Any]]], source: str) -> ParsedFile:
     width = len(header_cells)
     data = [(number, _sheet_width(cells, width, source, number)) for number, cells in rows[1:]]
     style = NumberStyle(comma_decimal=True, prefer_comma=False)
-    named: list[tuple[int, str]] = []
-    texts: dict[str, pa.Array] = {}
+    headings: list[tuple[int, str]] = []
+    texts: dict[int, pa.Array] = {}
     for index, heading in enumerate(header_cells):
         name = "" if heading is None else cell_text(heading)
         text = clean_text(pa.array([_text_or_none(row[index]) for _, row in data], _STRING))
         if not name and text.null_count == len(text):
             continue  # an unnamed, empty column between named ones
-        named.append((index, name))
-        texts[name] = text
-    check_names(named, source, header_line)
-    arrays = [_type_cells([row[index] for _, row in data], texts[name], style) for index, name in named]
+        headings.append((index, name))
+        texts[index] = text
+    named, header_notices = name_columns(headings, source, header_line)
+    places = RowPlaces(source=source, positions=[number for number, _ in data], kind="row", header_line=header_line)
+    inferred = {
+        name: _type_cells(
+            [row[index] for _, row in data], texts[index], style, ColumnReading(name, places, formats, epoch_1904)
+        )
+        for index, name in named
+    }
+    table, notices, ambiguous = typed_columns(inferred)
     return ParsedFile(
-        source=source,
-        table=pa.table(arrays, names=[name for _, name in named]),
-        positions=[number for number, _ in data],
-        position_kind="row",
-        header_line=header_line,
-        text=texts,
+        places=places,
+        table=table,
+        text={name: texts[index] for index, name in named},
         number_style=style,
+        formats=formats,
+        notices=(*header_notices, *notices),
+        ambiguous=ambiguous,
+        sheet=title,
+        epoch_1904=epoch_1904,
     )
 
 
@@ -125,21 +231,55 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None else cell_text(value)
 
 
-def _type_cells(values: list[Any], text: pa.Array, style: NumberStyle) -> pa.Array:
-    """Cells of one kind keep their Excel type; text or mixed cells go through text inference."""
+def _type_cells(values: list[Any], text: pa.Array, style: NumberStyle, reading: ColumnReading) -> Inferred:
+    """Cells of one kind keep their Excel type; text or mixed cells go through text inference. A column the user
+    gave a format for is read with it (`excel`: numbers are serial days)."""
+    explicit = reading.formats.for_column(reading.name)
+    if explicit is not None:
+        read = _with_format(values, text, style, reading, explicit)
+        return Inferred(read, (DateFormatUsed(reading.name, explicit.spelled),))
     kinds = {_cell_kind(value) for value in values if value is not None}
     if kinds == {"bool"}:
-        return pa.array(values, pa.bool_())
-    if kinds == {"int"}:
-        return pa.array(values, pa.int64())
+        return Inferred(pa.array(values, pa.bool_()))
     if kinds and kinds <= {"int", "float"}:
-        return pa.array(values, pa.float64())
+        with_default = by_default_pattern(text, reading)
+        if with_default is not None:
+            return with_default
+        numbers = pa.array(values, pa.int64() if kinds == {"int"} else pa.float64())
+        return number_column(text, numbers, reading)
     if kinds == {"datetime"}:
-        stamps = [value if isinstance(value, dt.datetime) or value is None else _midnight(value) for value in values]
-        if all(value is None or value.time() == dt.time() for value in stamps):
-            return pa.array([None if value is None else value.date() for value in stamps], pa.date32())
-        return pa.array(stamps, pa.timestamp("us"))
-    return infer_column(text, style)
+        return Inferred(_datetimes(values))
+    return infer_column(text, style, reading)
+
+
+def _datetimes(values: list[Any]) -> pa.Array:
+    """Date cells as date32 if every one is at midnight, else as timestamps."""
+    stamps = [value if isinstance(value, dt.datetime) or value is None else _midnight(value) for value in values]
+    if all(value is None or value.time() == dt.time() for value in stamps):
+        return pa.array([None if value is None else value.date() for value in stamps], pa.date32())
+    return pa.array(stamps, pa.timestamp("us"))
+
+
+def _with_format(
+    values: list[Any], text: pa.Array, style: NumberStyle, reading: ColumnReading, fmt: DateFormat
+) -> pa.Array:
+    """A column the user gave a format for: cells Excel already holds as dates stay as they are, the others are read
+    with the format (`excel`: numbers are serial days), and a cell that does not read with it is refused."""
+    kinds = [None if value is None else _cell_kind(value) for value in values]
+    is_date = pa.array([kind == "datetime" for kind in kinds], pa.bool_())
+    if fmt.excel:
+        numbers = pa.array([float(v) if k in ("int", "float") else None for v, k in zip(values, kinds, strict=True)])
+        serials = parse_excel_serials(numbers, epoch_1904=reading.epoch_1904)
+        other = pa.array([k not in (None, "int", "float", "datetime") for k in kinds], pa.bool_())
+        converted = Conversion(serials.values, pc.or_(serials.bad, other))
+    else:
+        converted = convert_with_format(pc.if_else(is_date, NULL_STRING, text), style, reading, fmt)
+    if not converted.ok:
+        raise format_misfit(text, converted, reading, fmt)
+    read = converted.values.to_pylist()
+    return _datetimes(
+        [value if kind == "datetime" else read[i] for i, (value, kind) in enumerate(zip(values, kinds, strict=True))]
+    )
 
 
 def _cell_kind(value: object) -> str:
@@ -167,15 +307,12 @@ def read_parquet(path: Path, source: str) -> ParsedFile:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"not a readable Parquet file ({exc})", location=Location(file=source)) from exc
-    check_names(enumerate(table.column_names), source, None)
-    columns = {name: _flat_column(table.column(name), name, source) for name in table.column_names}
+    named, notices = name_columns(enumerate(table.column_names), source, None)
+    columns = {name: _flat_column(table.column(index), name, source) for index, name in named}
     return ParsedFile(
-        source=source,
+        places=RowPlaces(source=source, positions=range(1, table.num_rows + 1), kind="row", has_lines=False),
         table=pa.table(columns) if columns else table,
-        positions=range(1, table.num_rows + 1),
-        position_kind="row",
-        header_line=None,
-        has_lines=False,
+        notices=tuple(notices),
     )
 
 

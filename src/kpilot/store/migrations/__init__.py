@@ -1,0 +1,1 @@
+"""Alembic migrations of the metadata store, shipped inside the package and run by `kpilot.store.revisions`."""

@@ -1,0 +1,88 @@
+"""Opening the store for use: the one way in, which refuses a store that is missing or not up to date.
+
+A store is only ever created by `kpilot db upgrade` (`store.revisions.upgrade`): opening one that does not exist,
+or that lacks migrations this kpilot needs, is a `StoreError` that says to run it, never an empty database created on
+the spot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kpilot.store.engine import create_store_engine, writing
+from kpilot.store.errors import UPGRADE_HINT, StoreMissing, StoreOutdated, StoreTooNew, translated
+from kpilot.store.location import StoreLocation, store_location
+from kpilot.store.revisions import Standing, head, standing
+from kpilot.workspace import Workspace
+
+
+class Store:
+    """An opened store whose schema is the one this kpilot expects. Use `open_store`."""
+
+    def __init__(self, location: StoreLocation, engine: Engine) -> None:
+        self.location = location
+        self._engine = engine
+        self._readers = sessionmaker(bind=engine, expire_on_commit=False)
+        self._writers = sessionmaker(bind=writing(engine), expire_on_commit=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads; nothing it does is committed."""
+        with translated(self.location), self._readers() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction: committed if the block ends normally, rolled back (nothing written) if it raises."""
+        with translated(self.location), self._writers() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def open_store(workspace: Workspace) -> Store:
+    """The workspace's store (its `store:` setting), checked to be at this kpilot's revision."""
+    return open_location(store_location(workspace.settings.store, workspace.root))
+
+
+def open_location(location: StoreLocation) -> Store:
+    newest = head()
+    if location.path is not None and not location.path.is_file():
+        raise StoreMissing(f"there is no store at {location.shown} yet", hint=UPGRADE_HINT)
+    engine = create_store_engine(location)
+    try:
+        with translated(location), engine.connect() as connection:
+            found = standing(connection, newest)
+    except BaseException:
+        engine.dispose()
+        raise
+    if found.standing is Standing.CURRENT:
+        return Store(location, engine)
+    engine.dispose()
+    if found.standing is Standing.MISSING:
+        raise StoreMissing(f"the store {location.shown} has no kpilot tables yet", hint=UPGRADE_HINT)
+    if found.standing is Standing.BEHIND:
+        at = f"is at revision {found.current}" if found.current else "has every migration undone"
+        raise StoreOutdated(
+            f"the store {location.shown} {at}; this kpilot needs revision {found.head}", hint=UPGRADE_HINT
+        )
+    raise StoreTooNew(
+        f"the store {location.shown} is at revision {found.current}, which this kpilot does not know: "
+        "a newer kpilot migrated it",
+        hint="upgrade kpilot to the version that migrated the store",
+    )
