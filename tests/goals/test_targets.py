@@ -236,6 +236,46 @@ def test_a_ratio_kpis_year_target_applies_to_each_month_as_is(tmp_path: Path) ->
     assert (stock.min, stock.max) == (30, 45)
 
 
+BOOKS = """\
+sources:
+  - name: books
+    table: books
+    time: day
+    measures:
+      - {name: profit, agg: sum, expr: profit}
+      - {name: assets, agg: last, expr: assets}
+      - {name: asset_balances, agg: sum, expr: assets}
+      - {name: balance_days, agg: count_distinct, expr: day}
+kpis:
+  - {name: roa, formula: profit / assets, unit: percent}
+  - {name: roa_average_assets, formula: profit / (asset_balances / balance_days), unit: percent}
+  - {name: margin_on_assets, formula: profit / (assets + 0 * profit), unit: percent}
+targets:
+  - {kpi: roa, period: "2025", commit: 0.06, target: 0.12, stretch: 0.18}
+  - {kpi: margin_on_assets, period: "2025", target: 0.12}
+  - {kpi: roa_average_assets, period: "2025", target: 0.12}
+"""
+
+
+def test_a_flow_over_a_stocks_year_target_is_spread_like_a_flow(tmp_path: Path) -> None:
+    write_workspace(tmp_path / "books", BOOKS)
+    definitions, issues = load_definitions(tmp_path / "books")
+    assert issues == []
+    month = must(resolve(definitions, "roa"))
+    # A year's ROA is its profit over the assets: about twelve months' ROA, so May gets 1/12 of each level.
+    assert (month.commit, month.target, month.stretch) == pytest.approx((0.005, 0.01, 0.015))
+    assert month.basis == (
+        "the 2025 target of 12% spread evenly over 12 months "
+        "(roa is a flow over a stock: a month's is about 1/12 of the whole)"
+    )
+    quarter = must(resolve(definitions, "roa", date(2025, 4, 1), Grain.QUARTER))
+    assert quarter.target == pytest.approx(0.03)
+    # Over average assets (daily balances over the days counted), the same: 0.12 / 12.
+    assert must(resolve(definitions, "roa_average_assets")).target == pytest.approx(0.01)
+    # A stock mixed with a flow in the divisor is not a pure stock: applied as is.
+    assert must(resolve(definitions, "margin_on_assets")).target == pytest.approx(0.12)
+
+
 def test_additivity_can_be_passed_in(tmp_path: Path) -> None:
     definitions = load(tmp_path, '  - {kpi: win_rate, period: "2025", target: 0.3}\n')
     kpi = definitions.kpi("win_rate")

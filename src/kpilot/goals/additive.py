@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from enum import Enum
 
+from kpilot.definitions.model import Aggregation
 from kpilot.errors import FormulaError
 from kpilot.formula.ast import Binary, Call, MeasureRef, Number, Resolved, Unary
+from kpilot.formula.check import walk
 from kpilot.semantic.resolve import SemanticModel
 
 
@@ -34,6 +36,41 @@ def is_additive(model: SemanticModel, kpi_name: str) -> bool:
         return _kind(model, tree) is _Sum.ADDITIVE
     except FormulaError:
         return False
+
+
+def scales_with_time(model: SemanticModel, kpi_name: str) -> bool:
+    """True for a flow over a stock: an additive formula divided by a level, `last` measures or an average balance
+    (return on assets = profit / assets, or over average assets; revenue per employee). Its value over a year is
+    about the sum of its months', so a year's target is shared out over the months like an additive KPI's, not
+    applied to each month as is."""
+    try:
+        tree = model.expand(kpi_name)
+    except FormulaError:
+        return False
+    while isinstance(tree, Unary) and tree.op == "-":
+        tree = tree.operand
+    if not (isinstance(tree, Binary) and tree.op == "/"):
+        return False
+    return _kind(model, tree.left) is _Sum.ADDITIVE and _is_stock(model, tree.right)
+
+
+def _is_stock(model: SemanticModel, node: Resolved) -> bool:
+    """A level that does not grow with the period: a formula of `last` measures and constants (assets), or an
+    average of daily balances (their sum over a count of days or items)."""
+    if isinstance(node, Binary) and node.op == "/" and _kind(model, node.left) is _Sum.ADDITIVE:
+        return _only(model, node.right, {Aggregation.COUNT, Aggregation.COUNT_DISTINCT})
+    return _only(model, node, {Aggregation.LAST})
+
+
+def _only(model: SemanticModel, node: Resolved, aggregations: set[Aggregation]) -> bool:
+    """Whether `node` is arithmetic over constants and at least one measure, every measure of these aggregations."""
+    refs = [n for n in walk(node) if isinstance(n, MeasureRef)]
+    allowed = (MeasureRef, Number, Unary, Binary)
+    return (
+        bool(refs)
+        and all(model.measure(ref)[1].agg in aggregations for ref in refs)
+        and all(isinstance(n, allowed) for n in walk(node))
+    )
 
 
 def _kind(model: SemanticModel, node: Resolved) -> _Kind:

@@ -24,7 +24,7 @@ from kpilot.definitions.goals_model import Spread, Target, TargetType
 from kpilot.definitions.model import Definitions, Direction, Kpi
 from kpilot.engine.periods import MONTHS_PER, Calendar, Grain
 from kpilot.errors import Issue, QueryError, Severity
-from kpilot.goals.additive import is_additive
+from kpilot.goals.additive import is_additive, scales_with_time
 from kpilot.goals.periods import parse_period, period_name
 from kpilot.goals.status import format_amount, format_share
 from kpilot.semantic.resolve import SemanticModel
@@ -119,9 +119,11 @@ def resolve_target(
     longer = request.containing(mine)
     if longer:
         chosen = request.single(longer, f"{period_name(*_period_of(longer[0], calendar), calendar)}")
+        model = SemanticModel(definitions)
         if additive is None:
-            additive = is_additive(SemanticModel(definitions), kpi.name)
-        return request.spread(chosen, additive, last_year or {})
+            additive = is_additive(model, kpi.name)
+        scales = not additive and scales_with_time(model, kpi.name)
+        return request.spread(chosen, additive, last_year or {}, scales=scales)
     every = [t for t in mine if t.every == grain.value]
     if every:
         return request.every(request.single(every, f"every {grain.value}"))
@@ -207,14 +209,19 @@ class _Request:
     def every(self, target: Target) -> ResolvedTarget:
         return self.build(target, 1.0, f"the {ADJECTIVE[self.grain]} target set for every {self.grain.value}")
 
-    def spread(self, target: Target, additive: bool, last_year: Mapping[date, float | None]) -> ResolvedTarget:
+    def spread(
+        self, target: Target, additive: bool, last_year: Mapping[date, float | None], *, scales: bool = False
+    ) -> ResolvedTarget:
         start, grain = _period_of(target, self.calendar)
         what = f"the {period_name(start, grain, self.calendar)} target of {self.levels(target)}"
-        if not additive:
-            reason = f"{self.kpi.name} does not add up over time, so the target is not shared out"
-            return self.build(target, 1.0, f"{what}, applied to {self.label} as is ({reason})")
         count = MONTHS_PER[grain] // MONTHS_PER[self.grain]
         even = f"{what} spread evenly over {count} {self.grain.value}s"
+        if not additive:
+            if scales:
+                why = f"{self.kpi.name} is a flow over a stock: a {self.grain.value}'s is about 1/{count} of the whole"
+                return self.build(target, 1 / count, f"{even} ({why})")
+            reason = f"{self.kpi.name} does not add up over time, so the target is not shared out"
+            return self.build(target, 1.0, f"{what}, applied to {self.label} as is ({reason})")
         if target.spread is not Spread.SEASONAL:
             return self.build(target, 1 / count, even)
         seasonal = self.seasonal(start, last_year)
@@ -315,7 +322,17 @@ def _target_problems(target: Target, kpi: Kpi, model: SemanticModel) -> list[Iss
     problem = missing_values(target, kind) or _misordered(target, kind)
     if problem:
         issues.append(Issue(f"target for KPI '{kpi.name}': {problem}", target.origin))
-    if target.spread is not None and not is_additive(model, kpi.name):
+    scales = scales_with_time(model, kpi.name)
+    if target.spread is Spread.SEASONAL and scales:
+        issues.append(
+            Issue(
+                f"KPI '{kpi.name}' is a flow over a stock: its year target is spread evenly over the months, and "
+                "'spread: seasonal' is ignored",
+                target.locations.get("spread", target.origin),
+                severity=Severity.WARNING,
+            )
+        )
+    elif target.spread is not None and not scales and not is_additive(model, kpi.name):
         issues.append(
             Issue(
                 f"KPI '{kpi.name}' does not add up over time: its year target applies to each month as is, "
