@@ -168,7 +168,9 @@ def test_order_totals_come_from_their_lines(short: Tables) -> None:
     cost = (lines["quantity"] * lines["unit_cost"]).groupby(lines["order_id"]).sum()
     assert np.allclose(gross[orders.index] - orders["discount"], orders["amount"], atol=0.005)
     assert np.allclose(cost[orders.index], orders["cost"], atol=0.005)
-    copied = lines.join(orders[["ordered_at", "status"]], on="order_id", rsuffix="_order")
+    copied = lines.merge(
+        orders[["ordered_at", "status"]], left_on="order_id", right_index=True, suffixes=("", "_order")
+    )
     assert (copied["ordered_at"] == copied["ordered_at_order"]).all()
     assert (copied["status"] == copied["status_order"]).all()
 
@@ -283,11 +285,11 @@ def test_gift_season_and_growth(full: Tables) -> None:
 
 def test_weekly_cycle(full: Tables) -> None:
     activities = full["sales_activities"]
-    weekday = pd.to_datetime(activities["day"]).dt.dayofweek
+    weekday = pd.to_datetime(activities["day"]).dt.day_of_week
     per_day = activities.groupby(weekday)["count"].sum()
     assert per_day[[5, 6]].max() < 0.1 * per_day[[0, 1, 2, 3, 4]].min()
     web = full["web_sessions"]
-    weekend = pd.to_datetime(web["day"]).dt.dayofweek >= 5
+    weekend = pd.to_datetime(web["day"]).dt.day_of_week >= 5
     mobile = web["device"].eq("mobile")
     share = [web.loc[part & mobile, "sessions"].sum() / web.loc[part, "sessions"].sum() for part in (weekend, ~weekend)]
     assert share[0] > share[1] + 0.03

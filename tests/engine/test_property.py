@@ -60,7 +60,7 @@ def reference_start(days: pd.Series, grain: str, week_start: int, fiscal: int) -
     if grain == "day":
         return stamps
     if grain == "week":
-        return stamps - pd.to_timedelta((stamps.dt.weekday - week_start) % 7, unit="D")
+        return stamps - pd.to_timedelta((stamps.dt.day_of_week - week_start) % 7, unit="D")
     if grain == "month":
         return stamps.dt.to_period("M").dt.start_time
     shift = pd.DateOffset(months=fiscal - 1)

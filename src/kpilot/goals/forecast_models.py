@@ -20,6 +20,10 @@ HOLT_MIN_VALUES = 5  # Holt estimates four numbers (two weights, the first level
 HEURISTIC_MIN_VALUES = 10  # statsmodels' own minimum for its heuristic start values (plus one season when seasonal)
 VARIANT_NAMES = {"holt_winters": "Holt-Winters", "holt": "Holt's linear trend", "simple": "simple smoothing"}
 
+# What statsmodels raises when a variant cannot be fitted to the data (too few points for a season, a singular
+# system, values it cannot take the log of): the next, simpler variant is tried. Anything else is a bug.
+DEGENERATE = (ValueError, ZeroDivisionError, FloatingPointError, OverflowError, IndexError, np.linalg.LinAlgError)
+
 
 @dataclass(frozen=True)
 class Points:
@@ -92,7 +96,7 @@ def exponential_smoothing(history: History, horizon: int, season_length: int) ->
     for variant in _variants(len(series), season_length):
         try:
             values, weights = _fit(series, variant, season_length, trailing + horizon)
-        except Exception:  # statsmodels raises assorted errors on degenerate data: try the next, simpler variant
+        except DEGENERATE:  # statsmodels' errors on degenerate data: try the next, simpler variant
             failed.append(VARIANT_NAMES[variant])
             continue
         text = f"{_variant_text(variant, season_length, len(series))} {weights}"

@@ -16,7 +16,7 @@ def person_scopes(session: Session, ids: Iterable[int] | None = None) -> dict[in
     query = select(PersonScopeRow.person_id, PersonScopeRow.dimension, PersonScopeRow.value)
     if ids is not None:
         query = query.where(PersonScopeRow.person_id.in_(list(ids)))
-    return _grouped(session.execute(query).tuples())
+    return _grouped(session.execute(query).all())
 
 
 def team_scopes(session: Session, ids: Iterable[int] | None = None) -> dict[int, Scope]:
@@ -24,7 +24,7 @@ def team_scopes(session: Session, ids: Iterable[int] | None = None) -> dict[int,
     query = select(TeamScopeRow.team_id, TeamScopeRow.dimension, TeamScopeRow.value)
     if ids is not None:
         query = query.where(TeamScopeRow.team_id.in_(list(ids)))
-    return _grouped(session.execute(query).tuples())
+    return _grouped(session.execute(query).all())
 
 
 def replace_person_scope(session: Session, person_id: int, scope: Scope) -> None:
