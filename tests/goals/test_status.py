@@ -550,6 +550,10 @@ def test_reasons_use_the_currency_passed_in() -> None:
         (0.021, Unit.PERCENT, "2.1%"),
         (0.03, Unit.PERCENT, "3%"),
         (0.0005, Unit.PERCENT, "0.05%"),
+        (0.000139, Unit.PERCENT, "0.0139%"),  # three significant digits below 1 %
+        (0.000195, Unit.PERCENT, "0.0195%"),
+        (0.00999, Unit.PERCENT, "0.999%"),
+        (-0.0000123, Unit.PERCENT, "-0.00123%"),
         (45.5, Unit.NUMBER, "45.5"),
         (2.0, Unit.NUMBER, "2"),
         (0.35, Unit.RATIO, "0.35"),

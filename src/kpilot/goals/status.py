@@ -65,7 +65,10 @@ class Evaluation:
 def format_amount(value: float, unit: Unit, currency: str | None = None) -> str:
     """A value for a sentence: 1,200,000 EUR, 2.1%, 45,800, 0.35."""
     if unit is Unit.PERCENT:
-        return f"{_trim(value * 100, 1 if abs(value) >= 0.1 else 2)}%"
+        points = value * 100
+        if 0 < abs(points) < 1:  # small rates keep three significant digits: CTRs of 0.0139% and 0.0195% differ
+            return f"{_trim(points, 2 - math.floor(math.log10(abs(points))))}%"
+        return f"{_trim(points, 1 if abs(value) >= 0.1 else 2)}%"
     text = _number(value)
     return f"{text} {currency}" if unit is Unit.CURRENCY and currency else text
 
