@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -71,11 +71,11 @@ def render(node: Node) -> str:
 
 
 def _case_text(node: Case, write: Callable[[Node], str]) -> str:
-    # A `then` value that is the bare name `case` before another `when` would open a nested case: it is written in
-    # parentheses (docs/formulas.md says so).
+    # A `then` value that ends in the bare name `case` (`case`, `-case`, `x + case`) before another `when` would
+    # open a nested case: it is written in parentheses (docs/formulas.md says so).
     def value(part: Node) -> str:
         text = write(part)
-        return f"({text})" if isinstance(part, Name) and part.dotted.lower() == "case" else text
+        return f"({text})" if re.search(r"(?<![\w.])case$", text, re.IGNORECASE) else text
 
     parts = [f"when {write(c)} then {value(v)}" for c, v in node.whens]
     parts += [] if node.otherwise is None else [f"else {write(node.otherwise)}"]
@@ -497,8 +497,21 @@ def test_fully_parenthesised_round_trip(tree: Expr) -> None:
     check_spans(text, parsed)
 
 
+_NO_SPAN = Span(0, 0)
+# Found by Hypothesis: a `then` value ending in the column `case` (here `-case`) before another `when`.
+_MINUS_CASE = Case(
+    (
+        (Number(0, _NO_SPAN), Unary("-", Name(("case",), _NO_SPAN), _NO_SPAN)),
+        (Number(0, _NO_SPAN), Null(_NO_SPAN)),
+    ),
+    None,
+    _NO_SPAN,
+)
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(TREES)
+@example(_MINUS_CASE)
 def test_minimal_parentheses_round_trip(tree: Expr) -> None:
     text = to_minimal_formula(tree)
     assert same_tree(parse(text), tree), text
