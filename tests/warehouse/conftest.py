@@ -10,13 +10,19 @@ from typing import Any
 import ibis
 import pytest
 
+from tests.support import POSTGRES as _SETTINGS
+
+# The server tests/support.py uses, and its default database (each test gets a schema of its own there).
+POSTGRES = {key: value for key, value in _SETTINGS.items() if key != "database"}
+POSTGRES_DATABASE = _SETTINGS["database"]
+
 
 def _postgres_admin() -> Any:
-    try:
-        import psycopg
+    import psycopg
 
-        return psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=3, autocommit=True)
-    except Exception:
+    try:
+        return psycopg.connect(**POSTGRES, dbname=POSTGRES_DATABASE, connect_timeout=3, autocommit=True)
+    except psycopg.OperationalError:  # no server: the PostgreSQL tests skip
         return None
 
 
@@ -32,13 +38,11 @@ def postgres(tmp_path: Path) -> Iterator[Any]:
     """An ibis PostgreSQL backend whose search_path is a fresh schema, dropped afterwards."""
     admin = _postgres_admin()
     if admin is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (database 'test')")
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
     schema = f"kpilot_ingest_{uuid.uuid4().hex[:12]}"
     admin.execute(f'CREATE SCHEMA "{schema}"')
     try:
-        connection = ibis.postgres.connect(
-            host="127.0.0.1", port=5432, user="postgres", database="test", options=f"-c search_path={schema}"
-        )
+        connection = ibis.postgres.connect(**POSTGRES, database=POSTGRES_DATABASE, options=f"-c search_path={schema}")
         try:
             yield connection
         finally:
