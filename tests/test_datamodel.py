@@ -9,6 +9,7 @@ import pytest
 
 from kpilot.catalogue.datamodel import ColumnType, TableKind, load_datamodel, parse_datamodel
 from kpilot.errors import UserError
+from kpilot.i18n import Language, render
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "data-model.md"
 EXPECTED_TABLES = {
@@ -137,6 +138,28 @@ def test_a_user_file_with_problems_is_a_user_error(tmp_path: Path) -> None:
         load_datamodel(path)
     assert caught.value.location is not None
     assert caught.value.location.file == str(path)
+    # The problem is a code of its own inside the error's, worded in the reader's language.
+    problem = caught.value.message.values["problem"]
+    assert (caught.value.code, problem.code) == ("catalogue.invalid_datamodel", "catalogue.empty_list")
+    assert str(caught.value.message) == "invalid data model: table 'x' columns: expected a non-empty list"
+    assert render(caught.value.message, Language.IT) == (
+        "modello dati non valido: tabella 'x', columns: atteso un elenco non vuoto"
+    )
+
+
+def test_a_file_that_is_not_yaml_passes_the_reader_s_words_on(tmp_path: Path) -> None:
+    path = tmp_path / "model.yaml"
+    path.write_text("tables: [\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_datamodel(path)
+    assert caught.value.message.values["problem"].code == "catalogue.raw_problem"
+    assert str(caught.value.message).startswith("invalid data model: while parsing")
+
+
+def test_a_kind_that_is_not_known_lists_the_kinds() -> None:
+    with pytest.raises(ValueError, match="stream") as caught:
+        parse_datamodel(minimal(kind="stream"))
+    assert str(caught.value) == ("table 'things': 'kind' must be one of events, snapshot, entity, not 'stream'")
 
 
 def test_doc_lists_every_table_and_column() -> None:

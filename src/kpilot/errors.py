@@ -7,8 +7,10 @@ into one of these at the boundary so that no traceback reaches a user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+
+from kpilot.i18n import Language, Message, as_message, render
 
 
 @dataclass(frozen=True)
@@ -29,25 +31,58 @@ class Location:
 
 
 class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+    ERROR = "error"  # the definitions or the request cannot be used as they are
+    WARNING = "warning"  # it works, but the numbers may mislead
+    INFO = "info"  # worth knowing (a SMART finding that suggests an improvement)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Issue:
-    """One validation problem, collected rather than raised so that a user sees all of them at once."""
+    """One validation problem, collected rather than raised so that a user sees all of them at once.
 
-    message: str
-    location: Location = field(default_factory=Location)
-    hint: str | None = None
-    severity: Severity = Severity.ERROR
+    `message` and `hint` are codes with values (rendered in the reader's language by `kpilot.i18n`); `field` names
+    what the problem concerns in the model's terms (`grain`, `period`, `scope`), never a command-line flag;
+    `suggestions` are values the user may have meant (known names), for a surface to offer."""
+
+    message: Message
+    location: Location
+    hint: Message | None
+    severity: Severity
+    field: str | None
+    suggestions: tuple[str, ...]
+
+    def __init__(
+        self,
+        message: Message | str,
+        location: Location | None = None,
+        hint: Message | str | None = None,
+        severity: Severity = Severity.ERROR,
+        *,
+        field: str | None = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "message", as_message(message))
+        object.__setattr__(self, "location", location if location is not None else Location())
+        object.__setattr__(self, "hint", as_message(hint))
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "suggestions", tuple(suggestions))
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    def describe(self, language: Language = Language.EN) -> str:
+        """The problem in words, with where it is and the hint."""
+        where = f"{self.location}: " if self.location != Location() else ""
+        words = f"{where}{render(Message('severity.' + self.severity.value), language)}: "
+        words += render(self.message, language)
+        if self.hint:
+            words += f" ({render(self.hint, language)})"
+        return words
 
     def __str__(self) -> str:
-        where = f"{self.location}: " if self.location != Location() else ""
-        text = f"{where}{self.severity.value}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return self.describe()
 
 
 class KpilotError(Exception):
@@ -55,19 +90,40 @@ class KpilotError(Exception):
 
 
 class UserError(KpilotError):
-    """A problem the user can fix; the message says where, why and how."""
+    """A problem the user can fix: a code with values (what and why), where it is, which field of the request or
+    definition it concerns (`grain`, never `--grain`), a hint (how to fix it) and the values the user may have
+    meant. Words come from `kpilot.i18n` at the surface; `str()` is the English text, for logs and tests."""
 
-    def __init__(self, message: str, *, location: Location | None = None, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: Message | str,
+        *,
+        location: Location | None = None,
+        hint: Message | str | None = None,
+        field: str | None = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        self.message: Message = as_message(message)  # type: ignore[assignment]  # never None for a str/Message
         self.location = location
-        self.hint = hint
+        self.hint = as_message(hint)
+        self.field = field
+        self.suggestions = tuple(suggestions)
+        super().__init__(self.message.code)
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    def describe(self, language: Language = Language.EN) -> str:
+        """The error in words: where, what, and the hint on its own line."""
+        what = render(self.message, language)
+        words = f"{self.location}: {what}" if self.location else what
+        if self.hint:
+            words += f"\n  {render(Message('error.hint_label'), language)}: {render(self.hint, language)}"
+        return words
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
+        return self.describe()
 
 
 class ValidationFailed(UserError):
@@ -76,10 +132,10 @@ class ValidationFailed(UserError):
     def __init__(self, issues: list[Issue] | tuple[Issue, ...]) -> None:
         self.issues = tuple(issues)
         count = sum(1 for issue in self.issues if issue.severity is Severity.ERROR)
-        super().__init__(f"{count} problem(s) found")
+        super().__init__(Message("validation.problems_found", count=count))
 
-    def __str__(self) -> str:
-        return "\n".join([self.message, *(str(issue) for issue in self.issues)])
+    def describe(self, language: Language = Language.EN) -> str:
+        return "\n".join([render(self.message, language), *(issue.describe(language) for issue in self.issues)])
 
 
 class FormulaError(UserError):
@@ -89,8 +145,16 @@ class FormulaError(UserError):
     in a file turns it into a `Location`.
     """
 
-    def __init__(self, message: str, *, offset: int = 0, hint: str | None = None, text: str = "") -> None:
-        super().__init__(message, hint=hint)
+    def __init__(
+        self,
+        message: Message | str,
+        *,
+        offset: int = 0,
+        hint: Message | str | None = None,
+        text: str = "",
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, hint=hint, suggestions=suggestions)
         self.offset = offset
         self.text = text
 

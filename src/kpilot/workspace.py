@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from kpilot.definitions.editing import write_atomically, write_error
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions, load_settings
 from kpilot.definitions.model import Definitions, Settings, Source
+from kpilot.definitions.problems import problem_of
 from kpilot.engine.arguments import checked, date_of, make_request
 from kpilot.engine.compile import Compiled, compile_plan
 from kpilot.engine.currency import CurrencyChecks, currency_issues
@@ -25,14 +26,19 @@ from kpilot.engine.execute import execute
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.plan import Request, make_plan
 from kpilot.engine.preflight import SourceChecks, measureless_issues
+from kpilot.engine.scope import scope_of
+from kpilot.engine.target_checks import target_issues
 from kpilot.engine.value_checks import filter_issues, value_issues
 from kpilot.errors import FormulaError, Issue, QueryError, Severity, UserError, ValidationFailed
 from kpilot.formula.ast import MeasureRef
 from kpilot.formula.check import walk
-from kpilot.goals.targets import target_issues
+from kpilot.i18n import Message, Raw
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.validate import name_issues, static_issues, warehouse_issues
 from kpilot.warehouse.connection import Warehouse
+
+# The first line of a new kpilot.yaml: a comment in the file, which docs/workspace.md shows as it is written.
+SETTINGS_HEADER = "# kpilot workspace settings: see docs/workspace.md\n"
 
 
 class Workspace:
@@ -67,7 +73,7 @@ class Workspace:
         """Create a workspace folder with settings and an empty definitions folder; refuse to overwrite one."""
         root = _folder(path)
         if (root / SETTINGS_FILE).exists():
-            raise UserError(f"{root} already holds a kpilot workspace ({SETTINGS_FILE} exists)")
+            raise UserError(Message("workspace.already_a_workspace", folder=str(root), settings=SETTINGS_FILE))
         values = {
             "name": name or root.resolve().name,
             "timezone": timezone,
@@ -85,7 +91,7 @@ class Workspace:
             raise write_error(root / DEFINITIONS_DIR, error, folder=True) from error
         yaml = YAML()
         yaml.default_flow_style = False
-        text = io.StringIO("# kpilot workspace settings: see docs/workspace.md\n")
+        text = io.StringIO(SETTINGS_HEADER)
         text.seek(0, io.SEEK_END)
         yaml.dump(settings.model_dump(mode="json"), text)
         write_atomically(root / SETTINGS_FILE, text.getvalue())
@@ -116,8 +122,9 @@ class Workspace:
         """Every problem in the definitions (and, with data, against the warehouse), sorted by place."""
         if not isinstance(with_data, bool):
             raise QueryError(
-                f"with_data must be True or False, not {with_data!r}",
-                hint="with_data=False skips the checks that need the warehouse",
+                Message("workspace.with_data_not_bool", value=Raw(repr(with_data))),
+                hint=Message("workspace.with_data_hint"),
+                field="with_data",
             )
         issues = [*self.load_issues, *static_issues(self.definitions), *target_issues(self.definitions)]
         issues += measureless_issues(self.definitions, self.model)
@@ -129,7 +136,11 @@ class Workspace:
 
     def table_columns(self, table: str) -> dict[str, str] | None:
         if not isinstance(table, str):
-            raise QueryError(f"table must be a table's name as text, not {table!r}", hint="e.g. table='ads'")
+            raise QueryError(
+                Message("workspace.table_not_text", value=Raw(repr(table))),
+                hint=Message("workspace.example", example="table='ads'"),
+                field="table",
+            )
         return self.warehouse.table_columns(table)
 
     def request(
@@ -141,9 +152,11 @@ class Workspace:
         start: date | str | None = None,
         end: date | str | None = None,
         where: str | None = None,
+        scope: Mapping[str, str] | None = None,
     ) -> Request:
-        """A compute request. `kpis` and `by` take one name or a list of names; dates are dates or ISO text."""
-        return make_request(kpis, grain=grain, by=by, start=start, end=end, where=where)
+        """A compute request. `kpis` and `by` take one name or a list of names; dates are dates or ISO text;
+        `scope` is a team's or person's slice ({'team': 'EMEA'}), applied as typed conditions with `where`."""
+        return make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope)
 
     @cached_property
     def definition_errors(self) -> list[Issue]:
@@ -168,13 +181,20 @@ class Workspace:
         self._currency_checks.require(sp.source for sp in plan.sources)
         return compile_plan(plan, self.warehouse, currency=self.settings.currency)
 
-    def filter_warnings(self, where: str | None, kpis: Sequence[str] | None = None) -> list[Issue]:
+    def filter_warnings(
+        self, where: str | None, kpis: Sequence[str] | None = None, *, scope: Mapping[str, str] | None = None
+    ) -> list[Issue]:
         """What makes numbers suspect although they compute: a row filter (`where`, a scope) that keeps no row of
         a source the KPIs read (every KPI's when None), with the values it names that never occur."""
-        if where is None:
+        chosen = scope_of(scope)
+        if where is None and not chosen:
             return []
-        if not isinstance(where, str):
-            raise QueryError(f"where must be a row filter as text, not {where!r}", hint="e.g. where=\"team = 'EMEA'\"")
+        if where is not None and not isinstance(where, str):
+            raise QueryError(
+                Message("workspace.where_not_text", value=Raw(repr(where))),
+                hint=Message("workspace.example", example="where=\"team = 'EMEA'\""),
+                field="where",
+            )
         names = [k.name for k in self.definitions.kpis] if kpis is None else list(kpis)
         read: dict[str, Source] = {}
         for name in names:
@@ -187,7 +207,7 @@ class Workspace:
                     source = self.definitions.source(node.source)
                     if source is not None:
                         read[node.source] = source
-        return filter_issues(where, list(read.values()), self.warehouse, self.calendar)
+        return filter_issues(where, list(read.values()), self.warehouse, self.calendar, chosen)
 
     def compute(
         self,
@@ -198,11 +218,12 @@ class Workspace:
         start: date | str | None = None,
         end: date | str | None = None,
         where: str | None = None,
+        scope: Mapping[str, str] | None = None,
         today: date | None = None,
     ) -> pa.Table:
         """KPIs per period (and dimension values) as an Arrow table; `partial` marks periods not fully covered."""
-        request = self.request(kpis, grain=grain, by=by, start=start, end=end, where=where)
-        day = date_of(today, "today", "today")
+        request = self.request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope)
+        day = date_of(today, "today")
         compiled = self.compile(request)
         return execute(compiled, self.warehouse, day or self.calendar.today())
 
@@ -215,23 +236,27 @@ class Workspace:
         start: date | str | None = None,
         end: date | str | None = None,
         where: str | None = None,
+        scope: Mapping[str, str] | None = None,
     ) -> str:
         """The SQL the warehouse runs for a compute request."""
         import ibis
 
-        compiled = self.compile(self.request(kpis, grain=grain, by=by, start=start, end=end, where=where))
+        request = self.request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope)
+        compiled = self.compile(request)
         return str(ibis.to_sql(compiled.expr, dialect=self.warehouse.dialect))
 
 
-def _setting_issue(problem: Any) -> Issue:
-    option = "--" + str(problem["loc"][0]).replace("_", "-") if problem.get("loc") else "settings"
-    return Issue(f"{option}: {str(problem['msg']).removeprefix('Value error, ')}")
+def _setting_issue(error: Any) -> Issue:
+    """A setting `init` was given that does not fit, named as the setting (timezone), as kpilot.yaml spells it."""
+    problem = problem_of(error)
+    return Issue(problem.message, hint=problem.hint, field=problem.field or None)
 
 
 def _folder(path: Any) -> Path:
     if isinstance(path, str | os.PathLike):
         return Path(path)
     raise UserError(
-        f"path must be a folder's path (text or a pathlib.Path), not {path!r}",
-        hint="e.g. Workspace('my-kpis')",
+        Message("workspace.path_not_a_folder", value=Raw(repr(path))),
+        hint=Message("workspace.example", example="Workspace('my-kpis')"),
+        field="path",
     )

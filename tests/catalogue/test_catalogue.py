@@ -25,6 +25,7 @@ from kpilot.catalogue.mapping import columns_in, parse_mapping, rename_sql, sql_
 from kpilot.cli.catalogue import app
 from kpilot.definitions.model import Definitions
 from kpilot.formula.parser import parse
+from kpilot.i18n import Language, render
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.validate import static_issues
 from tests.support import postgres_available, postgres_database, write_workspace
@@ -227,10 +228,28 @@ def test_list_table_and_show() -> None:
 
 
 def test_unknown_kpi_or_category_is_a_user_error() -> None:
-    with pytest.raises(CatalogueError, match="did you mean 'ctr'"):
+    with pytest.raises(CatalogueError, match="did you mean 'ctr'") as raised:
         load_catalogue().kpi("ctrr")
+    assert (raised.value.code, raised.value.field, raised.value.suggestions) == (
+        "catalogue.no_such_kpi",
+        "kpi",
+        ("ctr",),
+    )
+    assert raised.value.describe(Language.IT) == (
+        "il catalogo non ha il KPI 'ctrr'\n  suggerimento: forse intendevi 'ctr'?"
+    )
     result = runner.invoke(app, ["list", "--category", "legal"])
     assert isinstance(result.exception, CatalogueError)
+    assert (result.exception.code, result.exception.suggestions) == ("catalogue.unknown_category", CATEGORIES)
+
+
+def test_a_mapping_problem_names_the_mapping_field() -> None:
+    with pytest.raises(CatalogueError) as raised:
+        parse_mapping({"order.amount": "total"})
+    error = raised.value
+    assert (error.code, error.field, error.suggestions) == ("catalogue.mapping_not_a", "mapping", ("orders",))
+    assert str(error.message) == "mapping 'order.amount': 'order' is not a data-model table"
+    assert render(error.message, Language.PL) == "mapowanie 'order.amount': 'order' to nie tabela modelu danych"
 
 
 # ------------------------------------------------------------------------------------------ adding to a workspace
@@ -403,11 +422,14 @@ def test_refuses_a_missing_column_and_writes_nothing(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", shop=shop)
     with pytest.raises(CatalogueError) as error:
         add_to_workspace(root, ["aov"], {"orders": "shop"})
+    assert error.value.code == "catalogue.column_missing"
+    assert (error.value.message.values["kpi"], error.value.message.values["column"]) == ("aov", "amount")
+    assert error.value.suggestions == ("ordered_at", "status", "value")
     message = str(error.value)
     assert "KPI 'aov'" in message
     assert "column 'amount'" in message
     assert "table 'shop'" in message
-    assert "--map orders.amount=YOUR_COLUMN" in message
+    assert "map your column: orders.amount=YOUR_COLUMN" in message
     assert not catalogue_file(root).exists()
 
 

@@ -14,8 +14,8 @@ import pytest
 from kpilot.definitions.goals_model import Every, Spread, TargetType
 from kpilot.definitions.loader import load_definitions
 from kpilot.definitions.model import Definitions
+from kpilot.engine.target_checks import target_issues
 from kpilot.errors import Location
-from kpilot.goals.targets import target_issues
 from tests.support import write_workspace
 
 HEAD = 'kpis:\n  - {name: revenue, formula: "1"}\n  - {name: churn, formula: "1", direction: down}\ntargets:\n'
@@ -136,20 +136,20 @@ PERIOD_OR_EVERY = "a target needs exactly one of 'period' (e.g. 2025-05, 2025-Q2
             "{kpi: revenue, period: 2025-05, type: more, target: 1}",
             "5:43: error: 'type': invalid value 'more'; expected 'increase', 'decrease', 'above', 'below' or 'range'",
         ),
-        # keys
+        # keys, and values of the wrong kind: kpilot's words, never pydantic's ("String should match pattern")
         ("{kpi: revenue, period: 2025-05, targt: 1}", "5:37: error: unknown key 'targt' (did you mean 'target'?)"),
         ("{period: 2025-05, target: 1}", "5:5: error: missing required key 'kpi' (add 'kpi: ...')"),
         (
             "{kpi: my kpi, period: 2025-05, target: 1}",
-            "5:11: error: 'kpi': String should match pattern '^[A-Za-z_][A-Za-z0-9_]*$'",
+            "5:11: error: 'kpi': 'my kpi' is not a name: use letters, digits and '_', starting with a letter or '_'",
         ),
         (
             "{kpi: revenue, period: 2025-05, target: 1, scope: EMEA}",
-            "5:55: error: 'scope': Input should be a valid dictionary",
+            "5:55: error: 'scope': 'EMEA' is not a mapping of keys to values",
         ),
         (
             "{kpi: revenue, period: 2025-05, target: lots}",
-            "5:45: error: 'target': Input should be a valid number, unable to parse string as a number",
+            "5:45: error: 'target': 'lots' is not a number",
         ),
     ],
 )
@@ -213,9 +213,10 @@ def test_bad_goals(tmp_path: Path) -> None:
     assert definitions.goals == ()
     assert issues == [
         "definitions/main.yaml:7:5: error: missing required key 'name' (add 'name: ...')",
-        "definitions/main.yaml:10:32: error: 'kpis.0.weight': Input should be greater than 0",
+        "definitions/main.yaml:10:32: error: 'kpis.0.weight': 0 must be greater than 0",
         "definitions/main.yaml:11:24: error: unknown key 'wieght' (did you mean 'weight'?)",
-        "definitions/main.yaml:12:12: error: 'name': String should match pattern '^[A-Za-z_][A-Za-z0-9_]*$'",
+        "definitions/main.yaml:12:12: error: 'name': 'bad name' is not a name: use letters, digits and '_', "
+        "starting with a letter or '_'",
         "definitions/main.yaml:13:42: error: unknown key 'colour' (allowed keys: name, label, description, owner, "
         "parent, kpis)",
     ]

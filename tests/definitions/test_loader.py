@@ -8,6 +8,7 @@ import pytest
 
 from kpilot import QueryError, ValidationFailed, Workspace
 from kpilot.definitions.loader import load_settings
+from kpilot.i18n import Message
 from tests.support import write_workspace
 
 GOOD = """\
@@ -119,4 +120,9 @@ def test_compute_refuses_broken_definitions(tmp_path: Path) -> None:
     write_workspace(tmp_path / "ws", GOOD.replace("clicks / impressions", "clicks / impresions"))
     with Workspace(tmp_path / "ws") as ws, pytest.raises(QueryError) as raised:
         ws.compute(["ctr"])
-    assert raised.value.hint == "did you mean 'impressions'?"
+    assert raised.value.hint == Message("formula.did_you_mean", name="impressions")
+    assert str(raised.value.hint) == "did you mean 'impressions'?"
+    # The name it may mean is data too, for a surface to offer.
+    with Workspace(tmp_path / "ws") as ws:
+        [issue] = ws.validate(with_data=False)
+    assert (issue.code, issue.field, issue.suggestions) == ("semantic.formula_problem", None, ("impressions",))

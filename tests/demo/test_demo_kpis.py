@@ -17,12 +17,12 @@ import pytest
 
 from kpilot import Workspace
 from kpilot.demo.build import build_demo
-from kpilot.goals.backtest import BANDS, LevelName, Rates, backtest
 from kpilot.goals.scorecard import scorecard
-from kpilot.goals.smart import check_workspace
+from kpilot.goals.smart.check import check_workspace
 from kpilot.goals.status import Status
-from tests.goals.test_real_datasets import DEFINITIONS as REAL
-from tests.goals.test_real_datasets import RETAIL, real_workspace
+from kpilot.goals.suggest.backtest import BANDS, LevelName, Rates, backtest
+from tests.goals.suggest.test_real_datasets import DEFINITIONS as REAL
+from tests.goals.suggest.test_real_datasets import RETAIL, real_workspace
 
 TODAY = date(2026, 11, 22)
 OCTOBER = date(2026, 10, 1)

@@ -92,7 +92,8 @@ def test_rows_without_a_rate_refuse_the_computation(workspace_factory: Callable[
     )
     ws = workspace_factory(DEFINITIONS, {"orders": pa.concat_tables([ORDERS, early]), "fx": FX})
     errors = [i for i in ws.validate() if i.severity is Severity.ERROR]
-    assert [i.message for i in errors] == [
+    assert [i.code for i in errors] == ["engine.amounts_not_convertible"]
+    assert [str(i.message) for i in errors] == [
         "source 'orders': rows with amounts that cannot be converted to EUR (no rate on or before their day, or no "
         "currency code): 2 in CHF from 2025-01-02 to 2025-01-03; 1 in USD from 2024-12-30 to 2024-12-30"
     ]
@@ -105,13 +106,15 @@ def test_clashing_rates_and_bad_declarations_are_errors(workspace_factory: Calla
         [FX, pa.table({"day": [date(2025, 1, 15)], "currency": ["USD"], "rate": pa.array([Decimal("0.96")], RATE)})]
     )
     ws = workspace_factory(DEFINITIONS, {"orders": ORDERS, "fx": clash})
-    assert [i.message for i in ws.validate() if i.severity is Severity.ERROR] == [
+    assert [str(i.message) for i in ws.validate() if i.severity is Severity.ERROR] == [
         "rates source 'fx' has different rates for the same currency and day: USD on 2025-01-15"
     ]
     unknown = DEFINITIONS.replace("rates: fx}", "rates: rates}")
     ws = workspace_factory(unknown, {"orders": ORDERS, "fx": FX})
     found = [i for i in ws.validate() if i.severity is Severity.ERROR]
-    assert [i.message for i in found] == ["source 'orders': the rates source 'rates' is not defined"]
+    assert [i.code for i in found] == ["engine.rates_source_undefined"]
+    assert [str(i.message) for i in found] == ["source 'orders': the rates source 'rates' is not defined"]
+    assert found[0].suggestions == ("fx",)
     assert found[0].location.line is not None
 
 

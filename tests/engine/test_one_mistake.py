@@ -38,7 +38,9 @@ def test_the_broken_kpi_is_refused_where_it_is(workspace_factory: Factory, asked
     ws = workspace_factory(DEFINITIONS, ADS)
     with pytest.raises(QueryError) as raised:
         ws.compute(asked)
-    assert raised.value.message == "KPI 'typo': unknown measure or KPI 'clickz'"
+    assert raised.value.code == "engine.kpi_problem"
+    assert raised.value.message.values["kpi"] == "typo"
+    assert str(raised.value.message) == "KPI 'typo': unknown measure or KPI 'clickz'"
     assert raised.value.location == Location("definitions/main.yaml", 10, 27)
 
 
@@ -50,7 +52,7 @@ def test_a_kpi_built_on_the_broken_one_is_refused_too(workspace_factory: Factory
 
 def test_validate_still_reports_it(workspace_factory: Factory) -> None:
     ws = workspace_factory(DEFINITIONS, ADS)
-    messages = [issue.message for issue in ws.validate()]
+    messages = [str(issue.message) for issue in ws.validate()]
     assert any(m.startswith("KPI 'typo': unknown measure or KPI 'clickz'") for m in messages)
 
 

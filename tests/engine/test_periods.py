@@ -45,3 +45,23 @@ def test_today_is_in_the_workspace_zone() -> None:
     late_evening_utc = datetime(2025, 3, 31, 23, 30, tzinfo=UTC)
     assert Calendar(timezone="Europe/Rome").today(late_evening_utc) == date(2025, 4, 1)
     assert Calendar(timezone="America/New_York").today(late_evening_utc) == date(2025, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("grain", "count", "start", "year_before"),
+    [
+        (Grain.DAY, 365, date(2025, 5, 12), date(2024, 5, 12)),  # no 29 February in between
+        (Grain.WEEK, 52, date(2025, 5, 12), date(2024, 5, 13)),  # 364 days: the Monday nearest a year before
+        (Grain.MONTH, 12, date(2025, 5, 1), date(2024, 5, 1)),
+        (Grain.QUARTER, 4, date(2025, 4, 1), date(2024, 4, 1)),
+        (Grain.YEAR, 1, date(2025, 1, 1), date(2024, 1, 1)),
+    ],
+)
+def test_periods_per_year(grain: Grain, count: int, start: date, year_before: date) -> None:
+    assert grain.periods_per_year == count
+    assert Calendar().shift(start, -grain.periods_per_year, grain) == year_before
+
+
+def test_the_all_grain_has_no_periods_in_a_year() -> None:
+    with pytest.raises(ValueError, match="no periods"):
+        _ = Grain.ALL.periods_per_year

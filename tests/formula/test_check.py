@@ -11,6 +11,7 @@ from kpilot.formula.ast import Name
 from kpilot.formula.check import Type, check, children, walk, with_children
 from kpilot.formula.functions import FUNCTIONS, Level
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message
 from kpilot.semantic.rowscope import RowScope
 
 ROWS = RowScope(
@@ -71,47 +72,94 @@ def test_types(formula: str, kind: Type) -> None:
 
 
 @pytest.mark.parametrize(
-    ("formula", "message", "at"),
+    ("formula", "code", "message", "at"),
     [
-        ("starts_with(amount, 'C')", "starts_with() needs text, but this is number", "amount"),
-        ("ends_with(invoice, 1)", "ends_with() needs text, but this is number", "1"),
-        ("contains(invoice, paid)", "contains() needs text, but this is true/false", "paid"),
-        ("lower(day)", "lower() needs text, but this is date", "day"),
-        ("length(quantity)", "length() needs text, but this is number", "quantity"),
-        ("year(invoice)", "year() needs a date or timestamp, but this is text", "invoice"),
-        ("weekday(amount)", "weekday() needs a date or timestamp, but this is number", "amount"),
-        ("hour(day)", "hour() needs a timestamp, but this is date", "day"),
-        ("date_trunc('month', amount)", "date_trunc() needs a date or timestamp, but this is number", "amount"),
+        ("starts_with(amount, 'C')", "formula.but_this_is", "starts_with() needs text, but this is number", "amount"),
+        ("ends_with(invoice, 1)", "formula.but_this_is", "ends_with() needs text, but this is number", "1"),
+        ("contains(invoice, paid)", "formula.but_this_is", "contains() needs text, but this is true/false", "paid"),
+        ("lower(day)", "formula.but_this_is", "lower() needs text, but this is date", "day"),
+        ("length(quantity)", "formula.but_this_is", "length() needs text, but this is number", "quantity"),
+        ("year(invoice)", "formula.but_this_is", "year() needs a date or timestamp, but this is text", "invoice"),
+        ("weekday(amount)", "formula.but_this_is", "weekday() needs a date or timestamp, but this is number", "amount"),
+        ("hour(day)", "formula.but_this_is", "hour() needs a timestamp, but this is date", "day"),
+        (
+            "date_trunc('month', amount)",
+            "formula.but_this_is",
+            "date_trunc() needs a date or timestamp, but this is number",
+            "amount",
+        ),
         (
             "date_trunc('hour', at)",
+            "formula.choice_parameter",
             "date_trunc(): 'unit' must be one of 'day', 'week', 'month', 'quarter', 'year'",
             "'hour'",
         ),
-        ("date_trunc(unit, at)", "date_trunc(): 'unit' must be one of", "unit"),
-        ("date_trunc(at, 'month')", "date_trunc(): 'unit' must be one of", "at"),
-        ("like(invoice, country)", "like(): 'pattern' must be text in single quotes, such as 'C%'", "country"),
-        ("like(invoice, 'C\\_%')", "like(): the pattern holds a backslash", "'C\\_%'"),
-        ("like(invoice)", "like() needs 'pattern'", ")"),
-        ("starts_with(invoice, 'C', 'D')", "starts_with() takes at most 2 argument(s) (text, prefix), got 3", "'D'"),
-        ("trim(invoice, ' ')", "trim() takes at most 1 argument(s) (text), got 2", "' '"),
-        ("least(amount)", "least() takes two or more positional arguments", "least"),
-        ("greatest(amount, invoice)", "the values of greatest() give number and text", "invoice"),
-        ("least(paid, paid)", "least() compares numbers, text, dates or timestamps, but this is true/false", "paid"),
-        ("nullif(amount, invoice)", "nullif() compares number with text", "invoice"),
-        ("nullif(day, at)", "nullif() compares date with timestamp", "at"),
-        ("nullif(amount)", "nullif() needs 'b'", ")"),
-        ("case when amount then 1 end", "'when' needs a condition (true/false), but this is number", "amount"),
-        ("case when paid then 1 when not paid then 'x' end", "the branches of case give number and text", "'x'"),
-        ("case when paid then day else 'x' end", "the branches of case give date and text", "'x'"),
-        ("case when paid then 1 else invoice end", "the branches of case give number and text", "invoice"),
-        ("case when paid then nope end", "unknown column 'nope'", "nope"),
-        ("strats_with(invoice, 'C')", "unknown function 'strats_with'", "strats_with"),
+        ("date_trunc(unit, at)", "formula.choice_parameter", "date_trunc(): 'unit' must be one of", "unit"),
+        ("date_trunc(at, 'month')", "formula.choice_parameter", "date_trunc(): 'unit' must be one of", "at"),
+        (
+            "like(invoice, country)",
+            "formula.pattern_parameter",
+            "like(): 'pattern' must be text in single quotes, such as 'C%'",
+            "country",
+        ),
+        ("like(invoice, 'C\\_%')", "formula.pattern_backslash", "like(): the pattern holds a backslash", "'C\\_%'"),
+        ("like(invoice)", "formula.missing_parameter", "like() needs 'pattern'", ")"),
+        (
+            "starts_with(invoice, 'C', 'D')",
+            "formula.too_many_arguments",
+            "starts_with() takes at most 2 argument(s) (text, prefix), got 3",
+            "'D'",
+        ),
+        ("trim(invoice, ' ')", "formula.too_many_arguments", "trim() takes at most 1 argument(s) (text), got 2", "' '"),
+        ("least(amount)", "formula.takes_two_or_more", "least() takes two or more positional arguments", "least"),
+        (
+            "greatest(amount, invoice)",
+            "formula.values_differ",
+            "the values of greatest() give number and text",
+            "invoice",
+        ),
+        (
+            "least(paid, paid)",
+            "formula.but_this_is",
+            "least() compares numbers, text, dates or timestamps, but this is true/false",
+            "paid",
+        ),
+        ("nullif(amount, invoice)", "formula.nullif_kinds", "nullif() compares number with text", "invoice"),
+        ("nullif(day, at)", "formula.nullif_kinds", "nullif() compares date with timestamp", "at"),
+        ("nullif(amount)", "formula.missing_parameter", "nullif() needs 'b'", ")"),
+        (
+            "case when amount then 1 end",
+            "formula.but_this_is",
+            "'when' needs a condition (true/false), but this is number",
+            "amount",
+        ),
+        (
+            "case when paid then 1 when not paid then 'x' end",
+            "formula.case_branches_differ",
+            "the branches of case give number and text",
+            "'x'",
+        ),
+        (
+            "case when paid then day else 'x' end",
+            "formula.case_branches_differ",
+            "the branches of case give date and text",
+            "'x'",
+        ),
+        (
+            "case when paid then 1 else invoice end",
+            "formula.case_branches_differ",
+            "the branches of case give number and text",
+            "invoice",
+        ),
+        ("case when paid then nope end", "semantic.unknown_column", "unknown column 'nope'", "nope"),
+        ("strats_with(invoice, 'C')", "formula.unknown_function", "unknown function 'strats_with'", "strats_with"),
     ],
 )
-def test_mistakes_point_at_the_argument(formula: str, message: str, at: str) -> None:
+def test_mistakes_point_at_the_argument(formula: str, code: str, message: str, at: str) -> None:
     with pytest.raises(FormulaError) as caught:
         check(parse(formula), ROWS)
-    assert message in caught.value.message
+    assert caught.value.code == code
+    assert message in str(caught.value.message)
     assert formula[caught.value.offset :].startswith(at), (formula, caught.value.offset)
 
 
@@ -125,7 +173,7 @@ def test_hints() -> None:
     for formula, hint in cases.items():
         with pytest.raises(FormulaError) as caught:
             check(parse(formula), ROWS)
-        assert hint in (caught.value.hint or ""), formula
+        assert hint in str(caught.value.hint or ""), formula
 
 
 @pytest.mark.parametrize(
@@ -136,9 +184,10 @@ def test_row_functions_are_refused_in_kpi_formulas(name: str) -> None:
     formula = f"1 + {name}({arguments})"
     with pytest.raises(FormulaError) as caught:
         check(parse(formula), KpiNames())
-    assert f"{name}() works on a source's rows" in caught.value.message
+    assert caught.value.message == Message("formula.row_function_in_kpi", function=name)
+    assert f"{name}() works on a source's rows" in str(caught.value.message)
     assert caught.value.offset == 4
-    assert "measure's expr or filter" in (caught.value.hint or "")
+    assert "measure's expr or filter" in str(caught.value.hint or "")
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from kpilot.definitions.goals_model import Target, TargetType
 from kpilot.definitions.model import Direction, Kpi, Unit
 from kpilot.engine.periods import Grain
+from kpilot.goals.resolved import ResolvedTarget
 from kpilot.goals.status import Evaluation, Status, attainment, evaluate, format_amount, format_share
-from kpilot.goals.targets import ResolvedTarget
 
 REVENUE = Kpi(name="revenue", formula="x", unit=Unit.CURRENCY)
 COST = Kpi(name="cost", formula="x", unit=Unit.CURRENCY, direction=Direction.DOWN)

@@ -12,15 +12,10 @@ from kpilot.definitions.goals_model import Target, TargetType
 from kpilot.definitions.loader import load_definitions
 from kpilot.definitions.model import Definitions, Direction, Kpi, Unit
 from kpilot.engine.periods import Calendar, Grain
+from kpilot.engine.target_checks import target_conflicts, target_issues, target_type
 from kpilot.errors import QueryError, Severity
-from kpilot.goals.targets import (
-    ResolvedTarget,
-    period_label,
-    resolve_target,
-    target_conflicts,
-    target_issues,
-    target_type,
-)
+from kpilot.goals.resolved import ResolvedTarget
+from kpilot.goals.targets import period_label, resolve_target
 from tests.support import write_workspace
 
 BASE = """\
@@ -363,7 +358,7 @@ def test_two_targets_for_the_same_month_are_ambiguous(tmp_path: Path) -> None:
     )
     with pytest.raises(QueryError) as raised:
         resolve(definitions, "revenue")
-    assert raised.value.message == (
+    assert str(raised.value.message) == (
         "KPI 'revenue' has 2 targets for May 2025 (the whole company): "
         "definitions/main.yaml:16:5 and definitions/main.yaml:18:5"
     )

@@ -20,6 +20,7 @@ from kpilot.errors import FormulaError, QueryError, UserError, ValidationFailed
 from kpilot.formula.ast import Binary, Node, Number
 from kpilot.formula.check import MAX_TREE_DEPTH, children
 from kpilot.formula.parser import BALANCE_AFTER, parse
+from kpilot.i18n import Message, Raw
 from kpilot.semantic import resolve
 from kpilot.semantic.resolve import MAX_EXPANDED_SIZE, MAX_LAGGED, SemanticModel
 from tests.support import rows, run_cli, write_workspace
@@ -84,13 +85,14 @@ def test_an_alias_in_the_settings_is_refused_where_it_is(tmp_path: Path) -> None
     with pytest.raises(ValidationFailed) as failed:
         Workspace(tmp_path)
     assert [str(issue.location) for issue in failed.value.issues] == ["kpilot.yaml:1:7"]
-    assert "YAML anchor '&n' is not allowed" in failed.value.issues[0].message
+    assert failed.value.issues[0].message == Message("definitions.yaml_anchor", name="n")
+    assert "YAML anchor '&n' is not allowed" in str(failed.value.issues[0].message)
 
 
 def test_an_alias_alone_is_refused(tmp_path: Path) -> None:
     write_workspace(tmp_path, SALES + "kpis:\n  - {name: revenue, formula: *x}\n")
     _, issues = load_definitions(tmp_path)
-    assert [(str(i.location), i.message) for i in issues] == [
+    assert [(str(i.location), str(i.message)) for i in issues] == [
         ("definitions/main.yaml:8:30", "YAML alias '*x' is not allowed")
     ]
 
@@ -115,7 +117,8 @@ def test_deep_nesting_is_a_problem_not_a_recursion_error(tmp_path: Path, text: s
     (tmp_path / "definitions" / "deep.yaml").write_text(f"kpis: {text}\n")
     _, issues = load_definitions(tmp_path)
     assert len(issues) == 1
-    assert issues[0].message == "mappings and lists are nested more than 20 levels deep"
+    assert issues[0].message == Message("definitions.nested_too_deeply", limit=20)
+    assert str(issues[0].message) == "mappings and lists are nested more than 20 levels deep"
     assert issues[0].location.file == "definitions/deep.yaml"
     assert issues[0].location.line == 1
 
@@ -126,25 +129,27 @@ def test_nesting_up_to_the_limit_loads(tmp_path: Path) -> None:
     nested = "[" * 17 + "]" * 17
     (tmp_path / "definitions" / "nested.yaml").write_text(f"kpis:\n  - {{name: k, formula: amount, tags: {nested}}}\n")
     _, issues = load_definitions(tmp_path)
-    assert all("nested" not in issue.message for issue in issues)
+    assert all(issue.code != "definitions.nested_too_deeply" for issue in issues)
 
 
 @pytest.mark.parametrize("number", ["9" * 5000, "0x" + "f" * 5000, "-" + "1_" * 2000 + "1"])
 def test_a_number_too_long_for_python_is_a_problem(tmp_path: Path, number: str) -> None:
     write_workspace(tmp_path, SALES + f"kpis:\n  - name: k\n    formula: amount\n    at_risk: {number}\n")
     _, issues = load_definitions(tmp_path)
-    assert [(str(i.location), i.message) for i in issues] == [
-        ("definitions/main.yaml:10:14", "number of more than 1,000 digits")
+    assert [(str(i.location), i.code, str(i.message)) for i in issues] == [
+        ("definitions/main.yaml:10:14", "definitions.long_number", "number of more than 1,000 digits")
     ]
 
 
 def test_a_value_python_cannot_build_is_a_problem_at_it(tmp_path: Path) -> None:
     write_workspace(tmp_path, SALES + "targets:\n  - {kpi: revenue, period: 2025-02-30, target: 5}\n")
     _, issues = load_definitions(tmp_path)
-    assert [(str(i.location), i.message) for i in issues] == [
+    assert [(str(i.location), str(i.message)) for i in issues] == [
         ("definitions/main.yaml:8:28", "cannot read the value '2025-02-30': day is out of range for month")
     ]
-    assert issues[0].hint == "put the value in quotes if it is text, or correct it"
+    # Python's own words for what is wrong pass through untranslated, inside kpilot's message.
+    assert issues[0].message.values["problem"] == Raw("day is out of range for month")
+    assert str(issues[0].hint) == "put the value in quotes if it is text, or correct it"
 
 
 # -- many definitions --------------------------------------------------------------------------------------------
@@ -208,8 +213,9 @@ def test_hints_among_thousands_of_names_come_from_an_index(tmp_path: Path) -> No
     write_workspace(tmp_path, many_kpis() + "  - {name: broken, formula: ammount + k1999x}\n")
     ws = Workspace(tmp_path)
     [issue] = ws.validate(with_data=False)
-    assert issue.message.startswith("KPI 'broken': unknown measure or KPI 'ammount'")
-    assert issue.hint == "did you mean 'amount'?"
+    assert str(issue.message).startswith("KPI 'broken': unknown measure or KPI 'ammount'")
+    assert issue.hint == Message("formula.did_you_mean", name="amount")
+    assert issue.suggestions == ("amount",)
     assert ws.model.known_names is ws.model.known_names  # built once for all the unknown names
 
 
@@ -324,17 +330,20 @@ def test_a_formula_nested_too_deeply_once_written_out_is_a_problem(tmp_path: Pat
     ws = Workspace(tmp_path)
     issues = ws.validate(with_data=False)
     first = f"a{MAX_TREE_DEPTH}"
-    assert {issue.message.split(":")[0] for issue in issues} == {f"KPI 'a{i}'" for i in range(MAX_TREE_DEPTH, 250)}
-    [own] = [issue for issue in issues if issue.message.startswith(f"KPI '{first}'")]
-    assert own.message == (
+    assert {str(issue.message).split(":")[0] for issue in issues} == {f"KPI 'a{i}'" for i in range(MAX_TREE_DEPTH, 250)}
+    [own] = [issue for issue in issues if str(issue.message).startswith(f"KPI '{first}'")]
+    assert own.message.values["problem"] == Message(
+        "semantic.too_deep_expanded", depth=MAX_TREE_DEPTH + 1, limit=MAX_TREE_DEPTH
+    )
+    assert str(own.message) == (
         f"KPI '{first}': formula is nested too deeply once the KPIs it uses are written out "
         f"({MAX_TREE_DEPTH + 1} levels; the limit is {MAX_TREE_DEPTH})"
     )
     # At the name of the KPI that makes it deep, the first thing in `  - {name: a200, formula: a199 + 1}`.
     assert str(own.location) == f"definitions/main.yaml:{8 + MAX_TREE_DEPTH}:{24 + len(str(MAX_TREE_DEPTH))}"
     # Further up, the problem is named once, with the KPI that has it, however long the chain.
-    [last] = [issue for issue in issues if issue.message.startswith("KPI 'a249'")]
-    assert last.message == (
+    [last] = [issue for issue in issues if str(issue.message).startswith("KPI 'a249'")]
+    assert str(last.message) == (
         f"KPI 'a249': KPI 'a248' used here has a problem (through KPI '{first}'): formula is nested too deeply once "
         f"the KPIs it uses are written out ({MAX_TREE_DEPTH + 1} levels; the limit is {MAX_TREE_DEPTH})"
     )
@@ -349,7 +358,7 @@ def test_a_kpi_repeated_into_a_huge_formula_is_a_problem(tmp_path: Path) -> None
     ws = Workspace(tmp_path)
     issues = ws.validate(with_data=False)
     too_large = next(i for i in range(60) if 2 ** (i + 1) - 1 > MAX_EXPANDED_SIZE)
-    assert issues[0].message == (
+    assert str(issues[0].message) == (
         f"KPI 'd{too_large}': formula is too large once the KPIs it uses are written out "
         f"({2 ** (too_large + 1) - 1:,} parts; the limit is {MAX_EXPANDED_SIZE:,})"
     )
@@ -381,7 +390,7 @@ def test_previous_nested_up_to_the_limit_computes_and_beyond_is_a_problem(
     days = [date(2025, month, 1) for month in range(1, 13)]
     tables = {"s": {"day": days, "units": list(range(1, 13))}}
     [issue] = workspace_factory(definitions + f"  - {{name: beyond, formula: '{beyond}'}}\n", tables).validate()
-    assert issue.message == (
+    assert str(issue.message) == (
         f"KPI 'beyond': previous() and growth() are nested {MAX_LAGGED + 1} deep once the KPIs it uses are written "
         f"out; the limit is {MAX_LAGGED}"
     )
@@ -416,7 +425,7 @@ def test_a_formula_too_deep_is_a_problem_and_not_a_recursion_error(
 def test_a_where_nested_too_deeply_is_a_query_error(duckdb_factory: Callable[..., Workspace]) -> None:
     ws = duckdb_factory(SALES + "kpis:\n  - {name: revenue, formula: amount}\n", {"sales": {"amount": [1.0]}})
     where = "amount > " + "/".join(["amount"] * 300)
-    with pytest.raises(QueryError, match=r"--where \(on source 'sales'\): formula is nested too deeply"):
+    with pytest.raises(QueryError, match=r"the filter \(where\) on source 'sales': formula is nested too deeply"):
         ws.compute(["revenue"], grain="all", where=where)
 
 
@@ -435,25 +444,26 @@ kpis:
 
 
 @pytest.mark.parametrize(
-    ("escape", "shown", "why"),
+    ("escape", "shown", "code", "why"),
     [
-        ("\\0", "U+0000", "which a database text cannot hold"),
-        ("\\x01", "U+0001", "a control character"),
-        ("\\x9b", "U+009B", "a control character"),
+        ("\\0", "U+0000", "unstorable", "which a database text cannot hold"),
+        ("\\x01", "U+0001", "control_character", "a control character"),
+        ("\\x9b", "U+009B", "control_character", "a control character"),
     ],
 )
 def test_a_control_character_in_a_string_literal_is_refused_where_it_is(
-    duckdb_factory: Callable[..., Workspace], escape: str, shown: str, why: str
+    duckdb_factory: Callable[..., Workspace], escape: str, shown: str, code: str, why: str
 ) -> None:
     # YAML's double-quoted escapes put the character into the filter text, right after `'no`.
     ws = duckdb_factory(ODD.replace("CHAR", escape), {"sales": {"region": ["x"]}})
     [issue] = ws.validate()
-    assert issue.message.startswith(
+    assert issue.message.values["problem"].code == f"formula.string_{code}"
+    assert str(issue.message).startswith(
         f"measure 'sales.odd' filter: string starting at column 10 contains {shown} at column 13, {why}"
     )
     assert str(issue.location) == "definitions/main.yaml:5:54"  # the character itself
     # The formula is shown with the character replaced, so that it cannot drive the terminal (U+009B is an escape).
-    assert issue.message.endswith("\n    region = 'no\ufffdpe'\n                ^")
+    assert str(issue.message).endswith("\n    region = 'no\ufffdpe'\n                ^")
     with pytest.raises(UserError) as raised:
         ws.compute(["odd_orders"], grain="all")
     assert f"contains {shown} at column 13" in str(raised.value)
@@ -466,7 +476,7 @@ def test_a_control_character_in_a_where_is_a_query_error(duckdb_factory: Callabl
     for char in ("\x00", "\udcff"):  # the second is what Python makes of an undecodable byte in a command line
         with pytest.raises(QueryError) as raised:
             ws.compute(["revenue"], grain="all", where=f"region = 'a{char}'")
-        assert "which a database text cannot hold" in raised.value.message
+        assert "which a database text cannot hold" in str(raised.value.message)
     # Tabs and line breaks are text like any other.
     assert rows(ws.compute(["revenue"], grain="all", where="region != 'a\tb\nc'")) == [(1.0,)]
 

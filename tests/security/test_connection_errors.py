@@ -23,6 +23,7 @@ import pytest
 
 from kpilot import Workspace
 from kpilot.errors import InternalError, WarehouseError
+from kpilot.i18n import Language, Raw
 from kpilot.warehouse.connection import Warehouse
 from kpilot.warehouse.failures import masked, open_failure
 from tests.security.warehouse_support import AD_PERFORMANCE, kpilot, sql_source
@@ -84,7 +85,7 @@ def test_a_connection_failure_keeps_the_drivers_error_as_its_cause(tmp_path: Pat
         Warehouse(f"postgresql://kpilot_user:{PASSWORD}@127.0.0.1:1/analytics", tmp_path).connect()
     assert isinstance(caught.value.__cause__, psycopg.OperationalError)
     assert caught.value.hint is not None
-    assert "server is running" in caught.value.hint
+    assert "server is running" in str(caught.value.hint)
 
 
 # --- DuckDB: locks, permissions, files that are not databases ----------------------------------------------------
@@ -133,11 +134,41 @@ def test_permission_errors_name_the_file_and_the_cause(tmp_path: Path) -> None:
     # As root, chmod does not stop kpilot: the message is checked on DuckDB's own error.
     path = tmp_path / "warehouse.duckdb"
     error = duckdb.IOException(f'IO Error: Cannot open file "{path}": Permission denied')
-    failure = open_failure(str(path), path, str(error), error)
-    assert failure.message == f"cannot open the warehouse file '{path}': permission denied"
+    failure = open_failure(str(path), path, Raw(str(error)), error)
+    assert failure.code == "warehouse.file_permission_denied"
+    assert str(failure.message) == f"cannot open the warehouse file '{path}': permission denied"
     assert failure.hint is not None
-    assert "read permission on the file" in failure.hint
-    assert "warehouse:" not in failure.hint
+    assert "read permission on the file" in str(failure.hint)
+    assert "warehouse:" not in str(failure.hint)
+
+
+# What each language says about a lock: the file, the program and its PID, and what to do (close it, or open it
+# read-only); the program's path and the Python call stay as they are.
+LOCK_WORDS = {
+    Language.EN: ("is in use by another process", "close the program holding it"),
+    Language.IT: ("è in uso da parte di un altro processo", "chiudi il programma che lo tiene aperto"),
+    Language.PL: ("jest używany przez inny proces", "zamknij program, który go trzyma"),
+    Language.ZH: ("正被另一个进程使用", "请关闭占用它的程序"),
+}
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_lock_is_told_and_what_to_do_in_every_language(tmp_path: Path, language: Language) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    error = duckdb.IOException(
+        f'IO Error: Could not set lock on file "{path}": Conflicting lock is held in /usr/bin/python3.11 (PID 12345)'
+        " by user ann. See also https://duckdb.org/docs/stable/connect/concurrency"
+    )
+    failure = open_failure(str(path), path, Raw(str(error)), error)
+    assert failure.code == "warehouse.file_in_use"
+    what, to_do = LOCK_WORDS[language]
+    text = failure.describe(language)
+    assert f"'{path}'" in text
+    assert "/usr/bin/python3.11" in text
+    assert "(PID 12345)" in text or "（PID 12345）" in text  # the PID as ps shows it, never 12,345
+    assert what in text
+    assert to_do in text
+    assert "duckdb.connect(path, read_only=True)" in text
 
 
 def test_a_file_that_is_not_a_database(duckdb_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:

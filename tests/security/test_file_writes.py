@@ -171,9 +171,9 @@ def test_a_full_disk_leaves_the_file_as_it_was(tmp_path: Path, full_disk: None) 
     before = listing(tmp_path)
     with pytest.raises(UserError) as raised:
         write_atomically(path, TARGETS + "  - {kpi: revenue, period: '2025-07', target: 200}\n")
-    assert raised.value.message == NO_SPACE
+    assert str(raised.value.message) == NO_SPACE
     assert str(raised.value.location) == str(path)
-    assert raised.value.hint == "free some space on that disk, then run the command again"
+    assert str(raised.value.hint) == "free some space on that disk, then run the command again"
     assert listing(tmp_path) == before  # byte for byte, and no temporary file left
     assert mode(path) == 0o664
 
@@ -222,8 +222,8 @@ def test_a_refused_rename_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(editing.os, "replace", refuse)
     with pytest.raises(UserError) as raised:
         write_atomically(path, "new\n")
-    assert raised.value.message.startswith("cannot write this file: permission denied;")
-    assert raised.value.hint == f"check that you may write to {path} and to its folder {tmp_path}"
+    assert str(raised.value.message).startswith("cannot write this file: permission denied;")
+    assert str(raised.value.hint) == f"check that you may write to {path} and to its folder {tmp_path}"
     assert listing(tmp_path) == before
 
 
@@ -235,10 +235,10 @@ def test_no_room_to_check_the_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no" / "such" / "folder"))
     with pytest.raises(UserError) as raised:
         merge_targets(root, [{"kpi": "revenue", "period": "2025-07", "target": 200}])
-    assert raised.value.message == (
+    assert str(raised.value.message) == (
         "cannot check the edited definitions in a scratch folder: no such file or directory; nothing was written"
     )
-    assert "TMPDIR" in (raised.value.hint or "")
+    assert "TMPDIR" in str(raised.value.hint or "")
     assert listing(root / "definitions") == before
 
 

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpilot import Workspace
+from kpilot.engine.scope import parse_scope, scope_filter
 from kpilot.errors import InternalError, KpilotError, UserError
-from kpilot.goals.scope import parse_scope, scope_filter
 from tests.conftest import PG_OK
 from tests.security import strategies as gen
 from tests.security.filters import Filter, filters, scope_as_filter

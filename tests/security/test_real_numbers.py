@@ -102,10 +102,11 @@ def test_a_number_that_is_not_real_is_refused_where_it_is(tmp_path: Path, field:
     line, column = where.split(":")
     where = f"{line}:{int(column) + len(key) + 2}"  # the value, after `key: `
     found, issues = load_definitions(tmp_path)
-    assert [(str(issue.location), issue.message) for issue in issues] == [
-        (f"definitions/main.yaml:{where}", f"'{name}': {NOT_REAL[written]} is not a finite number")
+    assert [(str(issue.location), issue.code, issue.field) for issue in issues] == [
+        (f"definitions/main.yaml:{where}", "definitions.not_finite", name)
     ]
-    assert issues[0].hint == "write a number such as 0.9; NaN, infinities and numbers beyond 1e308 cannot be used"
+    assert str(issues[0].message) == f"'{name}': {NOT_REAL[written]} is not a finite number"
+    assert str(issues[0].hint) == "write a number such as 0.9; NaN, infinities and numbers beyond 1e308 cannot be used"
     # The item with it (of one source, one KPI, two targets and one goal) is left out: nothing is judged against it.
     assert len(found.sources) + len(found.kpis) + len(found.targets) + len(found.goals) == 4
 

@@ -132,8 +132,8 @@ def test_what_is_not_a_query_is_named(tmp_path: Path, dialect: str, sql: str, pr
     with pytest.raises(WarehouseError) as caught:
         checked_sql(source, dialect, Folders.of(tmp_path))
     assert caught.value.location == Location("definitions/main.yaml", 4, 10)
-    assert caught.value.message.startswith(f"source 'ads': its sql {problem}")
-    assert caught.value.hint
+    assert str(caught.value.message).startswith(f"source 'ads': its sql {problem}")
+    assert str(caught.value.hint)
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres"])

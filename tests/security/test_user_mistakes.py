@@ -75,8 +75,8 @@ MEASURELESS = {  # KPI -> the column its formula's first character is at (after 
 
 def test_validate_refuses_a_kpi_without_measure_at_its_formula(workspace_factory: Factory) -> None:
     ws = workspace_factory(DEFINITIONS, TABLES)
-    found = [issue for issue in ws.validate(with_data=False) if "uses no measure" in issue.message]
-    assert [(issue.location, issue.message, issue.hint) for issue in found] == [
+    found = [issue for issue in ws.validate(with_data=False) if issue.code == "engine.kpi_without_measure"]
+    assert [(issue.location, str(issue.message), str(issue.hint)) for issue in found] == [
         (
             Location(MAIN, line, col),
             f"KPI '{name}' uses no measure: a KPI must use at least one measure",
@@ -92,9 +92,10 @@ def test_compute_says_the_same_for_a_kpi_without_measure(workspace_factory: Fact
     with pytest.raises(QueryError) as raised:
         ws.compute([name])
     line, col = MEASURELESS[name]
-    assert raised.value.message == f"KPI '{name}' uses no measure: a KPI must use at least one measure"
+    assert (raised.value.code, raised.value.message.values["kpi"]) == ("engine.kpi_without_measure", name)
+    assert str(raised.value.message) == f"KPI '{name}' uses no measure: a KPI must use at least one measure"
     assert raised.value.location == Location(MAIN, line, col)
-    assert raised.value.hint == NO_MEASURE_HINT
+    assert str(raised.value.hint) == NO_MEASURE_HINT
     with pytest.raises(QueryError, match="uses no measure"):
         ws.sql([name])
     # The other KPIs of the workspace still compute: 10 clicks in January, 25 in February.
@@ -117,11 +118,13 @@ TEXT_SUM = (Location(MAIN, 8, 45), "measure 'ads.label_total' expr must be numbe
 
 def test_compute_runs_the_data_checks_of_validate(workspace_factory: Factory) -> None:
     ws = workspace_factory(DEFINITIONS, TABLES)
-    assert [(i.location, i.message) for i in ws.validate() if "label" in i.message] == [TEXT_SUM]
+    assert [(i.location, str(i.message)) for i in ws.validate() if "label" in str(i.message)] == [TEXT_SUM]
     with pytest.raises(ValidationFailed) as raised:
         ws.compute(["label_sum"])
-    assert raised.value.message.startswith("source 'ads' has problems with its data, so nothing was computed")
-    assert [(i.location, i.message) for i in raised.value.issues] == [TEXT_SUM]
+    assert raised.value.code == "engine.sources_have_problems"
+    assert raised.value.message.values["count"] == 1
+    assert str(raised.value.message).startswith("source 'ads' has problems with its data, so nothing was computed")
+    assert [(i.location, str(i.message)) for i in raised.value.issues] == [TEXT_SUM]
     # A KPI reading only sound measures of the same source is not held back by the broken one.
     assert rows(ws.compute(["ctr"], grain="all")) == [(35,)]
 
@@ -163,17 +166,18 @@ def test_cli_reports_a_measure_that_sums_text(folder: Path, capsys: pytest.Captu
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"end": "9999-12-31"}, "--to 9999-12-31 is outside the dates kpilot computes, 1900-01-01 to 2999-12-31"),
-        ({"start": "0001-01-01"}, "--from 0001-01-01 is outside the dates kpilot computes, 1900-01-01 to 2999-12-31"),
-        ({"end": date(3000, 1, 1), "grain": "all"}, "--to 3000-01-01 is outside the dates kpilot computes"),
-        ({"start": date(1899, 12, 31), "grain": "week"}, "--from 1899-12-31 is outside the dates kpilot computes"),
+        ({"end": "9999-12-31"}, "end 9999-12-31 is outside the dates kpilot computes, 1900-01-01 to 2999-12-31"),
+        ({"start": "0001-01-01"}, "start 0001-01-01 is outside the dates kpilot computes, 1900-01-01 to 2999-12-31"),
+        ({"end": date(3000, 1, 1), "grain": "all"}, "end 3000-01-01 is outside the dates kpilot computes"),
+        ({"start": date(1899, 12, 31), "grain": "week"}, "start 1899-12-31 is outside the dates kpilot computes"),
     ],
 )
 def test_dates_outside_the_range_are_refused(workspace_factory: Factory, options: dict[str, Any], message: str) -> None:
     ws = workspace_factory(DEFINITIONS, TABLES)
     with pytest.raises(QueryError, match=message) as raised:
         ws.compute(["ctr"], **options)
-    assert "inside that range" in (raised.value.hint or "")
+    assert (raised.value.code, raised.value.field) == ("engine.date_outside_range", message.split()[0])
+    assert "inside that range" in str(raised.value.hint)
 
 
 def test_the_ends_of_the_range_compute(workspace_factory: Factory) -> None:
@@ -190,8 +194,9 @@ def test_a_look_back_past_the_calendar_is_refused(workspace_factory: Factory) ->
     ws = workspace_factory(DEFINITIONS, TABLES)
     with pytest.raises(QueryError) as raised:
         ws.compute(["back"], start="2025-01-01")
-    assert raised.value.message == (
-        "KPI 'back' looks back too far from --from 2025-01-01: 1000000 months before 2025-01-01 is outside the "
+    assert (raised.value.code, raised.value.field) == ("engine.looks_back_too_far", "start")
+    assert str(raised.value.message) == (
+        "KPI 'back' looks back too far from start 2025-01-01: 1000000 months before 2025-01-01 is outside the "
         "calendar (years 1 to 9999)"
     )
     assert raised.value.location == Location(MAIN, 16, 28)
@@ -214,8 +219,8 @@ def test_cli_dates_at_the_ends_of_the_calendar(folder: Path, capsys: pytest.Capt
     code, _, err = kpilot(capsys, "compute", "ctr", "--to", "9999-12-31", "-w", str(folder))
     assert code == 1
     assert err == (
-        "error: --to 9999-12-31 is outside the dates kpilot computes, 1900-01-01 to 2999-12-31\n"
-        "  hint: leave --to out to end with the data, or give a date inside that range\n"
+        "error: end 9999-12-31 is outside the dates kpilot computes, 1900-01-01 to 2999-12-31\n"
+        "  hint: leave end out to end with the data, or give a date inside that range\n"
     )
     for args in (["scorecard", "--period", "9999-12"], ["targets", "suggest", "ctr", "--period", "9999-Q4"]):
         code, _, err = kpilot(capsys, *args, "-w", str(folder))
@@ -249,7 +254,7 @@ def test_one_name_is_taken_as_a_list_of_one(workspace_factory: Factory) -> None:
         ({"grain": "hour"}, "unknown grain 'hour'"),
         ({"start": 20250101}, "start must be a date or text such as '2025-03-31', not an int"),
         ({"end": datetime(2025, 1, 1, 12)}, r"end must be a date, not a datetime \(datetime.datetime\(2025, 1, 1"),
-        ({"start": "2025-02-30"}, "--from '2025-02-30' is not a date"),
+        ({"start": "2025-02-30"}, "start '2025-02-30' is not a date"),
         ({"where": 5}, "where must be text, not an int"),
     ],
 )
@@ -260,6 +265,8 @@ def test_wrong_argument_types_are_named(workspace_factory: Factory, arguments: d
     for method in (ws.compute, ws.sql, ws.request):
         with pytest.raises(QueryError, match=message) as raised:
             method(kpis, **call)
+        assert raised.value.code.startswith("engine.")
+        assert raised.value.field == next(iter(arguments))
         assert raised.value.hint
 
 
@@ -273,10 +280,12 @@ def test_other_entry_points_check_their_arguments(workspace_factory: Factory, tm
         ws.compile(Request(kpis=(1,)))  # type: ignore[arg-type]
     with pytest.raises(QueryError, match="table must be a table's name as text, not 3"):
         ws.table_columns(3)  # type: ignore[arg-type]
-    with pytest.raises(QueryError, match="with_data must be True or False, not 'yes'"):
+    with pytest.raises(QueryError, match="with_data must be True or False, not 'yes'") as raised:
         ws.validate(with_data="yes")  # type: ignore[arg-type]
-    with pytest.raises(UserError, match="path must be a folder's path"):
+    assert (raised.value.code, raised.value.field) == ("workspace.with_data_not_bool", "with_data")
+    with pytest.raises(UserError, match="path must be a folder's path") as failed:
         Workspace(5)  # type: ignore[arg-type]
+    assert (failed.value.code, failed.value.field) == ("workspace.path_not_a_folder", "path")
     with pytest.raises(UserError, match="path must be a folder's path"):
         Workspace.init(None)  # type: ignore[arg-type]
 

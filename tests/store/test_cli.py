@@ -145,9 +145,9 @@ def test_org_import_refuses_a_bad_file_with_every_problem(root: Path, store: str
         (("org", "import", "org.yaml", "--table", "hr"), "error: give either a FILE or --table TABLE to import from"),
         (("org", "import", "missing.yaml"), "error: there is no file missing.yaml"),
         (("org", "import", "org.txt"), "error: cannot tell the format of org.txt from its name"),
-        (("org", "import", "org.yaml", "--on", "15/03/2025"), "error: --on '15/03/2025' is not a date"),
+        (("org", "import", "org.yaml", "--on", "15/03/2025"), "error: on '15/03/2025' is not a date"),
         (("org", "import", "--table", "hr"), "error: the warehouse has no table 'hr'"),
-        (("org", "export", "--on", "tomorrow"), "error: --on 'tomorrow' is not a date"),
+        (("org", "export", "--on", "tomorrow"), "error: on 'tomorrow' is not a date"),
     ],
 )
 def test_org_user_errors(root: Path, here: Path, capsys: Capsys, args: tuple[str, ...], message: str) -> None:

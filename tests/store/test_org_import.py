@@ -12,6 +12,7 @@ import pytest
 
 from kpilot import Workspace
 from kpilot.errors import ValidationFailed
+from kpilot.i18n import Message
 from kpilot.services.org import Added, Changed, Ended, ExportFormat, ImportReport, export_org, import_file
 from kpilot.services.org_plan import FieldChange
 from kpilot.store import StoreError
@@ -124,19 +125,27 @@ def _export(root: Path, on: str, fmt: ExportFormat = ExportFormat.YAML) -> str:
         return export_org(ws, format=fmt, on=D(on))
 
 
+def worded(added: tuple[Added, ...]) -> tuple[tuple[str, str], ...]:
+    """What an import added, as the English report says it."""
+    return tuple((entry.key, str(entry.detail)) for entry in added)
+
+
 def test_an_import_writes_what_the_file_says(root: Path, store: str) -> None:
     report = _import(root, "org.yaml", ORG)
     assert report.written
-    assert report.added_teams == (
-        Added("Acme", "company"),
-        Added("Sales", "department under Acme"),
-        Added("EMEA", "team under Sales"),
-        Added("Support", "team under Acme"),
+    assert worded(report.added_teams) == (
+        ("Acme", "company"),
+        ("Sales", "department under Acme"),
+        ("EMEA", "team under Sales"),
+        ("Support", "team under Acme"),
     )
-    assert report.added_people == (
-        Added("ceo@acme.example", "in Acme"),
-        Added("Anna@Acme.example", "in EMEA"),
-        Added("bruno@acme.example", "in EMEA"),
+    assert report.added_teams[1].detail == Message(
+        "services.added_team_under", kind=Message("services.kind_department"), parent="Acme"
+    )
+    assert worded(report.added_people) == (
+        ("ceo@acme.example", "in Acme"),
+        ("Anna@Acme.example", "in EMEA"),
+        ("bruno@acme.example", "in EMEA"),
     )
     assert (report.changed, report.ended) == ((), ())
     assert teams(root, store) == [

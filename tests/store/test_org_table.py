@@ -13,6 +13,7 @@ import pytest
 
 from kpilot import Workspace
 from kpilot.errors import ValidationFailed
+from kpilot.i18n import Message
 from kpilot.services.org import Added, import_file, import_table
 from tests.store.store_support import everything, memberships, people, scopes, write_store_workspace
 from tests.support import load_tables, run_cli
@@ -48,16 +49,22 @@ def _load(root: Path, table: dict[str, list[Any]]) -> None:
         load_tables(ws, {"hr_people": pa.table(table)})
 
 
+def worded(added: tuple[Added, ...]) -> tuple[tuple[str, str], ...]:
+    """What an import added, as the English report says it."""
+    return tuple((entry.key, str(entry.detail)) for entry in added)
+
+
 def test_people_from_a_warehouse_table(hr_root: Path) -> None:
     _load(hr_root, HR)
     with Workspace(hr_root) as ws:
         report = import_table(ws, "hr_people", on=date(2025, 1, 1))
     assert report.shown == "table hr_people"
-    assert report.added_people == (  # rows are read in the order of their e-mail address
-        Added("anna@acme.example", "in EMEA, Support"),
-        Added("bruno@acme.example", "in EMEA"),
-        Added("carla@acme.example", "in no team"),
+    assert worded(report.added_people) == (  # rows are read in the order of their e-mail address
+        ("anna@acme.example", "in EMEA, Support"),
+        ("bruno@acme.example", "in EMEA"),
+        ("carla@acme.example", "in no team"),
     )
+    assert report.added_people[0].detail == Message("services.added_person_in", teams=("EMEA", "Support"))
     store = "kpilot.db"
     assert people(hr_root, store) == [
         ("Anna Rossi", "anna@acme.example", "en", "Europe/Rome", "carla@acme.example"),

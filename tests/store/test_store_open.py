@@ -27,9 +27,9 @@ def test_a_missing_sqlite_store_is_an_error_and_is_not_created(tmp_path: Path) -
     root = write_store_workspace(tmp_path, create=False)
     with pytest.raises(StoreMissing) as caught:
         open_store(Workspace(root))
-    assert "there is no store at" in caught.value.message
+    assert "there is no store at" in str(caught.value.message)
     assert caught.value.hint is not None
-    assert "kpilot db upgrade" in caught.value.hint
+    assert "kpilot db upgrade" in str(caught.value.hint)
     assert not (root / "kpilot.db").exists()
 
 
@@ -38,7 +38,7 @@ def test_a_store_with_every_migration_undone_is_behind(tmp_path: Path) -> None:
     downgrade(store_location("kpilot.db", root), "base")
     with pytest.raises(StoreOutdated) as caught:
         open_store(Workspace(root))
-    assert "has every migration undone; this kpilot needs revision 0001" in caught.value.message
+    assert "has every migration undone; this kpilot needs revision 0001" in str(caught.value.message)
 
 
 def test_a_store_migrated_by_a_newer_kpilot_is_refused(tmp_path: Path) -> None:
@@ -47,10 +47,10 @@ def test_a_store_migrated_by_a_newer_kpilot_is_refused(tmp_path: Path) -> None:
         con.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StoreTooNew) as caught:
         open_store(Workspace(root))
-    assert "at revision 9999, which this kpilot does not know" in caught.value.message
+    assert "at revision 9999, which this kpilot does not know" in str(caught.value.message)
     with pytest.raises(StoreError, match="downgrade it with the newer kpilot") as refused:
         downgrade(store_location("kpilot.db", root))
-    assert "is at revision 9999, which this kpilot does not know" in refused.value.message
+    assert "is at revision 9999, which this kpilot does not know" in str(refused.value.message)
 
 
 def test_an_up_to_date_store_opens(tmp_path: Path) -> None:
@@ -160,6 +160,6 @@ def test_a_postgresql_database_that_does_not_exist_says_so(tmp_path: Path) -> No
     root = write_store_workspace(tmp_path, "postgresql://postgres@127.0.0.1:5432/kpilot_no_such_db", create=False)
     with pytest.raises(StoreUnavailable) as caught:
         open_store(Workspace(root))
-    assert 'database "kpilot_no_such_db" does not exist' in caught.value.message
+    assert 'database "kpilot_no_such_db" does not exist' in str(caught.value.message)
     assert caught.value.hint is not None
-    assert "create it first" in caught.value.hint
+    assert "create it first" in str(caught.value.hint)

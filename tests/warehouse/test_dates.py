@@ -113,21 +113,21 @@ def test_every_value_ambiguous_is_refused(tmp_path: Path) -> None:
     with pytest.raises(AmbiguousDates) as caught:
         read_table_file(path)
     error = caught.value
-    assert error.message == (
+    assert str(error.message) == (
         "column 'day': the dates could be day/month or month/day, and no value shows which: "
         "'01/02/2025' (line 2), '03/04/2025' (line 3), '05/06/2025' (line 4)"
     )
     assert str(error.location) == f"{path}:2"
     assert error.hint is not None
-    assert "01/02/2025 is 1 February" in error.hint
-    assert "--date-format '%d/%m/%Y'" in error.hint
-    assert "(2 January): --date-format '%m/%d/%Y'" in error.hint
-    assert "date_format:" in error.hint
+    assert "01/02/2025 is 1 February" in str(error.hint)
+    assert "--date-format '%d/%m/%Y'" in str(error.hint)
+    assert "(2 January): --date-format '%m/%d/%Y'" in str(error.hint)
+    assert "date_format:" in str(error.hint)
 
 
 def test_the_refusal_names_the_command_to_run(tmp_path: Path) -> None:
     error = AmbiguousDates("day", [("01.02.25", "line 2")], read_file(column_file(tmp_path, ["x"])).places, 0)
-    hint = error.for_command("data/my file.csv", "sales").hint
+    hint = str(error.for_command("data/my file.csv", "sales").hint)
     assert hint is not None
     assert "kpilot ingest 'data/my file.csv' -t sales --date-format '%d.%m.%y'" in hint
     assert "--date-format '%m.%d.%y'" in hint
@@ -293,7 +293,7 @@ def test_a_pattern_refuses_impossible_dates(tmp_path: Path) -> None:
     path = column_file(tmp_path, ["28/02/2025", "30/02/2025"])
     with pytest.raises(DataError) as caught:
         read_table_file(path, date_formats=date_formats(["day=%d/%m/%Y"]))
-    assert caught.value.message == (
+    assert str(caught.value.message) == (
         "column 'day': 1 value(s) do not read with the date format '%d/%m/%Y': '30/02/2025' (line 3)"
     )
     assert str(caught.value.location) == f"{path}:3"
@@ -323,25 +323,33 @@ def test_excel_serial_numbers_in_a_text_file(tmp_path: Path, values: list[str], 
 def test_excel_serial_60_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         read_table_file(column_file(tmp_path, ["59", "60"]), date_formats=date_formats(["day=excel"]))
-    assert "'60' (line 3)" in caught.value.message
+    assert "'60' (line 3)" in str(caught.value.message)
 
 
 @pytest.mark.parametrize(
     ("specs", "message"),
     [
-        (["%d/%m"], "--date-format '%d/%m': a date needs a year, a month and a day; this has no year"),
-        (["%d/%m/%Q"], "--date-format '%d/%m/%Q': %Q is not a directive kpilot reads"),
-        (["excel"], "--date-format 'excel': excel applies to named columns only"),
-        (["dd/mm/yyyy"], "--date-format 'dd/mm/yyyy': not a date format"),
-        (["dmy", "mdy"], "--date-format 'mdy': a second format for every column"),
-        (["d=dmy", "d=mdy"], "--date-format 'd=mdy': a second format for column 'd'"),
+        # The formats are named by their field (date_format), as in a source, not by kpilot ingest's option.
+        (["%d/%m"], "date_format '%d/%m': a date needs a year, a month and a day; this has no year"),
+        (
+            ["%H:%M"],
+            "date_format '%H:%M': a date needs a year, a month and a day; this has no year and no month and no day",
+        ),
+        (["%d/%m/%Q"], "date_format '%d/%m/%Q': %Q is not a directive kpilot reads"),
+        (["%d/%m/%Y%"], "date_format '%d/%m/%Y%': a lone % is not a directive kpilot reads"),
+        (["excel"], "date_format 'excel': excel applies to named columns only"),
+        (["dd/mm/yyyy"], "date_format 'dd/mm/yyyy': not a date format"),
+        (["dmy", "mdy"], "date_format 'mdy': a second format for every column"),
+        (["d=dmy", "d=mdy"], "date_format 'd=mdy': a second format for column 'd'"),
     ],
 )
 def test_bad_formats_are_refused(specs: list[str], message: str) -> None:
     with pytest.raises(DataError) as caught:
         date_formats(specs)
-    assert caught.value.message.startswith(message)
-    assert caught.value.hint
+    assert caught.value.code.startswith("warehouse.date_format_")
+    assert caught.value.field == "date_format"
+    assert str(caught.value.message).startswith(message)
+    assert caught.value.hint is not None
 
 
 def test_an_equals_sign_after_a_percent_is_part_of_the_pattern() -> None:

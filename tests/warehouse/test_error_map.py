@@ -15,6 +15,7 @@ from kpilot.errors import (
     WarehouseQueryError,
     WarehouseUnavailable,
 )
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.failures import DUCKDB_KINDS, PSYCOPG_KINDS, error_kind, translated
 
 
@@ -29,8 +30,8 @@ def _subclasses(cls: type) -> set[type]:
     return found
 
 
-def _generic(message: str, error: BaseException) -> WarehouseError:
-    return WarehouseError(f"the warehouse failed: {message}")
+def _generic(message: Raw, error: BaseException) -> WarehouseError:
+    return WarehouseError(Message("warehouse.compute_failed", problem=message))
 
 
 def test_every_duckdb_exception_class_is_mapped() -> None:
@@ -67,7 +68,10 @@ def test_a_driver_error_becomes_its_kind_chained_to_the_cause(error: BaseExcepti
         raise error
     assert raised.value.__cause__ is error
     if issubclass(kind, WarehouseError):
-        assert raised.value.message.startswith("the warehouse failed: ")
+        # The maker's message, with the driver's own words passed through untranslated.
+        assert raised.value.code == "warehouse.compute_failed"
+        assert raised.value.message.values["problem"] == Raw(str(error))
+        assert str(raised.value) == f"the warehouse could not compute the request: {error}"
 
 
 def test_real_duckdb_failures_are_told_apart() -> None:
@@ -79,10 +83,10 @@ def test_real_duckdb_failures_are_told_apart() -> None:
 
 
 def test_a_specific_kind_chosen_by_the_caller_is_kept() -> None:
-    def locked(message: str, error: BaseException) -> WarehouseError:
-        return WarehouseUnavailable("the file is in use")
+    def locked(message: Raw, error: BaseException) -> WarehouseError:
+        return WarehouseUnavailable(Message("warehouse.file_locked", path="w.duckdb", problem=message))
 
-    with pytest.raises(WarehouseUnavailable, match="in use"), translated(locked):
+    with pytest.raises(WarehouseUnavailable, match="is locked by another process: x"), translated(locked):
         raise duckdb.CatalogException("x")
 
 

@@ -117,7 +117,7 @@ def test_a_converted_encoding_is_told(workspace: Path, tmp_path: Path, capsys: p
 def test_a_bad_date_format_option_is_a_clear_error(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "ingest", "x.csv", "-t", "t", "--date-format", "excel", "-w", str(workspace))
     assert code == 1
-    assert "error: --date-format 'excel': excel applies to named columns only" in err
+    assert "error: date_format 'excel': excel applies to named columns only" in err
 
 
 def test_broken_definitions_are_mentioned(workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from kpilot.definitions.model import Source
 from kpilot.errors import DataError, Location, WarehouseError
+from kpilot.i18n import Message
 from kpilot.warehouse.ingest import IngestReport, ingest_file
 from kpilot.warehouse.ingest_settings import table_settings
 from kpilot.warehouse.notices import LoadedBefore
@@ -62,32 +63,42 @@ def test_a_key_repeated_in_the_file_is_refused(warehouse: Any, tmp_path: Path) -
     ingest_file(warehouse, write(tmp_path, "orders.csv", ORDERS), "orders", key="id")
     twice = write(tmp_path, "twice.csv", "id,status,amount\nA5,open,1\nA2,paid,2\nA5,paid,3\nA2,void,4\nA2,x,5\n")
     with pytest.raises(DataError) as caught:
-        ingest_file(warehouse, twice, "orders", key="id", declared_by="source 'orders'")
+        ingest_file(
+            warehouse, twice, "orders", key="id", declared_by=Message("warehouse.declared_by_source", source="orders")
+        )
     error = caught.value
-    assert error.message == "the key (id) repeats in the file: 'A5' in line 2, line 4; 'A2' in line 3, line 5, line 6"
+    assert (
+        str(error.message) == "the key (id) repeats in the file: 'A5' in line 2, line 4; 'A2' in line 3, line 5, line 6"
+    )
     assert str(error.location) == f"{twice}:4"
     assert error.hint is not None
-    assert "source 'orders'" in error.hint
+    assert "source 'orders'" in str(error.hint)
     assert orders(warehouse) == [("A1", "open", 10), ("A2", "open", 20), ("A3", "paid", 30)]
 
 
 def test_a_repeated_key_is_refused_when_creating_the_table_too(duck: Any, tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         ingest_file(duck, write(tmp_path, "o.csv", "id,amount\n1,1\n1,2\n"), "orders", key="id")
-    assert caught.value.message == "the key (id) repeats in the file: '1' in line 2, line 3"
+    assert str(caught.value.message) == "the key (id) repeats in the file: '1' in line 2, line 3"
     assert fetch(duck, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders'") == [(0,)]
 
 
 def test_an_empty_key_is_refused(duck: Any, tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         ingest_file(duck, write(tmp_path, "o.csv", "id,amount\nA1,1\n,2\n"), "orders", key="id")
-    assert caught.value.message == "key column 'id' is empty in 1 row(s): line 3"
+    assert str(caught.value.message) == "key column 'id' is empty in 1 row(s): line 3"
 
 
 def test_a_key_column_the_file_lacks_is_refused(duck: Any, tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
-        ingest_file(duck, write(tmp_path, "o.csv", ORDERS), "orders", key="order_id", declared_by="source 'orders'")
-    assert caught.value.message == (
+        ingest_file(
+            duck,
+            write(tmp_path, "o.csv", ORDERS),
+            "orders",
+            key="order_id",
+            declared_by=Message("warehouse.declared_by_source", source="orders"),
+        )
+    assert str(caught.value.message) == (
         "source 'orders' declares the key (order_id) for table 'orders', but the file has no column 'order_id'"
     )
 
@@ -134,7 +145,8 @@ def test_the_key_and_date_format_come_from_the_sources_over_the_table() -> None:
         "orders",
     )
     assert settings.key == ("id",)
-    assert settings.declared_by == "source 'orders' (definitions/main.yaml:3:5)"
+    assert settings.declared_by.code == "warehouse.declared_by_source_at"
+    assert str(settings.declared_by) == "source 'orders' (definitions/main.yaml:3:5)"
     assert settings.date_formats.default is not None
     assert settings.date_formats.default.order == "dmy"
     assert settings.sources == ("orders", "order_lines")
@@ -152,13 +164,13 @@ def test_a_date_format_mapping_names_columns() -> None:
 def test_sources_that_disagree_about_the_key_are_refused() -> None:
     with pytest.raises(DataError) as caught:
         table_settings([source("a", table="orders", key="id"), source("b", table="orders", key="code")], "orders")
-    assert caught.value.message == "sources 'a' and 'b' declare different 'key:' for table 'orders'"
+    assert str(caught.value.message) == "sources 'a' and 'b' declare different 'key:' for table 'orders'"
 
 
 def test_a_bad_date_format_on_a_source_is_located() -> None:
     with pytest.raises(DataError) as caught:
         table_settings([source("a", table="orders", date_format="%d/%m")], "orders")
-    assert caught.value.message.startswith("source 'a': date_format '%d/%m': a date needs a year")
+    assert str(caught.value.message).startswith("source 'a': date_format '%d/%m': a date needs a year")
     assert str(caught.value.location) == "definitions/main.yaml:3:5"
 
 

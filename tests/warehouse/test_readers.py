@@ -290,7 +290,7 @@ def test_ragged_row_with_too_many_fields(tmp_path: Path) -> None:
     path = write(tmp_path, "ragged.csv", "a,b\n1,2\n\n3,4,5\n")
     error = read_error(path)
     assert str(error.location) == f"{path}:4"
-    assert "3 fields but the header has 2" in error.message
+    assert "3 fields but the header has 2" in str(error.message)
 
 
 def test_ragged_row_with_too_few_fields(tmp_path: Path) -> None:
@@ -298,13 +298,13 @@ def test_ragged_row_with_too_few_fields(tmp_path: Path) -> None:
     error = read_error(path)
     assert error.location is not None
     assert error.location.line == 3
-    assert "2 fields but the header has 3" in error.message
+    assert "2 fields but the header has 3" in str(error.message)
 
 
 @pytest.mark.parametrize("header", ["a,b,a", "Amount,amount"])
 def test_duplicate_header(tmp_path: Path, header: str) -> None:
     error = read_error(write(tmp_path, "dup.csv", header + "\n" + ",".join(["1"] * header.count(",")) + ",1\n"))
-    assert "duplicate column name" in error.message
+    assert "duplicate column name" in str(error.message)
     assert error.location is not None
     assert error.location.line == 1
 
@@ -317,7 +317,7 @@ def test_empty_header_name_with_values_gets_a_name(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ["", "\n\n  \n", "\ufeff"])
 def test_empty_file(tmp_path: Path, text: str) -> None:
-    assert "empty" in read_error(write(tmp_path, "empty.csv", text)).message
+    assert "empty" in str(read_error(write(tmp_path, "empty.csv", text)).message)
 
 
 def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
@@ -328,22 +328,22 @@ def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
 
 def test_unknown_extension_lists_supported(tmp_path: Path) -> None:
     error = read_error(write(tmp_path, "data.json", "{}"))
-    assert "unsupported file type '.json'" in error.message
+    assert "unsupported file type '.json'" in str(error.message)
     assert error.hint is not None
-    assert ".csv" in error.hint
-    assert ".parquet" in error.hint
-    assert ".xlsx" in error.hint
+    assert ".csv" in str(error.hint)
+    assert ".parquet" in str(error.hint)
+    assert ".xlsx" in str(error.hint)
 
 
 def test_missing_file(tmp_path: Path) -> None:
     error = read_error(tmp_path / "nope.csv")
-    assert error.message == "file not found"
+    assert str(error.message) == "file not found"
 
 
 def test_directory_is_not_a_file(tmp_path: Path) -> None:
     folder = tmp_path / "folder.csv"
     folder.mkdir()
-    assert read_error(folder).message == "not a file"
+    assert str(read_error(folder).message) == "not a file"
 
 
 def test_not_utf8_is_read_as_windows_1252_with_a_notice(tmp_path: Path) -> None:
@@ -356,7 +356,7 @@ def test_not_utf8_is_read_as_windows_1252_with_a_notice(tmp_path: Path) -> None:
 def test_unclosed_quote(tmp_path: Path) -> None:
     path = write(tmp_path, "quote.csv", 'a,b\n1,2\n"open,3\n4,5\n')
     error = read_error(path)
-    assert "malformed record" in error.message
+    assert "malformed record" in str(error.message)
     assert error.location is not None
     assert error.location.line == 3
 
@@ -429,8 +429,8 @@ def test_excel_sheet_by_name(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "book.xlsx", {"First": [["a"], [1]], "Second": [["b"], ["x"]]})
     assert rows(read_table_file(tmp_path / "book.xlsx#Second")) == [{"b": "x"}]
     error = read_error(tmp_path / "book.xlsx#Third")
-    assert "no sheet named 'Third'" in error.message
-    assert error.hint == "sheets: 'First', 'Second'"
+    assert "no sheet named 'Third'" in str(error.message)
+    assert str(error.hint) == "sheets: 'First', 'Second'"
     assert path.exists()
 
 
@@ -444,11 +444,11 @@ def test_excel_value_outside_header(tmp_path: Path) -> None:
     error = read_error(path)
     assert error.location is not None
     assert error.location.line == 3
-    assert "column 3" in error.message
+    assert "column 3" in str(error.message)
 
 
 def test_broken_workbook(tmp_path: Path) -> None:
-    assert "not a readable .xlsx workbook" in read_error(write(tmp_path, "bad.xlsx", "not a zip")).message
+    assert "not a readable .xlsx workbook" in str(read_error(write(tmp_path, "bad.xlsx", "not a zip")).message)
 
 
 def test_parquet_round_trip(tmp_path: Path) -> None:
@@ -478,7 +478,7 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
 
 
 def test_broken_parquet(tmp_path: Path) -> None:
-    assert "not a readable Parquet file" in read_error(write(tmp_path, "bad.parquet", "nope")).message
+    assert "not a readable Parquet file" in str(read_error(write(tmp_path, "bad.parquet", "nope")).message)
 
 
 @settings(max_examples=40, deadline=None)

@@ -22,6 +22,7 @@ from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_defin
 from kpilot.definitions.model import Definitions
 from kpilot.definitions.yaml_source import plain, read_yaml
 from kpilot.errors import Issue, UserError
+from kpilot.i18n import Message, Raw
 from kpilot.semantic.validate import static_issues
 
 _FILE_HEADER = (
@@ -42,7 +43,7 @@ class AddReport:
     sources_extended: tuple[str, ...]  # existing sources that got new measures or dimensions
     dimensions_skipped: tuple[str, ...]  # "source.dimension": its column is not in the user's table
     checked: bool  # whether tables and columns were checked against the warehouse
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -63,13 +64,15 @@ def add_to_workspace(
     """
     catalogue = load_catalogue()
     if not kpi_names:
-        raise CatalogueError("name at least one KPI to add", hint="see `kpilot catalogue list`, or use --all")
+        raise CatalogueError(
+            Message("catalogue.no_kpi_named"), hint=Message("catalogue.no_kpi_named_hint"), field="kpi_names"
+        )
     root = Path(workspace_dir)
     names = parse_mapping(mapping or {})
     chosen = catalogue.closure(kpi_names)
     requested = {catalogue.kpi(n).name for n in kpi_names}
     path = root / DEFINITIONS_DIR / CATALOGUE_FILE
-    document = read_document(path, _FILE_HEADER, "the catalogue cannot merge into it")
+    document = read_document(path, _FILE_HEADER, Message("catalogue.cannot_merge"))
     elsewhere = _names_elsewhere(root / DEFINITIONS_DIR)
     with _warehouse(root, check) as (columns, values, language, notes):
         plan = Plan(catalogue, names, document, elsewhere, columns, notes, values)
@@ -94,10 +97,10 @@ def add_to_workspace(
 
 
 @contextmanager
-def _warehouse(root: Path, check: bool) -> Iterator[tuple[TableColumns | None, ValueLookup | None, str, list[str]]]:
+def _warehouse(root: Path, check: bool) -> Iterator[tuple[TableColumns | None, ValueLookup | None, str, list[Message]]]:
     """How to read the user's table columns and look up values (None: do not check), the language, and notes."""
     if not (root / SETTINGS_FILE).is_file():
-        yield None, None, "en", [f"{root} is not a kpilot workspace (no {SETTINGS_FILE}): columns were not checked"]
+        yield None, None, "en", [Message("catalogue.not_a_workspace", folder=str(root), settings=SETTINGS_FILE)]
         return
     from kpilot.engine.value_checks import lookup_values  # the engine is heavy: import it only when adding
     from kpilot.workspace import Workspace
@@ -105,11 +108,11 @@ def _warehouse(root: Path, check: bool) -> Iterator[tuple[TableColumns | None, V
     try:
         workspace = Workspace(root)
     except UserError as error:
-        yield None, None, "en", [f"the workspace could not be opened, columns were not checked: {error.message}"]
+        yield None, None, "en", [Message("catalogue.workspace_not_opened", problem=error.message)]
         return
     with workspace:
         if not check:
-            yield None, None, workspace.settings.language, ["columns were not checked (--no-check)"]
+            yield None, None, workspace.settings.language, [Message("catalogue.not_checked")]
             return
         cache: dict[str, Mapping[str, str] | None] = {}
 
@@ -149,9 +152,10 @@ def _validate(document: CommentedMap, path: Path) -> None:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ()))
+        # pydantic's own words: the definitions checks (kpilot validate) say it in the reader's language.
         raise CatalogueError(
-            f"{path} would not be valid after the merge ({where}: {first.get('msg')}); nothing was written",
-            hint="fix the entry there (kpilot validate shows where), then add again",
+            Message("catalogue.merge_invalid", file=str(path), place=where, problem=Raw(str(first.get("msg")))),
+            hint=Message("catalogue.merge_invalid_hint"),
         ) from None
 
 
@@ -160,11 +164,21 @@ def _check_whole_workspace(root: Path, document: CommentedMap, path: Path) -> No
     name in the user's KPIs ambiguous."""
     new = new_problems(root, path.name, dump(document), _static_problems)
     if new:
-        listed = "; ".join(f"{issue.location}: {issue.message}" for issue in new[:3])
-        raise CatalogueError(
-            f"adding these KPIs would break definitions already in the workspace ({listed}); nothing was written",
-            hint="qualify the names in your formulas as source.measure, or add with --map source:NAME=OTHER",
+        listed = tuple(
+            Message("catalogue.problem_at", place=str(issue.location), problem=issue.message) for issue in new[:3]
         )
+        raise CatalogueError(
+            Message("catalogue.would_break_workspace", problems=_semicolons(listed)),
+            hint=Message("catalogue.would_break_workspace_hint", mapping="source:NAME=OTHER"),
+        )
+
+
+def _semicolons(items: Sequence[Message]) -> Message:
+    """Problems listed with semicolons (each may hold commas of its own): `a; b; c` as nested pairs."""
+    listed = items[-1]
+    for item in reversed(items[:-1]):
+        listed = Message("catalogue.semicolon_list", first=item, rest=listed)
+    return listed
 
 
 def _static_problems(root: Path) -> list[Issue]:

@@ -7,6 +7,7 @@ Mapping standard names onto the user's is in `mapping`; copying KPIs into a work
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,8 +21,9 @@ from ruamel.yaml import YAML
 from kpilot.definitions.base import Identifier
 from kpilot.definitions.model import Kpi, Source
 from kpilot.errors import InternalError, KpilotError, UserError
-from kpilot.formula.check import names_in, suggestion
+from kpilot.formula.check import names_in
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message
 
 LANGUAGES = ("en", "it", "pl", "zh")
 TEXT_FIELDS = ("label", "what", "why", "how")
@@ -88,7 +90,12 @@ class CatalogueKpi:
 
     def text(self, language: str = "en") -> KpiText:
         if language not in self.texts:
-            raise CatalogueError(f"unknown language '{language}'", hint=f"use one of: {', '.join(LANGUAGES)}")
+            raise CatalogueError(
+                Message("catalogue.unknown_language", language=language),
+                hint=Message("catalogue.use_one_of", allowed=LANGUAGES),
+                field="language",
+                suggestions=LANGUAGES,
+            )
         return self.texts[language]
 
 
@@ -110,13 +117,19 @@ class Catalogue:
     def kpi(self, name: str) -> CatalogueKpi:
         entry = self._by_name.get(name)
         if entry is None:
-            hint = suggestion(name, self._by_name) or "see `kpilot catalogue list`"
-            raise CatalogueError(f"the catalogue has no KPI '{name}'", hint=hint)
+            close = tuple(difflib.get_close_matches(name, list(self._by_name), n=1, cutoff=0.6))
+            hint = Message("catalogue.did_you_mean", name=close[0]) if close else Message("catalogue.see_list_hint")
+            raise CatalogueError(Message("catalogue.no_such_kpi", kpi=name), hint=hint, field="kpi", suggestions=close)
         return entry
 
     def kpis(self, category: str | None = None) -> tuple[CatalogueKpi, ...]:
         if category is not None and category not in CATEGORIES:
-            raise CatalogueError(f"unknown category '{category}'", hint=f"use one of: {', '.join(CATEGORIES)}")
+            raise CatalogueError(
+                Message("catalogue.unknown_category", category=category),
+                hint=Message("catalogue.use_one_of", allowed=CATEGORIES),
+                field="category",
+                suggestions=CATEGORIES,
+            )
         return tuple(e for e in self.entries if category is None or e.category == category)
 
     def source(self, name: str) -> Source:
@@ -168,10 +181,10 @@ def build_catalogue(raw: Any, texts: Mapping[str, Any]) -> Catalogue:
         refs, uses = formula_references(entry.formula)
         unknown = [f"measure {s}.{m}" for s, m in refs if (s, m) not in measures]
         unknown += [f"KPI {u}" for u in uses if u not in names]
-        if entry.variant_of is not None and (entry.variant_of not in names or entry.variant_of in variant_names):
-            unknown.append(f"main KPI {entry.variant_of} (variant_of must name a KPI that is not a variant)")
         if unknown:
             raise ValueError(f"KPI '{entry.name}' refers to unknown {', '.join(unknown)}")
+        if entry.variant_of is not None and (entry.variant_of not in names or entry.variant_of in variant_names):
+            raise ValueError(f"KPI '{entry.name}': variant_of must name a main KPI that is not a variant")
         has_variants = entry.variant_of is not None or entry.name in variants
         result.append(
             CatalogueKpi(

@@ -6,19 +6,20 @@ writes exactly its schemas, and `docs/data-model.md` documents it (a test keeps 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from kpilot.errors import InternalError, Location, UserError
+from kpilot.i18n import Message, Raw
 
 DECIMAL_PRECISION = 18
 DECIMAL_SCALE = 2
@@ -135,14 +136,25 @@ _TABLE_KEYS = {"name", "kind", "description", "grain", "time_column", "primary_k
 _COLUMN_KEYS = {"name", "type", "description", "nullable", "values", "min", "max", "references"}
 
 
+class DataModelProblem(ValueError):
+    """A data model that does not follow the format; `message` says what, in the reader's language."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def load_datamodel(path: Path | None = None) -> DataModel:
     """Load a data model; without `path`, the standard one shipped with kpilot (loaded once)."""
     if path is None:
         return _standard_datamodel()
     try:
         return parse_datamodel(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
-    except (OSError, YAMLError, ValueError) as error:
-        raise UserError(f"invalid data model: {error}", location=Location(file=str(path))) from error
+    except DataModelProblem as error:
+        problem: Message = error.message
+    except (OSError, YAMLError, ValueError) as error:  # the file system's, YAML's or Python's own words
+        problem = Message("catalogue.raw_problem", problem=Raw(str(error)))
+    raise UserError(Message("catalogue.invalid_datamodel", problem=problem), location=Location(file=str(path)))
 
 
 @cache
@@ -155,55 +167,65 @@ def _standard_datamodel() -> DataModel:
 
 
 def parse_datamodel(raw: Any) -> DataModel:
-    """Build and check a data model from parsed YAML; raises ValueError naming the first problem."""
-    document = _mapping(raw, "data model", {"version", "currency", "tables"})
-    tables = tuple(_parse_table(item) for item in _list(document.get("tables"), "tables"))
+    """Build and check a data model from parsed YAML; raises DataModelProblem (a ValueError) naming the first
+    problem."""
+    document = _mapping(raw, _DOCUMENT, {"version", "currency", "tables"})
+    tables = tuple(_parse_table(item) for item in _list(document.get("tables"), _part(_DOCUMENT, "tables")))
     version, currency = int(document.get("version", 1)), str(document.get("currency", "EUR"))
     model = DataModel(version=version, currency=currency, tables=tables)
-    _check_unique(model.table_names, "table")
+    _check_unique(model.table_names, lambda name: Message("catalogue.duplicate_table", table=name))
     _check_references(model)
     return model
 
 
+# Where a problem is, for its message: the data model, a table, a column of a table, or a key of one of them.
+_DOCUMENT = Message("catalogue.place_datamodel")
+
+
+def _part(place: Message, key: str) -> Message:
+    return Message("catalogue.place_key", place=place, key=key)
+
+
 def _parse_table(raw: Any) -> Table:
-    item = _mapping(raw, "table", _TABLE_KEYS)
-    name = _text(item, "name", "table")
-    where = f"table {name!r}"
-    columns = tuple(_parse_column(c, where) for c in _list(item.get("columns"), f"{where} columns"))
+    item = _mapping(raw, Message("catalogue.place_a_table"), _TABLE_KEYS)
+    name = _text(item, "name", Message("catalogue.place_a_table"))
+    where = Message("catalogue.place_table", table=name)
+    columns = tuple(_parse_column(c, name) for c in _list(item.get("columns"), _part(where, "columns")))
     table = Table(
         name=name,
-        kind=TableKind(_text(item, "kind", where)),
+        kind=_choice(TableKind, item, "kind", where),
         description=_text(item, "description", where),
         grain=_text(item, "grain", where),
         time_column=_text(item, "time_column", where),
-        primary_key=tuple(str(key) for key in _list(item.get("primary_key"), f"{where} primary_key")),
+        primary_key=tuple(str(key) for key in _list(item.get("primary_key"), _part(where, "primary_key"))),
         columns=columns,
     )
-    _check_unique(table.column_names, f"{where} column")
+    _check_unique(table.column_names, lambda column: Message("catalogue.duplicate_column", table=name, column=column))
     for key in (table.time_column, *table.primary_key):
         if key not in table.column_names:
-            raise ValueError(f"{where}: key or time column {key!r} is not one of its columns")
+            raise DataModelProblem(Message("catalogue.key_not_a_column", place=where, column=key))
     if not table.column(table.time_column).type.is_temporal:
-        raise ValueError(f"{where}: time column {table.time_column!r} must be a date or timestamp")
+        raise DataModelProblem(Message("catalogue.time_not_temporal", place=where, column=table.time_column))
     return table
 
 
-def _parse_column(raw: Any, where: str) -> Column:
-    item = _mapping(raw, f"{where} column", _COLUMN_KEYS)
-    name = _text(item, "name", f"{where} column")
-    here = f"{where} column {name!r}"
-    column_type = ColumnType(_text(item, "type", here))
+def _parse_column(raw: Any, table: str) -> Column:
+    unnamed = Message("catalogue.place_a_column", table=table)
+    item = _mapping(raw, unnamed, _COLUMN_KEYS)
+    name = _text(item, "name", unnamed)
+    here = Message("catalogue.place_column", table=table, column=name)
+    column_type = _choice(ColumnType, item, "type", here)
     values = item.get("values")
     if values is not None and column_type is not ColumnType.STRING:
-        raise ValueError(f"{here}: 'values' is only allowed on string columns")
+        raise DataModelProblem(Message("catalogue.values_only_on_strings", place=here))
     if ("min" in item or "max" in item) and not column_type.is_numeric:
-        raise ValueError(f"{here}: 'min' / 'max' are only allowed on numeric columns")
+        raise DataModelProblem(Message("catalogue.min_max_only_on_numbers", place=here))
     return Column(
         name=name,
         type=column_type,
         description=_text(item, "description", here),
         nullable=bool(item.get("nullable", False)),
-        values=None if values is None else tuple(str(v) for v in _list(values, f"{here} values")),
+        values=None if values is None else tuple(str(v) for v in _list(values, _part(here, "values"))),
         minimum=None if item.get("min") is None else float(item["min"]),
         maximum=None if item.get("max") is None else float(item["max"]),
         references=None if item.get("references") is None else str(item["references"]),
@@ -217,34 +239,52 @@ def _check_references(model: DataModel) -> None:
                 continue
             target, _, target_column = column.references.partition(".")
             if target not in model.table_names or target_column not in model.table(target).column_names:
-                raise ValueError(f"{table.name}.{column.name} references unknown {column.references!r}")
+                raise DataModelProblem(
+                    Message(
+                        "catalogue.unknown_reference",
+                        table=table.name,
+                        column=column.name,
+                        reference=column.references,
+                    )
+                )
 
 
-def _mapping(raw: Any, what: str, allowed: set[str]) -> Mapping[str, Any]:
+def _mapping(raw: Any, place: Message, allowed: set[str]) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
-        raise ValueError(f"{what}: expected a mapping, got {type(raw).__name__}")
-    unknown = sorted(set(raw) - allowed)
+        raise DataModelProblem(Message("catalogue.not_a_mapping", place=place, kind=type(raw).__name__))
+    unknown = tuple(sorted(map(str, set(raw) - allowed)))
     if unknown:
-        raise ValueError(f"{what}: unknown key(s) {', '.join(map(str, unknown))}")
+        raise DataModelProblem(Message("catalogue.unknown_keys", place=place, keys=unknown))
     return raw
 
 
-def _list(raw: Any, what: str) -> list[Any]:
+def _list(raw: Any, place: Message) -> list[Any]:
     if not isinstance(raw, list) or not raw:
-        raise ValueError(f"{what}: expected a non-empty list")
+        raise DataModelProblem(Message("catalogue.empty_list", place=place))
     return raw
 
 
-def _text(item: Mapping[str, Any], key: str, what: str) -> str:
+def _text(item: Mapping[str, Any], key: str, place: Message) -> str:
     value = item.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what}: '{key}' must be a non-empty text")
+        raise DataModelProblem(Message("catalogue.empty_text", place=place, key=key))
     return value.strip()
 
 
-def _check_unique(names: tuple[str, ...], what: str) -> None:
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _choice(kind: type[_E], item: Mapping[str, Any], key: str, place: Message) -> _E:
+    value = _text(item, key, place)
+    allowed = tuple(member.value for member in kind)
+    if value not in allowed:
+        raise DataModelProblem(Message("catalogue.not_a_choice", place=place, key=key, value=value, allowed=allowed))
+    return kind(value)
+
+
+def _check_unique(names: tuple[str, ...], duplicate: Callable[[str], Message]) -> None:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise ValueError(f"duplicate {what} {name!r}")
+            raise DataModelProblem(duplicate(name))
         seen.add(name)

@@ -3,6 +3,7 @@ and sources that catalogue formulas, row-level expressions and SQL sources refer
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,10 +16,11 @@ from kpilot.catalogue.catalogue import CatalogueError, load_catalogue
 from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.base import NAME_PATTERN
 from kpilot.formula.ast import Name
-from kpilot.formula.check import names_in, suggestion
+from kpilot.formula.check import names_in
 from kpilot.formula.lexer import KEYWORDS, quote_string
 from kpilot.formula.literals import compared_values
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,15 @@ class NameMap:
         return {(col, value): new for (table, col, value), new in self.values.items() if table == standard_table}
 
 
-MAPPING_HINT = (
-    "write TABLE=YOUR_TABLE, TABLE.COLUMN=YOUR_COLUMN, TABLE.COLUMN=YOUR_TABLE.YOUR_COLUMN, "
-    "TABLE.COLUMN.VALUE=YOUR_VALUE or source:NAME=NEW"
+# The forms a mapping takes, for the hint of a mapping that cannot be read.
+MAPPING_FORMS = (
+    "TABLE=YOUR_TABLE",
+    "TABLE.COLUMN=YOUR_COLUMN",
+    "TABLE.COLUMN=YOUR_TABLE.YOUR_COLUMN",
+    "TABLE.COLUMN.VALUE=YOUR_VALUE",
+    "source:NAME=NEW",
 )
+MAPPING_HINT = Message("catalogue.mapping_forms_hint", forms=MAPPING_FORMS[:-1], last=MAPPING_FORMS[-1])
 
 
 def parse_mapping(mapping: Mapping[str, str]) -> NameMap:
@@ -70,35 +77,39 @@ def parse_mapping(mapping: Mapping[str, str]) -> NameMap:
         key, value = raw_key.strip(), raw_value.strip()
         kind, _, name = key.rpartition(":")
         if kind == "source":
-            _check_choice(name, known_sources, "catalogue source", key)
+            _check_choice(name, known_sources, Message("catalogue.choice_source"), key)
             sources[name] = _identifier(value, key)
         elif kind in ("", "table") and "." not in name:
-            _check_choice(name, model.table_names, "data-model table", key)
+            _check_choice(name, model.table_names, TABLE_CHOICE, key)
             _set_table(tables, name, _table_name(value, key), key)
         elif kind == "" and name.count(".") == 1:
             table, column = name.split(".")
-            _check_choice(table, model.table_names, "data-model table", key)
-            _check_choice(column, model.table(table).column_names, f"column of table '{table}'", key)
+            _check_choice(table, model.table_names, TABLE_CHOICE, key)
+            _check_choice(column, model.table(table).column_names, Message("catalogue.choice_column", table=table), key)
             user_table, _, user_column = value.rpartition(".")
             if user_table:
                 _set_table(tables, table, _table_name(user_table, key), key)
             columns[(table, column)] = _identifier(user_column, key)
         elif kind == "" and name.count(".") >= 2:
             table, column, standard_value = name.split(".", 2)
-            _check_choice(table, model.table_names, "data-model table", key)
-            _check_choice(column, model.table(table).column_names, f"column of table '{table}'", key)
+            _check_choice(table, model.table_names, TABLE_CHOICE, key)
+            _check_choice(column, model.table(table).column_names, Message("catalogue.choice_column", table=table), key)
             known = set(catalogue_values().get((table, column), ())) | set(
                 model.table(table).column(column).values or ()
             )
             if not known:
                 raise CatalogueError(
-                    f"mapping '{key}': the catalogue compares column '{table}.{column}' with no value",
-                    hint="only the values of text columns such as deals.stage or orders.status can be mapped",
+                    Message("catalogue.mapping_no_values", mapping=key, table=table, column=column),
+                    hint=Message("catalogue.mapping_no_values_hint", first="deals.stage", second="orders.status"),
+                    field="mapping",
                 )
-            _check_choice(standard_value, sorted(known), f"value of '{table}.{column}' in the data model", key)
+            choice = Message("catalogue.choice_value", table=table, column=column)
+            _check_choice(standard_value, sorted(known), choice, key)
             values[(table, column, standard_value)] = value
         else:
-            raise CatalogueError(f"cannot read the mapping '{key}={value}'", hint=MAPPING_HINT)
+            raise CatalogueError(
+                Message("catalogue.unreadable_mapping", mapping=f"{key}={value}"), hint=MAPPING_HINT, field="mapping"
+            )
     return NameMap(tables=tables, columns=columns, sources=sources, values=values)
 
 
@@ -108,23 +119,36 @@ def split_mapping(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise CatalogueError(f"cannot read the mapping '{item}'", hint=MAPPING_HINT)
+            raise CatalogueError(
+                Message("catalogue.unreadable_mapping", mapping=item), hint=MAPPING_HINT, field="mapping"
+            )
         result[key.strip()] = value.strip()
     return result
 
 
-def _check_choice(name: str, allowed: Iterable[str], what: str, key: str) -> None:
-    allowed = list(allowed)
-    if name not in allowed:
-        hint = suggestion(name, allowed) or f"known: {', '.join(allowed)}"
-        raise CatalogueError(f"mapping '{key}': '{name}' is not a {what}", hint=hint)
+TABLE_CHOICE = Message("catalogue.choice_table")
+
+
+def _check_choice(name: str, allowed: Iterable[str], what: Message, key: str) -> None:
+    """`what` is what `name` must be, for the message: a data-model table, a column of table 'orders'."""
+    known = tuple(allowed)
+    if name not in known:
+        close = tuple(difflib.get_close_matches(name, known, n=1, cutoff=0.6))
+        hint = Message("catalogue.did_you_mean", name=close[0]) if close else Message("catalogue.known", names=known)
+        raise CatalogueError(
+            Message("catalogue.mapping_not_a", mapping=key, name=name, what=what),
+            hint=hint,
+            field="mapping",
+            suggestions=close or known,
+        )
 
 
 def _identifier(value: str, key: str) -> str:
     if not re.fullmatch(NAME_PATTERN, value) or value.lower() in KEYWORDS:
         raise CatalogueError(
-            f"mapping '{key}': '{value}' is not a plain name",
-            hint="use letters, digits and '_', starting with a letter (rename the column in the warehouse otherwise)",
+            Message("catalogue.mapping_not_a_name", mapping=key, value=value),
+            hint=Message("catalogue.mapping_not_a_name_hint"),
+            field="mapping",
         )
     return value
 
@@ -132,13 +156,20 @@ def _identifier(value: str, key: str) -> str:
 def _table_name(value: str, key: str) -> str:
     parts = value.split(".")
     if len(parts) > 2:
-        raise CatalogueError(f"mapping '{key}': '{value}' is not a table name", hint="write TABLE or SCHEMA.TABLE")
+        raise CatalogueError(
+            Message("catalogue.mapping_not_a_table", mapping=key, value=value),
+            hint=Message("catalogue.mapping_not_a_table_hint"),
+            field="mapping",
+        )
     return ".".join(_identifier(part, key) for part in parts)
 
 
 def _set_table(tables: dict[str, str], standard: str, user: str, key: str) -> None:
     if tables.get(standard, user) != user:
-        raise CatalogueError(f"mapping '{key}': table '{standard}' is mapped to both '{tables[standard]}' and '{user}'")
+        raise CatalogueError(
+            Message("catalogue.mapping_table_twice", mapping=key, table=standard, first=tables[standard], second=user),
+            field="mapping",
+        )
     tables[standard] = user
 
 

@@ -25,6 +25,7 @@ from kpilot.definitions.model import Measure, Source
 from kpilot.formula.ast import Name
 from kpilot.formula.literals import compared_values
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message
 
 CATALOGUE_FILE = "catalogue.yaml"
 _T = TypeVar("_T")
@@ -46,7 +47,7 @@ class Plan:
         document: CommentedMap,
         elsewhere: Mapping[str, str],
         columns: TableColumns | None,
-        notes: list[str],
+        notes: list[Message],
         values: ValueLookup | None = None,
     ) -> None:
         self.catalogue, self.names, self.document = catalogue, names, document
@@ -65,7 +66,9 @@ class Plan:
         if _find(kpis, entry.name) is not None:
             self.present.append(entry.name)
             return
-        self._refuse_clash(f"kpi:{entry.name}", f"KPI '{entry.name}'", "rename or remove it there first")
+        self._refuse_clash(
+            f"kpi:{entry.name}", Message("catalogue.kpi_named", kpi=entry.name), Message("catalogue.rename_it_hint")
+        )
         by_source: dict[str, list[str]] = {}
         for source, measure in entry.measures:
             by_source.setdefault(source, []).append(measure)
@@ -74,17 +77,17 @@ class Plan:
         kpis.append(_kpi_node(entry, self.names, language))
         self.added.append(entry.name)
 
-    def _refuse_clash(self, key: str, what: str, hint: str) -> None:
+    def _refuse_clash(self, key: str, what: Message, hint: Message) -> None:
         if key in self.elsewhere:
-            raise CatalogueError(f"{what} is already defined in {self.elsewhere[key]}", hint=hint)
+            raise CatalogueError(Message("catalogue.already_defined", what=what, file=self.elsewhere[key]), hint=hint)
 
     def _add_measures(self, source: Source, measures: list[str], kpi: str) -> None:
         name = self.names.source(source.name)
         sources = _list_at(self.document, "sources")
         node = _find(sources, name)
         if node is None:
-            hint = f"write the catalogue's source under another name: --map source:{source.name}=NEW_NAME"
-            self._refuse_clash(f"source:{name}", f"source '{name}'", hint)
+            hint = Message("catalogue.source_clash_hint", mapping=f"source:{source.name}=NEW_NAME")
+            self._refuse_clash(f"source:{name}", Message("catalogue.source_named", source=name), hint)
             node = _source_node(source, name, self.names)
             if source.sql is not None:
                 self._check_sql(source, kpi)
@@ -94,9 +97,15 @@ class Plan:
             mapped = self.names.table(source.table)
             if node.get("table") != mapped:
                 raise CatalogueError(
-                    f"source '{name}' in {CATALOGUE_FILE} reads table '{node.get('table')}', but the mapping says "
-                    f"'{mapped}'",
-                    hint=f"edit or remove it there first, or add under a new name: --map source:{source.name}=NEW",
+                    Message(
+                        "catalogue.source_reads_other_table",
+                        source=name,
+                        file=CATALOGUE_FILE,
+                        table=str(node.get("table")),
+                        mapped=mapped,
+                    ),
+                    hint=Message("catalogue.source_reads_other_table_hint", mapping=f"source:{source.name}=NEW"),
+                    field="mapping",
                 )
         self._extend(node, source, measures, kpi, new=name in self.sources_added)
 
@@ -108,7 +117,8 @@ class Plan:
         if standard is not None and self.columns is not None:
             available = self._table_columns(str(node.get("table")), standard, kpi)
             if new and available is not None and isinstance(node.get("time"), str):
-                self._require({node["time"]}, available, standard, kpi, f"the time of source '{node['name']}'")
+                what = Message("catalogue.time_of_source", source=str(node["name"]))
+                self._require({node["time"]}, available, standard, kpi, what)
         existing = _list_at(node, "measures")
         changed = False
         for measure_name in measures:
@@ -118,7 +128,8 @@ class Plan:
             item = _measure_node(measure, renames, values)
             if available is not None and standard is not None:
                 needed = set().union(*(columns_in(str(item[k])) for k in ("expr", "filter") if k in item))
-                self._require(needed, available, standard, kpi, f"measure {node['name']}.{measure_name}")
+                what = Message("catalogue.measure_named", source=str(node["name"]), measure=measure_name)
+                self._require(needed, available, standard, kpi, what)
                 if "filter" in item:
                     self._check_values(str(node.get("table")), standard, str(item["filter"]), available)
             existing.append(item)
@@ -130,13 +141,13 @@ class Plan:
     def _table_columns(self, table: str, standard: str, kpi: str) -> Mapping[str, str] | None:
         assert self.columns is not None
         if "." in table:
-            self.notes.append(f"table '{table}' is in another schema: its columns were not checked")
+            self.notes.append(Message("catalogue.other_schema_not_checked", table=table))
             return None
         found = self.columns(table)
         if found is None:
             raise CatalogueError(
-                f"KPI '{kpi}' needs table '{table}' (standard table '{standard}'), which is not in the warehouse",
-                hint=f"load it with `kpilot ingest`, or map your own table: --map {standard}=YOUR_TABLE",
+                Message("catalogue.table_not_in_warehouse", kpi=kpi, table=table, standard=standard),
+                hint=Message("catalogue.table_not_in_warehouse_hint", mapping=f"{standard}=YOUR_TABLE"),
             )
         return found
 
@@ -149,21 +160,30 @@ class Plan:
             if available is not None:
                 renames = self.names.columns_of(standard)
                 user = {renames.get(column, column) for column in needed}
-                self._require(user, available, standard, kpi, f"source '{self.names.source(source.name)}'")
+                what = Message("catalogue.source_named", source=self.names.source(source.name))
+                self._require(user, available, standard, kpi, what)
 
-    def _require(self, needed: set[str], available: Mapping[str, str], standard: str, kpi: str, user: str) -> None:
+    def _require(self, needed: set[str], available: Mapping[str, str], standard: str, kpi: str, user: Message) -> None:
+        """Refuse a KPI whose `user` (a measure, a source's time) reads a column the user's table lacks."""
         missing = sorted(needed - set(available))
         if not missing:
             return
         column, table = missing[0], self.names.table(standard)
         renames = self.names.columns_of(standard)
         original = next((std for std, mine in renames.items() if mine == column), column)
-        close = difflib.get_close_matches(column, list(available), n=1)
-        guess = f"did you mean '{close[0]}'? " if close else ""
+        close = tuple(difflib.get_close_matches(column, list(available), n=1))
+        columns = tuple(sorted(available))
+        mapping = f"{standard}.{original}=YOUR_COLUMN"
+        if close:
+            hint = Message(
+                "catalogue.map_column_guess_hint", name=close[0], mapping=mapping, table=table, columns=columns
+            )
+        else:
+            hint = Message("catalogue.map_column_hint", mapping=mapping, table=table, columns=columns)
         raise CatalogueError(
-            f"KPI '{kpi}' needs column '{column}' in table '{table}' (for {user}), but the table has no such column",
-            hint=f"{guess}map your column: --map {standard}.{original}=YOUR_COLUMN "
-            f"(columns of '{table}': {', '.join(sorted(available))})",
+            Message("catalogue.column_missing", kpi=kpi, column=column, table=table, user=user),
+            hint=hint,
+            suggestions=close or columns,
         )
 
     def _check_values(self, table: str, standard: str, text: str, available: Mapping[str, str]) -> None:
@@ -186,15 +206,20 @@ class Plan:
                 continue
             missing, frequent = found
             original = next((std for std, mine in renames.items() if mine == column), column)
-            shown = ", ".join(f"'{value}' ({rows:,} row{'' if rows == 1 else 's'})" for value, rows in frequent)
+            shown = tuple(Message("catalogue.value_with_rows", value=value, count=rows) for value, rows in frequent)
             for value in sorted(missing):
                 standard_value = next(
                     (std for (col, std), mine in self.names.values_of(standard).items() if mine == value), value
                 )
                 self.notes.append(
-                    f"column '{column}' of table '{table}' never holds the value '{value}' that the catalogue's "
-                    f"filters compare it with (values found: {shown}); if yours is spelt differently, map it: "
-                    f"--map {standard}.{original}.{standard_value}=YOUR_VALUE"
+                    Message(
+                        "catalogue.value_never_held",
+                        column=column,
+                        table=table,
+                        value=value,
+                        values=shown,
+                        mapping=f"{standard}.{original}.{standard_value}=YOUR_VALUE",
+                    )
                 )
 
     def _add_dimensions(
@@ -300,8 +325,13 @@ def _list_at(node: CommentedMap, key: str, *, flow: bool = False) -> CommentedSe
     if value is None:
         value = node[key] = _flow(CommentedSeq()) if flow else CommentedSeq()
     if not isinstance(value, CommentedSeq):
+        owner = node.get("name")
+        where = (
+            Message("catalogue.key_of_entry", key=key, name=str(owner))
+            if owner
+            else Message("catalogue.key_of_file", key=key)
+        )
         raise CatalogueError(
-            f"'{key}' of {node.get('name', 'the catalogue file')} must be a list; nothing was written",
-            hint=f"fix {CATALOGUE_FILE} (kpilot validate shows where), then add again",
+            Message("catalogue.not_a_list", what=where), hint=Message("catalogue.fix_file_hint", file=CATALOGUE_FILE)
         )
     return value

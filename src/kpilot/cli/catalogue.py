@@ -12,6 +12,7 @@ from kpilot.catalogue.add import AddReport, add_to_workspace
 from kpilot.catalogue.catalogue import LANGUAGES, CatalogueError, CatalogueKpi, load_catalogue
 from kpilot.catalogue.mapping import split_mapping
 from kpilot.cli.app import out
+from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.output import json_text
 
 app = typer.Typer(
@@ -29,11 +30,6 @@ class Language(StrEnum):
     ZH = "zh"
 
 
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
 LangOption = Annotated[Language, typer.Option("--lang", "-l", help="Language of labels and explanations.")]
 
 
@@ -41,7 +37,7 @@ LangOption = Annotated[Language, typer.Option("--lang", "-l", help="Language of 
 def list_kpis(
     category: Annotated[str | None, typer.Option("--category", "-c", help="Only this category.")] = None,
     lang: LangOption = Language.EN,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: TableOrJson = Format.TABLE,
 ) -> None:
     """List the catalogue's KPIs."""
     entries = load_catalogue().kpis(category)

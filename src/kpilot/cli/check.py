@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.output import json_text
-from kpilot.goals.smart import check_workspace, has_errors
-from kpilot.goals.smart_finding import Finding, Letter, Level
+from kpilot.goals.smart.check import check_workspace, has_errors
+from kpilot.goals.smart.finding import Finding, Letter, Level
 from kpilot.workspace import Workspace
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
 
 STYLES = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "dim"}
 
 
 @app.command("check")
 def check_command(
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Review every KPI and target: Specific, Measurable, Achievable, Relevant, Time-bound."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kpilot.cli.app import WorkspaceOption, app, err, out, warn
+from kpilot.cli.formats import AnyFormat, Format
 from kpilot.cli.layout import terminal_width
 from kpilot.cli.output import rich_table, to_csv, to_json
 from kpilot.cli.reshape import check_pivot, check_top, parse_sort, pivot, sort_rows
@@ -24,14 +24,6 @@ from kpilot.engine.execute import execute
 from kpilot.engine.periods import Grain
 from kpilot.errors import QueryError
 from kpilot.workspace import Workspace
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    XLSX = "xlsx"
-
 
 GrainOption = Annotated[Grain, typer.Option("--grain", "-g", help="Period length, or 'all' for one total.")]
 ByOption = Annotated[list[str] | None, typer.Option("--by", "-b", help="Dimensions to split by: a,b (repeatable).")]
@@ -65,7 +57,7 @@ def compute(
     sort: SortOption = None,
     top: TopOption = None,
     pivot_by: PivotOption = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: AnyFormat = Format.TABLE,
     target: OutputOption = None,
     workspace: WorkspaceOption = ".",
 ) -> None:

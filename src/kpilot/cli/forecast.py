@@ -9,11 +9,12 @@ import typer
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.output import EMPTY, format_value, json_text
+from kpilot.engine.period_names import period_name
 from kpilot.engine.periods import Grain
-from kpilot.goals.kpi_forecast import KpiForecast, forecast_kpi
-from kpilot.goals.periods import period_name
-from kpilot.goals.scope import parse_scope
+from kpilot.engine.scope import parse_scope
+from kpilot.forecast.kpi import KpiForecast, forecast_kpi
 from kpilot.workspace import Workspace
 
 
@@ -21,11 +22,6 @@ class Method(StrEnum):
     AUTO = "auto"
     SEASONAL_NAIVE = "seasonal_naive"
     EXPONENTIAL_SMOOTHING = "exponential_smoothing"
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 @app.command("forecast")
@@ -36,7 +32,7 @@ def forecast_command(
     method: Annotated[Method, typer.Option("--method", "-m", help="How to forecast.")] = Method.AUTO,
     history: Annotated[int | None, typer.Option("--history", help="Complete periods of history to use.")] = None,
     scope: Annotated[str | None, typer.Option("--scope", "-s", help="Dimension filter such as team=EMEA.")] = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Forecast a KPI's next periods from its complete periods; the method, interval and back-test are shown."""

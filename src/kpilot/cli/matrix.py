@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.formatting import (
     EMPTY,
     format_kpi_value,
@@ -20,18 +20,13 @@ from kpilot.cli.formatting import (
 )
 from kpilot.cli.layout import Cell, Fitted, Indented, Kind, Spec, fit_table, terminal_width
 from kpilot.cli.output import json_text
-from kpilot.goals.additive import is_additive
+from kpilot.engine.period_names import explicit_period
+from kpilot.errors import Severity
 from kpilot.goals.matrix import Column, Matrix, build_matrix
-from kpilot.goals.periods import explicit_period
+from kpilot.goals.resolved import ResolvedTarget
 from kpilot.goals.status import Status
-from kpilot.goals.targets import ResolvedTarget
+from kpilot.semantic.additive import is_additive
 from kpilot.workspace import Workspace
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
 
 STATUS_STYLES = {
     Status.ACHIEVED: "green",
@@ -53,7 +48,7 @@ def matrix_command(
             "--period", "-p", help="2025-05, 2025-Q2, 2025, or current / last (default: the last complete month)."
         ),
     ] = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Goals by the KPIs that serve them: weights, values, targets, statuses and each goal's attainment."""
@@ -90,7 +85,7 @@ def matrix_json(matrix: Matrix) -> dict[str, Any]:
             for row in matrix.rows
         ],
         "flags": [
-            {"kind": f.kind.value, "severity": f.severity, "goal": f.goal, "kpi": f.kpi, "message": f.message}
+            {"kind": f.kind.value, "severity": f.severity.value, "goal": f.goal, "kpi": f.kpi, "message": f.message}
             for f in matrix.flags
         ],
     }
@@ -131,8 +126,8 @@ def _print(matrix: Matrix, currency: str, title: str, additive: set[str]) -> Non
     for flag in matrix.flags:
         if flag.kpi in orphans and flag.message.endswith("serves no goal"):
             continue
-        style = "red" if flag.severity == "error" else "yellow"
-        out.print(f"[{style}]{flag.severity}:[/] {escape(flag.message)}", highlight=False)
+        style = "red" if flag.severity is Severity.ERROR else "yellow"
+        out.print(f"[{style}]{flag.severity.value}:[/] {escape(flag.message)}", highlight=False)
     if orphans:
         listed = ", ".join(orphans[:12]) + (f" and {len(orphans) - 12} more" if len(orphans) > 12 else "")
         out.print(f"[yellow]warning:[/] {len(orphans)} KPI(s) serve no goal: {escape(listed)}", highlight=False)

@@ -42,7 +42,7 @@ def import_command(
     """Add and update teams and people from a file (or a warehouse table); all of it, or nothing."""
     if (file is None) == (table is None):
         raise UserError("give either a FILE or --table TABLE to import from", hint="e.g. kpilot org import org.yaml")
-    day = date_of(on, "on", "--on")
+    day = date_of(on, "on")
     with Workspace(workspace) as ws:
         if table is not None:
             report = import_table(ws, table, full=full, on=day, dry_run=dry_run)
@@ -62,7 +62,7 @@ def export_command(
 ) -> None:
     """Write the organisation as a file that `kpilot org import` reads back unchanged."""
     with Workspace(workspace) as ws:
-        text = export_org(ws, format=output_format, on=date_of(on, "on", "--on"))
+        text = export_org(ws, format=output_format, on=date_of(on, "on"))
     if output is None:
         out.file.write(text)
         return

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from kpilot.cli.app import WorkspaceOption, app, err, out, warn
+from kpilot.cli.formats import Format, TableCsvOrJson
 from kpilot.cli.formatting import EMPTY, format_change, format_kpi_value, format_range, is_count, status_words
 from kpilot.cli.layout import Fitted, Kind, Spec, fit_table, terminal_width
 from kpilot.cli.output import csv_text, json_text
 from kpilot.definitions.model import Direction
-from kpilot.goals.periods import explicit_period, parse_period, period_name
-from kpilot.goals.scope import parse_scope, scope_filter
+from kpilot.engine.period_names import explicit_period, parse_period, period_name
+from kpilot.engine.scope import parse_scope, scope_filter
 from kpilot.goals.scorecard import Change, DefaultPeriod, PeriodChoice, ScorecardLine, default_period, scorecard
 from kpilot.goals.status import Status
 from kpilot.semantic.lookup import select_kpis
 from kpilot.workspace import Workspace
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-
 
 PeriodOption = Annotated[
     str | None,
@@ -57,7 +50,7 @@ def scorecard_command(
     category: Annotated[str | None, typer.Option(help="Only KPIs of this category.")] = None,
     kpi: Annotated[list[str] | None, typer.Option("--kpi", "-k", help="Only these KPIs (repeatable).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Print each status's reason under the table.")] = False,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: TableCsvOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Each KPI for a period: value, target, status, pace and projection, and the change vs the previous period

@@ -8,7 +8,6 @@ row count with the first and last value of each of its date and timestamp column
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated, Any
 
 import ibis
@@ -19,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.formats import Format, TableCsvOrJson, TableOrJson
 from kpilot.cli.output import csv_text, json_text, plain_value
 from kpilot.definitions.model import Definitions
 from kpilot.errors import QueryError
@@ -28,17 +28,6 @@ from kpilot.warehouse.connection import INTERNAL_PREFIX, Warehouse
 from kpilot.workspace import Workspace
 
 EMPTY = "–"
-
-
-class TablesFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-
-
-class DescribeFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 @dataclass(frozen=True)
@@ -139,7 +128,9 @@ def _unknown_table(name: str, known: list[str]) -> QueryError:
     if not known:
         hint = "the warehouse has no tables yet: load one with `kpilot ingest FILE --table NAME`"
     else:
-        hint = suggestion(name, known) or "tables: " + ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+        hint = str(suggestion(name, known) or "") or "tables: " + ", ".join(known[:20]) + (
+            ", ..." if len(known) > 20 else ""
+        )
     return QueryError(f"unknown table '{name}'", hint=hint)
 
 
@@ -148,15 +139,15 @@ def _unknown_table(name: str, known: list[str]) -> QueryError:
 
 @app.command()
 def tables(
-    output: Annotated[TablesFormat, typer.Option("--format", "-f", help="Output format.")] = TablesFormat.TABLE,
+    output: TableCsvOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """List the warehouse's tables, with their numbers of rows and columns."""
     with Workspace(workspace) as ws:
         summaries = table_summaries(ws.warehouse)
-    if output is TablesFormat.JSON:
+    if output is Format.JSON:
         out.file.write(json_text([{"table": s.name, "rows": s.rows, "columns": s.columns} for s in summaries]) + "\n")
-    elif output is TablesFormat.CSV:
+    elif output is Format.CSV:
         out.file.write(csv_text(["table", "rows", "columns"], [(s.name, s.rows, s.columns) for s in summaries]))
     elif not summaries:
         out.print("The warehouse has no tables yet: load one with `kpilot ingest FILE --table NAME`.", markup=False)
@@ -173,13 +164,13 @@ def tables(
 @app.command()
 def describe(
     table: Annotated[str, typer.Argument(help="A warehouse table (SCHEMA.TABLE for another schema).")],
-    output: Annotated[DescribeFormat, typer.Option("--format", "-f", help="Output format.")] = DescribeFormat.TABLE,
+    output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Show a table's columns and types, its number of rows, and the range of its dates."""
     with Workspace(workspace) as ws:
         profile = table_profile(ws.warehouse, table, ws.definitions)
-    if output is DescribeFormat.JSON:
+    if output is Format.JSON:
         out.file.write(json_text(profile_json(profile)) + "\n")
         return
     _print_profile(profile)

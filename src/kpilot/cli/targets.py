@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,15 +9,16 @@ import typer
 from rich.table import Table
 
 from kpilot.cli.app import WorkspaceOption, out
+from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.output import EMPTY, format_value, json_text, plain_value
 from kpilot.definitions.model import Direction
 from kpilot.engine.periods import Grain
-from kpilot.goals.backtest import Backtest, Band, KpiBacktest, Rates, Replay, backtest
-from kpilot.goals.bounds import Bounds
-from kpilot.goals.scope import parse_scope
-from kpilot.goals.suggest import Level, Proposal, Suggestion, suggest
-from kpilot.goals.suggest_levels import Spread
-from kpilot.goals.suggest_methods import Method
+from kpilot.engine.scope import parse_scope
+from kpilot.forecast.bounds import Bounds
+from kpilot.goals.suggest.backtest import Backtest, Band, KpiBacktest, Rates, Replay, backtest
+from kpilot.goals.suggest.levels import Spread
+from kpilot.goals.suggest.methods import Method
+from kpilot.goals.suggest.propose import Level, Proposal, Suggestion, suggest
 from kpilot.goals.writer import WriteReport, merge_targets
 from kpilot.workspace import Workspace
 
@@ -28,11 +28,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 @app.command("suggest")
@@ -54,7 +49,7 @@ def suggest_command(
     method: Annotated[
         Method | None, typer.Option("--method", "-m", help="The method to write (default: the recommended one).")
     ] = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Suggest commit, target and stretch for a KPI and period from its history, by several methods."""
@@ -251,7 +246,7 @@ def backtest_command(
         Method | None, typer.Option("--method", "-m", help="Replay this method (default: the recommended one).")
     ] = None,
     details: Annotated[bool, typer.Option("--details", help="Show every replayed period of every KPI.")] = False,
-    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
 ) -> None:
     """Replay the suggestions on history: how often commit, target and stretch would have been reached."""

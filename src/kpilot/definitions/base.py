@@ -8,6 +8,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kpilot.i18n import Message
+
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 Identifier = Annotated[str, Field(pattern=NAME_PATTERN, max_length=128)]
 
@@ -27,3 +29,14 @@ class Frozen(BaseModel):
 
 def _cached_names(model: type) -> list[str]:
     return [name for klass in model.__mro__ for name, attr in vars(klass).items() if isinstance(attr, cached_property)]
+
+
+class Invalid(ValueError):
+    """A definitions model's own check failed: raised inside a pydantic validator, it reaches the loader as the
+    `error` of a `value_error`, which reports `message` (a code with values) rather than pydantic's text.
+
+    `str()` is the English text, for code that still reads pydantic's own message."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message

@@ -20,12 +20,15 @@ from ruamel.yaml.comments import CommentedMap
 from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.definitions.yaml_source import YamlDocument, read_yaml
 from kpilot.errors import Issue, Location, UserError
+from kpilot.i18n import Message, Raw, as_message
 
 Problems = Callable[[Path], list[Issue]]
 
 
-def read_document(path: Path, header: str, purpose: str) -> CommentedMap:
-    """The file's mapping (a new one, with `header` as its comment, when the file does not exist yet)."""
+def read_document(path: Path, header: str, purpose: Message | str) -> CommentedMap:
+    """The file's mapping (a new one, with `header` as its comment, when the file does not exist yet).
+
+    `purpose` says what cannot be done when the file is broken ("targets cannot be merged into it")."""
     if not path.is_file():
         document = CommentedMap()
         document.yaml_set_start_comment(header)
@@ -35,11 +38,14 @@ def read_document(path: Path, header: str, purpose: str) -> CommentedMap:
         return CommentedMap()
     if isinstance(parsed, YamlDocument) and isinstance(parsed.root, CommentedMap):
         return parsed.root
-    problem = str(parsed) if isinstance(parsed, Issue) else "it is not a mapping"
+    if isinstance(parsed, Issue):
+        problem = Message("definitions.problem_at", location=str(parsed.location), problem=parsed.message)
+    else:
+        problem = Message("definitions.not_a_mapping_file")
     raise UserError(
-        f"{path} is not a valid definitions file ({problem}), so {purpose}",
+        Message("definitions.invalid_file", path=str(path), problem=problem, purpose=as_message(purpose)),
         location=Location(str(path)),
-        hint="fix it (kpilot validate shows where) or move it away",
+        hint=Message("definitions.fix_or_move_hint"),
     )
 
 
@@ -70,8 +76,8 @@ def new_problems(root: Path, file_name: str, text: str, problems: Problems) -> l
             return [issue for issue in problems(copy) if str(issue) not in before]
     except OSError as error:
         raise UserError(
-            f"cannot check the edited definitions in a scratch folder: {_reason(error)}; nothing was written",
-            hint=f"free some space in {tempfile.gettempdir()}, or point TMPDIR to a folder with room",
+            Message("definitions.scratch_check_failed", reason=_reason(error)),
+            hint=Message("definitions.scratch_space_hint", folder=tempfile.gettempdir()),
         ) from error
 
 
@@ -106,25 +112,26 @@ def write_atomically(path: Path, text: str | bytes) -> None:
 
 def write_error(path: Path, error: OSError, *, folder: bool = False) -> UserError:
     """The one message for a file (or folder) of a workspace that could not be written."""
+    permission = Message("definitions.permission_hint", path=str(path), folder=str(path.parent))
     hints = {
-        errno.ENOSPC: "free some space on that disk, then run the command again",
-        errno.EDQUOT: "your disk quota is used up: free some space, then run the command again",
-        errno.EACCES: f"check that you may write to {path} and to its folder {path.parent}",
-        errno.EPERM: f"check that you may write to {path} and to its folder {path.parent}",
-        errno.EROFS: "the file system is mounted read-only: use a folder on a writable one",
+        errno.ENOSPC: Message("definitions.no_space_hint"),
+        errno.EDQUOT: Message("definitions.quota_hint"),
+        errno.EACCES: permission,
+        errno.EPERM: permission,
+        errno.EROFS: Message("definitions.read_only_hint"),
     }
-    what = "cannot create this folder" if folder else "cannot write this file"
-    after = "" if folder else "; nothing was written and the file was left as it was"
+    code = "definitions.cannot_create_folder" if folder else "definitions.cannot_write_file"
     return UserError(
-        f"{what}: {_reason(error)}{after}",
+        Message(code, reason=_reason(error)),
         location=Location(str(path)),
-        hint=hints.get(error.errno or 0, "check the disk and the folder's permissions, then run the command again"),
+        hint=hints.get(error.errno or 0, Message("definitions.write_check_hint")),
     )
 
 
-def _reason(error: OSError) -> str:
+def _reason(error: OSError) -> Raw:
+    """The system's own words for the failure ("no space left on device"), passed on as they are."""
     text = os.strerror(error.errno) if error.errno else str(error)
-    return text[:1].lower() + text[1:]
+    return Raw(text[:1].lower() + text[1:])
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:
@@ -147,7 +154,7 @@ def _create_beside(path: Path) -> tuple[int, Path]:
             return os.open(candidate, flags, 0o666), candidate
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path.parent))  # told by write_error
 
 
 def _keep_owner_and_mode(descriptor: int, existing: os.stat_result) -> None:

@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from kpilot.definitions.base import Frozen, Identifier
+from kpilot.definitions.base import Frozen, Identifier, Invalid
 from kpilot.errors import Location
+from kpilot.i18n import Message
 
 Every = Literal["day", "week", "month", "quarter", "year"]
 
@@ -21,12 +22,26 @@ class TargetType(StrEnum):
     RANGE = "range"  # stay within [min, max]
 
     @property
+    def phrase(self) -> Message:
+        """The type in a sentence, with its article: "an 'increase' target"."""
+        return _TARGET_PHRASES[self]
+
+    @property
     def higher_is_better(self) -> bool | None:
         if self in (TargetType.INCREASE, TargetType.ABOVE):
             return True
         if self in (TargetType.DECREASE, TargetType.BELOW):
             return False
         return None
+
+
+_TARGET_PHRASES = {
+    TargetType.INCREASE: Message("definitions.a_target.increase"),
+    TargetType.DECREASE: Message("definitions.a_target.decrease"),
+    TargetType.ABOVE: Message("definitions.a_target.above"),
+    TargetType.BELOW: Message("definitions.a_target.below"),
+    TargetType.RANGE: Message("definitions.a_target.range"),
+}
 
 
 class Spread(StrEnum):
@@ -69,24 +84,20 @@ class Target(Frozen):
     @model_validator(mode="after")
     def _check_shape(self) -> Target:
         if (self.period is None) == (self.every is None):
-            raise ValueError(
-                "a target needs exactly one of 'period' (e.g. 2025-05, 2025-Q2, 2025) or 'every' (e.g. month)"
-            )
+            raise Invalid(Message("definitions.target_period_or_every"))
         if self.type is TargetType.RANGE:
             if self.min is None or self.max is None or self.min > self.max:
-                raise ValueError("a 'range' target needs 'min' and 'max' with min <= max")
+                raise Invalid(Message("definitions.range_needs_bounds"))
         elif self.target is None and self.type is not None:
-            article = "an" if self.type.value[0] in "aeiou" else "a"
-            raise ValueError(f"{article} '{self.type.value}' target needs 'target: <value>'")
+            raise Invalid(Message("definitions.target_needs_value", a_target=self.type.phrase))
         levels = [v for v in (self.commit, self.target, self.stretch) if v is not None]
         if self.type is not None and self.type.higher_is_better is not None and len(levels) > 1:
             ordered = sorted(levels) if self.type.higher_is_better else sorted(levels, reverse=True)
             if levels != ordered:
-                word = "commit <= target <= stretch" if self.type.higher_is_better else "commit >= target >= stretch"
-                article = "an" if self.type.value[0] in "aeiou" else "a"
-                raise ValueError(f"for {article} '{self.type.value}' target the levels must be ordered {word}")
+                order = "commit <= target <= stretch" if self.type.higher_is_better else "commit >= target >= stretch"
+                raise Invalid(Message("definitions.levels_order", a_target=self.type.phrase, order=order))
         if self.spread is not None and not (self.period and self.period.isdigit()):
-            raise ValueError("'spread' applies to a year's target (period: 2025), which it shares among the months")
+            raise Invalid(Message("definitions.spread_needs_year"))
         return self
 
 

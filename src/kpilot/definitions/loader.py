@@ -12,6 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kpilot.definitions.goals_model import Goal, GoalLink, Target
 from kpilot.definitions.model import Definitions, Dimension, Kpi, Measure, Settings, Source
+from kpilot.definitions.problems import problem_of
 from kpilot.definitions.yaml_source import (
     YamlDocument,
     key_location,
@@ -21,6 +22,7 @@ from kpilot.definitions.yaml_source import (
     value_offset_column,
 )
 from kpilot.errors import Issue, Location, ValidationFailed
+from kpilot.i18n import Message
 
 SETTINGS_FILE = "kpilot.yaml"
 DEFINITIONS_DIR = "definitions"
@@ -36,9 +38,10 @@ def load_settings(root: Path) -> Settings:
         raise ValidationFailed(
             [
                 Issue(
-                    f"{root} is not a kpilot workspace (no {SETTINGS_FILE})",
+                    Message("definitions.not_a_workspace", root=str(root), file=SETTINGS_FILE),
                     Location(str(path)),
-                    hint="create one with `kpilot init DIR` or pass --workspace DIR",
+                    hint=Message("definitions.create_workspace_hint"),
+                    field="workspace",
                 )
             ]
         )
@@ -47,7 +50,7 @@ def load_settings(root: Path) -> Settings:
         raise ValidationFailed([document])
     data = document.root if document.root is not None else CommentedMap()
     if not isinstance(data, CommentedMap):
-        raise ValidationFailed([Issue("settings must be a mapping of keys to values", document.location(data))])
+        raise ValidationFailed([Issue(Message("definitions.settings_not_mapping"), document.location(data))])
     issues: list[Issue] = []
     settings = _validate(Settings, data, document, issues)
     if not isinstance(settings, Settings):
@@ -90,12 +93,7 @@ def _items(document: YamlDocument, key: str, model: type[Any], issues: list[Issu
         return []
     if not isinstance(top, CommentedMap):
         if key == TOP_LEVEL_KEYS[0]:
-            issues.append(
-                Issue(
-                    "a definitions file must be a mapping with 'sources:', 'kpis:', 'targets:' and/or 'goals:'",
-                    document.location(top),
-                )
-            )
+            issues.append(Issue(Message("definitions.file_not_mapping"), document.location(top)))
         return []
     if key == TOP_LEVEL_KEYS[0]:
         for unknown in (k for k in top if k not in TOP_LEVEL_KEYS):
@@ -104,12 +102,16 @@ def _items(document: YamlDocument, key: str, model: type[Any], issues: list[Issu
     if entries is None:
         return []
     if not isinstance(entries, CommentedSeq):
-        issues.append(Issue(f"'{key}' must be a list (each item starting with '- ')", document.location(top, key)))
+        issues.append(
+            Issue(Message("definitions.not_a_list_of_items", key=key), document.location(top, key), field=key)
+        )
         return []
     results = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, CommentedMap):
-            issues.append(Issue(f"each item of '{key}' must be a mapping", document.location(entries, index)))
+            issues.append(
+                Issue(Message("definitions.item_not_mapping", key=key), document.location(entries, index), field=key)
+            )
             continue
         item = _validate(model, entry, document, issues)
         if item is not None:
@@ -159,36 +161,19 @@ def _text_location(path: str, node: CommentedMap, field: str) -> Location:
     return Location(where.file, where.line, where.col + value_offset_column(node, field))
 
 
-def _issue_from_pydantic(problem: Any, node: CommentedMap, path: str, model: type[BaseModel]) -> Issue:
-    loc = tuple(problem.get("loc", ()))
+def _issue_from_pydantic(error: Any, node: CommentedMap, path: str, model: type[BaseModel]) -> Issue:
+    """The Issue for one pydantic error, at the key or value of the YAML tree it is about."""
+    problem = problem_of(error)
+    loc = tuple(error.get("loc", ()))
     target, key = _walk(node, loc)
-    kind = problem.get("type", "")
-    message = str(problem.get("msg", "invalid value")).removeprefix("Value error, ")
+    kind = error.get("type", "")
     if kind == "extra_forbidden" and isinstance(key, str):
         return _unknown_key(path, target, key, _fields_at(model, loc[:-1]))
-    if kind == "missing" and isinstance(key, str):
-        return Issue(f"missing required key '{key}'", node_location(path, target), hint=f"add '{key}: ...'")
-    where = node_location(path, target, key)
-    field = ".".join(str(part) for part in loc) or "item"
-    if kind == "finite_number":
-        return Issue(
-            f"'{field}': {_spelled(problem.get('input'))} is not a finite number",
-            where,
-            hint="write a number such as 0.9; NaN, infinities and numbers beyond 1e308 cannot be used",
-        )
-    if kind == "enum" or kind == "literal_error":
-        expected = problem.get("ctx", {}).get("expected", "")
-        return Issue(f"'{field}': invalid value {problem.get('input')!r}; expected {expected}", where)
-    return Issue(f"'{field}': {message}" if loc else message, where)
-
-
-def _spelled(value: Any) -> str:
-    """A value as the YAML file wrote it, near enough: .nan and .inf rather than Python's nan and inf."""
-    if isinstance(value, float) and value != value:
-        return ".nan"
-    if isinstance(value, float) and value in (float("inf"), float("-inf")):
-        return ".inf" if value > 0 else "-.inf"
-    return repr(value)
+    # A missing key is reported at the mapping that lacks it; any other problem at the value itself.
+    where = (
+        node_location(path, target) if kind == "missing" and isinstance(key, str) else node_location(path, target, key)
+    )
+    return Issue(problem.message, where, hint=problem.hint, field=problem.field or None)
 
 
 def _walk(node: Any, loc: tuple[Any, ...]) -> tuple[Any, str | int | None]:
@@ -217,7 +202,17 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Iterable[str]:
 
 
 def _unknown_key(path: str, node: Any, key: str, allowed: Iterable[str]) -> Issue:
-    allowed = list(allowed)
+    allowed = tuple(allowed)
     close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
-    return Issue(f"unknown key '{key}'", key_location(path, node, key), hint=hint)
+    hint = (
+        Message("definitions.did_you_mean", name=close[0])
+        if close
+        else Message("definitions.allowed_keys_hint", keys=allowed)
+    )
+    return Issue(
+        Message("definitions.unknown_key", key=key),
+        key_location(path, node, key),
+        hint=hint,
+        field=key,
+        suggestions=(close[0],) if close else allowed,
+    )

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from kpilot.definitions.base import Frozen, Identifier
+from kpilot.definitions.base import Frozen, Identifier, Invalid
 from kpilot.definitions.goals_model import Goal, Target
 from kpilot.errors import Location
+from kpilot.i18n import Message, Raw
 
 
 class Weekday(StrEnum):
@@ -55,25 +56,26 @@ class Settings(Frozen):
     def _plain_folders(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for entry in value:
             if not entry or "\x00" in entry:
-                raise ValueError("an allowed path must be a folder's path, relative to the workspace or absolute")
+                raise Invalid(Message("definitions.allowed_path_empty"))
+            shown = Raw(repr(entry))
             if any(mark in entry for mark in "*?["):
-                raise ValueError(f"allowed path {entry!r} is a pattern; list folders, e.g. ../shared-data")
+                raise Invalid(Message("definitions.allowed_path_pattern", path=shown))
             if entry.startswith("~"):
-                raise ValueError(f"allowed path {entry!r}: '~' is not expanded; write the folder's full path")
+                raise Invalid(Message("definitions.allowed_path_tilde", path=shown))
             if "://" in entry:
-                raise ValueError(f"allowed path {entry!r} is a URL; list local folders")
+                raise Invalid(Message("definitions.allowed_path_url", path=shown))
             if entry.rstrip("/\\") == "":
-                raise ValueError(f"allowed path {entry!r} would open every file to the definitions; name a folder")
+                raise Invalid(Message("definitions.allowed_path_everything", path=shown))
         return value
 
     @field_validator("store")
     @classmethod
     def _store_location(cls, value: str) -> str:
         if not value or "\x00" in value:
-            raise ValueError("the store is a SQLite file's path (e.g. kpilot.db) or a postgresql:// URL")
+            raise Invalid(Message("definitions.store_location"))
         scheme, sep, _ = value.partition("://")
         if sep and scheme.lower() not in ("postgresql", "postgres", "postgresql+psycopg"):
-            raise ValueError(f"the store is a SQLite file's path or a postgresql:// URL, not a {scheme}:// URL")
+            raise Invalid(Message("definitions.store_scheme", scheme=scheme))
         return value
 
     @field_validator("timezone")
@@ -82,7 +84,7 @@ class Settings(Frozen):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Europe/Rome' or 'UTC'") from error
+            raise Invalid(Message("definitions.unknown_time_zone", zone=Raw(repr(value)))) from error
         return value
 
 
@@ -119,11 +121,11 @@ class Measure(Frozen):
     @model_validator(mode="after")
     def _check_shape(self) -> Measure:
         if self.agg is Aggregation.PERCENTILE and self.fraction is None:
-            raise ValueError("a 'percentile' measure needs 'fraction' between 0 and 1, e.g. fraction: 0.9")
+            raise Invalid(Message("definitions.percentile_needs_fraction"))
         if self.agg is not Aggregation.PERCENTILE and self.fraction is not None:
-            raise ValueError("'fraction' applies only to agg: percentile")
+            raise Invalid(Message("definitions.fraction_only_percentile"))
         if self.expr is None and self.agg not in (Aggregation.COUNT,):
-            raise ValueError(f"agg '{self.agg.value}' needs 'expr' (the column or expression to aggregate)")
+            raise Invalid(Message("definitions.agg_needs_expr", agg=self.agg.value))
         return self
 
 
@@ -155,7 +157,7 @@ class Currency(Frozen):
     @model_validator(mode="after")
     def _one_way(self) -> Currency:
         if (self.column is None) == (self.code is None):
-            raise ValueError("give the currency either as a 'column' of ISO codes or as one 'code' (e.g. code: USD)")
+            raise Invalid(Message("definitions.currency_one_way"))
         return self
 
 
@@ -188,15 +190,15 @@ class Source(Frozen):
     @classmethod
     def _key_columns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(not column for column in value):
-            raise ValueError("a key column needs a name")
+            raise Invalid(Message("definitions.key_column_unnamed"))
         if len(set(value)) != len(value):
-            raise ValueError("a key lists a column twice")
+            raise Invalid(Message("definitions.key_column_twice"))
         return value
 
     @model_validator(mode="after")
     def _ingest_settings_need_a_table(self) -> Source:
         if (self.key or self.date_format is not None) and self.table is None:
-            raise ValueError("'key' and 'date_format' say how kpilot ingest loads a table: they need 'table'")
+            raise Invalid(Message("definitions.ingest_needs_table"))
         return self
 
     @field_validator("dimensions", mode="before")
@@ -215,19 +217,19 @@ class Source(Frozen):
     @classmethod
     def _table_name(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", value):
-            raise ValueError(f"table {value!r} is not a plain table name (letters, digits, _; optionally schema.)")
+            raise Invalid(Message("definitions.table_name", table=Raw(repr(value))))
         return value
 
     @model_validator(mode="after")
     def _one_origin(self) -> Source:
         given = [key for key in ("table", "file", "sql") if getattr(self, key) is not None]
         if len(given) != 1:
-            found = ", ".join(given) if given else "none"
-            raise ValueError(f"a source needs exactly one of 'table', 'file' or 'sql' (found: {found})")
+            found = tuple(given) if given else Message("definitions.none_found")
+            raise Invalid(Message("definitions.one_origin", found=found))
         if self.timezone is not None and self.time is None:
-            raise ValueError("'timezone' needs a 'time' column to apply to")
+            raise Invalid(Message("definitions.timezone_needs_time"))
         if self.currency is not None and self.time is None:
-            raise ValueError("'currency' needs a 'time' column: each amount is converted at the rate of its day")
+            raise Invalid(Message("definitions.currency_needs_time"))
         return self
 
     def measure(self, name: str) -> Measure | None:
@@ -296,7 +298,7 @@ class Kpi(Frozen):
     @model_validator(mode="after")
     def _check_time_unit(self) -> Kpi:
         if self.time_unit is not None and self.unit is not Unit.DURATION:
-            raise ValueError(f"'time_unit' applies only to unit: duration (this KPI's unit is {self.unit.value})")
+            raise Invalid(Message("definitions.time_unit_only_duration", unit=self.unit.value))
         return self
 
     @property
@@ -310,7 +312,7 @@ class Kpi(Frozen):
         if isinstance(value, str):
             match = re.fullmatch(r"\s*(\d{1,4})\s*(day|days|week|weeks)\s*", value)
             if match is None:
-                raise ValueError(f"write a number of days or weeks, e.g. '60 days' or '8 weeks' (not {value!r})")
+                raise Invalid(Message("definitions.days_or_weeks", value=Raw(repr(value))))
             return int(match[1]) * (7 if match[2].startswith("week") else 1)
         return value
 

@@ -15,6 +15,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, ScalarEvent
 
 from kpilot.errors import Issue, Location
+from kpilot.i18n import Message, Raw
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,9 @@ MAX_DIGITS = 1_000  # of an integer; Python refuses to convert more than 4,300
 class _Refused(MarkedYAMLError):
     """YAML that kpilot does not read, although it is valid: the problem, with its position and a fix."""
 
-    def __init__(self, problem: str, mark: Any, hint: str) -> None:
-        super().__init__(problem=problem, problem_mark=mark)
+    def __init__(self, message: Message, mark: Any, hint: Message) -> None:
+        super().__init__(problem=str(message), problem_mark=mark)  # ruamel's own text, for a traceback
+        self.message = message
         self.hint = hint
 
 
@@ -77,15 +79,19 @@ class _Composer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent):
-            raise _Refused(f"YAML alias '*{event.anchor}' is not allowed", event.start_mark, _NO_ALIASES)
+            raise _Refused(Message("definitions.yaml_alias", name=event.anchor), event.start_mark, _NO_ALIASES)
         if getattr(event, "anchor", None) is not None:
-            raise _Refused(f"YAML anchor '&{event.anchor}' is not allowed", event.start_mark, _NO_ALIASES)
+            raise _Refused(Message("definitions.yaml_anchor", name=event.anchor), event.start_mark, _NO_ALIASES)
         if isinstance(event, ScalarEvent) and not event.style and _long_integer(event.value):
-            raise _Refused(f"number of more than {MAX_DIGITS:,} digits", event.start_mark, "write a shorter number")
+            raise _Refused(
+                Message("definitions.long_number", limit=MAX_DIGITS),
+                event.start_mark,
+                Message("definitions.shorter_number_hint"),
+            )
         return super().compose_node(parent, index)
 
 
-_NO_ALIASES = "write the values out in full; kpilot refuses anchors (&) and aliases (*) so that a file cannot expand"
+_NO_ALIASES = Message("definitions.no_aliases_hint")
 
 
 _INTEGER = re.compile(r"[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9_]+)")
@@ -105,11 +111,15 @@ class _Constructor(RoundTripConstructor):
             return super().construct_non_recursive_object(node, tag)
         except ValueError as error:
             value = getattr(node, "value", "")
-            shown = f" {value!r}" if isinstance(value, str) else ""
-            raise _Refused(f"cannot read the value{shown}: {error}", node.start_mark, _QUOTE_IT) from None
+            problem = Raw(str(error))  # Python's own words ("day is out of range for month"), passed on as they are
+            if isinstance(value, str):
+                message = Message("definitions.unbuildable_value", value=Raw(repr(value)), problem=problem)
+            else:
+                message = Message("definitions.unbuildable", problem=problem)
+            raise _Refused(message, node.start_mark, _QUOTE_IT) from None
 
 
-_QUOTE_IT = "put the value in quotes if it is text, or correct it"
+_QUOTE_IT = Message("definitions.quote_value_hint")
 
 
 def _parser() -> YAML:
@@ -127,13 +137,16 @@ def _read_text(path: Path, display: str) -> str | Issue:
             data = handle.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             return Issue(
-                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the limit for a kpilot YAML file",
+                Message("definitions.file_too_large", limit=MAX_FILE_BYTES // (1024 * 1024)),
                 Location(display),
-                hint="split the definitions into several files in definitions/",
+                hint=Message("definitions.split_file_hint"),
             )
         return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        return Issue(f"cannot read file: {error}", Location(display))
+        return Issue(Message("definitions.unreadable_file", problem=Raw(str(error))), Location(display))
+
+
+_INVALID_YAML = Message("definitions.invalid_yaml_plain")
 
 
 def read_yaml(path: Path, display: str) -> YamlDocument | Issue:
@@ -146,26 +159,28 @@ def read_yaml(path: Path, display: str) -> YamlDocument | Issue:
     except _Refused as error:
         mark = error.problem_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        return Issue(str(error.problem), where, hint=error.hint)
+        return Issue(error.message, where, hint=error.hint)
     except MaxDepthExceededError as error:
         mark = error.problem_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         return Issue(
-            f"mappings and lists are nested more than {MAX_NESTING} levels deep",
+            Message("definitions.nested_too_deeply", limit=MAX_NESTING),
             where,
-            hint="definitions need a few levels only: check the indentation and the brackets",
+            hint=Message("definitions.nesting_hint"),
         )
-    except MarkedYAMLError as error:
+    except MarkedYAMLError as error:  # ruamel's own words for what is wrong, passed on as they are
         mark = error.problem_mark or error.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        problem = error.problem or error.context or "invalid YAML"
-        return Issue(f"invalid YAML: {problem}", where, hint="check indentation, colons and quotes")
+        problem = error.problem or error.context
+        message = Message("definitions.invalid_yaml", problem=Raw(problem)) if problem else _INVALID_YAML
+        return Issue(message, where, hint=Message("definitions.yaml_syntax_hint"))
     except YAMLError as error:
-        return Issue(f"invalid YAML: {error}", Location(display))
+        return Issue(Message("definitions.invalid_yaml", problem=Raw(str(error))), Location(display))
     except ValueError as error:  # a value the constructor cannot build, where no position is known
-        return Issue(f"invalid YAML: a value cannot be read ({error})", Location(display), hint=_QUOTE_IT)
+        message = Message("definitions.unreadable_yaml_value", problem=Raw(str(error)))
+        return Issue(message, Location(display), hint=_QUOTE_IT)
     except IndexError:  # ruamel's constructor fails on some plain scalars it takes for numbers (`-_`)
-        return Issue("invalid YAML: a value cannot be read", Location(display), hint=_QUOTE_IT)
+        return Issue(Message("definitions.unreadable_yaml_value_plain"), Location(display), hint=_QUOTE_IT)
     return YamlDocument(display, root)
 
 

@@ -16,15 +16,16 @@ from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.editing import dump, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.demo.generator import build_tables, to_arrow
+from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain
 from kpilot.errors import UserError
-from kpilot.goals.periods import last_complete
-from kpilot.goals.suggest import Level
-from kpilot.goals.suggest_batch import Suggester
+from kpilot.goals.suggest.batch import Suggester
+from kpilot.goals.suggest.propose import Level
 from kpilot.goals.writer import write_targets
+from kpilot.i18n import Message
 from kpilot.workspace import Workspace
 
-DEMO_NAME = "Demo company"
+DEMO_NAME = "Brightloop"  # the demo company's name (docs/data-model.md), a name in every language
 
 
 def build_demo(
@@ -32,25 +33,27 @@ def build_demo(
     *,
     seed: int = 7,
     today: date | None = None,
-    progress: Callable[[str], None] = lambda step: None,
+    progress: Callable[[Message], None] = lambda step: None,
 ) -> Workspace:
-    """Create the workspace, load every data-model table with generated data, and add the whole catalogue."""
+    """Create the workspace, load every data-model table with generated data, and add the whole catalogue.
+
+    `progress` is told each step as it starts, as a message for the surface to show in its reader's language."""
     workspace = Workspace.init(root, name=DEMO_NAME, timezone="Europe/Rome", currency="EUR")
-    progress("Generating the demo company's data")
+    progress(Message("demo.generating_data"))
     tables = build_tables(seed=seed, today=today)
     model = load_datamodel()
     with workspace.warehouse.writable() as con:
         for name, frame in tables.items():
-            progress(f"Loading {name} ({len(frame):,} rows)")
+            progress(Message("demo.loading_table", table=name, count=len(frame)))
             con.create_table(name, to_arrow(frame, model.table(name)), overwrite=True)
     workspace.close()
-    progress("Adding the KPI catalogue")
+    progress(Message("demo.adding_catalogue"))
     report = add_to_workspace(root, list(load_catalogue().names), {})
     assign_owners(report.path)
-    progress("Adding the company's goals (the KPI matrix)")
+    progress(Message("demo.adding_goals"))
     goals = resources.files("kpilot.demo").joinpath("data", "goals.yaml").read_text(encoding="utf-8")
     (root / DEFINITIONS_DIR / "goals.yaml").write_text(goals, encoding="utf-8")
-    progress("Suggesting targets from the company's own history")
+    progress(Message("demo.suggesting_targets"))
     with Workspace(root) as workspace:
         write_targets(root, suggested_targets(workspace, today))
     return Workspace(root)
@@ -59,7 +62,7 @@ def build_demo(
 def assign_owners(path: Path) -> None:
     """Give every catalogue KPI of the demo an owner by its category, as a company would."""
     owners = YAML(typ="safe").load(resources.files("kpilot.demo").joinpath("data", "owners.yaml").read_text())
-    document = read_document(path, "", "owners cannot be set")
+    document = read_document(path, "", Message("demo.owners_cannot_be_set"))
     for kpi in document.get("kpis") or []:
         owner = owners.get(kpi.get("category"))
         if owner and not kpi.get("owner"):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
+from ruamel.yaml import YAML
 
 from kpilot.demo._common import TEAM_SHARE, TEAMS, Calendar, IntArray, choice, ids, poisson_days, rng_for
 from kpilot.demo.people import person_days
@@ -34,13 +37,6 @@ CONTENT = {
     "webinar": (0.04, 600),
     "whitepaper": (0.015, 1_200),
 }
-TOPICS = (
-    "Cut your heating bill with a smart thermostat", "Ten smart-home myths", "Securing your home network",
-    "Choosing an outdoor camera", "Smart lighting for beginners", "How we test our sensors", "Leak detection 101",
-    "Automations that save time", "Privacy by design at Brightloop", "Smart homes for landlords",
-    "Energy monitoring explained", "Setting up a video doorbell", "Matter and Thread in plain words",
-    "Smart offices on a budget", "What our support team learned this year", "Holiday gift guide",
-)  # fmt: skip
 
 
 def social_posts(cal: Calendar) -> pd.DataFrame:
@@ -129,6 +125,13 @@ def _black_friday_sends(cal: Calendar) -> np.ndarray[tuple[int], np.dtype[np.boo
     return sends
 
 
+@cache
+def topics() -> tuple[str, ...]:
+    """The titles content posts are given, from the demo's data files."""
+    text = resources.files("kpilot.demo").joinpath("data", "topics.yaml").read_text(encoding="utf-8")
+    return tuple(str(title) for title in YAML(typ="safe").load(text))
+
+
 def content_posts(cal: Calendar, employees: pd.DataFrame) -> pd.DataFrame:
     rng = rng_for(cal.seed, "content")
     weekday_factor = np.where(cal.weekday >= 5, 0.0, 1.0)
@@ -143,7 +146,8 @@ def content_posts(cal: Calendar, employees: pd.DataFrame) -> pd.DataFrame:
     n = len(frame)
     frame["team"] = choice(rng, TEAMS, TEAM_SHARE, n)
     frame["author"], _ = assign_people(rng, authors, frame["day_index"].to_numpy(), frame["team"].to_numpy())
-    frame["title"] = choice(rng, TOPICS, (1.0,) * len(TOPICS), n)
+    titles = topics()
+    frame["title"] = choice(rng, titles, (1.0,) * len(titles), n)
     frame["post_id"] = ids("P", n)
     frame["published_on"] = cal.days[frame["day_index"].to_numpy()]
     return frame

@@ -11,10 +11,12 @@ import ibis.expr.types as ir
 from kpilot.definitions.model import Aggregation, Measure, Source
 from kpilot.engine.periods import Grain
 from kpilot.engine.plan import Plan, SourcePlan, column_name
-from kpilot.engine.rows import RowCompiler
+from kpilot.engine.rows import RowCompiler, measure_part
+from kpilot.engine.scope import scope_shown, scope_tree
 from kpilot.engine.timeexpr import date_literal, local_date, local_time, period_start
 from kpilot.errors import QueryError
 from kpilot.formula.check import Type
+from kpilot.i18n import Message
 
 PERIOD = "period"
 LATEST = "_kpilot_latest_"  # + measure name: the latest time in the group for a `last` measure
@@ -53,10 +55,14 @@ def filtered_rows(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
     """The source's rows that the request covers: --where, the date range, and the look-back before it."""
     request, source = plan.request, source_plan.source
     conditions = []
+    compiler = RowCompiler.of_source(table, source, plan.calendar)
     if request.where:
-        what = f"--where (on source '{source.name}')"
-        compiler = RowCompiler.of_source(table, source, plan.calendar)
-        conditions.append(compiler.text(request.where, what, expect=Type.BOOLEAN))
+        what = Message("engine.part_where", source=source.name)
+        conditions.append(compiler.text(request.where, what, expect=Type.BOOLEAN, field="where"))
+    scoped = scope_tree(request.scope)
+    if scoped is not None:
+        what = Message("engine.part_scope", source=source.name)
+        conditions.append(compiler.tree(scoped, scope_shown(request.scope), what, expect=Type.BOOLEAN, field="scope"))
     day = source_days(source_plan, plan, table)
     if day is not None:
         conditions.extend(_range_conditions(day, plan))
@@ -88,7 +94,8 @@ def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
         dimension = source.dimension(name)
         assert dimension is not None  # the plan checked every --by dimension
         where = dimension.locations.get("expr", dimension.origin)
-        keys[name] = dimension_compiler.text(dimension.expression, f"dimension '{source.name}.{name}'", where)
+        what = Message("engine.part_dimension", source=source.name, dimension=name)
+        keys[name] = dimension_compiler.text(dimension.expression, what, where)
     needs_keys = any(m.agg is Aggregation.LAST for m in source_plan.measures)  # its window partitions by them
     grouped = rows.mutate(**keys) if keys and needs_keys else rows
     grouped = _with_latest_times(grouped, source, source_plan.measures, plan, list(keys))
@@ -103,11 +110,12 @@ def aggregate_source(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
 
 
 def _measure(source: Source, measure: Measure, table: Any, compiler: RowCompiler) -> Any:
-    what = f"measure '{source.name}.{measure.name}'"
     where = None
     if measure.filter:
         location = measure.locations.get("filter", measure.origin)
-        where = compiler.text(measure.filter, f"{what} filter", location, expect=Type.BOOLEAN)
+        where = compiler.text(
+            measure.filter, measure_part(source, measure.name, "filter"), location, expect=Type.BOOLEAN
+        )
     if measure.agg is Aggregation.LAST:
         at_latest = table[LOCAL_TIME] == table[LATEST + measure.name]
         where = at_latest if where is None else where & at_latest
@@ -116,7 +124,8 @@ def _measure(source: Source, measure: Measure, table: Any, compiler: RowCompiler
     if CONSTANT + measure.name in table.columns:
         value = table[CONSTANT + measure.name]
     else:
-        value = compiler.text(measure.expr, f"{what} expr", measure.locations.get("expr", measure.origin))
+        location = measure.locations.get("expr", measure.origin)
+        value = compiler.text(measure.expr, measure_part(source, measure.name, "expr"), location)
     return AGGREGATORS[measure.agg](value, where, measure)
 
 
@@ -126,7 +135,7 @@ def _with_constants(table: Any, source: Source, measures: tuple[Measure, ...], p
     constants = {}
     for measure in measures:
         if measure.expr is not None:
-            value = compiler.text(measure.expr, f"measure '{source.name}.{measure.name}' expr")
+            value = compiler.text(measure.expr, measure_part(source, measure.name, "expr"))
             if isinstance(value, ir.Scalar):
                 constants[CONSTANT + measure.name] = value
     return table.mutate(**constants) if constants else table
@@ -139,8 +148,8 @@ def _with_latest_times(table: Any, source: Source, measures: tuple[Measure, ...]
         return table
     if source.time is None:
         raise QueryError(
-            f"measure '{source.name}.{lasts[0].name}' uses 'last', which needs the source's time column",
-            hint="give the source a 'time:' column, or use another aggregation",
+            Message("engine.last_needs_time", source=source.name, measure=lasts[0].name),
+            hint=Message("engine.last_needs_time_hint"),
         )
     dtype = table.schema()[source.time]
     moment = local_time(table[source.time], dtype, plan.calendar.timezone, source.timezone)
@@ -148,9 +157,8 @@ def _with_latest_times(table: Any, source: Source, measures: tuple[Measure, ...]
     compiler = RowCompiler.of_source(table, source, plan.calendar)
     latest = {}
     for measure in lasts:
-        where = (
-            compiler.text(measure.filter, f"measure '{source.name}.{measure.name}' filter") if measure.filter else None
-        )
+        part = measure_part(source, measure.name, "filter")
+        where = compiler.text(measure.filter, part) if measure.filter else None
         value = table[LOCAL_TIME].max(where=where)
         latest[LATEST + measure.name] = value.over(group_by=keys) if keys else value.over()
     return table.mutate(**latest)

@@ -14,19 +14,29 @@ from typing import Any
 
 from kpilot.engine.periods import Grain
 from kpilot.engine.plan import Request
+from kpilot.engine.scope import scope_of
 from kpilot.errors import QueryError
+from kpilot.i18n import Message
 
 
 def make_request(
-    kpis: Any, *, grain: Any = Grain.MONTH, by: Any = (), start: Any = None, end: Any = None, where: Any = None
+    kpis: Any,
+    *,
+    grain: Any = Grain.MONTH,
+    by: Any = (),
+    start: Any = None,
+    end: Any = None,
+    where: Any = None,
+    scope: Any = None,
 ) -> Request:
     return Request(
         kpis=names(kpis, "kpis", "['ctr', 'cpc']"),
         grain=grain_of(grain),
         by=() if by is None else names(by, "by", "['channel']"),
-        start=date_of(start, "start", "--from"),
-        end=date_of(end, "end", "--to"),
+        start=date_of(start, "start"),
+        end=date_of(end, "end"),
         where=text_of(where, "where", "\"channel = 'email'\"") or None,
+        scope=scope_of(scope),
     )
 
 
@@ -34,11 +44,17 @@ def checked(request: Any) -> Request:
     """A request built by hand (`Request(...)`) checked like one built by `make_request`."""
     if not isinstance(request, Request):
         raise QueryError(
-            f"request must be a Request, not {_kind(request)}",
-            hint="build it with workspace.request(['ctr'], grain='month')",
+            Message("engine.request_not_a_request", kind=kind_of(request)),
+            hint=Message("engine.request_build_hint", example="workspace.request(['ctr'], grain='month')"),
         )
     return make_request(
-        request.kpis, grain=request.grain, by=request.by, start=request.start, end=request.end, where=request.where
+        request.kpis,
+        grain=request.grain,
+        by=request.by,
+        start=request.start,
+        end=request.end,
+        where=request.where,
+        scope=request.scope,
     )
 
 
@@ -48,60 +64,86 @@ def names(value: Any, argument: str, example: str) -> tuple[str, ...]:
         return (value,)
     if value is None or isinstance(value, bytes | Mapping) or not isinstance(value, Iterable):
         raise QueryError(
-            f"{argument} must be a name or a list of names, not {_kind(value)}", hint=f"e.g. {argument}={example}"
+            Message("engine.argument_not_names", argument=argument, kind=kind_of(value)),
+            hint=_example(argument, example),
+            field=argument,
         )
     items = tuple(value)
     for item in items:
         if not isinstance(item, str):
-            which = "None" if item is None else f"{_kind(item)}: {item!r}"
+            which = (
+                kind_of(item)
+                if item is None
+                else Message("engine.kind_and_value", kind=kind_of(item), value=repr(item))
+            )
             raise QueryError(
-                f"{argument} must list names as text, but one of them is {which}", hint=f"e.g. {argument}={example}"
+                Message("engine.argument_name_not_text", argument=argument, item=which),
+                hint=_example(argument, example),
+                field=argument,
             )
     return items
 
 
 def grain_of(value: Any) -> Grain:
-    allowed = ", ".join(g.value for g in Grain)
+    allowed = tuple(g.value for g in Grain)
+    hint = Message("engine.use_one_of", allowed=allowed)
     if not isinstance(value, str):  # a Grain is a str too
-        raise QueryError(f"grain must be text, not {_kind(value)}", hint=f"use one of: {allowed}")
+        raise QueryError(
+            Message("engine.argument_not_text", argument="grain", kind=kind_of(value)), hint=hint, field="grain"
+        )
     try:
         return Grain(value)
     except ValueError:
-        raise QueryError(f"unknown grain '{value}'", hint=f"use one of: {allowed}") from None
+        raise QueryError(
+            Message("engine.unknown_grain", grain=value), hint=hint, field="grain", suggestions=allowed
+        ) from None
 
 
-def date_of(value: Any, argument: str, option: str) -> date | None:
-    """A date from a date or ISO text. `option` is the command line's name for it, which its messages use."""
+def date_of(value: Any, argument: str) -> date | None:
+    """A date from a date or ISO text; `argument` is the field it is for (start, end, today), which messages name."""
     if value is None:
         return None
     if isinstance(value, datetime):  # a datetime is a date too, but compares with neither dates nor ranges
         raise QueryError(
-            f"{argument} must be a date, not a datetime ({value!r})",
-            hint=f"pass its day, e.g. {argument}=value.date(), or text such as '2025-03-31'",
+            Message("engine.argument_is_datetime", argument=argument, value=repr(value)),
+            hint=Message("engine.argument_is_datetime_hint", argument=argument),
+            field=argument,
         )
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
         raise QueryError(
-            f"{argument} must be a date or text such as '2025-03-31', not {_kind(value)}",
-            hint=f"e.g. {argument}=datetime.date(2025, 3, 31) or {argument}='2025-03-31'",
+            Message("engine.argument_not_a_date", argument=argument, kind=kind_of(value)),
+            hint=Message("engine.argument_not_a_date_hint", argument=argument),
+            field=argument,
         )
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise QueryError(
-            f"{option} '{value}' is not a date", hint="write dates as YYYY-MM-DD, e.g. 2025-03-31"
+            Message("engine.text_not_a_date", argument=argument, value=value),
+            hint=Message("engine.write_dates_hint"),
+            field=argument,
         ) from None
 
 
 def text_of(value: Any, argument: str, example: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    raise QueryError(f"{argument} must be text, not {_kind(value)}", hint=f"e.g. {argument}={example}")
+    raise QueryError(
+        Message("engine.argument_not_text", argument=argument, kind=kind_of(value)),
+        hint=_example(argument, example),
+        field=argument,
+    )
 
 
-def _kind(value: object) -> str:
+def _example(argument: str, example: str) -> Message:
+    return Message("engine.argument_example", argument=argument, example=example)
+
+
+def kind_of(value: object) -> Message:
+    """What a value is, for a message: None, a str, an int (the article is the language's business)."""
     if value is None:
-        return "None"
+        return Message("engine.kind_none")
     name = type(value).__name__
-    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+    return Message("engine.kind_an" if name[0].lower() in "aeiou" else "engine.kind_a", type=name)

@@ -20,6 +20,7 @@ from kpilot.engine.periods import Grain
 from kpilot.engine.plan import Plan, SourcePlan, column_name
 from kpilot.engine.timeexpr import period_start
 from kpilot.errors import Location, QueryError
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.connection import Warehouse
 
 ZERO_WHEN_EMPTY = frozenset({Aggregation.SUM, Aggregation.COUNT, Aggregation.COUNT_DISTINCT})
@@ -67,10 +68,14 @@ def _check_numeric(source_plan: SourcePlan, aggregate: Any) -> None:
         dtype = schema[column_name(source_plan.source.name, measure.name)]
         if not (dtype.is_numeric() or dtype.is_boolean()):
             raise QueryError(
-                f"measure '{source_plan.source.name}.{measure.name}' gives {dtype} values, and KPI formulas compute "
-                "with numbers",
+                Message(
+                    "engine.measure_not_numeric",
+                    source=source_plan.source.name,
+                    measure=measure.name,
+                    type=Raw(str(dtype)),
+                ),
                 location=measure.origin if measure.origin != Location() else None,
-                hint="turn dates into numbers in the measure, e.g. expr: days_between(created_on, closed_on)",
+                hint=Message("engine.measure_not_numeric_hint", example="expr: days_between(created_on, closed_on)"),
             )
 
 

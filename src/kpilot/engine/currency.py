@@ -23,6 +23,7 @@ from kpilot.definitions.model import Definitions, Source
 from kpilot.engine.periods import Calendar
 from kpilot.engine.timeexpr import local_date
 from kpilot.errors import Issue, Location, UserError, ValidationFailed
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.connection import Warehouse
 
 RATE_CURRENCY = "currency"
@@ -127,12 +128,13 @@ def source_problems(
         return []
     rates = rates_for(source, definitions)
     if spec.rates is not None and rates is None:
-        known = ", ".join(sorted(s.name for s in definitions.sources if s.name != source.name))
+        known = tuple(sorted(s.name for s in definitions.sources if s.name != source.name))
         return [
             Issue(
-                f"source '{source.name}': the rates source '{spec.rates}' is not defined",
+                Message("engine.rates_source_undefined", source=source.name, rates=spec.rates),
                 spec.locations.get("rates", where),
-                hint=f"define it (time, currency, rate columns) or name one of: {known}",
+                hint=Message("engine.rates_source_undefined_hint", sources=known),
+                suggestions=known,
             )
         ]
     try:
@@ -159,32 +161,33 @@ def _declaration_problems(
     for column in spec.amounts:
         kind = schema.get(column)
         if kind is None or not kind.is_numeric():
-            what = "is not a column" if kind is None else f"is {kind}, not a number"
-            problems.append(
-                Issue(
-                    f"source '{source.name}': currency amount '{column}' {what}",
-                    spec.locations.get("amounts", where),
-                    hint=f"columns: {', '.join(schema.names)}",
-                )
+            problem = (
+                Message("engine.amount_not_a_column", source=source.name, column=column)
+                if kind is None
+                else Message("engine.amount_not_a_number", source=source.name, column=column, type=Raw(str(kind)))
             )
+            columns = tuple(schema.names)
+            hint = Message("engine.columns_hint", columns=columns)
+            problems.append(Issue(problem, spec.locations.get("amounts", where), hint=hint, suggestions=columns))
     if spec.column is not None:
         kind = schema.get(spec.column)
         if kind is None or not kind.is_string():
-            what = "is not a column" if kind is None else f"is {kind}, not text"
-            problems.append(
-                Issue(
-                    f"source '{source.name}': currency column '{spec.column}' {what}",
-                    spec.locations.get("column", where),
-                    hint="name the column that holds each row's ISO currency code (EUR, USD...)",
+            problem = (
+                Message("engine.currency_column_missing", source=source.name, column=spec.column)
+                if kind is None
+                else Message(
+                    "engine.currency_column_not_text", source=source.name, column=spec.column, type=Raw(str(kind))
                 )
             )
+            hint = Message("engine.currency_column_hint")
+            problems.append(Issue(problem, spec.locations.get("column", where), hint=hint))
     if rates is None:
         if spec.code is not None:
             problems.append(
                 Issue(
-                    f"source '{source.name}' is in {spec.code}, but names no rates source to convert it with",
+                    Message("engine.no_rates_source", source=source.name, currency=spec.code),
                     where,
-                    hint="add 'rates: NAME' naming a source with time, currency and rate columns",
+                    hint=Message("engine.no_rates_source_hint"),
                 )
             )
         return problems
@@ -193,10 +196,9 @@ def _declaration_problems(
     if rates.time is None or code is None or not code.is_string() or value is None or not value.is_numeric():
         problems.append(
             Issue(
-                f"rates source '{rates.name}' needs a 'time:' column (the day a rate applies from), a text "
-                f"'{RATE_CURRENCY}' column and a numeric '{RATE_VALUE}' column",
+                Message("engine.rates_source_columns", rates=rates.name, currency=RATE_CURRENCY, rate=RATE_VALUE),
                 rates.origin,
-                hint=f"its columns: {', '.join(f'{n} ({t})' for n, t in rate_schema.items())}",
+                hint=Message("engine.its_columns", columns=tuple(f"{n} ({t})" for n, t in rate_schema.items())),
             )
         )
     return problems
@@ -209,12 +211,12 @@ def _duplicate_rates(rates: Source, table: Any, calendar: Calendar, warehouse: W
     found = warehouse.to_arrow(clashing).to_pylist()
     if not found:
         return []
-    shown = ", ".join(f"{row[_OF]} on {row[_FROM]}" for row in found)
+    shown = tuple(Message("engine.currency_on_day", currency=row[_OF], day=row[_FROM]) for row in found)
     return [
         Issue(
-            f"rates source '{rates.name}' has different rates for the same currency and day: {shown}",
+            Message("engine.clashing_rates", rates=rates.name, clashes=shown),
             rates.origin,
-            hint="keep one rate per currency and day",
+            hint=Message("engine.clashing_rates_hint"),
         )
     ]
 
@@ -236,15 +238,29 @@ def _rows_without_rate(
     found = warehouse.to_arrow(summary.order_by(ibis.desc("rows")).limit(SHOWN)).to_pylist()
     if not found:
         return []
-    shown = "; ".join(
-        f"{row['rows']:,} in {row[_CODE] or 'no currency'} from {row['first']} to {row['last']}" for row in found
-    )
-    rates_name = f"'{rates[0].name}'" if rates is not None else "(none named)"
+    groups = [
+        Message(
+            "engine.rows_without_rate",
+            count=int(row["rows"]),
+            currency=row[_CODE] or Message("engine.no_currency"),
+            first=row["first"],
+            last=row["last"],
+        )
+        for row in found
+    ]
+    rates_name = Message("engine.quoted", name=rates[0].name) if rates is not None else Message("engine.none_named")
     return [
         Issue(
-            f"source '{source.name}': rows with amounts that cannot be converted to {home} (no rate on or before "
-            f"their day, or no currency code): {shown}",
+            Message("engine.amounts_not_convertible", source=source.name, currency=home, groups=_semicolons(groups)),
             where,
-            hint=f"add the missing rates to the rates source {rates_name}, or fill the currency codes",
+            hint=Message("engine.amounts_not_convertible_hint", rates=rates_name),
         )
     ]
+
+
+def _semicolons(items: list[Message]) -> Message:
+    """Items listed with semicolons (each holds commas of its own: 1,234 rows): `a; b; c` as nested pairs."""
+    listed = items[-1]
+    for item in reversed(items[:-1]):
+        listed = Message("engine.semicolon_list", first=item, rest=listed)
+    return listed

@@ -10,6 +10,7 @@ from kpilot.engine.aggregate import PERIOD
 from kpilot.engine.compile import Compiled
 from kpilot.engine.periods import Grain
 from kpilot.errors import DataError, QueryError
+from kpilot.i18n import Message
 from kpilot.warehouse.connection import Warehouse
 
 PARTIAL = "partial"
@@ -74,9 +75,7 @@ def _period_starts(table: pa.Table) -> list[date]:
         return list(table.column(PERIOD).to_pylist())
     except (ValueError, OverflowError):
         raise DataError(
-            "the data has dates outside the calendar (years 1 to 9999), so its periods cannot be shown",
-            hint="give --from and --to, or filter those rows out of the source (e.g. with a 'filter:' on the "
-            "measures or a 'sql:' source)",
+            Message("engine.data_outside_calendar"), hint=Message("engine.data_outside_calendar_hint")
         ) from None
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kpilot.errors import QueryError
+from kpilot.i18n import Message
 
 
 class Grain(StrEnum):
@@ -21,8 +22,16 @@ class Grain(StrEnum):
     YEAR = "year"
     ALL = "all"
 
+    @property
+    def periods_per_year(self) -> int:
+        """How many periods of this grain a year has (a week's 52, a day's 365: what "a year before" shifts by)."""
+        if self is Grain.ALL:
+            raise ValueError("the 'all' grain has no periods")
+        return _PERIODS_PER_YEAR[self]
+
 
 MONTHS_PER = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
+_PERIODS_PER_YEAR = {Grain.DAY: 365, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: 1}
 
 # The dates a request may name (--from, --to, a period). Inside them every shift kpilot makes (a year back for the
 # scorecard, an hour of time zone, a period ahead for a forecast) stays far inside what Python, DuckDB and
@@ -54,7 +63,7 @@ class Calendar:
             index -= index % size
             return _month_index_to_date(index + offset)
         except (OverflowError, ValueError):  # the period would start before 0001-01-01
-            raise outside_calendar(f"the {grain.value} that contains {day}") from None
+            raise outside_calendar(Message("engine.period_containing", grain=grain_word(grain), day=day)) from None
 
     def shift(self, start: date, count: int, grain: Grain) -> date:
         """The start of the period `count` periods after (or before, if negative) the one starting at `start`."""
@@ -67,8 +76,9 @@ class Calendar:
                 return start + timedelta(days=7 * count)
             return _month_index_to_date(start.year * 12 + start.month - 1 + count * MONTHS_PER[grain])
         except (OverflowError, ValueError):  # past 0001-01-01 or 9999-12-31
-            steps = f"{abs(count)} {grain.value}{'s' if abs(count) != 1 else ''}"
-            raise outside_calendar(f"{steps} {'after' if count >= 0 else 'before'} {start}") from None
+            steps = periods_count(abs(count), grain)
+            code = "engine.periods_after" if count >= 0 else "engine.periods_before"
+            raise outside_calendar(Message(code, periods=steps, day=start)) from None
 
     def end(self, start: date, grain: Grain) -> date:
         """The day after the period's last day (periods are half-open)."""
@@ -89,12 +99,50 @@ class Calendar:
         return moment.astimezone(ZoneInfo(self.timezone)).date()
 
 
-def outside_calendar(what: str) -> QueryError:
+def outside_calendar(what: Message) -> QueryError:
     """The error for date arithmetic that leaves the calendar Python computes with (years 1 to 9999)."""
     return QueryError(
-        f"{what} is outside the calendar (years 1 to 9999)",
-        hint=f"use dates from {FIRST_DATE} to {LAST_DATE}, and look fewer periods back or ahead",
+        Message("engine.outside_calendar", what=what),
+        hint=Message("engine.outside_calendar_hint", first=FIRST_DATE, last=LAST_DATE),
     )
+
+
+# A grain as a word inside a sentence ("the month that contains ...", "periods inside a quarter").
+_GRAIN_WORDS = {
+    Grain.DAY: Message("engine.grain_day"),
+    Grain.WEEK: Message("engine.grain_week"),
+    Grain.MONTH: Message("engine.grain_month"),
+    Grain.QUARTER: Message("engine.grain_quarter"),
+    Grain.YEAR: Message("engine.grain_year"),
+}
+# Periods of a grain in the plural ("it cannot be split into months").
+_GRAIN_PLURALS = {
+    Grain.DAY: Message("engine.grain_days"),
+    Grain.WEEK: Message("engine.grain_weeks"),
+    Grain.MONTH: Message("engine.grain_months"),
+    Grain.QUARTER: Message("engine.grain_quarters"),
+    Grain.YEAR: Message("engine.grain_years"),
+}
+# A number of periods ("3 months"); the digits are written as they are, so that a far shift reads 1000000 months.
+_GRAIN_COUNTS = {
+    Grain.DAY: "engine.count_days",
+    Grain.WEEK: "engine.count_weeks",
+    Grain.MONTH: "engine.count_months",
+    Grain.QUARTER: "engine.count_quarters",
+    Grain.YEAR: "engine.count_years",
+}
+
+
+def grain_word(grain: Grain) -> Message:
+    return _GRAIN_WORDS[grain]
+
+
+def grain_plural(grain: Grain) -> Message:
+    return _GRAIN_PLURALS[grain]
+
+
+def periods_count(count: int, grain: Grain) -> Message:
+    return Message(_GRAIN_COUNTS[grain], count=count, digits=str(count))
 
 
 def _month_index_to_date(index: int) -> date:

@@ -6,16 +6,19 @@ the query's grain however many KPIs use it.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 
 from kpilot.definitions.model import Measure, Source
-from kpilot.engine.periods import FIRST_DATE, LAST_DATE, Calendar, Grain
+from kpilot.engine.periods import FIRST_DATE, LAST_DATE, Calendar, Grain, grain_plural, grain_word
 from kpilot.engine.preflight import measureless_issue
+from kpilot.engine.scope import Scope
 from kpilot.errors import FormulaError, Location, QueryError
 from kpilot.formula.ast import Call, MeasureRef, Node
-from kpilot.formula.check import bind_call, children, suggestion, walk
+from kpilot.formula.check import bind_call, children, walk
 from kpilot.formula.functions import FUNCTIONS, Level
+from kpilot.i18n import Message
 from kpilot.semantic.lookup import require_kpi
 from kpilot.semantic.positions import formula_location
 from kpilot.semantic.resolve import SemanticModel
@@ -39,6 +42,7 @@ class Request:
     start: date | None = None
     end: date | None = None
     where: str | None = None
+    scope: Scope = ()  # a team's or person's slice: dimension = value pairs, applied with `where` (both hold)
 
 
 @dataclass(frozen=True)
@@ -72,17 +76,20 @@ def column_name(source: str, measure: str) -> str:
 
 def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Plan:
     if not request.kpis:
-        raise QueryError("no KPI requested", hint="name one or more KPIs, e.g. `kpilot compute ctr`")
+        raise QueryError(Message("engine.no_kpi_requested"), hint=Message("engine.no_kpi_requested_hint"), field="kpis")
     _check_range(request)
     if request.start and request.end and request.start > request.end:
-        raise QueryError(f"--from {request.start} is after --to {request.end}")
+        raise QueryError(Message("engine.start_after_end", start=request.start, end=request.end), field="start")
     if len(set(request.kpis)) != len(request.kpis):
-        raise QueryError("a KPI is requested twice", hint="name each KPI once")
+        raise QueryError(
+            Message("engine.kpi_requested_twice"), hint=Message("engine.kpi_requested_twice_hint"), field="kpis"
+        )
     clash = sorted(set(request.kpis) & set(request.by))
     if clash:
         raise QueryError(
-            f"KPI '{clash[0]}' has the same name as the dimension in --by {clash[0]}",
-            hint="rename the KPI: a result column cannot be both",
+            Message("engine.kpi_named_like_dimension", kpi=clash[0]),
+            hint=Message("engine.kpi_named_like_dimension_hint"),
+            field="by",
         )
     kpis = tuple(KpiPlan(name, _expand(name, model), model.maturity(name)) for name in request.kpis)
     for kpi in kpis:
@@ -102,12 +109,13 @@ def make_plan(request: Request, model: SemanticModel, calendar: Calendar) -> Pla
 
 
 def _check_range(request: Request) -> None:
-    for option, value in (("--from", request.start), ("--to", request.end)):
+    for field, value in (("start", request.start), ("end", request.end)):
         if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            hint = "engine.leave_start_out_hint" if field == "start" else "engine.leave_end_out_hint"
             raise QueryError(
-                f"{option} {value} is outside the dates kpilot computes, {FIRST_DATE} to {LAST_DATE}",
-                hint=f"leave {option} out to {'start' if option == '--from' else 'end'} with the data, or give a date "
-                "inside that range",
+                Message("engine.date_outside_range", field=field, date=value, first=FIRST_DATE, last=LAST_DATE),
+                hint=Message(hint),
+                field=field,
             )
 
 
@@ -117,7 +125,9 @@ def _expand(name: str, model: SemanticModel) -> Node:
         tree = model.expand(name)
     except FormulaError as error:
         where = formula_location(kpi.locations.get("formula", kpi.origin), error.offset)
-        raise QueryError(f"KPI '{name}': {error.message}", location=where, hint=error.hint) from None
+        raise QueryError(
+            Message("engine.kpi_problem", kpi=name, problem=error.message), location=where, hint=error.hint
+        ) from None
     issue = measureless_issue(kpi, tree)
     if issue is not None:
         raise QueryError(issue.message, location=issue.location, hint=issue.hint)
@@ -129,16 +139,23 @@ def _check_time_functions(kpi: KpiPlan, model: SemanticModel, grain: Grain) -> N
         name = bound.function.name
         if grain is Grain.ALL:
             raise QueryError(
-                f"KPI '{kpi.name}' uses {name}(), which compares periods; --grain all has a single period",
-                hint="choose --grain day, week, month, quarter or year",
+                Message("engine.time_function_needs_periods", kpi=kpi.name, function=name),
+                hint=Message("engine.choose_grain_hint", grains=tuple(g.value for g in Grain if g is not Grain.ALL)),
+                field="grain",
             )
         if name == "to_date" and grain not in NESTS_IN[str(bound.literals["period"])]:
             period = bound.literals["period"]
-            allowed = ", ".join(sorted(g.value for g in NESTS_IN[str(period)]))
+            allowed = tuple(sorted(g.value for g in NESTS_IN[str(period)]))
             raise QueryError(
-                f"KPI '{kpi.name}' uses to_date(..., '{period}'), which needs periods inside a {period}; "
-                f"--grain {grain.value} does not fit",
-                hint=f"use --grain {allowed}",
+                Message(
+                    "engine.to_date_grain_does_not_fit",
+                    kpi=kpi.name,
+                    period=str(period),
+                    inside=grain_word(Grain(str(period))),
+                    grain=grain.value,
+                ),
+                hint=Message("engine.use_grain_hint", grains=allowed),
+                field="grain",
             )
         if name in ("to_date", "rolling"):
             problem = rollup_problem(kpi.name, name, bound.values["x"], model)
@@ -169,21 +186,29 @@ def _source_plans(kpis: tuple[KpiPlan, ...], model: SemanticModel, request: Requ
 
 
 def _check_source_fits(source: Source, users: list[str], request: Request) -> None:
-    kpis = ", ".join(users)
+    kpis = tuple(users)
     if request.grain is not Grain.ALL and source.time is None:
         raise QueryError(
-            f"source '{source.name}' (used by {kpis}) has no time column, so it cannot be split into "
-            f"{request.grain.value}s",
+            Message("engine.source_has_no_time", source=source.name, kpis=kpis, periods=grain_plural(request.grain)),
             location=source.origin if source.origin != Location() else None,
-            hint="compute it with --grain all, or give the source a 'time:' column",
+            hint=Message("engine.source_has_no_time_hint"),
+            field="grain",
         )
     for dimension in request.by:
         if source.dimension(dimension) is None:
-            available = [d.name for d in source.dimensions]
+            available = tuple(d.name for d in source.dimensions)
+            close = difflib.get_close_matches(dimension, available, n=1, cutoff=0.6)
+            if close:
+                hint = Message("engine.did_you_mean", name=close[0])
+            elif available:
+                hint = Message("engine.its_dimensions", dimensions=available)
+            else:
+                hint = Message("engine.no_dimensions")
             raise QueryError(
-                f"source '{source.name}' (used by {kpis}) has no dimension '{dimension}'",
-                hint=suggestion(dimension, available)
-                or (f"its dimensions: {', '.join(available)}" if available else "it has no dimensions"),
+                Message("engine.source_lacks_dimension", source=source.name, kpis=kpis, dimension=dimension),
+                hint=hint,
+                field="by",
+                suggestions=tuple(close) or available,
             )
 
 
@@ -193,9 +218,10 @@ def _first_read(kpi: KpiPlan, first_period: date, request: Request, calendar: Ca
         return _earliest(kpi.tree, first_period, request.grain, calendar)
     except QueryError as error:  # previous(x, n) or rolling(x, n) with an n that reaches past year 1
         raise QueryError(
-            f"KPI '{kpi.name}' looks back too far from --from {request.start}: {error.message}",
+            Message("engine.looks_back_too_far", kpi=kpi.name, start=request.start, problem=error.message),
             location=_formula_place(kpi.name, model),
-            hint="look fewer periods back in previous() or rolling(), or choose a later --from",
+            hint=Message("engine.looks_back_too_far_hint"),
+            field="start",
         ) from None
 
 

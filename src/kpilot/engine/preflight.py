@@ -13,6 +13,7 @@ from kpilot.definitions.model import Definitions, Kpi, Measure, Source
 from kpilot.errors import FormulaError, Issue, Severity, ValidationFailed
 from kpilot.formula.ast import MeasureRef, Node
 from kpilot.formula.check import walk
+from kpilot.i18n import Message
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.validate import warehouse_issues
 from kpilot.warehouse.connection import Warehouse
@@ -24,9 +25,9 @@ def measureless_issue(kpi: Kpi, tree: Node) -> Issue | None:
     if any(isinstance(node, MeasureRef) for node in walk(tree)):
         return None
     return Issue(
-        f"KPI '{kpi.name}' uses no measure: a KPI must use at least one measure",
+        Message("engine.kpi_without_measure", kpi=kpi.name),
         kpi.locations.get("formula", kpi.origin),
-        hint="compute it from data: use measures of a source in its formula, e.g. clicks / impressions",
+        hint=Message("engine.kpi_without_measure_hint", example="clicks / impressions"),
     )
 
 
@@ -48,13 +49,8 @@ class SourceProblems(ValidationFailed):
 
     def __init__(self, issues: list[Issue], sources: list[str]) -> None:
         super().__init__(issues)
-        names = ", ".join(f"'{name}'" for name in sources)
-        which = (
-            f"source {names} has problems with its"
-            if len(sources) == 1
-            else f"sources {names} have problems with their"
-        )
-        self.message = f"{which} data, so nothing was computed (`kpilot validate` lists them too)"
+        quoted = tuple(f"'{name}'" for name in sources)  # each name quoted, as every message quotes a name
+        self.message = Message("engine.sources_have_problems", count=len(sources), sources=quoted)
 
 
 class SourceChecks:

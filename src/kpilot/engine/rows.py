@@ -13,8 +13,11 @@ from kpilot.formula.ast import Call, Name, Node
 from kpilot.formula.check import SIGNATURES, BoundCall, Type, check
 from kpilot.formula.functions import Level
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message
 from kpilot.semantic.positions import formula_location
 from kpilot.semantic.rowscope import RowScope
+
+EXPRESSION = Message("engine.part_expression")
 
 
 class RowCompiler(ExpressionCompiler):
@@ -49,16 +52,52 @@ class RowCompiler(ExpressionCompiler):
         return super().leaf(node)
 
     def text(
-        self, formula: str, what: str = "expression", where: Location | None = None, expect: Type | None = None
+        self,
+        formula: str,
+        what: Message = EXPRESSION,
+        where: Location | None = None,
+        expect: Type | None = None,
+        *,
+        field: str | None = None,
     ) -> Any:
         """Compile row-level formula text, type-checked against the table first so that a bad name or type is the
-        user's error (with a location), never a failure inside the compiler."""
+        user's error (with a location), never a failure inside the compiler. `what` names the formula in messages
+        (a measure's filter, the request's filter); `field` is the request field it came from, if any."""
         try:
             tree = parse(formula)
+        except FormulaError as error:
+            raise self._refused(error, what, where, field) from None
+        return self.tree(tree, formula, what, where, expect, field=field)
+
+    def tree(
+        self,
+        tree: Node,
+        formula: str,
+        what: Message = EXPRESSION,
+        where: Location | None = None,
+        expect: Type | None = None,
+        *,
+        field: str | None = None,
+    ) -> Any:
+        """Compile a parsed row-level formula (a typed scope is built as a tree, never as text), type-checked
+        against the table first; `formula` is how messages show it."""
+        try:
             found = check(tree, RowScope(dict(self.table.schema().items()), tuple(self.dimensions.values())))
             if expect is not None and found not in (expect, Type.NULL):
-                raise FormulaError(f"must be {expect.value}, but '{formula}' is {found.value}", offset=0)
+                wrong = Message("engine.formula_wrong_type", expected=expect.value, formula=formula, found=found.value)
+                raise FormulaError(wrong, offset=0)
         except FormulaError as error:
-            located = formula_location(where, error.offset) if where else None
-            raise QueryError(f"{what}: {error.message}", location=located, hint=error.hint) from None
+            raise self._refused(error, what, where, field) from None
         return self.compile(tree)
+
+    @staticmethod
+    def _refused(error: FormulaError, what: Message, where: Location | None, field: str | None) -> QueryError:
+        located = formula_location(where, error.offset) if where else None
+        problem = Message("engine.formula_problem", part=what, problem=error.message)
+        return QueryError(problem, location=located, hint=error.hint, field=field)
+
+
+def measure_part(source: Source, measure: str, part: str) -> Message:
+    """A measure's `expr` or `filter`, as messages name it: measure 'deals.won' filter."""
+    code = "engine.part_measure_filter" if part == "filter" else "engine.part_measure_expr"
+    return Message(code, source=source.name, measure=measure)

@@ -17,18 +17,23 @@ import ibis
 
 from kpilot.definitions.model import Definitions, Source
 from kpilot.engine.periods import Calendar
-from kpilot.engine.rows import RowCompiler
+from kpilot.engine.rows import RowCompiler, measure_part
+from kpilot.engine.scope import Scope, scope_shown, scope_tree
+from kpilot.engine.target_checks import every
 from kpilot.errors import FormulaError, Issue, Location, Severity, UserError
-from kpilot.formula.ast import MeasureRef
+from kpilot.formula.ast import Binary, MeasureRef, Span
 from kpilot.formula.check import Type, check, walk
 from kpilot.formula.literals import compared_values
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message
 from kpilot.semantic.positions import formula_location
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.rowscope import RowScope
 from kpilot.warehouse.connection import Warehouse
 
 SHOWN_VALUES = 8  # most frequent values listed when a named one is missing
+ROW_FILTER = Message("engine.part_row_filter")  # a request's `where` (or a scope), in messages about its values
+_LOOKUP = Message("engine.part_expression")  # values looked up for another module, which words its own messages
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class NamedValue:
 
     column: str
     value: str
-    what: str  # "measure 'deals.won' filter", "target for KPI 'win_rate' (2025-Q3)"
+    what: Message  # measure 'deals.won' filter; the scope of the target for KPI 'win_rate' (2025-Q3)
     where: Location
 
 
@@ -67,16 +72,17 @@ def _collect_measures(item: _SourceWork) -> None:
     for measure in source.measures:
         if measure.filter is not None:
             base = measure.locations.get("filter", measure.origin)
-            what = f"measure '{source.name}.{measure.name}' filter"
+            what = measure_part(source, measure.name, "filter")
             item.filter_places[measure.name] = base
             item.named += _named_in(measure.filter, what, base)
     for dimension in source.dimensions:
         if dimension.expr is not None:
             base = dimension.locations.get("expr", dimension.origin)
-            item.named += _named_in(dimension.expr, f"dimension '{source.name}.{dimension.name}'", base)
+            what = Message("engine.part_dimension", source=source.name, dimension=dimension.name)
+            item.named += _named_in(dimension.expr, what, base)
 
 
-def _named_in(text: str, what: str, base: Location) -> list[NamedValue]:
+def _named_in(text: str, what: Message, base: Location) -> list[NamedValue]:
     try:
         tree = parse(text)
     except FormulaError:  # reported by the formula checks
@@ -98,7 +104,7 @@ def _collect_targets(definitions: Definitions, work: dict[str, _SourceWork]) -> 
         except (FormulaError, UserError):  # unknown or broken KPI: reported by the target checks
             continue
         sources = {node.source for node in walk(tree) if isinstance(node, MeasureRef)}
-        when = target.period or f"every {target.every}"
+        when = target.period or every(target.every)
         for name in sorted(sources):
             item = work.get(name)
             if item is None:
@@ -107,7 +113,7 @@ def _collect_targets(definitions: Definitions, work: dict[str, _SourceWork]) -> 
                 if item.source.dimension(key) is None:
                     continue  # a scope on a dimension the source lacks is a target problem, reported elsewhere
                 where = target.locations.get("scope", target.origin)
-                what = f"the scope of the target for KPI '{target.kpi}' ({when})"
+                what = Message("engine.part_target_scope", kpi=target.kpi, when=when)
                 item.named.append(NamedValue(key, value, what, where))
 
 
@@ -138,7 +144,7 @@ def _check_source(item: _SourceWork, warehouse: Warehouse, calendar: Calendar) -
     explained = {n.what for n in missing}
     for name, where in item.filter_places.items():
         # A filter that keeps nothing because a value it names is missing is explained by that value's warning.
-        if name in filters and not counts[name] and f"measure '{source.name}.{name}' filter" not in explained:
+        if name in filters and not counts[name] and measure_part(source, name, "filter") not in explained:
             issues.append(_empty_filter_issue(source, name, counts["rows"], where))
     return issues
 
@@ -157,7 +163,7 @@ def lookup_values(
     expr = data[column]
     if not _counts(data, {}, warehouse)["rows"]:
         return None
-    wanted = [NamedValue(column, value, "", Location()) for value in sorted(values)]
+    wanted = [NamedValue(column, value, _LOOKUP, Location()) for value in sorted(values)]
     missing = _missing(data, {column: expr}, wanted, warehouse)
     frequent = _frequent(data, {column: expr}, warehouse)[column] if missing else []
     return frozenset(n.value for n in missing), frequent
@@ -220,44 +226,64 @@ def _frequent(table: Any, columns: dict[str, Any], warehouse: Warehouse) -> dict
 
 
 def _missing_issue(source: Source, named: NamedValue, frequent: list[tuple[str, int]]) -> Issue:
-    where = f"column '{named.column}'" if source.dimension(named.column) is None else f"dimension '{named.column}'"
-    message = f"{named.what}: the value '{named.value}' never occurs in {where} of source '{source.name}'"
+    if source.dimension(named.column) is None:
+        place = Message("engine.place_column", column=named.column)
+    else:
+        place = Message("engine.place_dimension", dimension=named.column)
+    message = Message("engine.value_never_occurs", part=named.what, value=named.value, place=place, source=source.name)
     if not frequent:
-        return Issue(message, named.where, hint=f"{where} is always empty", severity=Severity.WARNING)
+        hint = Message("engine.always_empty", place=place)
+        return Issue(message, named.where, hint=hint, severity=Severity.WARNING, field=_field(named))
     same_but_case = [value for value, _ in frequent if value.casefold() == named.value.casefold()]
-    shown = ", ".join(f"'{value}' ({row_count(rows)})" for value, rows in frequent)
-    guess = f"did you mean '{same_but_case[0]}'? Values are compared exactly, case included; " if same_but_case else ""
-    return Issue(message, named.where, hint=f"{guess}values that occur: {shown}", severity=Severity.WARNING)
+    shown = tuple(Message("engine.value_with_rows", value=value, count=rows) for value, rows in frequent)
+    if same_but_case:
+        hint = Message("engine.values_that_occur_case", name=same_but_case[0], values=shown)
+    else:
+        hint = Message("engine.values_that_occur", values=shown)
+    return Issue(
+        message,
+        named.where,
+        hint=hint,
+        severity=Severity.WARNING,
+        field=_field(named),
+        suggestions=tuple(same_but_case[:1]) or tuple(value for value, _ in frequent),
+    )
 
 
-def row_count(rows: int) -> str:
-    return f"{rows:,} row" if rows == 1 else f"{rows:,} rows"
+def _field(named: NamedValue) -> str | None:
+    """A value the request's row filter names is about its `where`; definitions' values have a location instead."""
+    return "where" if named.what == ROW_FILTER else None
 
 
 def _empty_filter_issue(source: Source, measure: str, rows: int, where: Location) -> Issue:
     return Issue(
-        f"measure '{source.name}.{measure}' filter matches none of the source's {rows:,} rows: the measure is always "
-        "empty or 0",
+        Message("engine.filter_matches_nothing", source=source.name, measure=measure, count=rows),
         where,
-        hint="check the filter's values and conditions against the data (kpilot describe shows the columns)",
+        hint=Message("engine.filter_matches_nothing_hint"),
         severity=Severity.WARNING,
     )
 
 
-def filter_issues(where: str, sources: Sequence[Source], warehouse: Warehouse, calendar: Calendar) -> list[Issue]:
-    """Warnings when a request's row filter (`where`, or a scope) keeps no row of a source that has rows: the
-    result is empty or 0, which looks like a real value. Names the values it compares with that never occur. A
-    source the filter does not apply to (it lacks a column) is left to the computation to report."""
+def filter_issues(
+    where: str | None, sources: Sequence[Source], warehouse: Warehouse, calendar: Calendar, scope: Scope = ()
+) -> list[Issue]:
+    """Warnings when a request's row filter (`where`, a scope, or both) keeps no row of a source that has rows:
+    the result is empty or 0, which looks like a real value. Names the values it compares with that never occur.
+    A source the filter does not apply to (it lacks a column) is left to the computation to report."""
     try:
-        tree = parse(where)
+        parts = [tree for tree in (parse(where) if where else None, scope_tree(scope)) if tree is not None]
     except FormulaError:  # refused by the request checks
         return []
+    if not parts:
+        return []
+    tree = parts[0] if len(parts) == 1 else Binary("and", parts[0], parts[1], Span(0, 0))
+    where = "; ".join(shown for shown in (where, scope_shown(scope)) if shown)  # as messages show the filter
     issues: list[Issue] = []
     for source in sources:
         try:
             table = warehouse.source_table(source)
-            scope = RowScope(dict(table.schema().items()), source.dimensions)
-            if check(tree, scope) is not Type.BOOLEAN:
+            names = RowScope(dict(table.schema().items()), source.dimensions)
+            if check(tree, names) is not Type.BOOLEAN:
                 continue
         except (FormulaError, UserError):
             continue
@@ -265,10 +291,10 @@ def filter_issues(where: str, sources: Sequence[Source], warehouse: Warehouse, c
         counts = _counts(table, {"where": compiler.compile(tree)}, warehouse)
         if not counts["rows"] or counts["where"]:
             continue
-        named = [NamedValue(c.column, c.literal.value, "the row filter", Location()) for c in compared_values(tree)]
+        named = [NamedValue(c.column, c.literal.value, ROW_FILTER, Location()) for c in compared_values(tree)]
         columns = {}
         for item in named:
-            column = _typed(item.column, scope, Type.STRING)
+            column = _typed(item.column, names, Type.STRING)
             if column is not None:
                 columns[item.column] = compiler.compile(column)
         named = [item for item in named if item.column in columns]
@@ -278,10 +304,10 @@ def filter_issues(where: str, sources: Sequence[Source], warehouse: Warehouse, c
         if not missing:
             issues.append(
                 Issue(
-                    f"the row filter '{where}' keeps none of the {row_count(counts['rows'])} of source "
-                    f"'{source.name}': its values are empty or 0",
-                    hint="check the filter's values and conditions against the data",
+                    Message("engine.row_filter_keeps_nothing", where=where, count=counts["rows"], source=source.name),
+                    hint=Message("engine.row_filter_keeps_nothing_hint"),
                     severity=Severity.WARNING,
+                    field="where",
                 )
             )
     return issues

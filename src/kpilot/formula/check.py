@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from kpilot.errors import FormulaError
+from kpilot.errors import FormulaError, InternalError
 from kpilot.formula.ast import (
     Binary,
     Boolean,
@@ -27,6 +27,7 @@ from kpilot.formula.ast import (
     Unary,
 )
 from kpilot.formula.functions import FUNCTIONS, LIKE_ESCAPE, Function, Level, ParamKind
+from kpilot.i18n import Message, Raw
 
 
 class Type(StrEnum):
@@ -37,6 +38,20 @@ class Type(StrEnum):
     TIMESTAMP = "timestamp"
     NULL = "empty"  # the literal null: fits anywhere
 
+    @property
+    def word(self) -> Message:
+        """The type's name in a sentence ("but this is text"), in the reader's language."""
+        return _TYPE_WORDS[self]
+
+
+_TYPE_WORDS = {
+    Type.NUMBER: Message("formula.type.number"),
+    Type.STRING: Message("formula.type.text"),
+    Type.BOOLEAN: Message("formula.type.boolean"),
+    Type.DATE: Message("formula.type.date"),
+    Type.TIMESTAMP: Message("formula.type.timestamp"),
+    Type.NULL: Message("formula.type.empty"),
+}
 
 TEMPORAL = frozenset({Type.DATE, Type.TIMESTAMP})
 ORDERED = frozenset({Type.NUMBER, Type.STRING, Type.DATE, Type.TIMESTAMP})
@@ -66,9 +81,19 @@ class BoundCall:
     rest: tuple[Resolved, ...]  # every argument of a variadic function
 
 
-def suggestion(name: str, candidates: Iterable[str]) -> str | None:
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate `name` is most likely a misspelling of, if one is close enough."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(name: str | None) -> Message | None:
+    return Message("formula.did_you_mean", name=name) if name is not None else None
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> Message | None:
+    """The hint "did you mean 'x'?" for the closest candidate, or None when none is close."""
+    return did_you_mean(closest(name, candidates))
 
 
 class Suggestions:
@@ -86,39 +111,42 @@ class Suggestions:
         for candidate in self.names:
             self.by_initial.setdefault(candidate[:1].lower(), []).append(candidate)
 
-    def hint(self, name: str, exclude: str | None = None) -> str | None:
+    def closest(self, name: str, exclude: str | None = None) -> str | None:
         pool = self.names if len(self.names) <= self.EXHAUSTIVE else self.by_initial.get(name[:1].lower(), [])
-        return suggestion(name, (candidate for candidate in pool if candidate != exclude))
+        return closest(name, (candidate for candidate in pool if candidate != exclude))
+
+    def hint(self, name: str, exclude: str | None = None) -> Message | None:
+        return did_you_mean(self.closest(name, exclude))
 
 
 def bind_call(call: Call, level: Level) -> BoundCall:
     """Match a call's arguments with its function's parameters, or raise a FormulaError saying what is wrong."""
     function = FUNCTIONS.get(call.name)
     if function is None:
-        allowed = [f.name for f in FUNCTIONS.values() if level in f.levels]
+        allowed = sorted(f.name for f in FUNCTIONS.values() if level in f.levels)
+        close = closest(call.name, allowed)
         raise FormulaError(
-            f"unknown function '{call.name}'",
+            Message("formula.unknown_function", function=call.name),
             offset=call.name_span.start,
-            hint=suggestion(call.name, allowed) or f"available here: {', '.join(sorted(allowed))}",
+            hint=did_you_mean(close) or Message("formula.available_functions_hint", functions=tuple(allowed)),
+            suggestions=(close,) if close else tuple(allowed),
         )
     if level not in function.levels and Level.KPI in function.levels:
         raise FormulaError(
-            f"{call.name}() works on KPI formulas, across periods; it cannot be used in a row-level expression",
+            Message("formula.kpi_function_in_rows", function=call.name),
             offset=call.name_span.start,
-            hint="use it in a KPI formula over a measure, e.g. previous(revenue)",
+            hint=Message("formula.kpi_function_hint"),
         )
     if level not in function.levels:
         raise FormulaError(
-            f"{call.name}() works on a source's rows (text and dates); a KPI formula combines measures, which are "
-            "numbers",
+            Message("formula.row_function_in_kpi", function=call.name),
             offset=call.name_span.start,
-            hint="use it in a measure's expr or filter, a dimension's expr or --where, e.g. "
-            "filter: starts_with(invoice_no, 'C')",
+            hint=Message("formula.row_function_hint"),
         )
     if function.variadic:
         if call.kwargs or len(call.args) < function.at_least:
-            count = "one" if function.at_least == 1 else "two"
-            raise FormulaError(f"{call.name}() takes {count} or more positional arguments", offset=call.span.start)
+            code = "formula.takes_one_or_more" if function.at_least == 1 else "formula.takes_two_or_more"
+            raise FormulaError(Message(code, function=call.name), offset=call.span.start)
         return BoundCall(function, {}, {}, call.args)
     return _bind_fixed(call, function)
 
@@ -127,19 +155,29 @@ def _bind_fixed(call: Call, function: Function) -> BoundCall:
     names = [p.name for p in function.params]
     if len(call.args) > len(names):
         raise FormulaError(
-            f"{call.name}() takes at most {len(names)} argument(s) ({', '.join(names)}), got {len(call.args)}",
+            Message(
+                "formula.too_many_arguments",
+                function=call.name,
+                count=len(names),
+                parameters=tuple(names),
+                given=len(call.args),
+            ),
             offset=call.args[len(names)].span.start,
         )
     given: dict[str, Resolved] = dict(zip(names, call.args, strict=False))
     for key, value in call.kwargs:
         if key not in names:
+            close = closest(key, names)
             raise FormulaError(
-                f"{call.name}() has no parameter '{key}'",
+                Message("formula.no_such_parameter", function=call.name, parameter=key),
                 offset=value.span.start,
-                hint=suggestion(key, names) or f"parameters: {', '.join(names)}",
+                hint=did_you_mean(close) or Message("formula.parameters_hint", parameters=tuple(names)),
+                suggestions=(close,) if close else tuple(names),
             )
         if key in given:
-            raise FormulaError(f"{call.name}() got '{key}' twice", offset=value.span.start)
+            raise FormulaError(
+                Message("formula.parameter_twice", function=call.name, parameter=key), offset=value.span.start
+            )
         given[key] = value
     values: dict[str, Resolved] = {}
     literals: dict[str, int | str] = {}
@@ -148,9 +186,9 @@ def _bind_fixed(call: Call, function: Function) -> BoundCall:
         if argument is None:
             if param.required:
                 raise FormulaError(
-                    f"{call.name}() needs '{param.name}'",
+                    Message("formula.missing_parameter", function=call.name, parameter=param.name),
                     offset=call.span.end - 1,
-                    hint=f"write {call.name}({', '.join(names)})",
+                    hint=Message("formula.write_call_hint", call=f"{call.name}({', '.join(names)})"),
                 )
             literals[param.name] = param.default if param.default is not None else 0
         elif param.kind is ParamKind.VALUE:
@@ -167,32 +205,34 @@ def _literal(
         if isinstance(arg, Number) and isinstance(arg.value, int) and arg.value >= minimum:
             return arg.value
         raise FormulaError(
-            f"{call.name}(): '{name}' must be a whole number of at least {minimum}", offset=arg.span.start
+            Message("formula.whole_number_parameter", function=call.name, parameter=name, minimum=minimum),
+            offset=arg.span.start,
         )
     if kind is ParamKind.PATTERN:
         return _pattern(call, name, arg)
     if isinstance(arg, String) and arg.value in choices:
         return arg.value
+    close = closest(arg.value, choices) if isinstance(arg, String) else None
     raise FormulaError(
-        f"{call.name}(): '{name}' must be one of {', '.join(repr(c) for c in choices)}",
+        Message("formula.choice_parameter", function=call.name, parameter=name, choices=tuple(map(repr, choices))),
         offset=arg.span.start,
-        hint=suggestion(arg.value, choices) if isinstance(arg, String) else "write it in single quotes",
+        hint=did_you_mean(close) if isinstance(arg, String) else Message("formula.single_quotes_hint"),
+        suggestions=(close,) if close else choices,
     )
 
 
 def _pattern(call: Call, name: str, arg: Resolved) -> str:
     if not isinstance(arg, String):
         raise FormulaError(
-            f"{call.name}(): '{name}' must be text in single quotes, such as 'C%'",
+            Message("formula.pattern_parameter", function=call.name, parameter=name),
             offset=arg.span.start,
-            hint="the pattern is written in the formula; to compare with a column, use =, starts_with() or contains()",
+            hint=Message("formula.pattern_literal_hint"),
         )
     if LIKE_ESCAPE in arg.value:
         raise FormulaError(
-            f"{call.name}(): the pattern holds a backslash, which DuckDB and PostgreSQL read differently in a pattern",
+            Message("formula.pattern_backslash", function=call.name),
             offset=arg.span.start,
-            hint="patterns have no escape character; to find a literal % or _, use contains(), starts_with() or "
-            "ends_with(), e.g. contains(code, '%')",
+            hint=Message("formula.pattern_escape_hint"),
         )
     return arg.value
 
@@ -203,15 +243,17 @@ class Signature:
 
     takes: frozenset[Type]
     gives: Type
-    needs: str  # what it takes, in words: "needs text"
-    hint: str | None = None
+    needs: Message  # what it takes, in words: "needs text"
+    hint: Message | None = None
 
 
 _TEXT, _DATES = frozenset({Type.STRING}), TEMPORAL
-_NUMERIC = Signature(frozenset({Type.NUMBER}), Type.NUMBER, "a number")
-_TEXT_TEST = Signature(_TEXT, Type.BOOLEAN, "text")
-_TEXT_VALUE = Signature(_TEXT, Type.STRING, "text")
-_DATE_PART = Signature(_DATES, Type.NUMBER, "a date or timestamp")
+_A_NUMBER, _TEXT_KIND = Message("formula.kind.a_number"), Message("formula.kind.text")
+_A_DATE = Message("formula.kind.date_or_timestamp")
+_NUMERIC = Signature(frozenset({Type.NUMBER}), Type.NUMBER, _A_NUMBER)
+_TEXT_TEST = Signature(_TEXT, Type.BOOLEAN, _TEXT_KIND)
+_TEXT_VALUE = Signature(_TEXT, Type.STRING, _TEXT_KIND)
+_DATE_PART = Signature(_DATES, Type.NUMBER, _A_DATE)
 
 SIGNATURES: dict[str, Signature] = {
     "abs": _NUMERIC,
@@ -223,14 +265,19 @@ SIGNATURES: dict[str, Signature] = {
     "lower": _TEXT_VALUE,
     "upper": _TEXT_VALUE,
     "trim": _TEXT_VALUE,
-    "length": Signature(_TEXT, Type.NUMBER, "text"),
+    "length": Signature(_TEXT, Type.NUMBER, _TEXT_KIND),
     "year": _DATE_PART,
     "quarter": _DATE_PART,
     "month": _DATE_PART,
     "week": _DATE_PART,
     "weekday": _DATE_PART,
-    "hour": Signature(frozenset({Type.TIMESTAMP}), Type.NUMBER, "a timestamp", hint="a date has no hour"),
-    "date_trunc": Signature(_DATES, Type.DATE, "a date or timestamp"),
+    "hour": Signature(
+        frozenset({Type.TIMESTAMP}),
+        Type.NUMBER,
+        Message("formula.kind.timestamp"),
+        hint=Message("formula.no_hour_hint"),
+    ),
+    "date_trunc": Signature(_DATES, Type.DATE, _A_DATE),
 }
 
 
@@ -274,9 +321,9 @@ def limit_depth(expr: Resolved, limit: int = MAX_TREE_DEPTH) -> None:
         node, level = stack.pop()
         if level > limit:
             raise FormulaError(
-                f"formula is nested too deeply (more than {limit} levels)",
+                Message("formula.too_deep", limit=limit),
                 offset=node.span.start,
-                hint="split it into smaller KPIs or measures",
+                hint=Message("formula.split_hint"),
             )
         stack.extend((child, level + 1) for child in children(node))
 
@@ -296,10 +343,10 @@ def _rule(expr: Resolved, scope: Scope) -> _Rule:
         case MeasureRef():
             return Type.NUMBER
         case Unary(op="-", operand=operand):
-            yield from _expect(operand, {Type.NUMBER}, "'-' needs a number")
+            yield from _expect(operand, {Type.NUMBER}, Message("formula.needs.minus"))
             return Type.NUMBER
         case Unary(operand=operand):
-            yield from _expect(operand, {Type.BOOLEAN}, "'not' needs a condition (true/false)")
+            yield from _expect(operand, {Type.BOOLEAN}, Message("formula.needs.not"))
             return Type.BOOLEAN
         case Binary():
             return (yield from _binary_rule(expr))
@@ -315,24 +362,37 @@ def _rule(expr: Resolved, scope: Scope) -> _Rule:
             return (yield from _call_rule(expr, scope.level))
         case Case():
             return (yield from _case_rule(expr))
-    raise FormulaError("unsupported expression", offset=0)
+    raise InternalError(f"the type checker has no rule for {type(expr).__name__}")
 
 
 def _case_rule(expr: Case) -> _Rule:
     """Conditions are conditions; every branch gives the same kind of value (an empty one fits any)."""
     result = Type.NULL
     for condition, value in expr.whens:
-        yield from _expect(condition, {Type.BOOLEAN}, "'when' needs a condition (true/false)")
-        result = _branch(result, (yield value), value, "the branches of case")
+        yield from _expect(condition, {Type.BOOLEAN}, Message("formula.needs.when"))
+        result = _branch(result, (yield value), value, _case_mismatch)
     if expr.otherwise is not None:
-        result = _branch(result, (yield expr.otherwise), expr.otherwise, "the branches of case")
+        result = _branch(result, (yield expr.otherwise), expr.otherwise, _case_mismatch)
     return result
 
 
-_BRANCHES = "every branch must give the same kind of value: numbers, text, true/false or dates"
+# Two values of different kinds where one kind is needed, as (the problem, given the two types' words; the hint).
+_Mismatch = tuple[Callable[[Message, Message], Message], Message]
+_case_mismatch: _Mismatch = (
+    lambda first, second: Message("formula.case_branches_differ", first=first, second=second),
+    Message("formula.same_kind_branches_hint"),
+)
 
 
-def _branch(so_far: Type, kind: Type, where: Resolved, what: str, hint: str = _BRANCHES) -> Type:
+def _values_mismatch(function: str) -> _Mismatch:
+    """The values of least() or greatest()."""
+    return (
+        lambda first, second: Message("formula.values_differ", function=function, first=first, second=second),
+        Message("formula.same_kind_values_hint"),
+    )
+
+
+def _branch(so_far: Type, kind: Type, where: Resolved, mismatch: _Mismatch) -> Type:
     """The type of values of types `so_far` and `kind` together: one kind, dates with timestamps giving timestamps."""
     if so_far is Type.NULL or so_far == kind:
         return kind
@@ -340,21 +400,18 @@ def _branch(so_far: Type, kind: Type, where: Resolved, what: str, hint: str = _B
         return so_far
     if {so_far, kind} <= TEMPORAL:
         return Type.TIMESTAMP
-    raise FormulaError(
-        f"{what} give {so_far.value} and {kind.value}",
-        offset=where.span.start,
-        hint=hint,
-    )
+    problem, hint = mismatch
+    raise FormulaError(problem(so_far.word, kind.word), offset=where.span.start, hint=hint)
 
 
 def _binary_rule(expr: Binary) -> _Rule:
     if expr.op in ARITHMETIC:
         for side in (expr.left, expr.right):
-            yield from _expect(side, {Type.NUMBER}, f"'{expr.op}' needs numbers on both sides")
+            yield from _expect(side, {Type.NUMBER}, Message("formula.needs.numbers_both_sides", operator=expr.op))
         return Type.NUMBER
     if expr.op in LOGICAL:
         for side in (expr.left, expr.right):
-            yield from _expect(side, {Type.BOOLEAN}, f"'{expr.op}' needs conditions (true/false) on both sides")
+            yield from _expect(side, {Type.BOOLEAN}, Message("formula.needs.conditions_both_sides", operator=expr.op))
         return Type.BOOLEAN
     left = yield expr.left
     right = yield expr.right
@@ -366,7 +423,7 @@ def _call_rule(call: Call, level: Level) -> _Rule:
     bound = bind_call(call, level)
     name = bound.function.name
     if name == "if":
-        yield from _expect(bound.values["condition"], {Type.BOOLEAN}, "if() needs a condition first")
+        yield from _expect(bound.values["condition"], {Type.BOOLEAN}, Message("formula.needs.if_condition"))
         then = yield bound.values["then"]
         other = yield bound.values["else"]
         _compatible(then, other, bound.values["else"], "if()")
@@ -381,40 +438,41 @@ def _call_rule(call: Call, level: Level) -> _Rule:
         return first
     if name in ("days_between", "hours_between"):
         for key in ("start", "end"):
-            yield from _expect(bound.values[key], set(TEMPORAL), f"{name}() needs dates or timestamps")
+            yield from _expect(bound.values[key], set(TEMPORAL), Message("formula.needs.dates", function=name))
         return Type.NUMBER
     if name in ("least", "greatest"):
         result = Type.NULL
+        mismatch = _values_mismatch(name)
         for arg in bound.rest:
-            kind = yield from _expect(arg, set(ORDERED), f"{name}() compares numbers, text, dates or timestamps")
-            result = _branch(
-                result, kind, arg, f"the values of {name}()", "compare values of one kind: numbers, text, or dates"
-            )
+            kind = yield from _expect(arg, set(ORDERED), Message("formula.needs.ordered", function=name))
+            result = _branch(result, kind, arg, mismatch)
         return result
     if name == "nullif":
         first = yield bound.values["a"]
         second = yield bound.values["b"]
         if Type.NULL not in (first, second) and first != second:
             raise FormulaError(
-                f"nullif() compares {first.value} with {second.value}",
+                Message("formula.nullif_kinds", first=first.word, second=second.word),
                 offset=bound.values["b"].span.start,
-                hint="give it two values of the same kind, e.g. nullif(discount, 0)",
+                hint=Message("formula.nullif_hint"),
             )
         return first
     signature = SIGNATURES.get(name)
     if signature is not None:
         for value in bound.values.values():
-            yield from _expect(value, set(signature.takes), f"{name}() needs {signature.needs}", signature.hint)
+            needs = Message("formula.needs.kind", function=name, kind=signature.needs)
+            yield from _expect(value, set(signature.takes), needs, signature.hint)
         return signature.gives
     for value in bound.values.values():
-        yield from _expect(value, {Type.NUMBER}, f"{name}() needs a number")
+        yield from _expect(value, {Type.NUMBER}, Message("formula.needs.kind", function=name, kind=_A_NUMBER))
     return Type.NUMBER
 
 
-def _expect(expr: Resolved, allowed: set[Type], message: str, hint: str | None = None) -> _Rule:
+def _expect(expr: Resolved, allowed: set[Type], needs: Message, hint: Message | None = None) -> _Rule:
     found = yield expr
     if found is not Type.NULL and found not in allowed:
-        raise FormulaError(f"{message}, but this is {found.value}", offset=expr.span.start, hint=hint)
+        message = Message("formula.but_this_is", need=needs, found=found.word)
+        raise FormulaError(message, offset=expr.span.start, hint=hint)
     return found
 
 
@@ -425,10 +483,11 @@ def _compatible(left: Type, right: Type, where: Resolved, what: str) -> None:
         return  # dates compare with timestamps and with date strings such as '2025-01-31'
     hint = None
     if {left, right} == {Type.BOOLEAN, Type.STRING}:
-        hint = "the column holds true/false (a file's yes/no is read that way): write it as a condition, or = true"
+        hint = Message("formula.boolean_column_hint")
     elif Type.NUMBER in (left, right) and Type.STRING in (left, right):
-        hint = "numbers are written without quotes: 5, not '5'"
-    raise FormulaError(f"{what} compares {left.value} with {right.value}", offset=where.span.start, hint=hint)
+        hint = Message("formula.unquoted_numbers_hint")
+    message = Message("formula.compares_kinds", what=Raw(what), left=left.word, right=right.word)
+    raise FormulaError(message, offset=where.span.start, hint=hint)
 
 
 def children(expr: Resolved) -> tuple[Resolved, ...]:

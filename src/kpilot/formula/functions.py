@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kpilot.i18n import Message
+
 
 class Level(StrEnum):
     ROW = "row"  # measure expr/filter, dimension expr, --where: names are columns
@@ -36,10 +38,14 @@ class Function:
     name: str
     params: tuple[Param, ...]
     levels: frozenset[Level]
-    summary: str
     variadic: bool = False  # the last parameter repeats (coalesce)
     at_least: int = 1  # arguments a variadic function needs
     time: bool = False  # works across periods (window functions on per-period aggregates)
+
+    @property
+    def summary(self) -> Message:
+        """What the function gives, in a few words (in the catalogue as formula.function.<name>)."""
+        return Message(f"formula.function.{self.name}")
 
 
 BOTH = frozenset({Level.ROW, Level.KPI})
@@ -53,77 +59,49 @@ TRUNCATE_UNITS = ("day", "week", "month", "quarter", "year")
 LIKE_ESCAPE = "\\"
 
 
-def _text(name: str, summary: str, *params: str) -> Function:
-    return Function(name, tuple(Param(p) for p in params or ("text",)), ROW_ONLY, summary)
+def _text(name: str, *params: str) -> Function:
+    return Function(name, tuple(Param(p) for p in params or ("text",)), ROW_ONLY)
 
 
-def _date_part(name: str, summary: str) -> Function:
-    return Function(name, (Param("t"),), ROW_ONLY, summary)
+def _date_part(name: str) -> Function:
+    return Function(name, (Param("t"),), ROW_ONLY)
 
 
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
-        Function(
-            "if",
-            (Param("condition"), Param("then"), Param("else")),
-            BOTH,
-            "then if condition holds, else else",
-        ),
-        Function("coalesce", (Param("value"),), BOTH, "the first value that is not empty", variadic=True),
-        Function("nullif", (Param("a"), Param("b")), BOTH, "empty when a equals b, else a"),
-        Function("least", (Param("value"),), BOTH, "the smallest value that is not empty", variadic=True, at_least=2),
-        Function("greatest", (Param("value"),), BOTH, "the largest value that is not empty", variadic=True, at_least=2),
-        Function("abs", (Param("x"),), BOTH, "absolute value"),
-        Function("round", (Param("x"), Param("digits", ParamKind.INT, default=0)), BOTH, "x rounded to digits"),
-        Function("days_between", (Param("start"), Param("end")), BOTH, "fractional days from start to end"),
-        Function("hours_between", (Param("start"), Param("end")), BOTH, "fractional hours from start to end"),
-        _text("starts_with", "whether text starts with prefix", "text", "prefix"),
-        _text("ends_with", "whether text ends with suffix", "text", "suffix"),
-        _text("contains", "whether part occurs in text", "text", "part"),
-        Function(
-            "like",
-            (Param("text"), Param("pattern", ParamKind.PATTERN)),
-            ROW_ONLY,
-            "whether text matches the SQL LIKE pattern (% any text, _ one character), case-sensitive",
-        ),
-        _text("lower", "text in lower case"),
-        _text("upper", "text in upper case"),
-        _text("length", "the number of characters of text"),
-        _text("trim", "text without leading and trailing whitespace"),
-        _date_part("year", "the year of a date or timestamp"),
-        _date_part("quarter", "the calendar quarter, 1 to 4"),
-        _date_part("month", "the month, 1 to 12"),
-        _date_part("week", "the ISO 8601 week number, 1 to 53"),
-        _date_part("weekday", "the ISO day of the week, 1 (Monday) to 7 (Sunday)"),
-        _date_part("hour", "the hour of a timestamp, 0 to 23"),
-        Function(
-            "date_trunc",
-            (Param("unit", ParamKind.CHOICE, choices=TRUNCATE_UNITS), Param("t")),
-            ROW_ONLY,
-            "the first day of the day, week, month, quarter or year containing t, as kpilot's periods start",
-        ),
-        Function(
-            "previous",
-            (Param("x"), Param("n", ParamKind.INT, default=1, minimum=1)),
-            KPI_ONLY,
-            "x, n periods earlier",
-            time=True,
-        ),
-        Function("growth", (Param("x"),), KPI_ONLY, "x / previous(x) - 1", time=True),
+        Function("if", (Param("condition"), Param("then"), Param("else")), BOTH),
+        Function("coalesce", (Param("value"),), BOTH, variadic=True),
+        Function("nullif", (Param("a"), Param("b")), BOTH),
+        Function("least", (Param("value"),), BOTH, variadic=True, at_least=2),
+        Function("greatest", (Param("value"),), BOTH, variadic=True, at_least=2),
+        Function("abs", (Param("x"),), BOTH),
+        Function("round", (Param("x"), Param("digits", ParamKind.INT, default=0)), BOTH),
+        Function("days_between", (Param("start"), Param("end")), BOTH),
+        Function("hours_between", (Param("start"), Param("end")), BOTH),
+        _text("starts_with", "text", "prefix"),
+        _text("ends_with", "text", "suffix"),
+        _text("contains", "text", "part"),
+        Function("like", (Param("text"), Param("pattern", ParamKind.PATTERN)), ROW_ONLY),
+        _text("lower"),
+        _text("upper"),
+        _text("length"),
+        _text("trim"),
+        _date_part("year"),
+        _date_part("quarter"),
+        _date_part("month"),
+        _date_part("week"),
+        _date_part("weekday"),
+        _date_part("hour"),
+        Function("date_trunc", (Param("unit", ParamKind.CHOICE, choices=TRUNCATE_UNITS), Param("t")), ROW_ONLY),
+        Function("previous", (Param("x"), Param("n", ParamKind.INT, default=1, minimum=1)), KPI_ONLY, time=True),
+        Function("growth", (Param("x"),), KPI_ONLY, time=True),
         Function(
             "to_date",
             (Param("x"), Param("period", ParamKind.CHOICE, choices=PERIOD_CHOICES)),
             KPI_ONLY,
-            "running total of x inside the enclosing month, quarter or year",
             time=True,
         ),
-        Function(
-            "rolling",
-            (Param("x"), Param("n", ParamKind.INT, minimum=1)),
-            KPI_ONLY,
-            "x over the last n periods, this one included",
-            time=True,
-        ),
+        Function("rolling", (Param("x"), Param("n", ParamKind.INT, minimum=1)), KPI_ONLY, time=True),
     )
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kpilot.errors import FormulaError
+from kpilot.i18n import Message
 
 MAX_FORMULA_LENGTH = 10_000
 MAX_WHOLE_NUMBER = 2**63 - 1
@@ -42,27 +43,29 @@ _OPERATORS: tuple[tuple[str, str], ...] = (
 )
 
 # Operators from other languages: (spelling, advice). Checked before _OPERATORS, longest first.
-_MISTAKES: tuple[tuple[str, str], ...] = (
-    ("==", "write '=' for equality"),
-    ("=>", "write '>=' for 'greater than or equal'"),
-    ("=<", "write '<=' for 'less than or equal'"),
-    ("&&", "write 'and'"),
-    ("||", "write 'or'"),
-    ("**", "powers are not supported"),
-    ("&", "write 'and'"),
-    ("|", "write 'or'"),
-    ("^", "powers are not supported"),
+_MISTAKES: tuple[tuple[str, Message], ...] = (
+    ("==", Message("formula.advice.equality")),
+    ("=>", Message("formula.advice.greater_or_equal")),
+    ("=<", Message("formula.advice.less_or_equal")),
+    ("&&", Message("formula.advice.write_and")),
+    ("||", Message("formula.advice.write_or")),
+    ("**", Message("formula.advice.no_powers")),
+    ("&", Message("formula.advice.write_and")),
+    ("|", Message("formula.advice.write_or")),
+    ("^", Message("formula.advice.no_powers")),
 )
 
-_UNEXPECTED_HINTS: dict[str, str] = {
-    "#": "formulas have no comments",
-    ";": "a formula is a single expression",
-    "`": "names need no quoting; use letters, digits and '_'",
-    "[": "use '(' and ')' for grouping and for 'in' lists",
-    "]": "use '(' and ')' for grouping and for 'in' lists",
-    "{": "use '(' and ')' for grouping",
-    "}": "use '(' and ')' for grouping",
+_UNEXPECTED_HINTS: dict[str, Message] = {
+    "#": Message("formula.no_comments_hint"),
+    ";": Message("formula.single_expression_hint"),
+    "`": Message("formula.no_quoting_hint"),
+    "[": Message("formula.brackets_hint"),
+    "]": Message("formula.brackets_hint"),
+    "{": Message("formula.braces_hint"),
+    "}": Message("formula.braces_hint"),
 }
+_ASCII_NAMES = Message("formula.ascii_names_hint")
+_END = Message("formula.token.end")
 
 
 # Inside a string literal: tab, line feed and carriage return are text like any other; every other control
@@ -78,7 +81,7 @@ class TokenKind(Enum):
     NAME = "name"
     KEYWORD = "keyword"
     OP = "operator"
-    EOF = "end of formula"
+    EOF = "end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +94,17 @@ class Token:
     end: int
     number: int | float | None = None
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         """How an error message names this token."""
         if self.kind is TokenKind.EOF:
-            return "end of formula"
+            return _END
         if self.kind is TokenKind.NAME:
-            return f"name '{self.value}'"
+            return Message("formula.token.name", name=self.value)
         if self.kind is TokenKind.NUMBER:
-            return f"number {self.value}"
+            return Message("formula.token.number", number=self.value)
         if self.kind is TokenKind.STRING:
-            return f"string {quote_string(self.value)}"
-        return f"'{self.value}'"
+            return Message("formula.token.string", string=quote_string(self.value))
+        return Message("formula.token.symbol", symbol=self.value)
 
 
 def quote_string(value: str) -> str:
@@ -109,11 +112,15 @@ def quote_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def where(text: str, offset: int) -> str:
-    """A 1-based position for messages; mentions the line only for multi-line formulas."""
+def where(text: str, offset: int) -> Message:
+    """A 1-based position for messages ("at column 3"); mentions the line only for multi-line formulas.
+
+    Line and column are passed as text: like a file's line:col, they are written without thousands separators."""
     line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"line {line}, column {column}" if "\n" in text else f"column {column}"
+    column = str(offset - (text.rfind("\n", 0, offset) + 1) + 1)
+    if "\n" in text:
+        return Message("formula.at_line_column", line=str(line), column=column)
+    return Message("formula.at_column", column=column)
 
 
 def show_char(char: str) -> str:
@@ -127,9 +134,9 @@ def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens, ending with an EOF token; raise FormulaError on the first bad character."""
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(
-            f"formula is too long ({len(text):,} characters; the limit is {MAX_FORMULA_LENGTH:,})",
+            Message("formula.too_long", length=len(text), limit=MAX_FORMULA_LENGTH),
             offset=MAX_FORMULA_LENGTH,
-            hint="split it into smaller KPIs or measures",
+            hint=Message("formula.split_hint"),
             text=text,
         )
     return _Lexer(text).run()
@@ -155,7 +162,7 @@ class _Lexer:
         index = self.pos + ahead
         return self.text[index] if index < len(self.text) else ""
 
-    def _error(self, message: str, offset: int, hint: str | None = None) -> FormulaError:
+    def _error(self, message: Message, offset: int, hint: Message | None = None) -> FormulaError:
         return FormulaError(message, offset=offset, hint=hint, text=self.text)
 
     def _token(self) -> Token:
@@ -174,16 +181,17 @@ class _Lexer:
         while self._peek() in _DIGITS or self._peek() == "_":
             if self._peek() == "_" and (self.pos == start or self._peek(1) not in _DIGITS):
                 raise self._error(
-                    f"misplaced '_' in number at {where(self.text, self.pos)}",
+                    Message("formula.misplaced_underscore", at=where(self.text, self.pos)),
                     self.pos,
-                    hint="underscores may only separate digits, as in 1_000",
+                    hint=Message("formula.underscore_hint"),
                 )
             self.pos += 1
 
-    def _expect_digit(self, what: str) -> None:
+    def _expect_digit(self, code: str) -> None:
+        """`code`: formula.digit_after_point or formula.digit_in_exponent, which say where the digit is missing."""
         if self._peek() not in _DIGITS:
-            found = show_char(self._peek()) if self._peek() else "end of formula"
-            raise self._error(f"expected a digit {what} at {where(self.text, self.pos)}, found {found}", self.pos)
+            found = show_char(self._peek()) if self._peek() else _END
+            raise self._error(Message(code, at=where(self.text, self.pos), found=found), self.pos)
 
     def _number(self) -> Token:
         start = self.pos
@@ -192,14 +200,14 @@ class _Lexer:
         if self._peek() == ".":
             is_float = True
             self.pos += 1
-            self._expect_digit("after the decimal point")
+            self._expect_digit("formula.digit_after_point")
             self._digits()
         if self._peek() in ("e", "E"):
             is_float = True
             self.pos += 1
             if self._peek() in ("+", "-"):
                 self.pos += 1
-            self._expect_digit("in the exponent")
+            self._expect_digit("formula.digit_in_exponent")
             self._digits()
         self._reject_glued()
         raw = self.text[start : self.pos]
@@ -210,9 +218,9 @@ class _Lexer:
         follower = self._peek()
         if follower in _NAME_CHARS or follower == ".":
             raise self._error(
-                f"unexpected {show_char(follower)} at {where(self.text, self.pos)}, right after a number",
+                Message("formula.glued_to_number", char=show_char(follower), at=where(self.text, self.pos)),
                 self.pos,
-                hint="put an operator between a number and what follows",
+                hint=Message("formula.operator_after_number_hint"),
             )
 
     def _number_value(self, raw: str, is_float: bool, start: int) -> int | float:
@@ -221,17 +229,19 @@ class _Lexer:
             try:
                 whole = int(digits)
             except ValueError:  # Python refuses to convert integers of more than a few thousand digits
-                raise self._error(f"number at {where(self.text, start)} has too many digits", start) from None
+                raise self._error(Message("formula.too_many_digits", at=where(self.text, start)), start) from None
             if whole > MAX_WHOLE_NUMBER:  # warehouses compute whole numbers as 64-bit integers
-                raise self._error(
-                    f"whole number at {where(self.text, start)} is larger than {MAX_WHOLE_NUMBER:_}",
+                raise self._error(  # the limit as a formula writes it: 9_223_372_036_854_775_807
+                    Message(
+                        "formula.whole_number_too_large", at=where(self.text, start), limit=f"{MAX_WHOLE_NUMBER:_}"
+                    ),
                     start,
-                    hint="write it as a decimal number, e.g. 1e25, if you need a number that large",
+                    hint=Message("formula.large_number_hint"),
                 )
             return whole
         value = float(digits)
         if value in (float("inf"), float("-inf")):
-            raise self._error(f"number at {where(self.text, start)} is too large", start)
+            raise self._error(Message("formula.number_too_large", at=where(self.text, start)), start)
         return value
 
     def _identifier(self) -> str:
@@ -249,11 +259,11 @@ class _Lexer:
         while self._peek() == ".":
             self.pos += 1
             if self._peek() not in _NAME_START:
-                found = show_char(self._peek()) if self._peek() else "end of formula"
+                found = show_char(self._peek()) if self._peek() else _END
                 raise self._error(
-                    f"expected a name after '.' at {where(self.text, self.pos)}, found {found}",
+                    Message("formula.name_after_dot", at=where(self.text, self.pos), found=found),
                     self.pos,
-                    hint="qualified names look like source.measure",
+                    hint=Message("formula.qualified_name_hint"),
                 )
             parts.append(self._identifier())
         self._reject_unicode_letter()
@@ -263,9 +273,9 @@ class _Lexer:
         char = self._peek()
         if char and char.isalnum():
             raise self._error(
-                f"unexpected {show_char(char)} in a name at {where(self.text, self.pos)}",
+                Message("formula.letter_in_name", char=show_char(char), at=where(self.text, self.pos)),
                 self.pos,
-                hint="names use ASCII letters, digits and '_'",
+                hint=_ASCII_NAMES,
             )
 
     def _string(self) -> Token:
@@ -276,9 +286,9 @@ class _Lexer:
             end = self.text.find("'", self.pos)
             if end < 0:
                 raise self._error(
-                    f"unterminated string starting at {where(self.text, start)}",
+                    Message("formula.unterminated_string", at=where(self.text, start)),
                     start,
-                    hint="close it with a single quote; write '' for a quote inside a string",
+                    hint=Message("formula.close_string_hint"),
                 )
             self._reject_unstorable(start, end)
             chunks.append(self.text[self.pos : end])
@@ -293,45 +303,49 @@ class _Lexer:
         if found is None:
             return
         char, offset = found.group(), found.start()
-        what = "which a database text cannot hold" if _NO_TEXT.match(char) else "a control character"
+        code = "formula.string_unstorable" if _NO_TEXT.match(char) else "formula.string_control_character"
         raise self._error(
-            f"string starting at {where(self.text, start)} contains {show_char(char)} at {where(self.text, offset)}, "
-            f"{what}",
+            Message(code, start=where(self.text, start), char=show_char(char), at=where(self.text, offset)),
             offset,
-            hint="remove it: a string holds visible characters, spaces, tabs and line breaks",
+            hint=Message("formula.visible_characters_hint"),
         )
 
     def _operator(self) -> Token:
         start = self.pos
         for spelling, advice in _MISTAKES:
             if self.text.startswith(spelling, start):
-                raise self._error(f"unknown operator '{spelling}' at {where(self.text, start)}; {advice}", start)
+                raise self._error(self._unknown_operator(spelling, start, advice), start)
         for spelling, canonical in _OPERATORS:
             if self.text.startswith(spelling, start):
                 self.pos += len(spelling)
                 return Token(TokenKind.OP, canonical, start, self.pos)
         raise self._unexpected_char(start)
 
+    def _unknown_operator(self, spelling: str, start: int, advice: Message) -> Message:
+        return Message("formula.unknown_operator", operator=spelling, at=where(self.text, start), advice=advice)
+
     def _unexpected_char(self, start: int) -> FormulaError:
         char = self.text[start]
         at = where(self.text, start)
         if char == "!":
-            return self._error(f"unknown operator '!' at {at}; write 'not'", start)
+            return self._error(self._unknown_operator("!", start, Message("formula.advice.write_not")), start)
         if char == "%":
-            return self._error(f"unsupported operator '%' at {at}", start, hint="write x / 100 or use a percent unit")
+            return self._error(
+                Message("formula.unsupported_percent", at=at), start, hint=Message("formula.percent_hint")
+            )
         if char == '"':
             return self._error(
-                f"unexpected '\"' at {at}",
+                Message("formula.unexpected", char=show_char(char), at=at),
                 start,
-                hint="strings use single quotes; double quotes are not identifiers here",
+                hint=Message("formula.double_quote_hint"),
             )
         if char == ".":
             return self._error(
-                f"unexpected '.' at {at}",
+                Message("formula.unexpected", char=show_char(char), at=at),
                 start,
-                hint="write numbers as 0.5 or .5 and names as source.measure",
+                hint=Message("formula.dot_hint"),
             )
         hint = _UNEXPECTED_HINTS.get(char)
         if hint is None and char.isalpha():
-            hint = "names use ASCII letters, digits and '_'"
-        return self._error(f"unexpected character {show_char(char)} at {at}", start, hint=hint)
+            hint = _ASCII_NAMES
+        return self._error(Message("formula.unexpected_character", char=show_char(char), at=at), start, hint=hint)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from functools import lru_cache
 
 from kpilot.errors import FormulaError
 from kpilot.formula.ast import (
@@ -40,6 +41,7 @@ from kpilot.formula.ast import (
     Unary,
 )
 from kpilot.formula.lexer import Token, TokenKind, tokenize, where
+from kpilot.i18n import Message
 
 MAX_DEPTH = 100
 # A chain of one operator family (`a + b + ...`, `x or y or ...`) longer than this is grouped as a balanced tree.
@@ -66,26 +68,31 @@ _INFIX_LEVELS: dict[str, int] = {
     "/": _MULTIPLY,
 }
 
-_OPERAND = "an operand (a number, a name, a string or '(')"
+_OPERAND = Message("formula.expected.operand")
+_SPLIT = Message("formula.split_hint")
 CASE_WORDS = frozenset({"case", "when", "then", "else", "end"})
 
 
 def parse(text: str) -> Expr:
-    """Parse one formula into its syntax tree; raise FormulaError, pointing at the offending character."""
+    """Parse one formula into its syntax tree; raise FormulaError, pointing at the offending character.
+
+    Parsed once per text: trees are immutable, so a definition's measure, filter and dimension expressions, read
+    again by every compile of every request, reuse the tree of the first parse. A formula that fails is not
+    remembered (lru_cache keeps only results) and fails the same way again."""
+    return _parsed(text)
+
+
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> Expr:
     if not text.strip():
-        raise FormulaError(
-            "empty formula", offset=0, hint="write an expression such as clicks / impressions", text=text
-        )
+        raise FormulaError(Message("formula.empty"), offset=0, hint=Message("formula.empty_hint"), text=text)
     parser = _Parser(text, tokenize(text))
     try:
         return parser.formula()
     except RecursionError:
         # Backstop: the depth limit normally fires first, but a caller's deep stack could leave less room.
         raise FormulaError(
-            "formula is nested too deeply to parse",
-            offset=parser.current.start,
-            hint="split it into smaller KPIs or measures",
-            text=text,
+            Message("formula.too_deep_to_parse"), offset=parser.current.start, hint=_SPLIT, text=text
         ) from None
 
 
@@ -182,20 +189,22 @@ class _Parser:
     def _at_keyword(self, value: str) -> bool:
         return self._at(TokenKind.KEYWORD, value)
 
-    def _error(self, token: Token, expected: str, hint: str | None = None) -> FormulaError:
-        message = f"unexpected {token.describe()} at {where(self.text, token.start)}; expected {expected}"
+    def _error(self, token: Token, expected: Message, hint: Message | None = None) -> FormulaError:
+        message = Message(
+            "formula.unexpected_token", token=token.describe(), at=where(self.text, token.start), expected=expected
+        )
         return FormulaError(message, offset=token.start, hint=hint, text=self.text)
 
-    def _expect_op(self, value: str, expected: str) -> Token:
+    def _expect_op(self, value: str, expected: Message) -> Token:
         if not self._at_op(value):
             raise self._error(self.current, expected)
         return self._advance()
 
     def _too_deep(self, token: Token) -> FormulaError:
         return FormulaError(
-            f"formula is nested too deeply at {where(self.text, token.start)} (limit: {MAX_DEPTH} levels)",
+            Message("formula.too_deep_at", at=where(self.text, token.start), limit=MAX_DEPTH),
             offset=token.start,
-            hint="split it into smaller KPIs or measures",
+            hint=_SPLIT,
             text=self.text,
         )
 
@@ -210,19 +219,19 @@ class _Parser:
     def formula(self) -> Expr:
         node = self._expression(_OR)
         if self.current.kind is not TokenKind.EOF:
-            raise self._error(self.current, "an operator or the end of the formula", hint=self._trailing_hint())
+            raise self._error(self.current, Message("formula.expected.operator_or_end"), hint=self._trailing_hint())
         return node
 
-    def _trailing_hint(self) -> str | None:
+    def _trailing_hint(self) -> Message | None:
         if self._at_op(")"):
-            return "this ')' has no matching '('"
+            return Message("formula.unmatched_parenthesis_hint")
         before = self.tokens[self.index - 1] if self.index else None
         if before is not None and before.kind is TokenKind.NAME and before.value.lower() == "case":
-            return "a case is written case when CONDITION then VALUE ... else VALUE end"
+            return Message("formula.case_form_hint")
         if self.current.kind is TokenKind.NAME and self.current.value.lower() in CASE_WORDS - {"case"}:
-            return f"'{self.current.value}' belongs in case when CONDITION then VALUE ... else VALUE end"
+            return Message("formula.case_word_hint", word=self.current.value)
         if self.current.kind in (TokenKind.NAME, TokenKind.NUMBER, TokenKind.STRING) or self._at_op("("):
-            return "is an operator missing before it?"
+            return Message("formula.missing_operator_hint")
         return None
 
     def _expression(self, level: int) -> Expr:
@@ -242,8 +251,8 @@ class _Parser:
             if op_level == _COMPARE and built_comparison:
                 raise self._error(
                     token,
-                    "'and' or 'or' between comparisons",
-                    hint="comparisons do not chain; write a < b and b < c",
+                    Message("formula.expected.logical_between_comparisons"),
+                    hint=Message("formula.no_chained_comparisons_hint"),
                 )
             token = self._advance()
             if op_level != chain_level and operators:
@@ -268,7 +277,9 @@ class _Parser:
             return self._in_list(left, negated=False)
         if token.value == "not":
             if not self._at_keyword("in"):
-                raise self._error(self.current, "'in' after 'not'", hint="write x not in (1, 2) or not (x = 1)")
+                raise self._error(
+                    self.current, Message("formula.expected.in_after_not"), hint=Message("formula.not_in_hint")
+                )
             self._advance()
             return self._in_list(left, negated=True)
         return self._is_null(left)
@@ -278,31 +289,36 @@ class _Parser:
         if negated:
             self._advance()
         if not self._at_keyword("null"):
-            after = "'is not'" if negated else "'is'"
             raise self._error(
                 self.current,
-                f"'null' after {after}",
-                hint="'is' only tests for null; compare values with '='",
+                Message("formula.expected.null_after_is_not" if negated else "formula.expected.null_after_is"),
+                hint=Message("formula.is_null_hint"),
             )
         return IsNull(operand, negated, _span(operand, self._advance()))
 
     def _in_list(self, operand: Expr, *, negated: bool) -> Expr:
         if not self._at_op("("):
-            raise self._error(self.current, "'(' to start the list after 'in'", hint="write x in (1, 2, 3)")
+            raise self._error(
+                self.current, Message("formula.expected.list_start"), hint=Message("formula.in_list_hint")
+            )
         if self._peek().kind is TokenKind.OP and self._peek().value == ")":
-            raise self._error(self._peek(), "a value", hint="an 'in' list needs at least one value")
-        options, close = self._delimited(lambda: self._expression(_OR), "the 'in' list")
+            raise self._error(
+                self._peek(), Message("formula.expected.value"), hint=Message("formula.empty_in_list_hint")
+            )
+        options, close = self._delimited(lambda: self._expression(_OR), "formula.expected.close_list")
         return InList(operand, tuple(options), negated, _span(operand, close))
 
-    def _delimited(self, item: Callable[[], Expr], what: str) -> tuple[list[Expr], Token]:
-        """Parse `( item, item, ... )`, the current token being '('; return the items and the ')' token."""
+    def _delimited(self, item: Callable[[], Expr], closing: str, **values: str) -> tuple[list[Expr], Token]:
+        """Parse `( item, item, ... )`, the current token being '('; return the items and the ')' token.
+
+        `closing` is the code of what a missing ')' expects, told with where the list opened and `values`."""
         opening = self._advance()
         self._enter(opening)
         items = [item()]
         while self._at_op(","):
             self._advance()
             items.append(item())
-        close = self._expect_op(")", f"',' or ')' to close {what} opened at {where(self.text, opening.start)}")
+        close = self._expect_op(")", Message(closing, at=where(self.text, opening.start), **values))
         self.depth -= 1
         return items, close
 
@@ -312,7 +328,7 @@ class _Parser:
             return self._sign()
         if token.kind is TokenKind.KEYWORD and token.value == "not":
             if level > _NOT:
-                raise self._error(token, _OPERAND, hint="wrap the negation in parentheses: (not x)")
+                raise self._error(token, _OPERAND, hint=Message("formula.wrap_negation_hint"))
             return self._negation()
         return self._atom()
 
@@ -367,7 +383,7 @@ class _Parser:
         opening = self._advance()
         self._enter(opening)
         inner = self._expression(_OR)
-        close = self._expect_op(")", f"')' to close the '(' at {where(self.text, opening.start)}")
+        close = self._expect_op(")", Message("formula.expected.close_group", at=where(self.text, opening.start)))
         self.depth -= 1
         return _widen(inner, opening.start, close.end)
 
@@ -379,25 +395,25 @@ class _Parser:
         while self._at_word("when"):
             self._advance()
             condition = self._expression(_OR)
-            self._expect_word("then", f"'then' after the condition of the case at {at}", condition)
+            self._expect_word("then", Message("formula.expected.then", at=at), condition)
             whens.append((condition, self._expression(_OR)))
         otherwise = None
-        expected = f"'when', 'else' or 'end' to continue the case at {at}"
+        expected = Message("formula.expected.case_continue", at=at)
         if self._at_word("else"):
             self._advance()
             otherwise = self._expression(_OR)
-            expected = f"'end' to close the case at {at}"
+            expected = Message("formula.expected.case_end", at=at)
         close = self._expect_word("end", expected, whens[-1][1] if otherwise is None else otherwise)
         self.depth -= 1
         return Case(tuple(whens), otherwise, _span(opening, close))
 
-    def _expect_word(self, word: str, expected: str, before: Expr | None) -> Token:
+    def _expect_word(self, word: str, expected: Message, before: Expr | None) -> Token:
         """Consume the word `word`; else raise, noting when the expression before it ended in a case word."""
         if self._at_word(word):
             return self._advance()
         hint = None
         if isinstance(before, Name) and before.dotted.lower() in CASE_WORDS:
-            hint = f"'{before.dotted}' was read as a column name: is a value missing before it?"
+            hint = Message("formula.case_word_as_column_hint", word=before.dotted)
         raise self._error(self.current, expected, hint=hint)
 
     def _name_or_call(self) -> Expr:
@@ -406,9 +422,9 @@ class _Parser:
             return Name(tuple(token.value.split(".")), _span(token, token))
         if "." in token.value:
             raise FormulaError(
-                f"'{token.value}' at {where(self.text, token.start)} is not a function name",
+                Message("formula.dotted_function_name", name=token.value, at=where(self.text, token.start)),
                 offset=token.start,
-                hint="function names are plain identifiers such as coalesce or previous",
+                hint=Message("formula.function_name_hint"),
                 text=self.text,
             )
         return self._call(token)
@@ -426,7 +442,7 @@ class _Parser:
             arguments.append((keyword, value))
             return value
 
-        _, close = self._delimited(argument, f"the arguments of '{name.value}'")
+        _, close = self._delimited(argument, "formula.expected.close_arguments", function=name.value)
         args, kwargs = self._split_arguments(arguments)
         return Call(name.value.lower(), args, kwargs, _span(name, close), _span(name, name))
 
@@ -449,10 +465,11 @@ class _Parser:
         for keyword, value in arguments:
             if keyword is None and kwargs:
                 raise FormulaError(
-                    f"positional argument at {where(self.text, value.span.start)} follows keyword argument "
-                    f"'{kwargs[-1][0]}'",
+                    Message(
+                        "formula.positional_after_keyword", at=where(self.text, value.span.start), keyword=kwargs[-1][0]
+                    ),
                     offset=value.span.start,
-                    hint="put keyword arguments last; to pass a comparison such as x = 1, write (x = 1)",
+                    hint=Message("formula.keyword_last_hint"),
                     text=self.text,
                 )
             if keyword is None:
@@ -461,7 +478,7 @@ class _Parser:
             key = keyword.value.lower()
             if any(key == seen for seen, _ in kwargs):
                 raise FormulaError(
-                    f"keyword argument '{key}' at {where(self.text, keyword.start)} is given twice",
+                    Message("formula.keyword_twice", keyword=key, at=where(self.text, keyword.start)),
                     offset=keyword.start,
                     text=self.text,
                 )

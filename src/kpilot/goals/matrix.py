@@ -26,12 +26,12 @@ from enum import StrEnum
 
 from kpilot.definitions.goals_model import Goal
 from kpilot.definitions.model import Definitions, Kpi
+from kpilot.engine.period_names import last_complete, parse_period, period_name
 from kpilot.engine.periods import Calendar, Grain
-from kpilot.errors import UserError
-from kpilot.goals.periods import last_complete, parse_period, period_name
+from kpilot.errors import Severity, UserError
+from kpilot.goals.resolved import ResolvedTarget
 from kpilot.goals.scorecard import ScorecardLine, scorecard
 from kpilot.goals.status import Evaluation, Status
-from kpilot.goals.targets import ResolvedTarget
 from kpilot.workspace import Workspace
 
 ATTAINMENT_CAP = 1.5
@@ -62,8 +62,8 @@ class Flag:
     kpi: str | None = None
 
     @property
-    def severity(self) -> str:
-        return "error" if self.kind in ERRORS else "warning"
+    def severity(self) -> Severity:
+        return Severity.ERROR if self.kind in ERRORS else Severity.WARNING
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,8 @@ def _columns(workspace: Workspace, names: list[str], start: date, grain: Grain, 
             except UserError as error:
                 kpi = workspace.definitions.kpi(name)
                 assert kpi is not None
-                evaluation = Evaluation(Status.NO_DATA, None, None, None, None, None, error.message)
-                columns.append(Column(kpi, None, False, None, evaluation, error.message))
+                evaluation = Evaluation(Status.NO_DATA, None, None, None, None, None, str(error.message))
+                columns.append(Column(kpi, None, False, None, evaluation, str(error.message)))
         return tuple(columns)
 
 

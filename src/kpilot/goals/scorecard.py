@@ -17,21 +17,21 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from kpilot.definitions.model import Kpi, Unit
+from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain
+from kpilot.engine.scope import scope_filter
 from kpilot.errors import FormulaError, UserError
+from kpilot.forecast.history import History, kpi_history
+from kpilot.forecast.running import Projection, project_running_period, to_date_shares
 from kpilot.formula.ast import MeasureRef
 from kpilot.formula.check import walk
-from kpilot.goals.additive import is_additive
-from kpilot.goals.forecast import Projection, project_running_period
-from kpilot.goals.history import History, kpi_history, to_date_shares
-from kpilot.goals.periods import last_complete
-from kpilot.goals.scope import scope_filter
+from kpilot.goals.resolved import ResolvedTarget
 from kpilot.goals.status import Evaluation, evaluate
-from kpilot.goals.targets import ResolvedTarget, period_label, resolve_target
+from kpilot.goals.targets import period_label, resolve_target
+from kpilot.semantic.additive import is_additive
 from kpilot.semantic.lookup import require_kpi
 from kpilot.workspace import Workspace
 
-PERIODS_PER_YEAR = {Grain.DAY: 365, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: 1}
 # History read for a scorecard: two years, so that a year's target can be spread by last year's months.
 HISTORY = {Grain.DAY: 366, Grain.WEEK: 53, Grain.MONTH: 24, Grain.QUARTER: 8, Grain.YEAR: 2}
 SHARE_PERIODS = 3  # past periods (plus the same period last year) whose shape drives the seasonal run-rate
@@ -125,28 +125,29 @@ def _line(
     calendar = workspace.calendar
     series = history.series(kpi.name)
     value = series.get(period)
+    error = history.errors.get(kpi.name)
     base = ScorecardLine(
         kpi=kpi,
         period=period,
         grain=grain,
         value=value,
         previous=series.get(calendar.shift(period, -1, grain)),
-        last_year=series.get(calendar.shift(period, -PERIODS_PER_YEAR[grain], grain)),
+        last_year=series.get(calendar.shift(period, -grain.periods_per_year, grain)),
         partial=history.partial.get(period, False),
         scope=scope,
-        error=history.errors.get(kpi.name),
+        error=str(error.message) if error is not None else None,
         additive=additive,
         immature=history.is_immature(kpi.name, period),
     )
     if base.error:
         return base
-    last_year = {calendar.shift(start, PERIODS_PER_YEAR[grain], grain): v for start, v in series.items()}
+    last_year = {calendar.shift(start, grain.periods_per_year, grain): v for start, v in series.items()}
     try:
         target = resolve_target(
             workspace.definitions, kpi, period, grain, scope, calendar, last_year=last_year, additive=additive
         )
     except UserError as error:
-        return replace(base, error=error.message)
+        return replace(base, error=str(error.message))
     projection = None
     if elapsed < 1 and value is not None and not base.immature:
         projection = project_running_period(value, elapsed, additive=additive, shares=shares or None)
@@ -179,7 +180,7 @@ def _shares(
         return {}
     calendar = workspace.calendar
     pasts = [calendar.shift(period, -k, grain) for k in range(1, SHARE_PERIODS + 1)]
-    pasts.append(calendar.shift(period, -PERIODS_PER_YEAR[grain], grain))
+    pasts.append(calendar.shift(period, -grain.periods_per_year, grain))
     ends = [calendar.end(p, grain) for p in pasts]
     daily = kpi_history(
         workspace, names, Grain.DAY, min(pasts), max(ends) - timedelta(days=1), where=where, today=today

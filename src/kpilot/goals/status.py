@@ -20,13 +20,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from kpilot.definitions.goals_model import TargetType
 from kpilot.definitions.model import Kpi, Unit
-
-if TYPE_CHECKING:
-    from kpilot.goals.targets import ResolvedTarget
+from kpilot.goals.resolved import ResolvedTarget
 
 JUDGED_BY_END = frozenset({TargetType.INCREASE, TargetType.DECREASE})  # "reach X by the end of the period"
 TOLERANCE = 1e-9  # relative: a value on the pace (40 against 100 * 0.4) meets it despite rounding

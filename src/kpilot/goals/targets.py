@@ -14,19 +14,20 @@ month; the specific one wins for its month only. Two targets for the same KPI, p
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from kpilot.definitions.goals_model import Spread, Target, TargetType
-from kpilot.definitions.model import Definitions, Direction, Kpi
+from kpilot.definitions.model import Definitions, Kpi
+from kpilot.engine.period_names import parse_period, period_name
 from kpilot.engine.periods import MONTHS_PER, Calendar, Grain
-from kpilot.errors import Issue, QueryError, Severity
-from kpilot.goals.additive import is_additive, scales_with_time
-from kpilot.goals.periods import parse_period, period_name
+from kpilot.engine.target_checks import missing_values, scope_text, target_type
+from kpilot.errors import QueryError
+from kpilot.goals.resolved import ResolvedTarget
 from kpilot.goals.status import format_amount, format_share
+from kpilot.semantic.additive import is_additive, scales_with_time
 from kpilot.semantic.resolve import SemanticModel
 
 GRAIN_ORDER = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR)
@@ -37,36 +38,7 @@ ADJECTIVE = {
     Grain.QUARTER: "quarterly",
     Grain.YEAR: "yearly",
 }
-DEFAULT_TYPE = {
-    Direction.UP: TargetType.INCREASE,
-    Direction.DOWN: TargetType.DECREASE,
-    Direction.RANGE: TargetType.RANGE,
-}
 SPREADABLE = (Grain.MONTH, Grain.QUARTER)  # what a longer period's target can be spread down to
-
-
-@dataclass(frozen=True)
-class ResolvedTarget:
-    """The target that applies to one KPI, period and scope, with its levels already spread down to the period."""
-
-    kpi: str
-    period_start: date
-    grain: Grain
-    scope: Mapping[str, str]
-    type: TargetType
-    commit: float | None
-    target: float | None
-    stretch: float | None
-    min: float | None
-    max: float | None
-    origin: Target
-    basis: str  # in plain words: "the 2025 target of 1,200,000 spread evenly over 12 months"
-    share: float = field(default=1.0)  # the part of `origin`'s levels that applies (1 unless spread down)
-
-
-def target_type(target: Target, kpi: Kpi) -> TargetType:
-    """The target's type, or the KPI's direction's default: up -> increase, down -> decrease, range -> range."""
-    return target.type or DEFAULT_TYPE[kpi.direction]
 
 
 def period_label(start: date, grain: Grain, calendar: Calendar) -> str:
@@ -78,12 +50,6 @@ def period_label(start: date, grain: Grain, calendar: Calendar) -> str:
     if grain is Grain.WEEK:
         return f"the week of {start.day} {start:%B %Y}"
     return period_name(start, grain, calendar)
-
-
-def scope_text(scope: Mapping[str, str]) -> str:
-    if not scope:
-        return "the whole company"
-    return ", ".join(f"{key}={value}" for key, value in sorted(scope.items()))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -258,97 +224,3 @@ class _Request:
 
 def _ok(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Validation
-
-
-def missing_values(target: Target, kind: TargetType) -> str | None:
-    """What a target lacks for its (possibly defaulted) type, in words; None when it is complete."""
-    inferred = "" if target.type is not None else " (the type comes from the KPI's direction)"
-    if kind is TargetType.RANGE and (target.min is None or target.max is None):
-        return f"a 'range' target needs 'min' and 'max'{inferred}"
-    if kind is not TargetType.RANGE and target.target is None:
-        article = "an" if kind.value[0] in "aeiou" else "a"
-        return f"{article} '{kind.value}' target needs 'target: <value>'{inferred}"
-    return None
-
-
-def target_conflicts(definitions: Definitions) -> list[Issue]:
-    """Targets that say different things for the same KPI, period (or every grain) and scope."""
-    groups: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[Target]] = {}
-    for target in definitions.targets:
-        when = target.period.upper() if target.period is not None else f"every {target.every}"
-        groups.setdefault((target.kpi, when, tuple(sorted(target.scope.items()))), []).append(target)
-    issues = []
-    for (kpi, when, scope), targets in groups.items():
-        for other in targets[1:]:
-            issues.append(
-                Issue(
-                    f"KPI '{kpi}' has two targets for {when} ({scope_text(dict(scope))}): "
-                    f"{targets[0].origin} and {other.origin}",
-                    other.origin,
-                    hint="keep one of them, or give them different scopes",
-                )
-            )
-    return issues
-
-
-def target_issues(definitions: Definitions) -> list[Issue]:
-    """Every problem with targets that needs the KPIs to see: unknown KPI, period, missing values, conflicts."""
-    issues: list[Issue] = []
-    model = SemanticModel(definitions)
-    for target in definitions.targets:
-        kpi = definitions.kpi(target.kpi)
-        if kpi is None:
-            close = difflib.get_close_matches(target.kpi, [k.name for k in definitions.kpis], n=1)
-            where = target.locations.get("kpi", target.origin)
-            hint = f"did you mean '{close[0]}'?" if close else None
-            issues.append(Issue(f"target for unknown KPI '{target.kpi}'", where, hint=hint))
-            continue
-        issues += _target_problems(target, kpi, model)
-    return issues + target_conflicts(definitions)
-
-
-def _target_problems(target: Target, kpi: Kpi, model: SemanticModel) -> list[Issue]:
-    issues = []
-    if target.period is not None:
-        try:
-            parse_period(target.period, Calendar())
-        except QueryError as error:
-            issues.append(Issue(error.message, target.locations.get("period", target.origin), hint=error.hint))
-    kind = target_type(target, kpi)
-    problem = missing_values(target, kind) or _misordered(target, kind)
-    if problem:
-        issues.append(Issue(f"target for KPI '{kpi.name}': {problem}", target.origin))
-    scales = scales_with_time(model, kpi.name)
-    if target.spread is Spread.SEASONAL and scales:
-        issues.append(
-            Issue(
-                f"KPI '{kpi.name}' is a flow over a stock: its year target is spread evenly over the months, and "
-                "'spread: seasonal' is ignored",
-                target.locations.get("spread", target.origin),
-                severity=Severity.WARNING,
-            )
-        )
-    elif target.spread is not None and not scales and not is_additive(model, kpi.name):
-        issues.append(
-            Issue(
-                f"KPI '{kpi.name}' does not add up over time: its year target applies to each month as is, "
-                "and 'spread' is ignored",
-                target.locations.get("spread", target.origin),
-                severity=Severity.WARNING,
-            )
-        )
-    return issues
-
-
-def _misordered(target: Target, kind: TargetType) -> str | None:
-    """The model checks the order of the levels when the type is written; here, for a type from the direction."""
-    better = kind.higher_is_better
-    levels = [v for v in (target.commit, target.target, target.stretch) if v is not None]
-    if target.type is not None or better is None or levels == sorted(levels, reverse=not better):
-        return None
-    word = "commit <= target <= stretch" if better else "commit >= target >= stretch"
-    return f"for a '{kind.value}' target (from the KPI's direction) the levels must be ordered {word}"

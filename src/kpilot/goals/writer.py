@@ -21,8 +21,9 @@ from kpilot.definitions.editing import definition_files, dump, new_problems, rea
 from kpilot.definitions.goals_model import Target
 from kpilot.definitions.loader import DEFINITIONS_DIR, load_definitions
 from kpilot.definitions.yaml_source import plain, read_yaml
+from kpilot.engine.target_checks import target_issues
 from kpilot.errors import Issue, Severity, UserError, ValidationFailed
-from kpilot.goals.targets import target_issues
+from kpilot.i18n import Message, Raw
 from kpilot.semantic.validate import static_issues
 
 TARGETS_FILE = "targets.yaml"
@@ -209,4 +210,6 @@ def _problems(root: Path) -> list[Issue]:
 class _Refused(ValidationFailed):
     def __init__(self, issues: list[Issue]) -> None:
         super().__init__(issues)
-        self.message = "the definitions would not load after writing the target(s); nothing was written"
+        self.message = Message(
+            "text", text=Raw("the definitions would not load after writing the target(s); nothing was written")
+        )

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from kpilot.definitions.model import Definitions, Kpi
 from kpilot.errors import QueryError
-from kpilot.formula.check import suggestion
+from kpilot.formula.check import closest, did_you_mean
+from kpilot.i18n import Message
 
 
 def require_kpi(definitions: Definitions, name: str) -> Kpi:
@@ -15,9 +16,13 @@ def require_kpi(definitions: Definitions, name: str) -> Kpi:
     if kpi is not None:
         return kpi
     known = [k.name for k in definitions.kpis]
+    close = closest(name, known)
+    listed = Message("semantic.defined_kpis_hint", kpis=tuple(known)) if known else Message("semantic.no_kpis_hint")
     raise QueryError(
-        f"unknown KPI '{name}'",
-        hint=suggestion(name, known) or ("defined KPIs: " + ", ".join(known) if known else "no KPI is defined"),
+        Message("semantic.unknown_kpi", kpi=name),
+        hint=did_you_mean(close) or listed,
+        field="kpi",
+        suggestions=(close,) if close else tuple(known),
     )
 
 
@@ -28,9 +33,17 @@ def select_kpis(definitions: Definitions, names: Sequence[str], category: str | 
         require_kpi(definitions, name)
     if category is not None and all(k.category != category for k in definitions.kpis):
         known = sorted({k.category for k in definitions.kpis if k.category})
+        close = closest(category, known)
+        listed = (
+            Message("semantic.categories_hint", categories=tuple(known))
+            if known
+            else Message("semantic.no_categories_hint")
+        )
         raise QueryError(
-            f"no KPI has the category '{category}'",
-            hint=suggestion(category, known) or ("categories: " + ", ".join(known) if known else "no KPI has one"),
+            Message("semantic.unknown_category", category=category),
+            hint=did_you_mean(close) or listed,
+            field="category",
+            suggestions=(close,) if close else tuple(known),
         )
     wanted = set(names)
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from kpilot.errors import FormulaError, Issue, Location
+from kpilot.i18n import Message, Raw
 
 # Control characters (but tab and line feed) and lone surrogates in a formula's text are shown as U+FFFD under which
 # the caret can point: printed as they are, they could drive the terminal (U+001B, U+009B start escape sequences),
@@ -19,7 +20,12 @@ def formula_location(base: Location, offset: int) -> Location:
     return Location(base.file, base.line, base.col + offset)
 
 
-def formula_issue(error: FormulaError, base: Location, what: str) -> Issue:
+def formula_issue(error: FormulaError, base: Location, what: Message) -> Issue:
+    """The formula's problem as an Issue at its character: `what` names the formula (a KPI's, a measure's expr...),
+    and the formula itself follows with a caret under that character (the snippet: formula text, never words)."""
     snippet = _INVISIBLE.sub("\ufffd", error.snippet())
-    message = f"{what}: {error.message}" + (f"\n{snippet}" if snippet else "")
-    return Issue(message, formula_location(base, error.offset), hint=error.hint)
+    if snippet:
+        message = Message("semantic.formula_problem_shown", what=what, problem=error.message, snippet=Raw(snippet))
+    else:
+        message = Message("semantic.formula_problem", what=what, problem=error.message)
+    return Issue(message, formula_location(base, error.offset), hint=error.hint, suggestions=error.suggestions)

@@ -18,9 +18,20 @@ from functools import cached_property
 from kpilot.definitions.model import Definitions, Kpi, Measure, Source
 from kpilot.errors import FormulaError
 from kpilot.formula.ast import Call, MeasureRef, Name, Resolved
-from kpilot.formula.check import MAX_TREE_DEPTH, Suggestions, Type, check, children, suggestion, walk, with_children
+from kpilot.formula.check import (
+    MAX_TREE_DEPTH,
+    Suggestions,
+    Type,
+    check,
+    children,
+    closest,
+    did_you_mean,
+    walk,
+    with_children,
+)
 from kpilot.formula.functions import Level
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message, Raw
 
 # Nodes of one KPI's formula once every KPI it uses is written out. The SQL of a formula grows with it: 20,000 nodes
 # take Ibis about ten seconds to compile; a formula of the longest text allowed has about 10,000.
@@ -30,7 +41,10 @@ MAX_EXPANDED_SIZE = 20_000
 # functions), through which the SQL generator recurses (see MAX_TREE_DEPTH). 10 covers any real use.
 MAX_LAGGED = 10
 
-LOOP = "KPIs refer to each other in a loop: "
+
+def _loop_error(chain: tuple[str, ...], offset: int) -> FormulaError:
+    """KPIs that use each other round a loop, `chain` starting and ending with the same one: `a -> b -> a`."""
+    return FormulaError(Message("semantic.kpi_loop", chain=Raw(" -> ".join(chain))), offset=offset)
 
 
 def is_lagged(node: Resolved) -> bool:
@@ -56,20 +70,24 @@ class KpiScope:
             source_name, measure_name = name.parts
             source = model.definitions.source(source_name)
             if source is None:
-                hint = model.source_names.hint(source_name)
-                raise FormulaError(f"unknown source '{source_name}'", offset=name.span.start, hint=hint)
-            if source.measure(measure_name) is None:
-                hint = suggestion(measure_name, [m.name for m in source.measures])
+                close = model.source_names.closest(source_name)
                 raise FormulaError(
-                    f"source '{source_name}' has no measure '{measure_name}'",
+                    Message("semantic.unknown_source", source=source_name),
                     offset=name.span.start,
-                    hint=hint,
+                    hint=did_you_mean(close),
+                    suggestions=(close,) if close else (),
+                )
+            if source.measure(measure_name) is None:
+                close = closest(measure_name, [m.name for m in source.measures])
+                raise FormulaError(
+                    Message("semantic.no_such_measure", source=source_name, measure=measure_name),
+                    offset=name.span.start,
+                    hint=did_you_mean(close),
+                    suggestions=(close,) if close else (),
                 )
             return MeasureRef(source_name, measure_name, name.span)
         if len(name.parts) != 1:
-            raise FormulaError(
-                f"'{name.dotted}' has too many dots; write measure or source.measure", offset=name.span.start
-            )
+            raise FormulaError(Message("semantic.too_many_dots", name=name.dotted), offset=name.span.start)
         (bare,) = name.parts
         kpi = model.definitions.kpi(bare)
         if kpi is not None and bare != self.current:
@@ -78,13 +96,26 @@ class KpiScope:
         if len(owners) == 1:
             return MeasureRef(owners[0].name, bare, name.span)
         if len(owners) > 1:
-            choices = " or ".join(f"{s.name}.{bare}" for s in owners)
-            raise FormulaError(f"'{bare}' is a measure of several sources; write {choices}", offset=name.span.start)
+            choices = tuple(f"{s.name}.{bare}" for s in owners)
+            raise FormulaError(
+                Message("semantic.ambiguous_measure", measure=bare, choices=_either(choices)),
+                offset=name.span.start,
+                suggestions=choices,
+            )
+        close = model.known_names.closest(bare, exclude=self.current)
         raise FormulaError(
-            f"unknown measure or KPI '{bare}'",
+            Message("semantic.unknown_measure_or_kpi", name=bare),
             offset=name.span.start,
-            hint=model.known_names.hint(bare, exclude=self.current),
+            hint=did_you_mean(close),
+            suggestions=(close,) if close else (),
         )
+
+
+def _either(choices: tuple[str, ...]) -> Message | str:
+    """`a or b or c`, in the reader's language: each choice joined to the rest by "or"."""
+    if len(choices) == 1:
+        return choices[0]
+    return Message("semantic.either", first=choices[0], rest=_either(choices[1:]))
 
 
 @dataclass(frozen=True)
@@ -105,7 +136,7 @@ class _Failed:
     error: FormulaError
     loop: tuple[str, ...] = ()
     source: str = ""
-    own: str = ""
+    own: Message | None = None
 
 
 @dataclass
@@ -148,7 +179,9 @@ class SemanticModel:
         source = self.definitions.source(ref.source)
         measure = source.measure(ref.measure) if source else None
         if source is None or measure is None:
-            raise FormulaError(f"unknown measure '{ref.source}.{ref.measure}'", offset=ref.span.start)
+            raise FormulaError(
+                Message("semantic.unknown_measure", measure=f"{ref.source}.{ref.measure}"), offset=ref.span.start
+            )
         return source, measure
 
     def maturity(self, kpi_name: str) -> int | None:
@@ -181,7 +214,9 @@ class SemanticModel:
         outcome = self._expansion(kpi_name)
         if isinstance(outcome, _Failed):
             error = outcome.error  # a new exception each time: one raised twice would pile up tracebacks
-            raise FormulaError(error.message, offset=error.offset, hint=error.hint, text=error.text)
+            raise FormulaError(
+                error.message, offset=error.offset, hint=error.hint, text=error.text, suggestions=error.suggestions
+            )
         return outcome.tree
 
     def _expansion(self, root: str) -> _Expanded | _Failed:
@@ -215,7 +250,7 @@ class SemanticModel:
             return
         kpi = self.definitions.kpi(kpi_name)
         if kpi is None:
-            self._expanded[kpi_name] = _Failed(FormulaError(f"unknown KPI '{kpi_name}'", offset=0))
+            self._expanded[kpi_name] = _Failed(FormulaError(Message("semantic.unknown_kpi", kpi=kpi_name), offset=0))
             return
         try:
             tree = parse(kpi.formula)
@@ -223,9 +258,9 @@ class SemanticModel:
             kind = check(tree, scope)
             if kind is not Type.NUMBER:
                 raise FormulaError(
-                    f"a KPI formula must give a number, but this gives {kind.value}",
+                    Message("semantic.kpi_not_a_number", kind=kind.word),
                     offset=0,
-                    hint="wrap a condition in if(condition, 1, 0) to count it",
+                    hint=Message("semantic.count_condition_hint"),
                 )
             names = [node for node in walk(tree) if isinstance(node, Name)]
             targets = {id(node): scope.target(node) for node in names}
@@ -241,7 +276,7 @@ class SemanticModel:
         for index, frame in enumerate(frames[first:]):
             chain = (*cycle[index:], *cycle[:index], cycle[index])
             name, _ = frame.uses[frame.done]
-            self._expanded[frame.name] = _Failed(FormulaError(LOOP + " -> ".join(chain), offset=name.span.start), chain)
+            self._expanded[frame.name] = _Failed(_loop_error(chain, name.span.start), chain)
         del frames[first:]
 
     def _assemble(self, frame: _Frame) -> _Expanded | _Failed:
@@ -272,28 +307,25 @@ class SemanticModel:
         if result.depth > MAX_TREE_DEPTH:
             return _Failed(
                 FormulaError(
-                    f"formula is nested too deeply once the KPIs it uses are written out ({result.depth} levels; "
-                    f"the limit is {MAX_TREE_DEPTH})",
+                    Message("semantic.too_deep_expanded", depth=result.depth, limit=MAX_TREE_DEPTH),
                     offset=_deepest_use(frame, done),
-                    hint="build it on fewer layers of KPIs, or compute a part of it in a measure",
+                    hint=Message("semantic.fewer_layers_hint"),
                 )
             )
         if result.lagged > MAX_LAGGED:
             return _Failed(
                 FormulaError(
-                    f"previous() and growth() are nested {result.lagged} deep once the KPIs it uses are written out; "
-                    f"the limit is {MAX_LAGGED}",
+                    Message("semantic.too_lagged", depth=result.lagged, limit=MAX_LAGGED),
                     offset=0,
-                    hint="each nested one is a step of the query: use previous(x, n) to look n periods back",
+                    hint=Message("semantic.look_back_hint"),
                 )
             )
         if result.size > MAX_EXPANDED_SIZE:
             return _Failed(
                 FormulaError(
-                    f"formula is too large once the KPIs it uses are written out ({result.size:,} parts; the limit "
-                    f"is {MAX_EXPANDED_SIZE:,})",
+                    Message("semantic.too_large_expanded", size=result.size, limit=MAX_EXPANDED_SIZE),
                     offset=0,
-                    hint="use a large KPI in fewer places, or compute a part of it in a measure",
+                    hint=Message("semantic.smaller_kpi_hint"),
                 )
             )
         return result
@@ -303,12 +335,14 @@ def _fails_through(kpi: str, name: Name, used: str, failure: _Failed) -> _Failed
     """`kpi` uses, at `name`, the KPI `used`, which cannot be expanded."""
     if failure.loop:
         chain = (kpi, *failure.loop)
-        return _Failed(FormulaError(LOOP + " -> ".join(chain), offset=name.span.start), chain)
+        return _Failed(_loop_error(chain, name.span.start), chain)
     # The problem is named once, with the KPI whose formula has it: a message nesting one "used here" per KPI of a
     # long chain would grow with the square of its length.
-    source, own = (failure.source, failure.own) if failure.source else (used, failure.error.message)
-    through = f" (through KPI '{source}')" if source != used else ""
-    message = f"KPI '{used}' used here has a problem{through}: {own}"
+    source, own = (failure.source, failure.own) if failure.own is not None else (used, failure.error.message)
+    if source != used:
+        message = Message("semantic.used_kpi_problem_through", kpi=used, through=source, problem=own)
+    else:
+        message = Message("semantic.used_kpi_problem", kpi=used, problem=own)
     return _Failed(FormulaError(message, offset=name.span.start), source=source, own=own)
 
 

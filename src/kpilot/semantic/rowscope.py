@@ -7,9 +7,12 @@ import ibis.expr.datatypes as dt
 from kpilot.definitions.model import Dimension
 from kpilot.errors import FormulaError
 from kpilot.formula.ast import Name
-from kpilot.formula.check import Type, check, suggestion
+from kpilot.formula.check import Type, check, closest, did_you_mean
 from kpilot.formula.functions import Level
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message, Raw
+
+SHOWN_COLUMNS = 20  # a hint lists this many of a table's columns, in name order
 
 
 def type_of_dtype(dtype: dt.DataType) -> Type | None:
@@ -39,22 +42,24 @@ class RowScope:
 
     def type_of(self, name: Name) -> Type:
         if len(name.parts) != 1:
-            raise FormulaError(f"'{name.dotted}': row-level expressions use plain column names", offset=name.span.start)
+            raise FormulaError(Message("semantic.plain_column_names", name=name.dotted), offset=name.span.start)
         column = name.parts[0]
         if column in self.schema:
             found = type_of_dtype(self.schema[column])
             if found is None:
                 raise FormulaError(
-                    f"column '{column}' has type {self.schema[column]}, which formulas cannot use",
+                    Message("semantic.unusable_column_type", column=column, type=Raw(str(self.schema[column]))),
                     offset=name.span.start,
                 )
             return found
         if column in self.dimensions:
             inner = RowScope(self.schema)
             return check(parse(self.dimensions[column].expression), inner)
+        close = closest(column, [*self.schema, *self.dimensions])
+        shown = tuple(sorted(self.schema)[:SHOWN_COLUMNS])
         raise FormulaError(
-            f"unknown column '{column}'",
+            Message("semantic.unknown_column", column=column),
             offset=name.span.start,
-            hint=suggestion(column, [*self.schema, *self.dimensions])
-            or f"columns: {', '.join(sorted(self.schema)[:20])}",
+            hint=did_you_mean(close) or Message("semantic.columns_hint", columns=shown),
+            suggestions=(close,) if close else shown,
         )

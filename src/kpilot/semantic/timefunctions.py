@@ -6,6 +6,7 @@ from kpilot.definitions.model import Aggregation
 from kpilot.formula.ast import Call, MeasureRef, Node
 from kpilot.formula.check import BoundCall, bind_call, children, walk
 from kpilot.formula.functions import FUNCTIONS, Level
+from kpilot.i18n import Message
 from kpilot.semantic.resolve import SemanticModel
 
 ROLLUP_AGGREGATIONS = frozenset({Aggregation.SUM, Aggregation.COUNT, Aggregation.MIN, Aggregation.MAX})
@@ -19,26 +20,38 @@ def time_calls(tree: Node) -> list[BoundCall]:
     return [bind_call(node, Level.KPI) for node in walk(tree) if isinstance(node, Call) and is_time_call(node)]
 
 
-def rollup_problem(kpi: str, function: str, argument: Node, model: SemanticModel) -> tuple[str, str] | None:
+# A problem and how to fix it.
+Problem = tuple[Message, Message]
+
+
+def rollup_problem(kpi: str, function: str, argument: Node, model: SemanticModel) -> Problem | None:
     """Why `function(argument)` (to_date or rolling) cannot add per-period values up, with a fix; None if it can."""
     problem = _argument_problem(function, argument, model)
-    return None if problem is None else (f"KPI '{kpi}': {problem[0]}", problem[1])
+    return None if problem is None else _of_kpi(kpi, problem)
 
 
-def _argument_problem(function: str, argument: Node, model: SemanticModel) -> tuple[str, str] | None:
+def _of_kpi(kpi: str, problem: Problem) -> Problem:
+    return Message("semantic.in_kpi", kpi=kpi, problem=problem[0]), problem[1]
+
+
+def _argument_problem(function: str, argument: Node, model: SemanticModel) -> Problem | None:
     for node in walk(argument):
         if isinstance(node, Call) and is_time_call(node):
             return (
-                f"{function}() cannot contain {node.name}()",
-                f"put {node.name}() outside, e.g. {node.name}({function}(x, ...))",
+                Message("semantic.time_function_inside", function=function, inner=node.name),
+                Message("semantic.time_function_outside_hint", function=function, inner=node.name),
             )
         if isinstance(node, MeasureRef):
             _, measure = model.measure(node)
             if measure.agg not in ROLLUP_AGGREGATIONS:
                 return (
-                    f"{function}() adds up per-period values, but measure "
-                    f"'{node.source}.{node.measure}' is '{measure.agg.value}', which does not add up across periods",
-                    "use it on sum, count, min or max measures (an average is sum / count of two measures)",
+                    Message(
+                        "semantic.not_additive_measure",
+                        function=function,
+                        measure=f"{node.source}.{node.measure}",
+                        agg=measure.agg.value,
+                    ),
+                    Message("semantic.additive_measures_hint"),
                 )
     return None
 
@@ -53,9 +66,9 @@ class RollupCheck:
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
         self._calls: dict[int, tuple[Call, ...]] = {}
-        self._problems: dict[int, tuple[str, str] | None] = {}
+        self._problems: dict[int, Problem | None] = {}
 
-    def problems(self, kpi: str, tree: Node) -> list[tuple[str, str]]:
+    def problems(self, kpi: str, tree: Node) -> list[Problem]:
         found = []
         for call in self._time_calls(tree):
             bound = bind_call(call, Level.KPI)
@@ -65,7 +78,7 @@ class RollupCheck:
                 self._problems[id(call)] = _argument_problem(bound.function.name, bound.values["x"], self.model)
             problem = self._problems[id(call)]
             if problem is not None:
-                found.append((f"KPI '{kpi}': {problem[0]}", problem[1]))
+                found.append(_of_kpi(kpi, problem))
         return found
 
     def _time_calls(self, tree: Node) -> tuple[Call, ...]:

@@ -9,6 +9,7 @@ from kpilot.definitions.model import Aggregation, Definitions, Kpi, Measure, Sou
 from kpilot.errors import FormulaError, Issue, KpilotError, Location, UserError
 from kpilot.formula.check import Type, check
 from kpilot.formula.parser import parse
+from kpilot.i18n import Message, Raw
 from kpilot.semantic.positions import formula_issue
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.rowscope import RowScope
@@ -28,18 +29,19 @@ def static_issues(definitions: Definitions) -> list[Issue]:
 
 def name_issues(definitions: Definitions) -> list[Issue]:
     """Duplicate or reserved names: they make every name ambiguous, so they stop any computation."""
-    issues = list(_duplicates("source", definitions.sources))
-    issues += _duplicates("KPI", definitions.kpis)
+    issues = list(_duplicates(Message("semantic.kind.source"), definitions.sources))
+    issues += _duplicates(Message("semantic.kind.kpi"), definitions.kpis)
+    rename = Message("semantic.rename_hint")
     for source in definitions.sources:
-        issues += _duplicates(f"measure in source '{source.name}'", source.measures)
-        issues += _duplicates(f"dimension in source '{source.name}'", source.dimensions)
+        issues += _duplicates(Message("semantic.kind.measure_in_source", source=source.name), source.measures)
+        issues += _duplicates(Message("semantic.kind.dimension_in_source", source=source.name), source.dimensions)
         issues += [
-            Issue(f"dimension name '{d.name}' is reserved for the output", d.origin, hint="rename it")
+            Issue(Message("semantic.reserved_dimension", name=d.name), d.origin, hint=rename, field="name")
             for d in source.dimensions
             if d.name in RESERVED
         ]
     issues += [
-        Issue(f"KPI name '{k.name}' is reserved for the output", k.origin, hint="rename it")
+        Issue(Message("semantic.reserved_kpi", name=k.name), k.origin, hint=rename, field="name")
         for k in definitions.kpis
         if k.name in RESERVED
     ]
@@ -56,13 +58,13 @@ def kpi_formula_issues(definitions: Definitions) -> list[Issue]:
         try:
             tree = model.expand(kpi.name)
         except FormulaError as error:
-            issues.append(formula_issue(error, where, f"KPI '{kpi.name}'"))
+            issues.append(formula_issue(error, where, Message("semantic.what.kpi", kpi=kpi.name)))
             continue
         issues += [Issue(message, where, hint=hint) for message, hint in rollups.problems(kpi.name, tree)]
     return issues
 
 
-def _duplicates(kind: str, items: Iterable[Source | Kpi | Measure | object]) -> list[Issue]:
+def _duplicates(kind: Message, items: Iterable[Source | Kpi | Measure | object]) -> list[Issue]:
     items = list(items)
     counts = Counter(getattr(item, "name", "") for item in items)
     seen: set[str] = set()
@@ -72,7 +74,14 @@ def _duplicates(kind: str, items: Iterable[Source | Kpi | Measure | object]) -> 
         if counts[name] > 1:
             if name in seen:
                 where = getattr(item, "origin", Location())
-                issues.append(Issue(f"{kind} '{name}' is defined more than once", where, hint="names must be unique"))
+                issues.append(
+                    Issue(
+                        Message("semantic.defined_twice", kind=kind, name=name),
+                        where,
+                        hint=Message("semantic.unique_names_hint"),
+                        field="name",
+                    )
+                )
             seen.add(name)
     return issues
 
@@ -84,18 +93,24 @@ def warehouse_issues(definitions: Definitions, warehouse: Warehouse) -> list[Iss
         try:
             warehouse.connect()
         except UserError as error:  # one problem, not one per source
-            return [Issue(error.message, hint=error.hint)]
+            return [_issue_of(error, None)]
     for source in definitions.sources:
         try:
             schema = warehouse.source_schema(source)
         except UserError as error:
-            issues.append(Issue(error.message, error.location or source.origin, hint=error.hint))
+            issues.append(_issue_of(error, error.location or source.origin))
             continue
-        except KpilotError as error:
-            issues.append(Issue(f"source '{source.name}': {error}", source.origin))
+        except KpilotError as error:  # not the user's to fix (an internal error): its own text, as it is
+            issues.append(
+                Issue(Message("semantic.source_problem", source=source.name, problem=Raw(str(error))), source.origin)
+            )
             continue
         issues += _source_issues(source, RowScope(schema, source.dimensions))
     return issues
+
+
+def _issue_of(error: UserError, location: Location | None) -> Issue:
+    return Issue(error.message, location, hint=error.hint, field=error.field, suggestions=error.suggestions)
 
 
 def _source_issues(source: Source, scope: RowScope) -> list[Issue]:
@@ -104,19 +119,21 @@ def _source_issues(source: Source, scope: RowScope) -> list[Issue]:
         kind = scope.schema.get(source.time)
         where = source.locations.get("time", source.origin)
         if kind is None:
-            issues.append(_formula_problem(f"source '{source.name}' time", source.time, where, scope, None))
+            what = Message("semantic.what.source_time", source=source.name)
+            issues.append(_formula_problem(what, source.time, where, scope, None))
         elif not (kind.is_date() or kind.is_timestamp()):
             issues.append(
                 Issue(
-                    f"source '{source.name}': time column '{source.time}' is {kind}, not a date or timestamp",
+                    Message("semantic.time_not_temporal", source=source.name, column=source.time, type=Raw(str(kind))),
                     where,
-                    hint="load it again as dates (kpilot ingest FILE --table TABLE --replace --date-format FORMAT, "
-                    "e.g. --date-format '%Y%m%d'), or use a 'sql:' source that converts it",
+                    hint=Message("semantic.load_as_dates_hint"),
+                    field="time",
                 )
             )
     for dimension in source.dimensions:
         where = dimension.locations.get("expr", dimension.origin)
-        problem = _formula_problem(f"dimension '{dimension.name}'", dimension.expression, where, scope, None)
+        what = Message("semantic.what.dimension", dimension=dimension.name)
+        problem = _formula_problem(what, dimension.expression, where, scope, None)
         if problem:
             issues.append(problem)
     for measure in source.measures:
@@ -125,23 +142,25 @@ def _source_issues(source: Source, scope: RowScope) -> list[Issue]:
 
 
 def _measure_issues(source: Source, measure: Measure, scope: RowScope) -> list[Issue]:
-    what = f"measure '{source.name}.{measure.name}'"
+    name = f"{source.name}.{measure.name}"
     found = []
     if measure.expr is not None:
         wanted = Type.NUMBER if measure.agg in NUMERIC_AGGREGATIONS else None
         where = measure.locations.get("expr", measure.origin)
-        found.append(_formula_problem(f"{what} expr", measure.expr, where, scope, wanted))
+        what = Message("semantic.what.measure_expr", measure=name)
+        found.append(_formula_problem(what, measure.expr, where, scope, wanted))
     if measure.filter is not None:
         where = measure.locations.get("filter", measure.origin)
-        found.append(_formula_problem(f"{what} filter", measure.filter, where, scope, Type.BOOLEAN))
+        what = Message("semantic.what.measure_filter", measure=name)
+        found.append(_formula_problem(what, measure.filter, where, scope, Type.BOOLEAN))
     return [issue for issue in found if issue is not None]
 
 
-def _formula_problem(what: str, text: str, where: Location, scope: RowScope, wanted: Type | None) -> Issue | None:
+def _formula_problem(what: Message, text: str, where: Location, scope: RowScope, wanted: Type | None) -> Issue | None:
     try:
         kind = check(parse(text), scope)
     except FormulaError as error:
         return formula_issue(error, where, what)
     if wanted is not None and kind not in (wanted, Type.NULL):
-        return Issue(f"{what} must be {wanted.value}, but '{text}' is {kind.value}", where)
+        return Issue(Message("semantic.wrong_kind", what=what, wanted=wanted.word, text=text, found=kind.word), where)
     return None

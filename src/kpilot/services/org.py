@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 from kpilot.errors import DataError, Issue, Location, ValidationFailed
+from kpilot.i18n import DEFAULT, Language, Message, render
 from kpilot.services.org_apply import apply_plan
-from kpilot.services.org_entries import OrgFile, PersonEntry, TeamEntry
+from kpilot.services.org_entries import KIND_WORDS, OrgFile, PersonEntry, TeamEntry
 from kpilot.services.org_fields import RawRecord, person_entry, team_entry
 from kpilot.services.org_plan import FieldChange, Options, Plan, plan_import
 from kpilot.services.org_read import read_csv_records, read_table_records, read_yaml_records
@@ -35,7 +36,7 @@ class ExportFormat(StrEnum):
 @dataclass(frozen=True)
 class Added:
     key: str  # a team's name or a person's e-mail
-    detail: str  # "department under Acme", "in EMEA"
+    detail: Message  # "department under Acme", "in EMEA"
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,14 @@ def import_file(
     """Import teams and people from a YAML or CSV file (docs/store.md describes both)."""
     shown = str(path)
     if not path.is_file():
-        raise DataError(f"there is no file {shown}", hint="give the path of a .yaml, .yml or .csv file")
+        raise DataError(Message("services.no_such_file", file=shown), hint=Message("services.no_such_file_hint"))
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
         records, issues = read_yaml_records(path, shown)
     elif suffix == ".csv":
         records, issues = read_csv_records(path, shown)
     else:
-        raise DataError(
-            f"cannot tell the format of {shown} from its name", hint="name it .yaml, .yml or .csv after its format"
-        )
+        raise DataError(Message("services.unknown_format", file=shown), hint=Message("services.unknown_format_hint"))
     return _import(workspace, records, issues, shown, full=full, on=on, dry_run=dry_run)
 
 
@@ -95,7 +94,9 @@ def import_table(
     """Import people (and teams, with a `record` column) from a warehouse table with the CSV format's columns."""
     found = workspace.warehouse.find_table(table)
     if found is None:
-        raise DataError(f"the warehouse has no table '{table}'", hint="see `kpilot tables` for the tables it has")
+        raise DataError(
+            Message("services.no_such_table", table=table), hint=Message("services.no_such_table_hint"), field="table"
+        )
     columns = list(found.columns)
     order = [column for column in ("record", "email", "name") if column in columns]
     data = workspace.warehouse.to_arrow(found.order_by(order) if order else found)
@@ -104,14 +105,21 @@ def import_table(
     return _import(workspace, records, issues, f"table {table}", full=full, on=on, dry_run=dry_run)
 
 
-def export_org(workspace: Workspace, *, format: ExportFormat = ExportFormat.YAML, on: date | None = None) -> str:
-    """The organisation as a file `import_file` reads back unchanged: people with their teams on `on` (today)."""
+def export_org(
+    workspace: Workspace,
+    *,
+    format: ExportFormat = ExportFormat.YAML,
+    on: date | None = None,
+    language: Language = DEFAULT,
+) -> str:
+    """The organisation as a file `import_file` reads back unchanged: people with their teams on `on` (today).
+    `language` is that of the YAML file's heading comment (the data is the same in every language)."""
     day = on or workspace.calendar.today()
     with open_store(workspace) as store, store.reading() as session:
         organisation = read_organisation(session)
     if format is ExportFormat.CSV:
         return org_csv(organisation, day)
-    return org_yaml(organisation, day, f"kpilot organisation on {day}, from the store: see docs/store.md")
+    return org_yaml(organisation, day, render(Message("services.export_heading", day=day), language))
 
 
 def _import(
@@ -150,7 +158,7 @@ def _entries(records: Sequence[RawRecord], issues: list[Issue], shown: str, dime
             person = person_entry(record, dimensions, issues)
             people += [person] if person is not None else []
     if not teams and not people and not issues:
-        raise ValidationFailed([Issue(f"{shown} holds no teams and no people", Location(shown))])
+        raise ValidationFailed([Issue(Message("services.file_holds_nothing", file=shown), Location(shown))])
     return OrgFile(shown, tuple(teams), tuple(people))
 
 
@@ -164,14 +172,21 @@ def _report(plan: Plan, shown: str, store: str, day: date, *, written: bool) -> 
     for start in plan.starts:
         joined.setdefault(start.email, []).append(start.team)
     added_teams = tuple(
-        Added(team.name, f"{team.kind.value}" + (f" under {team.parent}" if team.parent else ""))
+        Added(
+            team.name,
+            Message("services.added_team_under", kind=KIND_WORDS[team.kind], parent=team.parent)
+            if team.parent
+            else Message("services.added_team", kind=KIND_WORDS[team.kind]),
+        )
         for team in plan.teams
         if team.existing is None
     )
     added_people = tuple(
-        Added(person.fields.email, "in " + ", ".join(sorted(joined[person.fields.email])))
+        Added(
+            person.fields.email, Message("services.added_person_in", teams=tuple(sorted(joined[person.fields.email])))
+        )
         if joined.get(person.fields.email)
-        else Added(person.fields.email, "in no team")
+        else Added(person.fields.email, Message("services.added_person_in_no_team"))
         for person in plan.people
         if person.existing is None
     )

@@ -12,7 +12,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kpilot.errors import Issue, Location
-from kpilot.services.org_entries import Keep, OrgFile, PersonEntry
+from kpilot.i18n import Message
+from kpilot.services.org_entries import KIND_WORDS, Keep, OrgFile, PersonEntry
 from kpilot.store.records import Person, Team, TeamKind, email_key
 
 # Addresses share their domain, so two people's look alike (carlo@x.example, bruno@x.example: 0.8): only a near
@@ -29,8 +30,8 @@ class Tree:
 
 
 def duplicate_issues(file: OrgFile) -> list[Issue]:
-    issues = _twice([(team.name, team.location, team.name) for team in file.teams], "team", "name")
-    issues += _twice([(email_key(p.email), p.location, p.email) for p in file.people], "person", "e-mail")
+    issues = _twice([(team.name, team.location, team.name) for team in file.teams], "services.second_team_name")
+    issues += _twice([(email_key(p.email), p.location, p.email) for p in file.people], "services.second_person_email")
     return issues
 
 
@@ -55,7 +56,8 @@ def team_issues(file: OrgFile, tree: Tree) -> list[Issue]:
     in_file = {entry.name: entry for entry in file.teams}
     for entry in file.teams:
         if isinstance(entry.parent, str) and entry.parent not in tree.parent:
-            issues.append(_unknown(f"parent team '{entry.parent}'", entry.parent, tree.parent, entry.where("parent")))
+            unknown = Message("services.unknown_parent_team", team=entry.parent)
+            issues.append(_unknown(unknown, _closest(entry.parent, tree.parent), entry.where("parent"), field="parent"))
     for child, parent in tree.parent.items():
         if parent is None or parent not in tree.kind or (child not in in_file and parent not in in_file):
             continue
@@ -63,15 +65,29 @@ def team_issues(file: OrgFile, tree: Tree) -> list[Issue]:
             entry = in_file.get(child) or in_file[parent]
             issues.append(
                 Issue(
-                    f"{tree.kind[child].value} '{child}' cannot sit under {tree.kind[parent].value} '{parent}'",
+                    Message(
+                        "services.kind_under_kind",
+                        kind=KIND_WORDS[tree.kind[child]],
+                        team=child,
+                        parent_kind=KIND_WORDS[tree.kind[parent]],
+                        parent=parent,
+                    ),
                     entry.where("parent") if entry.name == child else entry.where("kind"),
-                    hint="a company holds departments and teams, a department holds departments and teams",
+                    hint=Message("services.kind_under_kind_hint"),
+                    field="parent" if entry.name == child else "kind",
                 )
             )
     for cycle in loops(tree.parent, [entry.name for entry in file.teams]):
         entry = next(in_file[name] for name in cycle if name in in_file)
         shown = " → ".join([*cycle, cycle[0]])
-        issues.append(Issue(f"teams form a loop: {shown}", entry.where("parent"), hint="a team cannot be under itself"))
+        issues.append(
+            Issue(
+                Message("services.teams_loop", loop=shown),
+                entry.where("parent"),
+                hint=Message("services.teams_loop_hint"),
+                field="parent",
+            )
+        )
     return issues
 
 
@@ -86,7 +102,12 @@ def people_issues(file: OrgFile, stored: Sequence[Person], teams: Collection[str
         entry = next(in_file[key] for key in cycle if key in in_file)
         shown = " → ".join(in_file[key].email if key in in_file else key for key in [*cycle, cycle[0]])
         issues.append(
-            Issue(f"managers form a loop: {shown}", entry.where("manager"), hint="nobody can manage themselves")
+            Issue(
+                Message("services.managers_loop", loop=shown),
+                entry.where("manager"),
+                hint=Message("services.managers_loop_hint"),
+                field="manager",
+            )
         )
     return issues
 
@@ -129,21 +150,22 @@ def _reference_issues(
     if isinstance(manager, str) and email_key(manager) not in in_file:
         if email_key(manager) not in in_store:
             close = close_address(email_key(manager), in_file | in_store)
-            hint = f"did you mean '{close}'?" if close else None
-            issues.append(_unknown(f"manager '{manager}'", manager, (), entry.where("manager"), hint=hint))
+            unknown = Message("services.unknown_manager", manager=manager)
+            issues.append(_unknown(unknown, close, entry.where("manager"), field="manager"))
         elif full:
             issues.append(
                 Issue(
-                    f"manager '{manager}' is not in the file: a full import holds everyone, and ends the"
-                    " memberships of whoever it leaves out",
+                    Message("services.manager_left_out", manager=manager),
                     entry.where("manager"),
-                    hint="add the manager to the file, or import without --full",
+                    hint=Message("services.manager_left_out_hint"),
+                    field="manager",
                 )
             )
     if not isinstance(entry.teams, Keep):
         for team in entry.teams:
             if team not in teams:
-                issues.append(_unknown(f"team '{team}'", team, teams, entry.where("teams")))
+                unknown = Message("services.unknown_team", team=team)
+                issues.append(_unknown(unknown, _closest(team, teams), entry.where("teams"), field="teams"))
     return issues
 
 
@@ -166,20 +188,26 @@ def close_address(address: str, known: Iterable[str]) -> str | None:
     return None
 
 
-def _unknown(what: str, name: str, known: Iterable[str], where: Location, *, hint: str | None = None) -> Issue:
+def _unknown(message: Message, close: str | None, where: Location, *, field: str) -> Issue:
+    """`message` names what is unknown; the hint is the name it is likely a typo of, or how to make it known."""
+    if close is None:
+        return Issue(message, where, hint=Message("services.add_or_import_hint"), field=field)
+    return Issue(message, where, hint=Message("services.did_you_mean", name=close), field=field, suggestions=(close,))
+
+
+def _closest(name: str, known: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(name, list(known), n=1)
-    if hint is None:
-        hint = f"did you mean '{close[0]}'?" if close else "add it to the file, or import it first"
-    return Issue(f"unknown {what}: it is neither in the file nor in the store", where, hint=hint)
+    return close[0] if close else None
 
 
-def _twice(keys: Sequence[tuple[str, Location, str]], what: str, by: str) -> list[Issue]:
-    """Entries whose key (name, e-mail compared case-insensitively) an earlier entry has; `shown` as written."""
+def _twice(keys: Sequence[tuple[str, Location, str]], code: str) -> list[Issue]:
+    """Entries whose key (name, e-mail compared case-insensitively) an earlier entry has; `shown` as written.
+    `code` says which kind of entry and key: services.second_team_name or services.second_person_email."""
     first: dict[str, Location] = {}
     issues = []
     for key, where, shown in keys:
         if key in first:
-            issues.append(Issue(f"a second {what} with the {by} '{shown}' (the first is at {first[key]})", where))
+            issues.append(Issue(Message(code, key=shown, first=str(first[key])), where))
         else:
             first[key] = where
     return issues

@@ -14,6 +14,7 @@ from datetime import date
 from enum import Enum
 
 from kpilot.errors import Location
+from kpilot.i18n import Message
 from kpilot.store.records import Scope, TeamKind
 
 
@@ -26,6 +27,12 @@ class Keep(Enum):
 KEEP = Keep.KEEP
 
 TEAM_FIELDS = ("name", "kind", "parent", "scope")
+# A kind of team as a sentence names it ("department 'Sales' cannot sit under team 'EMEA'").
+KIND_WORDS = {
+    TeamKind.COMPANY: Message("services.kind_company"),
+    TeamKind.DEPARTMENT: Message("services.kind_department"),
+    TeamKind.TEAM: Message("services.kind_team"),
+}
 PERSON_FIELDS = ("name", "email", "language", "timezone", "manager", "teams", "since", "scope")
 
 

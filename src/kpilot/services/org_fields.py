@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kpilot.definitions.base import NAME_PATTERN
 from kpilot.errors import Issue, Location
+from kpilot.i18n import Message
 from kpilot.services.org_entries import KEEP, Keep, PersonEntry, TeamEntry
 from kpilot.store.models import DIMENSION_LENGTH, EMAIL_LENGTH, NAME_LENGTH, VALUE_LENGTH
 from kpilot.store.records import LANGUAGES, Scope, TeamKind
@@ -46,7 +47,7 @@ def team_entry(record: RawRecord, dimensions: Collection[str], issues: list[Issu
     fields = _Fields(record, dimensions, issues)
     name = fields.name(team=True)
     kind = fields.choice("kind", TeamKind)
-    parent = fields.text("parent") if "parent" in record.present else KEEP
+    parent = fields.string("parent") if "parent" in record.present else KEEP
     scope = fields.scope()
     if name is None:
         return None
@@ -67,7 +68,7 @@ def person_entry(record: RawRecord, dimensions: Collection[str], issues: list[Is
     since = fields.day("since")
     scope = fields.scope()
     if since is not None and isinstance(teams, Keep):
-        fields.problem("since", "'since' says from when the teams hold, but the file gives no teams", "add teams")
+        fields.problem("since", Message("services.since_without_teams"), Message("services.since_without_teams_hint"))
     if name is None or not isinstance(email, str):
         return None
     return PersonEntry(
@@ -92,71 +93,88 @@ class _Fields:
         self.dimensions = dimensions
         self.issues = issues
 
-    def problem(self, key: str, message: str, hint: str | None = None) -> None:
-        self.issues.append(Issue(message, self.record.where(key), hint=hint))
+    def problem(
+        self, key: str, message: Message, hint: Message | None = None, suggestions: tuple[str, ...] = ()
+    ) -> None:
+        """A problem with field `key` (the field the issue names), located where its value sits."""
+        self.issues.append(Issue(message, self.record.where(key), hint=hint, field=key, suggestions=suggestions))
 
-    def text(self, key: str) -> str | None:
+    def string(self, key: str) -> str | None:
+        """The field as text, trimmed (None when empty); a value that is not text is a problem."""
         value = self.record.values.get(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.problem(key, f"'{key}' must be text, not {value!r}", "write it as text (in quotes in YAML)")
+            self.problem(
+                key, Message("services.not_text", key=key, value=repr(value)), Message("services.not_text_hint")
+            )
             return None
         return str(value).strip() or None
 
     def name(self, *, team: bool) -> str | None:
-        name = self.text("name")
+        name = self.string("name")
         if name is None:
-            what = "a team" if team else "a person"
-            self.problem("name", f"{what} needs a name", "add name: ...")
+            needs = Message("services.team_needs_name") if team else Message("services.person_needs_name")
+            self.problem("name", needs, Message("services.needs_name_hint"))
         elif len(name) > NAME_LENGTH:
-            self.problem("name", f"the name is longer than {NAME_LENGTH} characters")
+            self.problem("name", Message("services.name_too_long", most=NAME_LENGTH))
         elif team and TEAM_SEPARATOR in name:
-            self.problem("name", f"team name {name!r} holds a '{TEAM_SEPARATOR}', which separates team names")
+            self.problem("name", Message("services.team_name_separator", name=repr(name), separator=TEAM_SEPARATOR))
         return name
 
     def email(self, key: str, *, required: bool) -> str | Keep | None:
         """The address; KEEP if it is not one (the problem is told once, not again as an unknown manager)."""
-        email = self.text(key)
+        email = self.string(key)
         if email is None:
             if required:
-                self.problem(key, "a person needs an e-mail address (it is how kpilot knows them)", "add email: ...")
+                self.problem(key, Message("services.email_required"), Message("services.email_required_hint"))
             return None
         if len(email) > EMAIL_LENGTH or not EMAIL.fullmatch(email):
-            self.problem(key, f"'{key}': {email!r} is not an e-mail address", "write it as name@example.com")
+            self.problem(
+                key, Message("services.not_an_email", key=key, value=repr(email)), Message("services.not_an_email_hint")
+            )
             return KEEP
         return email
 
     def language(self) -> str | Keep | None:
         if "language" not in self.record.present:
             return KEEP
-        language = self.text("language")
+        language = self.string("language")
         if language is not None and language not in LANGUAGES:
-            known = ", ".join(LANGUAGES)
-            self.problem("language", f"language {language!r} is not one kpilot speaks", f"use one of {known}")
+            self.problem(
+                "language",
+                Message("services.language_unknown", language=repr(language)),
+                Message("services.language_unknown_hint", known=tuple(LANGUAGES)),
+                suggestions=tuple(LANGUAGES),
+            )
         return language
 
     def timezone(self) -> str | Keep | None:
         if "timezone" not in self.record.present:
             return KEEP
-        zone = self.text("timezone")
+        zone = self.string("timezone")
         if zone is not None:
             try:
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError):
-                self.problem("timezone", f"unknown time zone {zone!r}", "use an IANA name such as Europe/Rome or UTC")
+                self.problem(
+                    "timezone", Message("services.timezone_unknown", zone=repr(zone)), Message("services.timezone_hint")
+                )
         return zone
 
     def choice(self, key: str, kind: type[TeamKind]) -> TeamKind | Keep:
         if key not in self.record.present:
             return KEEP
-        value = self.text(key)
+        value = self.string(key)
         if value is None:
             return TeamKind.TEAM
         try:
             return kind(value)
         except ValueError:
-            self.problem(key, f"{key} {value!r} is not one of {', '.join(k.value for k in kind)}")
+            choices = tuple(k.value for k in kind)
+            self.problem(
+                key, Message("services.not_one_of", key=key, value=repr(value), choices=choices), suggestions=choices
+            )
             return KEEP
 
     def teams(self) -> tuple[str, ...] | Keep:
@@ -167,7 +185,7 @@ class _Fields:
             return ()
         items = value.split(TEAM_SEPARATOR) if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
-            self.problem("teams", f"'teams' must be a list of team names, not {value!r}", "e.g. teams: [EMEA]")
+            self.problem("teams", Message("services.teams_not_list", value=repr(value)), Message("services.teams_hint"))
             return ()
         names = [item.strip() for item in items if item.strip()]
         return tuple(dict.fromkeys(names))  # a team named twice is one membership
@@ -177,14 +195,20 @@ class _Fields:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, datetime):
-            self.problem(key, f"'{key}' is a day, not a moment ({value})", "write the date alone: 2025-03-15")
+            self.problem(
+                key,
+                Message("services.day_not_moment", key=key, value=str(value)),
+                Message("services.day_not_moment_hint"),
+            )
             return None
         if isinstance(value, date):
             return value
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.problem(key, f"'{key}': {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-15")
+            self.problem(
+                key, Message("services.not_a_date", key=key, value=repr(value)), Message("services.not_a_date_hint")
+            )
             return None
 
     def scope(self) -> Scope | Keep:
@@ -195,7 +219,7 @@ class _Fields:
             return Scope()
         if not isinstance(value, Mapping):
             self.problem(
-                "scope", f"'scope' must map dimensions to values, not {value!r}", "e.g. scope: {owner: rep-07}"
+                "scope", Message("services.scope_not_mapping", value=repr(value)), Message("services.scope_hint")
             )
             return Scope()
         entries: dict[str, str] = {}
@@ -207,26 +231,31 @@ class _Fields:
 
     def _scope_value(self, dimension: str, raw: object) -> str | None:
         if not re.fullmatch(NAME_PATTERN, dimension) or len(dimension) > DIMENSION_LENGTH:
-            self.problem("scope", f"scope dimension {dimension!r} is not a dimension's name")
+            self.problem("scope", Message("services.scope_dimension_invalid", dimension=repr(dimension)))
             return None
         if dimension not in self.dimensions:
             close = difflib.get_close_matches(dimension, list(self.dimensions), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else _known(self.dimensions)
-            self.problem("scope", f"scope dimension '{dimension}' is not a dimension of any source", hint)
+            hint = Message("services.did_you_mean", name=close[0]) if close else _known(self.dimensions)
+            self.problem(
+                "scope",
+                Message("services.scope_dimension_unknown", dimension=dimension),
+                hint,
+                suggestions=tuple(close) or tuple(sorted(self.dimensions)),
+            )
             return None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None  # an empty cell: this dimension is not part of the scope
         if isinstance(raw, bool) or not isinstance(raw, str | int):
-            self.problem("scope", f"the scope value of '{dimension}' must be text, not {raw!r}")
+            self.problem("scope", Message("services.scope_value_not_text", dimension=dimension, value=repr(raw)))
             return None
         text = str(raw).strip()
         if len(text) > VALUE_LENGTH:
-            self.problem("scope", f"the scope value of '{dimension}' is longer than {VALUE_LENGTH} characters")
+            self.problem("scope", Message("services.scope_value_too_long", dimension=dimension, most=VALUE_LENGTH))
             return None
         return text
 
 
-def _known(dimensions: Collection[str]) -> str:
+def _known(dimensions: Collection[str]) -> Message:
     if not dimensions:
-        return "the workspace's sources declare no dimensions yet: add them to the definitions first"
-    return "dimensions of the workspace: " + ", ".join(sorted(dimensions))
+        return Message("services.no_dimensions_hint")
+    return Message("services.known_dimensions_hint", dimensions=tuple(sorted(dimensions)))

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TypeVar
 
 from kpilot.errors import Issue, ValidationFailed
+from kpilot.i18n import Message
 from kpilot.services.org_checks import duplicate_issues, managers_after, people_issues, team_issues, tree_after
 from kpilot.services.org_entries import Keep, OrgFile, PersonEntry, TeamEntry
 from kpilot.store.organisation import Organisation
@@ -89,7 +90,7 @@ def plan_import(file: OrgFile, organisation: Organisation, options: Options, fou
     be written)."""
     issues = [*found, *duplicate_issues(file)]
     if options.full and not file.people:
-        issues.append(Issue(f"{file.shown} holds no people: a full import of it would end every membership"))
+        issues.append(Issue(Message("services.full_import_without_people", file=file.shown)))
     tree = tree_after(file, organisation.teams)
     issues += team_issues(file, tree)
     issues += people_issues(file, organisation.people, tree.parent.keys(), full=options.full)
@@ -183,10 +184,10 @@ def _membership_changes(
     if later:
         issues.append(
             Issue(
-                f"{entry.email} has team changes recorded from {later[0]} on; this import would change their teams"
-                f" from {day}, before them",
+                Message("services.history_rewritten", email=entry.email, later=later[0], day=day),
                 entry.where("since") if entry.since else entry.where("teams"),
-                hint=f"an import adds to a person's history: give since: {later[-1]} or later",
+                hint=Message("services.history_rewritten_hint", last=later[-1]),
+                field="since",
             )
         )
         return None

@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kpilot.definitions.yaml_source import key_location, node_location, plain, read_yaml
 from kpilot.errors import Issue, Location
+from kpilot.i18n import Message, Raw
 from kpilot.services.org_cells import revived
 from kpilot.services.org_entries import PERSON_FIELDS, TEAM_FIELDS
 from kpilot.services.org_fields import RawRecord
@@ -36,20 +37,19 @@ def read_yaml_records(path: Path, shown: str) -> tuple[list[RawRecord], list[Iss
     if top is None:
         return [], []
     if not isinstance(top, CommentedMap):
-        return [], [Issue("an organisation file is a mapping with 'teams:' and 'people:' lists", Location(shown))]
+        return [], [Issue(Message("services.file_not_a_mapping"), Location(shown))]
     issues: list[Issue] = []
     records: list[RawRecord] = []
     for key in top:
         if str(key) not in LISTS:
-            issues.append(_unknown(str(key), LISTS, key_location(shown, top, str(key)), "top-level key"))
+            unknown = Message("services.unknown_top_key", key=str(key))
+            issues.append(_unknown(unknown, str(key), LISTS, key_location(shown, top, str(key))))
     for key, kind in LISTS.items():
         entries = top.get(key)
         if entries is None:
             continue
         if not isinstance(entries, CommentedSeq):
-            issues.append(
-                Issue(f"'{key}' must be a list (each item starting with '- ')", node_location(shown, top, key))
-            )
+            issues.append(Issue(Message("services.not_a_list", key=key), node_location(shown, top, key), field=key))
             continue
         records += _yaml_list(shown, entries, kind, issues)
     return records, issues
@@ -64,11 +64,17 @@ def _yaml_list(
     for index, entry in enumerate(entries):
         where = node_location(shown, entries, index)
         if not isinstance(entry, CommentedMap):
-            issues.append(Issue(f"each {kind} must be a mapping of keys to values", where))
+            shape = (
+                Message("services.team_not_a_mapping") if kind == "team" else Message("services.person_not_a_mapping")
+            )
+            issues.append(Issue(shape, where))
             continue
         for key in entry:
             if str(key) not in known:
-                issues.append(_unknown(str(key), known, key_location(shown, entry, str(key)), f"key of a {kind}"))
+                code = "services.unknown_team_key" if kind == "team" else "services.unknown_person_key"
+                issues.append(
+                    _unknown(Message(code, key=str(key)), str(key), known, key_location(shown, entry, str(key)))
+                )
         values = {str(key): plain(value) for key, value in entry.items() if str(key) in known}
         places = {str(key): node_location(shown, entry, str(key)) for key in entry}
         records.append(RawRecord(kind, values, present, where, places))
@@ -88,7 +94,7 @@ def read_csv_records(path: Path, shown: str) -> tuple[list[RawRecord], list[Issu
                 rows.append((Location(shown, line + 1), row))
                 line = reader.line_num
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        return [], [Issue(f"cannot read the file: {error}", Location(shown))]
+        return [], [Issue(Message("services.file_unreadable", problem=Raw(str(error))), Location(shown))]
     cells = ([None if cell.strip() == "" else revived(cell) for cell in row] for _, row in rows)
     return records_from_rows([c.strip() for c in header], zip([w for w, _ in rows], cells, strict=True), shown)
 
@@ -113,7 +119,7 @@ def records_from_rows(
     records = []
     for where, row in rows:
         if len(row) != len(header):
-            issues.append(Issue(f"the row has {len(row)} cells, the header {len(header)}", where))
+            issues.append(Issue(Message("services.row_width", cells=len(row), width=len(header)), where))
             continue
         if all(cell is None for cell in row):
             continue
@@ -124,7 +130,8 @@ def records_from_rows(
         known = FIELDS[kind]
         misplaced = [c for c in header if c in COLUMNS and c not in known and c != RECORD and cells[c] is not None]
         for column in misplaced:
-            issues.append(Issue(f"'{column}' does not apply to a {kind} (the row's record is '{kind}')", where))
+            code = "services.column_not_for_team" if kind == "team" else "services.column_not_for_person"
+            issues.append(Issue(Message(code, column=column), where, field=column))
         present = frozenset(c for c in header if c in known) | ({"scope"} if scope_columns else set())
         values: dict[str, object] = {c: cells[c] for c in header if c in known}
         if scope_columns:
@@ -141,7 +148,7 @@ def _kind(
     value = str(cells[RECORD] or "").strip()
     if value in ("team", "person"):
         return "team" if value == "team" else "person"
-    issues.append(Issue(f"'record' must be 'team' or 'person', not {value!r}", where))
+    issues.append(Issue(Message("services.record_invalid", value=repr(value)), where, field=RECORD))
     return None
 
 
@@ -150,20 +157,29 @@ def _header_issues(header: list[str], where: Location) -> list[Issue]:
     for column in header:
         if column.startswith(SCOPE_PREFIX):
             if not column.removeprefix(SCOPE_PREFIX):
-                issues.append(Issue("column 'scope.' names no dimension", where, hint="e.g. scope.owner"))
+                issues.append(
+                    Issue(Message("services.scope_column_empty"), where, hint=Message("services.scope_column_hint"))
+                )
         elif column not in COLUMNS:
-            issues.append(_unknown(column, COLUMNS, where, "column"))
+            issues.append(_unknown(Message("services.unknown_column", key=column), column, COLUMNS, where, column=True))
     for column in dict.fromkeys(c for c in header if header.count(c) > 1):
-        issues.append(Issue(f"column '{column}' appears more than once", where))
+        issues.append(Issue(Message("services.column_repeated", column=column), where))
     if "name" not in header:
-        issues.append(Issue("there is no 'name' column", where, hint="every team and person needs a name"))
+        issues.append(
+            Issue(Message("services.no_name_column"), where, hint=Message("services.no_name_column_hint"), field="name")
+        )
     return issues
 
 
-def _unknown(key: str, known: Iterable[str], where: Location, what: str) -> Issue:
-    choices = list(known)
+def _unknown(message: Message, key: str, known: Iterable[str], where: Location, *, column: bool = False) -> Issue:
+    """`message` names the unknown key or column; the hint is the closest known one, or every known one (a column
+    may also be scope.DIMENSION)."""
+    choices = tuple(known)
     close = difflib.get_close_matches(key, choices, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(choices)
-    if what == "column" and not close:
-        hint += ", and scope.DIMENSION"
-    return Issue(f"unknown {what} '{key}'", where, hint=hint)
+    if close:
+        hint = Message("services.did_you_mean", name=close[0])
+    elif column:
+        hint = Message("services.known_columns_hint", known=choices)
+    else:
+        hint = Message("services.known_hint", known=choices)
+    return Issue(message, where, hint=hint, suggestions=tuple(close) or choices)

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from kpilot.errors import InternalError, KpilotError, UserError
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.failures import first_line
 
 if TYPE_CHECKING:
     from kpilot.store.location import StoreLocation
 
-UPGRADE_HINT = "run `kpilot db upgrade` (with -w WORKSPACE) to create or update it"
+UPGRADE_HINT = Message("store.upgrade_hint")
 
 
 class StoreError(UserError):
@@ -55,39 +56,36 @@ def translated(location: StoreLocation) -> Iterator[None]:
         raise
     except IntegrityError as error:  # every row is checked before it is written: only a concurrent writer gets here
         raise StoreConflict(
-            f"the store {shown} was changed by someone else at the same time: {_driver_message(error, secrets)}",
-            hint="nothing was written; run the command again",
+            Message("store.conflict", store=shown, problem=_driver_message(error, secrets)),
+            hint=Message("store.conflict_hint"),
         ) from error
     except OperationalError as error:
         raise StoreUnavailable(
-            f"cannot use the store {shown}: {_driver_message(error, secrets)}",
+            Message("store.unavailable", store=shown, problem=_driver_message(error, secrets)),
             hint=SQLITE_UNAVAILABLE if location.is_sqlite else POSTGRES_UNAVAILABLE,
         ) from error
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
             raise StoreUnavailable(
-                f"the store {shown} refused access: {_driver_message(error, secrets)}",
-                hint="the database user needs the right to create, read and write tables in this database",
+                Message("store.access_refused", store=shown, problem=_driver_message(error, secrets)),
+                hint=Message("store.access_refused_hint"),
             ) from error
         if type(error.orig) is sqlite3.DatabaseError:  # its subclasses are errors in statements: our bugs
             raise StoreUnavailable(
-                f"cannot read the store {shown}: {_driver_message(error, secrets)}",
-                hint="the store: setting must name a SQLite file kpilot created (or a new path), not another file",
+                Message("store.unreadable", store=shown, problem=_driver_message(error, secrets)),
+                hint=Message("store.unreadable_hint"),
+                field="store",
             ) from error
-        raise InternalError(f"the store {shown} refused a statement: {_driver_message(error, secrets)}") from error
+        raise InternalError(f"the store {shown} refused a statement: {_driver_message(error, secrets).text}") from error
     except SQLAlchemyError as error:
         raise InternalError(f"unexpected error from the store {shown}: {first_line(error, secrets)}") from error
 
 
-SQLITE_UNAVAILABLE = (
-    "another program may hold the SQLite file locked, or its folder may not be writable; run the command again"
-)
-POSTGRES_UNAVAILABLE = (
-    "check that the PostgreSQL server is running and reachable and that the database exists (kpilot db upgrade"
-    " creates kpilot's tables, not the database: create it first, e.g. with createdb)"
-)
+SQLITE_UNAVAILABLE = Message("store.sqlite_unavailable_hint")
+POSTGRES_UNAVAILABLE = Message("store.postgres_unavailable_hint")
 INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
 
 
-def _driver_message(error: DBAPIError, secrets: tuple[str, ...]) -> str:
-    return first_line(error.orig if error.orig is not None else error, secrets)
+def _driver_message(error: DBAPIError, secrets: tuple[str, ...]) -> Raw:
+    """The driver's own words (its language, passwords masked), passed on untranslated inside a store message."""
+    return Raw(first_line(error.orig if error.orig is not None else error, secrets))

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from kpilot.i18n import Message, Raw
 from kpilot.store.errors import StoreError
 from kpilot.warehouse.failures import masked, url_secrets
 
@@ -40,18 +41,24 @@ def store_location(setting: str, root: Path) -> StoreLocation:
     shown = masked(setting, secrets)
     if scheme not in POSTGRES_SCHEMES:
         raise StoreError(
-            f"store {shown!r}: kpilot keeps its store in a SQLite file or a PostgreSQL database, not {scheme}://",
-            hint="write a file's path (store: kpilot.db) or postgresql://user@host:5432/database",
+            Message("store.not_sqlite_or_postgres", store=repr(shown), scheme=scheme),
+            hint=Message("store.not_sqlite_or_postgres_hint"),
+            field="store",
         )
     try:
         url = make_url(setting).set(drivername=DRIVER)
     except (ArgumentError, ValueError) as error:  # a URL SQLAlchemy cannot read (a port that is not a number...)
         raise StoreError(
-            f"store {shown!r} is not a URL kpilot can read: {masked(str(error), secrets)}",
-            hint="write postgresql://user:password@host:5432/database",
+            Message("store.url_unreadable", store=repr(shown), problem=Raw(masked(str(error), secrets))),
+            hint=Message("store.url_unreadable_hint"),
+            field="store",
         ) from None
     if not url.database:
-        raise StoreError(f"store {shown!r} names no database", hint="end the URL with /DATABASE, e.g. /kpilot")
+        raise StoreError(
+            Message("store.url_no_database", store=repr(shown)),
+            hint=Message("store.url_no_database_hint"),
+            field="store",
+        )
     return StoreLocation(shown=shown, url=url, secrets=secrets)
 
 

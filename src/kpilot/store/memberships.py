@@ -16,11 +16,14 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from kpilot.errors import InternalError
+from kpilot.i18n import Message
 from kpilot.store.errors import StoreError
 from kpilot.store.models import MembershipRow, TeamRow
 from kpilot.store.people import People
 from kpilot.store.records import Membership, Person, Team
 from kpilot.store.teams import Teams
+
+OPEN = Message("store.open_ended")  # a membership's end when it has none: "open"
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,20 @@ class Memberships:
             held.setdefault((row.person_id, row.team_id), []).append(_membership(row))
         for new in many:
             if new.valid_to is not None and new.valid_to <= new.valid_from:
-                raise StoreError(f"a membership must end after it starts ({new.valid_from} to {new.valid_to})")
+                raise StoreError(Message("store.membership_backwards", start=new.valid_from, end=new.valid_to))
             for existing in held.get((new.person_id, new.team_id), []):
                 if _overlap(existing, new.valid_from, new.valid_to):
-                    held_until, new_until = existing.valid_to or "open", new.valid_to or "open"
                     raise StoreError(
-                        f"person {new.person_id} is already in team {new.team_id} from {existing.valid_from}"
-                        f" to {held_until}, which overlaps {new.valid_from} to {new_until}",
-                        hint="end or shorten the existing membership first",
+                        Message(
+                            "store.membership_overlaps",
+                            person=str(new.person_id),  # ids as digits: 1234, not 1,234
+                            team=str(new.team_id),
+                            start=existing.valid_from,
+                            until=existing.valid_to or OPEN,
+                            new_start=new.valid_from,
+                            new_until=new.valid_to or OPEN,
+                        ),
+                        hint=Message("store.membership_overlaps_hint"),
                     )
             held.setdefault((new.person_id, new.team_id), []).append(
                 Membership(0, new.person_id, new.team_id, new.valid_from, new.valid_to)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kpilot.store.memberships import Memberships
@@ -56,4 +56,4 @@ def lock_organisation(session: Session) -> None:
     SQLite needs nothing more: a writing transaction there begins with BEGIN IMMEDIATE, which takes the file's
     write lock (store.engine)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ORGANISATION_LOCK})
+        session.execute(select(func.pg_advisory_xact_lock(ORGANISATION_LOCK)))

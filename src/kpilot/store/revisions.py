@@ -18,6 +18,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
+from kpilot.i18n import Message, Raw
 from kpilot.store.engine import create_store_engine, writing
 from kpilot.store.errors import StoreError, translated
 from kpilot.store.location import StoreLocation
@@ -54,7 +55,7 @@ def scripts() -> ScriptDirectory:
 def head() -> str:
     found = scripts().get_current_head()
     if found is None:  # the package always ships at least one migration
-        raise StoreError("this kpilot ships no store migrations", hint="reinstall kpilot")
+        raise StoreError(Message("store.no_migrations"), hint=Message("store.no_migrations_hint"))
     return found
 
 
@@ -100,11 +101,11 @@ def downgrade(location: StoreLocation, target: str = "-1") -> State:
     """Undo migrations down to `target` (`-1`: the last one; `base`: all). Their tables and data are dropped."""
     before = state(location)
     if before.standing is Standing.MISSING or (before.current is None):
-        raise StoreError(f"the store {location.shown} has no migrations applied: nothing to downgrade")
+        raise StoreError(Message("store.nothing_to_downgrade", store=location.shown))
     if before.standing is Standing.AHEAD:
         raise StoreError(
-            f"the store {location.shown} is at revision {before.current}, which this kpilot does not know",
-            hint="downgrade it with the newer kpilot that migrated it",
+            Message("store.revision_unknown", store=location.shown, revision=before.current),
+            hint=Message("store.revision_unknown_hint"),
         )
     _run(location, "downgrade", target, create=False)
     return state(location)
@@ -122,10 +123,12 @@ def _run(location: StoreLocation, action: str, target: str, *, create: bool) -> 
                 else:
                     command.downgrade(config, target)
             except CommandError as error:
-                known = ", ".join(revision.id for revision in revisions())
+                known = tuple(revision.id for revision in revisions())
+                code = "store.upgrade_refused" if action == "upgrade" else "store.downgrade_refused"
                 raise StoreError(
-                    f"cannot {action} the store {location.shown} to {target!r}: {error}",
-                    hint=f"name a revision ({known}), 'base' (downgrade: everything) or a step such as -1",
+                    Message(code, store=location.shown, target=repr(target), problem=Raw(str(error))),
+                    hint=Message("store.revision_hint", known=known),
+                    suggestions=known,
                 ) from None
             connection.commit()
     finally:

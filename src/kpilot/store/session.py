@@ -14,6 +14,7 @@ from types import TracebackType
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kpilot.i18n import Message
 from kpilot.store.engine import create_store_engine, writing
 from kpilot.store.errors import UPGRADE_HINT, StoreMissing, StoreOutdated, StoreTooNew, translated
 from kpilot.store.location import StoreLocation, store_location
@@ -63,7 +64,7 @@ def open_store(workspace: Workspace) -> Store:
 def open_location(location: StoreLocation) -> Store:
     newest = head()
     if location.path is not None and not location.path.is_file():
-        raise StoreMissing(f"there is no store at {location.shown} yet", hint=UPGRADE_HINT)
+        raise StoreMissing(Message("store.missing", store=location.shown), hint=UPGRADE_HINT)
     engine = create_store_engine(location)
     try:
         with translated(location), engine.connect() as connection:
@@ -75,14 +76,14 @@ def open_location(location: StoreLocation) -> Store:
         return Store(location, engine)
     engine.dispose()
     if found.standing is Standing.MISSING:
-        raise StoreMissing(f"the store {location.shown} has no kpilot tables yet", hint=UPGRADE_HINT)
+        raise StoreMissing(Message("store.no_tables", store=location.shown), hint=UPGRADE_HINT)
     if found.standing is Standing.BEHIND:
-        at = f"is at revision {found.current}" if found.current else "has every migration undone"
-        raise StoreOutdated(
-            f"the store {location.shown} {at}; this kpilot needs revision {found.head}", hint=UPGRADE_HINT
-        )
+        if found.current:
+            behind = Message("store.behind", store=location.shown, revision=found.current, head=found.head)
+        else:
+            behind = Message("store.behind_undone", store=location.shown, head=found.head)
+        raise StoreOutdated(behind, hint=UPGRADE_HINT)
     raise StoreTooNew(
-        f"the store {location.shown} is at revision {found.current}, which this kpilot does not know: "
-        "a newer kpilot migrated it",
-        hint="upgrade kpilot to the version that migrated the store",
+        Message("store.too_new", store=location.shown, revision=found.current),
+        hint=Message("store.too_new_hint"),
     )

@@ -21,6 +21,7 @@ import ibis.expr.datatypes as dt
 
 from kpilot.definitions.model import Source
 from kpilot.errors import Location, WarehouseError
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.failures import driver_errors, masked, open_failure, translated, url_secrets
 from kpilot.warehouse.folders import Folders
 from kpilot.warehouse.sql_guard import checked_sql
@@ -40,6 +41,7 @@ DUCKDB_UNLOCKED = ("timezone", "python_enable_replacements", "enable_progress_ba
 POSTGRES_STRINGS = "-c standard_conforming_strings=on"
 POSTGRES_READ_ONLY = "-c default_transaction_read_only=on"
 DUCKDB_REFUSED_FILE = "disabled by configuration"  # DuckDB's words when it refuses a file outside the folders
+TABLES_SHOWN = 10  # tables named in the hint when a source's table is missing
 
 
 class Warehouse:
@@ -162,7 +164,7 @@ class Warehouse:
         # A read of a workspace whose file does not exist yet must not create it: an empty database stands in.
         database = str(path) if exists or self.writable_connection else ":memory:"
 
-        def failure(message: str, error: BaseException) -> WarehouseError:
+        def failure(message: Raw, error: BaseException) -> WarehouseError:
             return open_failure(self.shown, path, message, error)
 
         with translated(failure):
@@ -181,13 +183,15 @@ class Warehouse:
             _ = parts.port  # a port that is not a number raises here rather than deep in the driver
         except ValueError as error:
             raise WarehouseError(
-                f"the warehouse URL {self.shown} is not valid: {masked(str(error), self._secrets)}",
-                hint="write it as postgresql://user:password@host:port/database in 'warehouse:' in kpilot.yaml",
+                Message("warehouse.url_invalid", url=self.shown, problem=Raw(masked(str(error), self._secrets))),
+                hint=Message("warehouse.url_invalid_hint"),
+                field="warehouse",
             ) from error
         if parts.scheme not in POSTGRES_SCHEMES:
             raise WarehouseError(
-                f"the warehouse URL {self.shown} is not a PostgreSQL URL",
-                hint="'warehouse:' in kpilot.yaml is a DuckDB file path or postgresql://user@host:port/database",
+                Message("warehouse.url_not_postgres", url=self.shown),
+                hint=Message("warehouse.url_not_postgres_hint"),
+                field="warehouse",
             )
         given = parse_qs(parts.query).get("options", [""])[-1]
         # Ours come last: libpq applies options in order, so a URL cannot switch the fences off.
@@ -196,7 +200,7 @@ class Warehouse:
         )
         url = "postgres://" + self.target.split("://", 1)[1]
 
-        def failure(message: str, error: BaseException) -> WarehouseError:
+        def failure(message: Raw, error: BaseException) -> WarehouseError:
             return open_failure(self.shown, None, message, error)
 
         with translated(failure, self._secrets):
@@ -216,21 +220,23 @@ class Warehouse:
         sql = checked_sql(source, self.dialect, self.folders)  # refused before anything reaches the warehouse
         con = self.con  # connection problems have their own message
 
-        def failure(message: str, error: BaseException) -> WarehouseError:
-            if DUCKDB_REFUSED_FILE in message:
+        def failure(message: Raw, error: BaseException) -> WarehouseError:
+            if DUCKDB_REFUSED_FILE in message.text:
                 return WarehouseError(
-                    f"source '{source.name}': its sql reads a file outside the allowed folders: {message}",
+                    Message("warehouse.sql_reads_outside", source=source.name, problem=message),
                     location=where,
-                    hint="keep data files inside the workspace folder, or add their folder to 'allowed_paths:' "
-                    "in kpilot.yaml",
+                    hint=Message("warehouse.keep_files_inside_hint"),
+                    field="sql",
                 )
-            return WarehouseError(f"source '{source.name}': the warehouse rejected its sql: {message}", location=where)
+            return WarehouseError(
+                Message("warehouse.sql_rejected", source=source.name, problem=message), location=where, field="sql"
+            )
 
         with translated(failure, self._secrets):
             if self.is_url:
                 from kpilot.warehouse.postgres import query_schema
 
-                return con.sql(sql, schema=query_schema(con, sql, f"source '{source.name}'"))
+                return con.sql(sql, schema=query_schema(con, sql, source.name))
             return con.sql(sql)  # DuckDB describes the query (DESCRIBE binds it, runs nothing)
 
     def to_arrow(self, expr: Any) -> Any:
@@ -238,8 +244,8 @@ class Warehouse:
         type the engine rejects) is the user's to fix, told with any password masked; anything else is our bug."""
         con = self.con
 
-        def failure(message: str, error: BaseException) -> WarehouseError:
-            return WarehouseError(f"the warehouse could not compute the request: {message}")
+        def failure(message: Raw, error: BaseException) -> WarehouseError:
+            return WarehouseError(Message("warehouse.compute_failed", problem=message))
 
         with translated(failure, self._secrets):
             return con.to_pyarrow(expr)
@@ -248,17 +254,25 @@ class Warehouse:
         schema, _, name = table.rpartition(".")
         con = self.con
 
-        def failure(message: str, error: BaseException) -> WarehouseError:
-            return WarehouseError(f"source '{source.name}': cannot read table '{table}': {message}", location=where)
+        def failure(message: Raw, error: BaseException) -> WarehouseError:
+            return WarehouseError(
+                Message("warehouse.table_unreadable", source=source.name, table=table, problem=message),
+                location=where,
+                field="table",
+            )
 
         with translated(failure, self._secrets):
             known = con.list_tables(database=schema) if schema else self.list_tables()
         if name not in known:
+            shown = tuple(sorted(known)[:TABLES_SHOWN])
             raise WarehouseError(
-                f"source '{source.name}': table '{table}' is not in the warehouse",
+                Message("warehouse.table_missing", source=source.name, table=table),
                 location=where,
-                hint=f"load it with `kpilot ingest FILE --table {table}`"
-                + (f" (tables: {', '.join(sorted(known)[:10])})" if known else ""),
+                hint=Message("warehouse.table_missing_hint_known", table=table, tables=shown)
+                if shown
+                else Message("warehouse.table_missing_hint", table=table),
+                field="table",
+                suggestions=shown,
             )
         with translated(failure, self._secrets):
             return con.table(name, database=schema) if schema else con.table(name)
@@ -266,24 +280,37 @@ class Warehouse:
     def _open_file(self, source: Source, pattern: str, where: Location | None) -> Any:
         if self.is_url:
             raise WarehouseError(
-                f"source '{source.name}': 'file:' sources need the embedded DuckDB warehouse",
+                Message("warehouse.file_source_needs_duckdb", source=source.name),
                 location=where,
-                hint="load the file with `kpilot ingest` and use 'table:' instead",
+                hint=Message("warehouse.file_source_needs_duckdb_hint"),
+                field="file",
             )
-        matches = self.folders.files(f"source '{source.name}': file", pattern, where)
+        matches = self.folders.files(Message("warehouse.subject_file", source=source.name), pattern, where)
         if not matches:
-            raise WarehouseError(f"source '{source.name}': no file matches '{pattern}'", location=where)
+            raise WarehouseError(
+                Message("warehouse.no_file_matches", source=source.name, pattern=pattern), location=where, field="file"
+            )
         suffixes = {m.suffix.lower() for m in matches}
         reader = FILE_READERS.get(suffixes.pop()) if len(suffixes) == 1 else None
         if reader is None:
             raise WarehouseError(
-                f"source '{source.name}': '{pattern}' must match files of one kind: {', '.join(sorted(FILE_READERS))}",
+                Message(
+                    "warehouse.files_of_one_kind",
+                    source=source.name,
+                    pattern=pattern,
+                    kinds=tuple(sorted(FILE_READERS)),
+                ),
                 location=where,
+                field="file",
             )
         con = self.con
 
-        def failure(message: str, error: BaseException) -> WarehouseError:
-            return WarehouseError(f"source '{source.name}': cannot read '{pattern}': {message}", location=where)
+        def failure(message: Raw, error: BaseException) -> WarehouseError:
+            return WarehouseError(
+                Message("warehouse.file_unreadable", source=source.name, pattern=pattern, problem=message),
+                location=where,
+                field="file",
+            )
 
         with translated(failure):
             return getattr(con, reader)([str(m) for m in matches], table_name=f"kpilot_file_{source.name}")
@@ -307,8 +334,8 @@ def _confine(raw: Any, folders: Folders, path: Path) -> None:
         # DuckDB adds its spill folder to the allowed ones itself.
         if external or sorted(set(allowed) - {str(spill).rstrip("/") + "/"}) != wanted:
             raise WarehouseError(
-                f"the warehouse file '{path}' is already open in this program with other allowed folders",
-                hint="close the other Workspace on this file (workspace.close()) first",
+                Message("warehouse.file_open_other_folders", path=str(path)),
+                hint=Message("warehouse.file_open_other_folders_hint"),
             )
     else:
         # SET takes no bound parameters; the folders are resolved paths, quoted as DuckDB literals ('' for ').
@@ -320,8 +347,8 @@ def _confine(raw: Any, folders: Folders, path: Path) -> None:
     raw.execute("SET enable_progress_bar = false")
 
 
-def _listing_failure(message: str, error: BaseException) -> WarehouseError:
-    return WarehouseError(f"cannot list the warehouse's tables: {message}")
+def _listing_failure(message: Raw, error: BaseException) -> WarehouseError:
+    return WarehouseError(Message("warehouse.listing_failed", problem=message))
 
 
 def _exists(path: Path) -> bool:

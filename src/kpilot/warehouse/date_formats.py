@@ -21,16 +21,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message
 from kpilot.warehouse.conversion import Conversion
 
-ORDERS = {"dmy": "day first", "mdy": "month first"}
+ORDERS = frozenset({"dmy", "mdy"})  # day first, month first
 EXCEL = "excel"
+FIELD = "date_format"  # what the formats are called in definitions, and in messages
 _DIRECTIVE = re.compile(r"%(.)")
 _ALLOWED = frozenset("YymdbBHIMSfpz%")
 _TIME_DIRECTIVES = frozenset("HIMSfpz")
-_FORMAT_HINT = (
-    "write a strftime pattern such as '%d/%m/%Y', '%Y%m%d' or '%d.%m.%Y %H:%M', or dmy / mdy for the day/month "
-    "order, or COLUMN=excel for Excel serial numbers; COLUMN=FORMAT applies a format to one column"
+_FORMAT_HINT = Message("warehouse.date_format_hint")
+# A date's parts, each with the directives that give it, as a message names the ones a pattern lacks.
+_PARTS = (
+    (Message("warehouse.date_part_year"), frozenset("Yy")),
+    (Message("warehouse.date_part_month"), frozenset("mbB")),
+    (Message("warehouse.date_part_day"), frozenset("d")),
 )
 # Excel's day 1 is 1900-01-01, and it counts a 29 February 1900 that never was (day 60): days from 61 on are
 # counted from 1899-12-30. Workbooks saved with the 1904 date system count from 1904-01-01 (day 0).
@@ -77,43 +82,61 @@ class DateFormats:
 
 
 NO_FORMATS = DateFormats()
+GIVEN = Message("warehouse.subject_date_format")  # formats given for one load (kpilot ingest --date-format)
 
 
-def date_formats(specs: Iterable[str], subject: str = "--date-format", location: Location | None = None) -> DateFormats:
+class FormatProblem(Exception):
+    """What is wrong with one format, as a message; `date_formats` turns it into a DataError naming the spec."""
+
+    def __init__(self, problem: Message) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+def date_formats(specs: Iterable[str], subject: Message = GIVEN, location: Location | None = None) -> DateFormats:
     """Read `FORMAT` and `COLUMN=FORMAT` specs; a problem is a DataError naming `subject` and the spec."""
     default: DateFormat | None = None
     columns: dict[str, DateFormat] = {}
     for spec in specs:
         column, text = _split(spec)
-        where = f"{subject} {spec!r}"
         try:
             parsed = date_format(text)
-        except ValueError as error:
-            raise DataError(f"{where}: {error}", location=location, hint=_FORMAT_HINT) from None
+        except FormatProblem as error:
+            raise DataError(
+                Message("warehouse.date_format_invalid", subject=subject, spec=spec, problem=error.problem),
+                location=location,
+                hint=_FORMAT_HINT,
+                field=FIELD,
+            ) from None
         if column is None:
             if parsed.excel:
                 raise DataError(
-                    f"{where}: excel applies to named columns only (every column of numbers would read as days)",
+                    Message("warehouse.date_format_excel_unnamed", subject=subject, spec=spec),
                     location=location,
-                    hint="write COLUMN=excel, e.g. --date-format order_date=excel",
+                    hint=Message("warehouse.date_format_excel_unnamed_hint"),
+                    field=FIELD,
                 )
             if default is not None and default != parsed:
                 raise DataError(
-                    f"{where}: a second format for every column",
+                    Message("warehouse.date_format_second_default", subject=subject, spec=spec),
                     location=location,
-                    hint="give one format for every column, and COLUMN=FORMAT for the columns written otherwise",
+                    hint=Message("warehouse.date_format_second_default_hint"),
+                    field=FIELD,
                 )
             default = parsed
         else:
             if column in columns and columns[column] != parsed:
                 raise DataError(
-                    f"{where}: a second format for column '{column}'", location=location, hint="give one per column"
+                    Message("warehouse.date_format_second_column", subject=subject, spec=spec, column=column),
+                    location=location,
+                    hint=Message("warehouse.date_format_second_column_hint"),
+                    field=FIELD,
                 )
             columns[column] = parsed
     return DateFormats(default, MappingProxyType(columns))
 
 
-def column_date_formats(mapping: Mapping[str, str], subject: str, location: Location | None = None) -> DateFormats:
+def column_date_formats(mapping: Mapping[str, str], subject: Message, location: Location | None = None) -> DateFormats:
     """A source's `date_format:` written as a mapping of column -> format."""
     return date_formats([f"{column}={text}" for column, text in mapping.items()], subject, location)
 
@@ -127,27 +150,31 @@ def _split(spec: str) -> tuple[str | None, str]:
 
 
 def date_format(text: str) -> DateFormat:
-    """One format; ValueError says what is wrong with it."""
+    """One format; FormatProblem says what is wrong with it."""
     lowered = text.strip().lower()
     if lowered in ORDERS:
         return DateFormat(spelled=text, order=lowered)
     if lowered == EXCEL:
         return DateFormat(spelled=text, excel=True)
     if "%" not in text:
-        raise ValueError("not a date format")
+        raise FormatProblem(Message("warehouse.format_not_a_format"))
     directives = set(_DIRECTIVE.findall(text))
     unknown = sorted(directives - _ALLOWED)
-    if unknown or text.replace("%%", "").endswith("%"):
-        shown = ", ".join(f"%{d}" for d in unknown) or "a lone %"
-        raise ValueError(f"{shown} is not a directive kpilot reads (use %Y %y %m %d %b %B %H %I %M %S %f %p %z)")
-    missing = [
-        part
-        for part, options in (("year", "Yy"), ("month", "mbB"), ("day", "d"))
-        if not directives & frozenset(options)
-    ]
+    if unknown:
+        raise FormatProblem(Message("warehouse.format_unknown_directive", directives=tuple(f"%{d}" for d in unknown)))
+    if text.replace("%%", "").endswith("%"):
+        raise FormatProblem(Message("warehouse.format_lone_percent"))
+    missing = [part for part, options in _PARTS if not directives & options]
     if missing:
-        raise ValueError(f"a date needs a year, a month and a day; this has no {' and no '.join(missing)}")
+        raise FormatProblem(Message("warehouse.format_lacks", parts=_lacking(missing)))
     return DateFormat(spelled=text, pattern=text)
+
+
+def _lacking(parts: Sequence[Message]) -> Message:
+    """'no year', 'no year and no month': the parts a pattern lacks, each with its own negation."""
+    if len(parts) == 1:
+        return Message("warehouse.date_part_none", part=parts[0])
+    return Message("warehouse.date_part_none_and", part=parts[0], then=_lacking(parts[1:]))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -208,5 +235,6 @@ def parse_excel_serials(numbers: pa.Array, *, epoch_1904: bool = False) -> Conve
     return Conversion(pc.cast(total, pa.timestamp("us")), bad)
 
 
-def format_examples(examples: Sequence[tuple[str, str]]) -> str:
-    return ", ".join(f"'{value}' ({where})" for value, where in examples)
+def format_examples(examples: Sequence[tuple[str, Message | str]]) -> tuple[Message, ...]:
+    """Values and where each is, for a message to list: '01/02/2025' (line 2), ..."""
+    return tuple(Message("warehouse.value_at", value=value, place=where) for value, where in examples)

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpilot.errors import DataError
+from kpilot.i18n import Message
 from kpilot.warehouse.conversion import (
     NULL_STRING,
     Conversion,
@@ -53,7 +55,21 @@ _NAMES = [
     ("dec", "december"),
 ]  # English only: month names of other languages are not recognised
 _MONTHS = {name: number for number, names in enumerate(_NAMES, start=1) for name in names}
-_SPOKEN_MONTHS = [names[-1].capitalize() for names in _NAMES]
+# A day of each month as a sentence says it ("1 February"), by month number - 1.
+_DAY_OF = (
+    "warehouse.day_of_january",
+    "warehouse.day_of_february",
+    "warehouse.day_of_march",
+    "warehouse.day_of_april",
+    "warehouse.day_of_may",
+    "warehouse.day_of_june",
+    "warehouse.day_of_july",
+    "warehouse.day_of_august",
+    "warehouse.day_of_september",
+    "warehouse.day_of_october",
+    "warehouse.day_of_november",
+    "warehouse.day_of_december",
+)
 _MONTH_NAMES = pa.array(list(_MONTHS), pa.string())
 _MONTH_NUMBERS = pa.array([str(number) for number in _MONTHS.values()], pa.string())
 
@@ -78,16 +94,18 @@ _TWO_DIGIT_PIVOT = 69  # strptime's %y: 69-99 are 19xx, 00-68 are 20xx
 class AmbiguousDates(DataError):
     """Every `a/b/year` value of a column reads as day/month and as month/day: the user must say which."""
 
-    def __init__(self, column: str, examples: list[tuple[str, str]], places: RowPlaces, first: int) -> None:
+    def __init__(
+        self, column: str, examples: Sequence[tuple[str, Message | str]], places: RowPlaces, first: int
+    ) -> None:
         self.column = column
         self.examples = tuple(examples)
         self.places = places
         self.first = first
         super().__init__(
-            f"column '{column}': the dates could be day/month or month/day, and no value shows which: "
-            + format_examples(examples),
+            Message("warehouse.dates_ambiguous", column=column, examples=format_examples(examples)),
             location=places.location(first),
             hint=self._hint(None, None),
+            field="date_format",
         )
 
     def for_command(self, file: str, table: str) -> AmbiguousDates:
@@ -96,20 +114,19 @@ class AmbiguousDates(DataError):
         error.hint = error._hint(file, table)
         return error
 
-    def _hint(self, file: str | None, table: str | None) -> str:
+    def _hint(self, file: str | None, table: str | None) -> Message:
         value = self.examples[0][0]
         day_first, month_first = _patterns(value)
+        values = {
+            "value": value,
+            "day_first_date": _spoken(value, "dmy"),
+            "month_first_date": _spoken(value, "mdy"),
+            "day_first": day_first,
+            "month_first": month_first,
+        }
         if file is not None and table is not None:
-            command = f"kpilot ingest {shlex.quote(file)} -t {table} --date-format '{day_first}'"
-            source = f"set date_format: on the source of table '{table}'"
-        else:
-            command = f"--date-format '{day_first}'"
-            source = "set date_format: on the source of the table"
-        return (
-            f"if the day comes first ({value} is {_spoken(value, 'dmy')}): {command}; if the month comes first "
-            f"({_spoken(value, 'mdy')}): --date-format '{month_first}' (dmy and mdy are short for "
-            f"either, with any separator or time); or {source}; nothing was written"
-        )
+            return Message("warehouse.dates_ambiguous_command_hint", file=shlex.quote(file), table=table, **values)
+        return Message("warehouse.dates_ambiguous_hint", **values)
 
 
 def _patterns(value: str) -> tuple[str, str]:
@@ -121,14 +138,16 @@ def _patterns(value: str) -> tuple[str, str]:
     return f"%d{separator}%m{separator}{year}", f"%m{separator}%d{separator}{year}"
 
 
-def _spoken(value: str, order: str) -> str:
+def _spoken(value: str, order: str) -> Message:
     """What the value's date is in one order: '1 February'."""
     numbers = re.match(r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})", value)
     if numbers is None:
-        return "day first" if order == "dmy" else "month first"
+        return Message("warehouse.order_day_first") if order == "dmy" else Message("warehouse.order_month_first")
     a, b = int(numbers["a"]), int(numbers["b"])
     day, month = (a, b) if order == "dmy" else (b, a)
-    return f"{day} {_SPOKEN_MONTHS[month - 1]}" if 1 <= month <= 12 else f"day {day} of month {month}"
+    if 1 <= month <= 12:
+        return Message(_DAY_OF[month - 1], day=day)
+    return Message("warehouse.day_of_month_number", day=day, month=month)
 
 
 @dataclass(frozen=True)
@@ -290,7 +309,7 @@ def infer_dates(text: pa.Array, column: str, places: RowPlaces, order: str | Non
         return DateInference(None, (DatesKept(column, "text", "not_all_dates", failing, built.conversion.bad_count),))
     if decision.order is None:  # every value is a date, but which one depends on the order nobody gave
         indices = first_true(decision.ambiguous, _EXAMPLES)
-        examples = [(_text(text, i), places.where(i)) for i in indices]
+        examples = [(_text(text, i), places.place(i)) for i in indices]
         return DateInference(None, ambiguous=AmbiguousDates(column, examples, places, indices[0]))
     return DateInference(built.conversion.values, _notices(text, column, places, built, decision))
 
@@ -322,7 +341,7 @@ def parse_datetimes(text: pa.Array, column: str, places: RowPlaces, order: str |
     decision = _decide(scan, order)
     if decision.order is None and decision.conflict is None:
         indices = first_true(decision.ambiguous, _EXAMPLES)
-        raise AmbiguousDates(column, [(_text(text, i), places.where(i)) for i in indices], places, indices[0])
+        raise AmbiguousDates(column, [(_text(text, i), places.place(i)) for i in indices], places, indices[0])
     return _build(text, scan, decision.order or "dmy").conversion
 
 

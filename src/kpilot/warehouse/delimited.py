@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import pyarrow as pa
 
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats
 from kpilot.warehouse.inference import ColumnReading, NumberStyle, infer_column
 from kpilot.warehouse.notices import Notice
@@ -48,7 +49,9 @@ def read_text(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", location=Location(file=source)) from exc
+        raise DataError(
+            Message("warehouse.file_read_failed", problem=Raw(exc.strerror or str(exc))), location=Location(file=source)
+        ) from exc
     decoded = decode_text(data, source, encoding)
     del data  # the text is all that is needed from here on
     sample = decoded.text[:_SAMPLE_CHARS]
@@ -119,7 +122,9 @@ def _read_grid(handle: TextIO, delimiter: str, source: str) -> _Grid:
         if len(rows) >= _CHUNK_ROWS:
             _flush(rows, columns)
     if header is None:
-        raise DataError("the file is empty", location=Location(file=source), hint="the first line must be a header")
+        raise DataError(
+            Message("warehouse.file_empty"), location=Location(file=source), hint=Message("warehouse.file_empty_hint")
+        )
     _flush(rows, columns)
     return _Grid(header=header, header_line=header_line, columns=columns, lines=lines)
 
@@ -133,10 +138,9 @@ def _records(reader: Any, source: str) -> Iterator[tuple[int, list[str]]]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise DataError(
-            f"malformed record: {exc}",
+            Message("warehouse.malformed_record", problem=Raw(str(exc))),
             location=Location(file=source, line=start),
-            hint="a field that holds the delimiter, a quote or a line break must be in double quotes, with any quote "
-            'inside it doubled ("")',
+            hint=Message("warehouse.malformed_record_hint"),
         ) from exc
 
 
@@ -147,9 +151,9 @@ def _fit_width(record: list[str], width: int, source: str, line: int) -> list[st
     if len(record) > width and _is_blank(record[width:]):
         return record[:width]
     raise DataError(
-        f"this row has {len(record)} fields but the header has {width}",
+        Message("warehouse.row_width", fields=len(record), width=width),
         location=Location(file=source, line=line),
-        hint="check for a missing or extra delimiter, or a value with the delimiter in it that is not quoted",
+        hint=Message("warehouse.row_width_hint"),
     )
 
 

@@ -22,6 +22,7 @@ from kpilot.errors import (
     WarehouseQueryError,
     WarehouseUnavailable,
 )
+from kpilot.i18n import Message, Raw
 
 Kind = type[WarehouseError] | type[InternalError]
 
@@ -107,14 +108,17 @@ URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):[^@\s]
 CONNINFO_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?:'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 MIN_SECRET = 3  # shorter passwords are not replaced as bare text: they would garble the message, not hide much
 
+# DuckDB's and libpq's own words, matched to tell one failure from another (their text is English whatever the
+# locale): a lock held by another process, a file open in the other mode, a file that is not a database, and the
+# refusals that mean a permission or a password is wrong.
 LOCK = re.compile(r"Could not set lock on file .*?Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+LOCK_UNNAMED = re.compile(r"could not set lock", re.IGNORECASE)
 OTHER_MODE = "different configuration than existing connections"
 NOT_DUCKDB = "not a valid DuckDB database file"
-LOCK_HINT = (
-    "close the program holding it (a notebook, a DuckDB shell, another kpilot ingest), or have it open the file "
-    "read-only (duckdb.connect(path, read_only=True)): kpilot's reads share a file with other read-only readers, "
-    "and kpilot ingest needs it to itself"
+REFUSED_ACCESS = re.compile(
+    r"permission denied|password authentication failed|no password supplied|no pg_hba\.conf entry", re.IGNORECASE
 )
+LOCK_HINT = Message("warehouse.file_lock_hint")
 
 
 def masked(text: str, secrets: Iterable[str] = ()) -> str:
@@ -160,9 +164,10 @@ def driver_errors() -> tuple[type[BaseException], ...]:
 
 
 @contextmanager
-def translated(failure: Callable[[str, BaseException], WarehouseError], secrets: Iterable[str] = ()) -> Iterator[None]:
+def translated(failure: Callable[[Raw, BaseException], WarehouseError], secrets: Iterable[str] = ()) -> Iterator[None]:
     """Run a driver call: its errors become `failure(first line of the message, error)`, chained to the original;
-    kpilot's own errors pass through; anything else is a bug."""
+    kpilot's own errors pass through; anything else is a bug. The driver's text is passed on as it is (`Raw`):
+    it is the driver's, in the driver's language, and kpilot's message around it says what it means."""
     secrets = tuple(secrets)
     try:
         yield
@@ -173,7 +178,7 @@ def translated(failure: Callable[[str, BaseException], WarehouseError], secrets:
         message = first_line(error, secrets)
         if kind is InternalError:
             raise InternalError(f"the warehouse failed inside ({type(error).__name__}): {message}") from error
-        raise specific(failure(message, error), kind) from error
+        raise specific(failure(Raw(message), error), kind) from error
     except Exception as error:  # not a database error: kpilot called the driver wrongly
         raise InternalError(
             f"unexpected {type(error).__name__} from the warehouse: {first_line(error, secrets)}"
@@ -185,62 +190,51 @@ def specific(found: WarehouseError, kind: Kind) -> WarehouseError:
     if type(found) is not WarehouseError or kind is InternalError or kind is WarehouseError:
         return found
     assert issubclass(kind, WarehouseError)
-    return kind(found.message, location=found.location, hint=found.hint)
-
-
-def open_failure(shown: str, path: Path | None, message: str, error: BaseException) -> WarehouseError:
-    """Why the warehouse cannot be opened. `shown` is the target with any password masked; `path` the DuckDB file."""
-    if path is not None:
-        return _duckdb_open_failure(path, message, error)
-    if _permission(message, error):
-        return WarehouseUnavailable(
-            f"cannot open the warehouse '{shown}': the server refused the connection: {message}",
-            hint="check the user and password in the URL, and that this user may connect to the database",
-        )
-    return WarehouseUnavailable(
-        f"cannot open the warehouse '{shown}': {message}",
-        hint="check that the server is running and reachable, and 'warehouse:' in kpilot.yaml "
-        "(postgresql://user@host:port/database)",
+    return kind(
+        found.message, location=found.location, hint=found.hint, field=found.field, suggestions=found.suggestions
     )
 
 
-def _duckdb_open_failure(path: Path, message: str, error: BaseException) -> WarehouseError:
+def open_failure(shown: str, path: Path | None, problem: Raw, error: BaseException) -> WarehouseError:
+    """Why the warehouse cannot be opened. `shown` is the target with any password masked; `path` the DuckDB file;
+    `problem` the driver's own words (masked)."""
+    if path is not None:
+        return _duckdb_open_failure(path, problem, error)
+    if _permission(problem.text, error):
+        return WarehouseUnavailable(
+            Message("warehouse.server_refused", target=shown, problem=problem),
+            hint=Message("warehouse.server_refused_hint"),
+        )
+    return WarehouseUnavailable(
+        Message("warehouse.server_unreachable", target=shown, problem=problem),
+        hint=Message("warehouse.server_unreachable_hint"),
+    )
+
+
+def _duckdb_open_failure(path: Path, problem: Raw, error: BaseException) -> WarehouseError:
+    shown = str(path)
     lock = LOCK.search(str(error))
     if lock is not None:
+        # The PID as digits, not as a number with thousands separators: it is what `ps` and `kill` take.
+        in_use = Message("warehouse.file_in_use", path=shown, program=Raw(lock["program"]), pid=lock["pid"])
+        return WarehouseUnavailable(in_use, hint=LOCK_HINT)
+    if LOCK_UNNAMED.search(problem.text):
+        return WarehouseUnavailable(Message("warehouse.file_locked", path=shown, problem=problem), hint=LOCK_HINT)
+    if OTHER_MODE in problem.text:
         return WarehouseUnavailable(
-            f"the warehouse file '{path}' is in use by another process: {lock['program']} (PID {lock['pid']})",
-            hint=LOCK_HINT,
+            Message("warehouse.file_open_other_mode", path=shown), hint=Message("warehouse.file_open_other_mode_hint")
         )
-    if "could not set lock" in message.lower():
+    if _permission(problem.text, error):
         return WarehouseUnavailable(
-            f"the warehouse file '{path}' is locked by another process: {message}", hint=LOCK_HINT
+            Message("warehouse.file_permission_denied", path=shown),
+            hint=Message("warehouse.file_permission_denied_hint"),
         )
-    if OTHER_MODE in message:
-        return WarehouseUnavailable(
-            f"the warehouse file '{path}' is already open in this program in the other mode (reading or writing)",
-            hint="close the other Workspace on this file (workspace.close()) first: DuckDB opens a file in one mode "
-            "per program",
-        )
-    if _permission(message, error):
-        return WarehouseUnavailable(
-            f"cannot open the warehouse file '{path}': permission denied",
-            hint="reading needs read permission on the file; kpilot ingest and kpilot init also need write permission "
-            "on it and on its folder (check them with `ls -l`)",
-        )
-    if NOT_DUCKDB in message:
+    if NOT_DUCKDB in problem.text:
         return WarehouseError(
-            f"'{path}' is not a DuckDB database file",
-            hint="point 'warehouse:' in kpilot.yaml at a DuckDB file, or at a PostgreSQL URL",
+            Message("warehouse.not_duckdb_file", path=shown), hint=Message("warehouse.not_duckdb_hint")
         )
-    return WarehouseUnavailable(f"cannot open the warehouse file '{path}': {message}")
+    return WarehouseUnavailable(Message("warehouse.file_open_failed", path=shown, problem=problem))
 
 
 def _permission(message: str, error: BaseException) -> bool:
-    lowered = message.lower()
-    return (
-        isinstance(error, PermissionError)
-        or "permission denied" in lowered
-        or "password authentication failed" in lowered
-        or "no password supplied" in lowered
-        or "no pg_hba.conf entry" in lowered
-    )
+    return isinstance(error, PermissionError) or REFUSED_ACCESS.search(message) is not None

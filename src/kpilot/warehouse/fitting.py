@@ -18,12 +18,15 @@ import pyarrow.compute as pc
 from ibis.common.exceptions import IbisError
 
 from kpilot.errors import DataError
+from kpilot.i18n import Message
 from kpilot.warehouse.conversion import Conversion, cast_tolerant
 from kpilot.warehouse.inference import parse_bool, parse_dates, parse_numbers_best
 from kpilot.warehouse.parsed import ParsedFile
+from kpilot.warehouse.phrases import lines, quoted
 
 _SHOWN_PROBLEMS = 5
-_EMPTY = "is empty, but the table column does not allow NULL"
+_EMPTY = Message("warehouse.reason_empty_not_null")
+_HINT = Message("warehouse.values_misfit_hint")
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class _Problem:
     index: int  # data row in the file
     column: str
     text: str | None
-    reason: str
+    reason: Message  # what is wrong with the value: "is not a number"
     column_type: str
 
 
@@ -66,23 +69,30 @@ def _check_columns(parsed: ParsedFile, table: str, expected: list[str]) -> None:
     unexpected = [name for name in present if name not in expected]
     if not missing and not unexpected:
         return
-    parts = []
-    if missing:
-        parts.append("missing column(s) " + ", ".join(f"'{name}'" for name in missing))
-    if unexpected:
-        parts.append("unexpected column(s) " + ", ".join(_with_suggestion(name, missing) for name in unexpected))
+    close = {name: _close(name, missing) for name in unexpected}
+    listed = tuple(
+        f"'{name}'" if close[name] is None else Message("warehouse.column_did_you_mean", column=name, meant=close[name])
+        for name in unexpected
+    )
+    if missing and unexpected:
+        message = Message("warehouse.file_misfit_both", table=table, missing=quoted(missing), unexpected=listed)
+    elif missing:
+        message = Message("warehouse.file_misfit_missing", table=table, missing=quoted(missing))
+    else:
+        message = Message("warehouse.file_misfit_unexpected", table=table, unexpected=listed)
     raise DataError(
-        f"the file does not fit table '{table}': " + "; ".join(parts),
+        message,
         location=parsed.location(),
-        hint="rename the file's columns to the table's (the order does not matter), "
-        "or use --replace to recreate the table from the file; nothing was written",
+        hint=Message("warehouse.file_misfit_hint"),
+        suggestions=tuple(dict.fromkeys(meant for meant in close.values() if meant is not None)),
     )
 
 
-def _with_suggestion(name: str, candidates: Sequence[str]) -> str:
+def _close(name: str, candidates: Sequence[str]) -> str | None:
+    """The missing column an unexpected one most likely means (a case or spelling slip), if any."""
     by_key = {candidate.casefold(): candidate for candidate in candidates}
     close = difflib.get_close_matches(name.casefold(), list(by_key), n=1, cutoff=0.6)
-    return f"'{name}' (did you mean '{by_key[close[0]]}'?)" if close else f"'{name}'"
+    return by_key[close[0]] if close else None
 
 
 def _arrow_type(dtype: Any, table: str, name: str, parsed: ParsedFile) -> pa.DataType:
@@ -95,8 +105,7 @@ def _arrow_type(dtype: Any, table: str, name: str, parsed: ParsedFile) -> pa.Dat
 
 def _unsupported_type(parsed: ParsedFile, table: str, name: str, dtype: Any) -> DataError:
     return DataError(
-        f"column '{name}' of table '{table}' has type {dtype}, which kpilot cannot load from files",
-        location=parsed.location(),
+        Message("warehouse.type_unsupported", column=name, table=table, type=str(dtype)), location=parsed.location()
     )
 
 
@@ -158,25 +167,28 @@ def _then_cast(first: Conversion, target: pa.DataType) -> Conversion:
     return Conversion(values, pc.or_(first.bad, bad))
 
 
-def _reason(target: pa.DataType) -> str:
+def _reason(target: pa.DataType) -> Message:
     types = pa.types
     if types.is_integer(target):
-        return "is not a whole number" + ("" if target == pa.int64() else f" that fits {target}")
+        if target == pa.int64():
+            return Message("warehouse.reason_not_whole")
+        return Message("warehouse.reason_not_whole_fitting", type=str(target))
     if types.is_floating(target):
-        return "is not a number"
+        return Message("warehouse.reason_not_number")
     if types.is_decimal(target):
-        return f"is not a number that fits decimal({target.precision}, {target.scale})"
+        # Precision and scale as SQL writes them, digits only.
+        return Message("warehouse.reason_not_decimal", precision=str(target.precision), scale=str(target.scale))
     if types.is_boolean(target):
-        return "is not true/false, yes/no or 1/0"
+        return Message("warehouse.reason_not_boolean")
     if types.is_date(target):
-        return "is not a date"
+        return Message("warehouse.reason_not_date")
     if types.is_timestamp(target):
-        return "is not a date or timestamp"
-    return f"cannot be stored as {target}"
+        return Message("warehouse.reason_not_timestamp")
+    return Message("warehouse.reason_not_storable", type=str(target))
 
 
 def _problems(
-    parsed: ParsedFile, name: str, mask: pa.Array, reason: str, column_type: str
+    parsed: ParsedFile, name: str, mask: pa.Array, reason: Message, column_type: str
 ) -> tuple[int, list[_Problem]]:
     indices = pc.indices_nonzero(pc.fill_null(mask, False))
     if not len(indices):
@@ -191,21 +203,27 @@ def _problems(
 
 def _misfit(parsed: ParsedFile, table: str, problems: list[_Problem], total: int) -> DataError:
     problems = sorted(problems, key=lambda problem: problem.index)[:_SHOWN_PROBLEMS]
-    hint = "fix these values in the file, or use --replace to recreate the table from the file; nothing was written"
     first = problems[0]
     if total == 1:
-        message = _describe(first) if parsed.has_lines else f"{parsed.where(first.index)}: {_describe(first)}"
-        return DataError(message, location=parsed.location(first.index), hint=hint)
-    lines = [f"{total} values do not fit table '{table}'" + (", the first ones:" if total > len(problems) else ":")]
-    lines += [f"    {parsed.where(problem.index)}: {_describe(problem)}" for problem in problems]
-    return DataError("\n".join(lines), location=parsed.location(first.index), hint=hint)
+        message = _describe(first)
+        if not parsed.has_lines:  # the location holds no row to point at: the message says which one
+            message = Message("warehouse.at_place", place=parsed.place(first.index), problem=message)
+        return DataError(message, location=parsed.location(first.index), hint=_HINT)
+    if total > len(problems):
+        head = Message("warehouse.values_misfit_first", count=total, table=table)
+    else:
+        head = Message("warehouse.values_misfit", count=total, table=table)
+    listed = [Message("warehouse.at_place", place=parsed.place(p.index), problem=_describe(p)) for p in problems]
+    return DataError(lines(head, listed), location=parsed.location(first.index), hint=_HINT)
 
 
-def _describe(problem: _Problem) -> str:
+def _describe(problem: _Problem) -> Message:
     if problem.reason == _EMPTY:
-        return f"column '{problem.column}' {problem.reason}"
+        return Message("warehouse.column_reason", column=problem.column, reason=problem.reason)
     value = "''" if problem.text is None else repr(_shorten(problem.text))
-    return f"column '{problem.column}': {value} {problem.reason} (the table column is {problem.column_type})"
+    return Message(
+        "warehouse.value_misfit", column=problem.column, value=value, reason=problem.reason, type=problem.column_type
+    )
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpilot.errors import Location, WarehouseError
+from kpilot.i18n import Message
 
 # A scheme (s3://, https://, hf://...) or one of the prefixes DuckDB reads remotely without "//".
 REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|(?:s3|gs|gcs|az|azure|abfss|hf|md|motherduck|r2):)")
@@ -40,37 +41,34 @@ class Folders:
     def holds(self, path: Path) -> bool:
         return any(path == folder or path.is_relative_to(folder) for folder in self.all)
 
-    def files(self, what: str, pattern: str, where: Location | None) -> list[Path]:
+    def files(self, what: Message, pattern: str, where: Location | None) -> list[Path]:
         """The files a path or glob pattern (relative to the workspace folder) matches, each resolved to where it
-        really is; refused when the pattern, or any file it matches, lies outside the folders."""
+        really is; refused when the pattern, or any file it matches, lies outside the folders. `what` names the path
+        in messages ("source 'ads': file")."""
         full = self.place(what, pattern, where)
         found = []
         for match in sorted(glob.glob(str(full))):
             real = Path(match).resolve()
             if not self.holds(real):
                 shown = os.path.relpath(match, self.root) if Path(match).is_relative_to(self.root) else match
-                raise self._refusal(f"{what} '{pattern}' matches '{shown}', a link to a file outside", where)
+                code = "warehouse.link_outside_allowed" if self.extra else "warehouse.link_outside"
+                raise self._refusal(Message(code, subject=what, pattern=pattern, match=shown), where)
             found.append(real)
         return found
 
-    def place(self, what: str, pattern: str, where: Location | None) -> Path:
+    def place(self, what: Message, pattern: str, where: Location | None) -> Path:
         """The absolute, normalised path a pattern names (links not followed), refused when it is outside."""
         if REMOTE.match(pattern):
             raise WarehouseError(
-                f"{what} '{pattern}' is a remote location; sources read local files only",
+                Message("warehouse.path_remote", subject=what, pattern=pattern),
                 location=where,
-                hint="download the data into the workspace folder, or load it with `kpilot ingest`",
+                hint=Message("warehouse.path_remote_hint"),
             )
         full = Path(os.path.normpath(self.root / Path(pattern)))
         if not self.holds(full):
-            raise self._refusal(f"{what} '{pattern}' is outside", where)
+            code = "warehouse.path_outside_allowed" if self.extra else "warehouse.path_outside"
+            raise self._refusal(Message(code, subject=what, pattern=pattern), where)
         return full
 
-    def _refusal(self, start: str, where: Location | None) -> WarehouseError:
-        scope = "the workspace folder" + (" and the folders in 'allowed_paths:'" if self.extra else "")
-        return WarehouseError(
-            f"{start} {scope}",
-            location=where,
-            hint=f"keep data files inside the workspace folder ({self.root}), or add their folder to "
-            "'allowed_paths:' in kpilot.yaml (see docs/workspace.md)",
-        )
+    def _refusal(self, message: Message, where: Location | None) -> WarehouseError:
+        return WarehouseError(message, location=where, hint=Message("warehouse.path_outside_hint", root=str(self.root)))

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpilot.errors import DataError
+from kpilot.i18n import Message
 from kpilot.warehouse.conversion import (
     NULL_STRING,
     Conversion,
@@ -227,12 +228,19 @@ def read_with_format(text: pa.Array, style: NumberStyle, reading: ColumnReading,
 def format_misfit(text: pa.Array, converted: Conversion, reading: ColumnReading, fmt: DateFormat) -> DataError:
     """The values of a column that do not read with the format the user named for it."""
     bad = converted.bad
+    places = reading.places
+    examples = [(str(text[i]), places.place(i)) for i in first_true(bad, _EXAMPLES)]
     return DataError(
-        f"column '{reading.name}': {converted.bad_count} value(s) do not read with the date format "
-        f"'{fmt.spelled}': " + format_examples(_examples(text, bad, reading.places)),
-        location=reading.places.location(first_true(bad)[0]),
-        hint="fix these values in the file, or give another format (--date-format, or date_format: on the source); "
-        "nothing was written",
+        Message(
+            "warehouse.format_misfit",
+            column=reading.name,
+            count=converted.bad_count,
+            format=fmt.spelled,
+            examples=format_examples(examples),
+        ),
+        location=places.location(first_true(bad)[0]),
+        hint=Message("warehouse.format_misfit_hint"),
+        field="date_format",
     )
 
 
@@ -263,6 +271,7 @@ def convert_with_format(text: pa.Array, style: NumberStyle, reading: ColumnReadi
 
 
 def _examples(text: pa.Array, mask: pa.Array, places: RowPlaces) -> tuple[tuple[str, str], ...]:
+    """Values and where each is, as notices record them (data: the surface words them)."""
     return tuple((str(text[i]), places.where(i)) for i in first_true(mask, _EXAMPLES))
 
 

@@ -24,13 +24,14 @@ import ibis.common.exceptions as ibis_exc
 import pyarrow as pa
 
 from kpilot.errors import DataError, Location, WarehouseError
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.connection import INTERNAL_PREFIX
 from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats
 from kpilot.warehouse.dates import AmbiguousDates
 from kpilot.warehouse.failures import translated
 from kpilot.warehouse.fitting import fit_to_schema
 from kpilot.warehouse.ingest_log import EarlierLoad, LogEntry, earlier_load, ensure_log, record
-from kpilot.warehouse.keys import check_key, key_columns
+from kpilot.warehouse.keys import THE_KEY, check_key, key_columns
 from kpilot.warehouse.notices import LoadedBefore, Notice, RowsAlreadyInTable
 from kpilot.warehouse.parsed import ParsedFile
 from kpilot.warehouse.readers import read_file
@@ -40,10 +41,8 @@ __all__ = ["IngestReport", "check_table_name", "ingest_file", "quote"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names silently
-_FORCE_HINT = (
-    "to load it anyway, add --again; to make the table hold only this file's rows, use --replace; if the table was "
-    "emptied or recreated outside kpilot since, --again is right; nothing was written"
-)
+_FORCE_HINT = Message("warehouse.loaded_before_hint")
+_NOTHING_WRITTEN = Message("warehouse.nothing_written")
 
 
 @dataclass(frozen=True)
@@ -71,21 +70,20 @@ def ingest_file(
     key: str | Sequence[str] = (),
     date_formats: DateFormats = NO_FORMATS,
     encoding: str | None = None,
-    declared_by: str = "the key",
+    declared_by: Message = THE_KEY,
 ) -> IngestReport:
     """Load `path` into `table` of the ibis backend `con` (DuckDB or PostgreSQL). Nothing is written on failure.
 
     `key` (a column or columns) makes the load an upsert; `declared_by` names where it comes from in messages
-    ("source 'orders'"). `date_formats` and `encoding` say how the file is written, where detection cannot.
+    ("source 'orders'", `ingest_settings.TableSettings.declared_by`). `date_formats` and `encoding` say how the file
+    is written, where detection cannot.
     """
     check_table_name(table)
     backend = _backend_name(con)
     columns_of_key = key_columns(key)
     parsed = read_file(path, date_formats=date_formats, encoding=encoding)
     if parsed.table.num_rows == 0:
-        raise DataError(
-            "no rows: the file has a header but no data", location=parsed.location(), hint="nothing was written"
-        )
+        raise DataError(Message("warehouse.no_rows"), location=parsed.location(), hint=_NOTHING_WRITTEN)
     existing = _existing_schema(con, table)
     try:
         if existing is not None and not replace:
@@ -122,26 +120,28 @@ def ingest_file(
 def check_table_name(table: str) -> None:
     if not _IDENTIFIER.fullmatch(table) or len(table) > _MAX_IDENTIFIER:
         raise DataError(
-            f"invalid table name '{table}'",
-            hint=f"use letters, digits and underscores, not starting with a digit, at most {_MAX_IDENTIFIER} long",
+            Message("warehouse.table_name_invalid", table=table),
+            hint=Message("warehouse.table_name_invalid_hint", most=_MAX_IDENTIFIER),
+            field="table",
         )
     if table.lower().startswith(INTERNAL_PREFIX):
         raise DataError(
-            f"table name '{table}' starts with '{INTERNAL_PREFIX}', which kpilot keeps for its own tables",
-            hint="choose another name",
+            Message("warehouse.table_name_reserved", table=table, prefix=INTERNAL_PREFIX),
+            hint=Message("warehouse.table_name_reserved_hint"),
+            field="table",
         )
 
 
 def _backend_name(con: Any) -> str:
     name = str(getattr(con, "name", ""))
     if name not in ("duckdb", "postgres"):
-        raise WarehouseError(f"loading files into a '{name or type(con).__name__}' warehouse is not supported")
+        raise WarehouseError(Message("warehouse.ingest_unsupported", backend=name or type(con).__name__))
     return name
 
 
 def _existing_schema(con: Any, table: str) -> ibis.Schema | None:
-    def failure(message: str, error: BaseException) -> WarehouseError:  # the table is there but unusable
-        return WarehouseError(f"cannot read the columns of table '{table}': {message}")
+    def failure(message: Raw, error: BaseException) -> WarehouseError:  # the table is there but unusable
+        return WarehouseError(Message("warehouse.table_columns_unreadable", table=table, problem=message))
 
     with translated(failure):
         try:
@@ -156,8 +156,7 @@ def _check_new_columns(parsed: ParsedFile, backend: str) -> None:
     for name in parsed.table.column_names:
         if len(name.encode()) > _MAX_IDENTIFIER:
             raise DataError(
-                f"column name '{name}' is longer than PostgreSQL allows ({_MAX_IDENTIFIER} bytes)",
-                location=parsed.location(),
+                Message("warehouse.column_name_too_long", column=name, most=_MAX_IDENTIFIER), location=parsed.location()
             )
 
 
@@ -184,8 +183,10 @@ class _Load:
 def _write(con: Any, backend: str, load: _Load) -> tuple[int, tuple[Notice, ...]]:
     """Write the rows and the log entry in one transaction; the rows replaced by key, and notices."""
 
-    def failure(message: str, error: BaseException) -> WarehouseError:  # the transaction was rolled back
-        return WarehouseError(f"could not write table '{load.table}': {message}", hint="nothing was written")
+    def failure(message: Raw, error: BaseException) -> WarehouseError:  # the transaction was rolled back
+        return WarehouseError(
+            Message("warehouse.write_failed", table=load.table, problem=message), hint=_NOTHING_WRITTEN
+        )
 
     table, data = load.table, load.data
     notices: list[Notice] = []
@@ -236,12 +237,12 @@ def _identical_rows(session: Session, table: str, stage: str, columns: Sequence[
     need two equal table rows). Compared as text on PostgreSQL, where some types (json) have no equality."""
 
     def selected(name: str) -> str:
-        return f"CAST({quote(name)} AS text)" if session.backend == "postgres" else quote(name)
+        return f"CAST({quote(name)} AS TEXT)" if session.backend == "postgres" else quote(name)
 
     listed = ", ".join(selected(name) for name in columns)
     rows = session.fetch(
-        f"SELECT count(*) FROM (SELECT {listed} FROM {quote(stage)} INTERSECT ALL SELECT {listed} FROM {quote(table)})"
-        " AS same"
+        f"SELECT COUNT(*) FROM (SELECT {listed} FROM {quote(stage)} INTERSECT ALL SELECT {listed} FROM {quote(table)})"
+        " AS same_rows"
     )
     return int(rows[0][0])
 
@@ -258,24 +259,22 @@ def _replace_by_key(session: Session, table: str, stage: str, key: Sequence[str]
 
 def _already_loaded(load: _Load, earlier: EarlierLoad) -> DataError:
     return DataError(
-        f"this file's content was already loaded into table '{load.table}' on {_when(earlier.loaded_at)} (from "
-        f"{_file_of(earlier)}): loading it again would count its rows twice",
+        Message("warehouse.loaded_before", table=load.table, when=_when(earlier.loaded_at), file=_file_of(earlier)),
         location=Location(file=load.parsed.source),
         hint=_FORCE_HINT,
     )
 
 
 def _all_rows_present(load: _Load) -> DataError:
-    rows = load.data.num_rows
     return DataError(
-        f"all {rows:,} row(s) of the file are already in table '{load.table}', identical in every column: loading "
-        "them again would count them twice",
+        Message("warehouse.rows_present", count=load.data.num_rows, table=load.table),
         location=Location(file=load.parsed.source),
         hint=_FORCE_HINT,
     )
 
 
 def _when(moment: dt.datetime) -> str:
+    """A load's time as the log has it, to the second and in UTC (ISO digits in every language)."""
     return moment.strftime("%Y-%m-%d %H:%M:%S") + " UTC"
 
 

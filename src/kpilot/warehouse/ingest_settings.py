@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 from kpilot.definitions.model import Source
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message
 from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats, column_date_formats, date_formats
+from kpilot.warehouse.keys import THE_KEY
 
 
 @dataclass(frozen=True)
 class TableSettings:
     key: tuple[str, ...] = ()
     date_formats: DateFormats = NO_FORMATS
-    declared_by: str = "the key"  # the source that declared the key, for messages
+    declared_by: Message = THE_KEY  # the source that declared the key, for messages
     sources: tuple[str, ...] = ()  # the sources over the table
 
 
@@ -34,7 +36,7 @@ def table_settings(sources: Sequence[Source], table: str) -> TableSettings:
     return TableSettings(
         key=keyed[0].key if keyed else (),
         date_formats=formats,
-        declared_by=_named(keyed[0]) if keyed else "the key",
+        declared_by=_named(keyed[0]) if keyed else THE_KEY,
         sources=tuple(source.name for source in over),
     )
 
@@ -44,14 +46,15 @@ def _agree(declaring: list[Source], table: str, field: str, value: Callable[[Sou
     other = next((source for source in declaring if first is not None and value(source) != value(first)), None)
     if first is not None and other is not None:
         raise DataError(
-            f"sources '{first.name}' and '{other.name}' declare different '{field}:' for table '{table}'",
+            Message("warehouse.sources_disagree", first=first.name, other=other.name, field=field, table=table),
             location=_where(other),
-            hint=f"make the '{field}:' of every source over table '{table}' the same, or declare it on one of them",
+            hint=Message("warehouse.sources_disagree_hint", field=field, table=table),
+            field=field,
         )
 
 
 def _formats(source: Source) -> DateFormats:
-    subject = f"source '{source.name}': date_format"
+    subject = Message("warehouse.subject_source_date_format", source=source.name)
     where = _where(source)
     spec = source.date_format
     if isinstance(spec, dict):
@@ -59,9 +62,11 @@ def _formats(source: Source) -> DateFormats:
     return date_formats([spec] if spec is not None else [], subject, where)
 
 
-def _named(source: Source) -> str:
+def _named(source: Source) -> Message:
     where = _where(source)
-    return f"source '{source.name}'" + (f" ({where})" if where is not None else "")
+    if where is None:
+        return Message("warehouse.declared_by_source", source=source.name)
+    return Message("warehouse.declared_by_source_at", source=source.name, location=str(where))
 
 
 def _where(source: Source) -> Location | None:

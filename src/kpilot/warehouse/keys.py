@@ -12,11 +12,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message
 from kpilot.warehouse.conversion import count_true, first_true
 from kpilot.warehouse.parsed import ParsedFile
+from kpilot.warehouse.phrases import quoted, semicolons
 
 _SHOWN = 3
 _ROW = "_kpilot_row"
+THE_KEY = Message("warehouse.declared_by_key")  # who declares a key given without a source ("the key")
 
 
 def key_columns(key: str | Sequence[str]) -> tuple[str, ...]:
@@ -24,33 +27,47 @@ def key_columns(key: str | Sequence[str]) -> tuple[str, ...]:
     columns = (key,) if isinstance(key, str) else tuple(key)
     for column in columns:
         if not isinstance(column, str) or not column.strip():
-            raise DataError(f"invalid key column {column!r}", hint="a key is a column name, or a list of them")
+            raise DataError(
+                Message("warehouse.key_column_invalid", column=repr(column)),
+                hint=Message("warehouse.key_column_invalid_hint"),
+                field="key",
+            )
     repeated = sorted({column for column in columns if columns.count(column) > 1})
     if repeated:
-        raise DataError(f"key column '{repeated[0]}' is named twice", hint="list each key column once")
+        raise DataError(
+            Message("warehouse.key_column_twice", column=repeated[0]),
+            hint=Message("warehouse.key_column_twice_hint"),
+            field="key",
+        )
     return columns
 
 
-def check_key(data: pa.Table, key: tuple[str, ...], parsed: ParsedFile, table: str, declared_by: str) -> None:
+def check_key(data: pa.Table, key: tuple[str, ...], parsed: ParsedFile, table: str, declared_by: Message) -> None:
     """The file's rows (as they will be written) have every key column, and one row per key, none empty."""
     if not key:
         return
     missing = [column for column in key if column not in data.column_names]
     if missing:
         raise DataError(
-            f"{declared_by} declares the key {_spelled(key)} for table '{table}', but the file has no column "
-            + ", ".join(f"'{column}'" for column in missing),
+            Message(
+                "warehouse.key_column_missing",
+                declared_by=declared_by,
+                key=_spelled(key),
+                table=table,
+                missing=quoted(missing),
+            ),
             location=parsed.location(),
-            hint="rename the file's column, or correct the key",
+            hint=Message("warehouse.key_column_missing_hint"),
+            field="key",
         )
     empty = _empty_keys(data, key)
     if empty is not None:
         column, mask = empty
-        rows = ", ".join(parsed.where(index) for index in first_true(mask, _SHOWN))
+        rows = tuple(parsed.place(index) for index in first_true(mask, _SHOWN))
         raise DataError(
-            f"key column '{column}' is empty in {count_true(mask)} row(s): {rows}",
+            Message("warehouse.key_empty", column=column, count=count_true(mask), rows=rows),
             location=parsed.location(first_true(mask)[0]),
-            hint=f"every row loaded into '{table}' needs a key ({declared_by}); nothing was written",
+            hint=Message("warehouse.key_empty_hint", table=table, declared_by=declared_by),
         )
     _check_unique(data, key, parsed, table, declared_by)
 
@@ -63,29 +80,32 @@ def _empty_keys(data: pa.Table, key: tuple[str, ...]) -> tuple[str, pa.Array] | 
     return None
 
 
-def _check_unique(data: pa.Table, key: tuple[str, ...], parsed: ParsedFile, table: str, declared_by: str) -> None:
+def _check_unique(data: pa.Table, key: tuple[str, ...], parsed: ParsedFile, table: str, declared_by: Message) -> None:
     numbered = data.select(list(key)).append_column(_ROW, pa.array(range(data.num_rows), pa.int64()))
     groups = numbered.group_by(list(key), use_threads=False).aggregate([(_ROW, "count"), (_ROW, "list")])
     repeated = groups.filter(pc.greater(groups.column(f"{_ROW}_count"), 1))
     if not repeated.num_rows:
         return
     ordered = sorted(repeated.column(f"{_ROW}_list").to_pylist(), key=lambda rows: rows[0])
-    shown = "; ".join(_described(data, key, rows, parsed) for rows in ordered[:_SHOWN])
-    more = f" ({repeated.num_rows} keys in all)" if repeated.num_rows > _SHOWN else ""
+    shown = semicolons([_described(data, key, rows, parsed) for rows in ordered[:_SHOWN]])
     first: Location = parsed.location(ordered[0][1])
+    spelled = _spelled(key)
+    if repeated.num_rows > _SHOWN:
+        message = Message("warehouse.key_repeats_more", key=spelled, repeats=shown, count=repeated.num_rows)
+    else:
+        message = Message("warehouse.key_repeats", key=spelled, repeats=shown)
     raise DataError(
-        f"the key {_spelled(key)} repeats in the file: {shown}{more}",
-        location=first,
-        hint=f"each row loaded into '{table}' must have its own key ({declared_by}): remove or merge the repeated "
-        "rows; nothing was written",
+        message, location=first, hint=Message("warehouse.key_repeats_hint", table=table, declared_by=declared_by)
     )
 
 
-def _described(data: pa.Table, key: tuple[str, ...], rows: list[int], parsed: ParsedFile) -> str:
+def _described(data: pa.Table, key: tuple[str, ...], rows: list[int], parsed: ParsedFile) -> Message:
     values = [data.column(column)[rows[0]].as_py() for column in key]
     shown = repr(str(values[0])) if len(values) == 1 else "(" + ", ".join(str(value) for value in values) + ")"
-    places = [parsed.where(index) for index in rows[:_SHOWN]]
-    return f"{shown} in " + ", ".join(places) + (" ..." if len(rows) > _SHOWN else "")
+    places = tuple(parsed.place(index) for index in rows[:_SHOWN])
+    if len(rows) > _SHOWN:
+        return Message("warehouse.key_repeat_more", value=shown, places=places)
+    return Message("warehouse.key_repeat", value=shown, places=places)
 
 
 def _spelled(key: tuple[str, ...]) -> str:

@@ -9,11 +9,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message
 from kpilot.warehouse.conversion import NULL_STRING, STRING, cast_tolerant
 from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats
 from kpilot.warehouse.dates import AmbiguousDates
 from kpilot.warehouse.inference import ColumnReading, Inferred, NumberStyle
 from kpilot.warehouse.notices import HeaderNamed, Notice
+from kpilot.warehouse.phrases import and_list, semicolons
 from kpilot.warehouse.places import RowPlaces
 
 _GENERATED = "column_{position}"
@@ -60,6 +62,10 @@ class ParsedFile:
 
     def where(self, index: int) -> str:
         return self.places.where(index)
+
+    def place(self, index: int) -> Message:
+        """Data row `index` for a message: "line 3", "row 3"."""
+        return self.places.place(index)
 
     def reading(self, name: str) -> ColumnReading:
         return ColumnReading(name, self.places, self.formats, self.epoch_1904)
@@ -115,20 +121,15 @@ def _check_unique(named: Sequence[tuple[int, str]], source: str, line: int | Non
     repeated = [group for group in positions.values() if len(group) > 1]
     if not repeated:
         return
-    described = "; ".join(
-        f"'{group[0][1]}' (columns {_listed([index + 1 for index, _ in group])})" for group in repeated
-    )
+    described = [
+        Message("warehouse.duplicate_name", name=group[0][1], columns=and_list([index + 1 for index, _ in group]))
+        for group in repeated
+    ]
     raise DataError(
-        f"duplicate column name {described}",
+        Message("warehouse.duplicate_columns", names=semicolons(described)),
         location=Location(file=source, line=line),
-        hint="rename the columns in the file's header so that each name is used once (names are compared ignoring "
-        "upper/lower case); kpilot does not guess which column is which",
+        hint=Message("warehouse.duplicate_columns_hint"),
     )
-
-
-def _listed(numbers: Sequence[int]) -> str:
-    shown = [str(number) for number in numbers]
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def typed_columns(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kpilot.errors import Location
+from kpilot.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -22,4 +23,15 @@ class RowPlaces:
         return Location(file=self.source, line=line if self.has_lines else None)
 
     def where(self, index: int) -> str:
+        """Data row `index` as notices record it ("line 3"): data for the surface that words the notice."""
         return f"{self.kind} {self.positions[index]}"
+
+    def place(self, index: int) -> Message:
+        """Data row `index` for a message: "line 3" or "row 3". The number is given as digits (never "line 1,234"):
+        it is what an editor's go-to-line takes."""
+        number = str(self.positions[index])
+        return (
+            Message("warehouse.at_line", line=number)
+            if self.kind == "line"
+            else Message("warehouse.at_row", row=number)
+        )

@@ -12,12 +12,14 @@ from typing import Any
 import ibis.expr.datatypes as dt
 
 from kpilot.errors import WarehouseError
+from kpilot.i18n import Message
 
 UNNAMED = b""  # the unnamed prepared statement: replaced by the next one, so nothing is left behind
 
 
-def query_schema(backend: Any, sql: str, subject: str) -> dict[str, dt.DataType]:
-    """Column name -> Ibis type of `sql` on an Ibis PostgreSQL backend; driver errors are psycopg's."""
+def query_schema(backend: Any, sql: str, source: str) -> dict[str, dt.DataType]:
+    """Column name -> Ibis type of `sql` (the query of source `source`) on an Ibis PostgreSQL backend; driver errors
+    are psycopg's."""
     import psycopg
     from psycopg import pq
 
@@ -33,8 +35,9 @@ def query_schema(backend: Any, sql: str, subject: str) -> dict[str, dt.DataType]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise WarehouseError(
-            f"{subject}: its sql returns more than one column named {', '.join(repeated)}",
-            hint="give each column its own name (select a.id as order_id, b.id as customer_id ...)",
+            Message("warehouse.sql_repeats_columns", source=source, columns=tuple(repeated)),
+            hint=Message("warehouse.sql_repeats_columns_hint"),
+            field="sql",
         )
     columns = [(described.ftype(i), described.fmod(i)) for i in range(described.nfields)]
     mapper = backend.compiler.type_mapper
@@ -51,8 +54,8 @@ def _type_names(raw: Any, columns: list[tuple[int, int]]) -> list[str]:
     # Plain integers from libpq, so the values can be written into the query; one round trip for all columns.
     rows = ", ".join(f"({n}, {oid}, {mod})" for n, (oid, mod) in enumerate(columns))
     query = (
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_enum AS e WHERE e.enumtypid = CAST(c.oid AS oid)) "
-        "THEN 'enum' ELSE pg_catalog.format_type(CAST(c.oid AS oid), c.mod) END "
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_enum AS e WHERE e.enumtypid = CAST(c.oid AS OID)) "
+        "THEN 'enum' ELSE pg_catalog.format_type(CAST(c.oid AS OID), c.mod) END "
         f"FROM (VALUES {rows}) AS c(n, oid, mod) ORDER BY c.n"
     )
     with raw.cursor() as cursor:

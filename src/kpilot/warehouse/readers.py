@@ -19,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.date_formats import NO_FORMATS, DateFormats
 from kpilot.warehouse.delimited import read_text
 from kpilot.warehouse.parsed import ParsedFile
@@ -48,16 +49,17 @@ def read_file(path: Path, *, date_formats: DateFormats = NO_FORMATS, encoding: s
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise DataError(
-            f"unsupported file type '{path.suffix or path.name}'",
+            Message("warehouse.file_type_unsupported", kind=path.suffix or path.name),
             location=Location(file=source),
-            hint="supported: " + ", ".join(SUPPORTED_EXTENSIONS),
+            hint=Message("warehouse.file_type_unsupported_hint", supported=SUPPORTED_EXTENSIONS),
         )
     _check_readable(path, source)
     if encoding is not None and suffix not in TEXT_EXTENSIONS:
         raise DataError(
-            f"--encoding applies to text files ({', '.join(TEXT_EXTENSIONS)}), not to '{suffix}'",
+            Message("warehouse.encoding_text_only", extensions=TEXT_EXTENSIONS, kind=suffix),
             location=Location(file=source),
-            hint="leave it out: Parquet and Excel files say how their text is encoded",
+            hint=Message("warehouse.encoding_text_only_hint"),
+            field="encoding",
         )
     if suffix == ".parquet":
         return read_parquet(path, source)
@@ -79,11 +81,13 @@ def _split_sheet(path: Path) -> tuple[Path, str | None]:
 
 def _check_readable(path: Path, source: str) -> None:
     if not path.exists():
-        raise DataError("file not found", location=Location(file=source))
+        raise DataError(Message("warehouse.file_not_found"), location=Location(file=source))
     if not path.is_file():
-        raise DataError("not a file", location=Location(file=source))
+        raise DataError(Message("warehouse.not_a_file"), location=Location(file=source))
     try:
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", location=Location(file=source)) from exc
+        raise DataError(
+            Message("warehouse.file_read_failed", problem=Raw(exc.strerror or str(exc))), location=Location(file=source)
+        ) from exc

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.conversion import NULL_STRING, Conversion
 from kpilot.warehouse.date_formats import NO_FORMATS, DateFormat, DateFormats, parse_excel_serials
 from kpilot.warehouse.inference import (
@@ -35,6 +36,7 @@ from kpilot.warehouse.inference import (
 )
 from kpilot.warehouse.notices import DateFormatUsed
 from kpilot.warehouse.parsed import ParsedFile, clean_text, name_columns, typed_columns
+from kpilot.warehouse.phrases import quoted
 from kpilot.warehouse.places import RowPlaces
 
 # What openpyxl raises for a file that is not a readable workbook: not a zip, a zip cut short, parts missing or
@@ -78,7 +80,8 @@ def _open_book(openpyxl: Any, path: Path, source: str, *, data_only: bool) -> An
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (*BROKEN_WORKBOOK, InvalidFileException) as exc:
         raise DataError(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", location=Location(file=source)
+            Message("warehouse.workbook_unreadable", kind=type(exc).__name__, problem=Raw(str(exc))),
+            location=Location(file=source),
         ) from exc
 
 
@@ -125,16 +128,13 @@ def _check_formula_values(openpyxl: Any, path: Path, source: str, title: str, ce
     finally:
         book.close()
     if missing:
-        shown = ", ".join(missing[:_SHOWN_CELLS]) + (
-            f" and {len(missing) - _SHOWN_CELLS} more" if len(missing) > _SHOWN_CELLS else ""
-        )
+        first = tuple(missing[:_SHOWN_CELLS])
+        more = len(missing) - len(first)
+        shown = Message("warehouse.and_more", items=first, count=more) if more else first
         raise DataError(
-            f"sheet '{title}': {len(missing)} formula cell(s) have no saved value, so they would load as empty: "
-            + shown,
+            Message("warehouse.formulas_without_values", sheet=title, count=len(missing), cells=shown),
             location=Location(file=source),
-            hint="the workbook was saved by a program that does not compute formulas: open it in Excel or "
-            "LibreOffice and save it again (that stores each formula's value), or export the sheet to CSV; "
-            "nothing was written",
+            hint=Message("warehouse.formulas_without_values_hint"),
         )
 
 
@@ -142,13 +142,14 @@ def _pick_sheet(book: Any, sheet: str | None, source: str) -> Any:
     names: list[str] = list(book.sheetnames)
     if sheet is None:
         if not names:
-            raise DataError("the workbook has no sheets", location=Location(file=source))
+            raise DataError(Message("warehouse.workbook_no_sheets"), location=Location(file=source))
         return book[names[0]]
     if sheet not in names:
         raise DataError(
-            f"no sheet named '{sheet}'",
+            Message("warehouse.sheet_missing", sheet=sheet),
             location=Location(file=source),
-            hint="sheets: " + ", ".join(f"'{name}'" for name in names),
+            hint=Message("warehouse.sheet_missing_hint", sheets=quoted(names)),
+            suggestions=tuple(names),
         )
     return book[sheet]
 
@@ -165,7 +166,9 @@ def _type_sheet(
     rows: list[tuple[int, list[Any]]], source: str, formats: DateFormats, title: str, epoch_1904: bool
 ) -> ParsedFile:
     if not rows:
-        raise DataError("the sheet is empty", location=Location(file=source), hint="the first row must be a header")
+        raise DataError(
+            Message("warehouse.sheet_empty"), location=Location(file=source), hint=Message("warehouse.sheet_empty_hint")
+        )
     header_line, header_cells = rows[0]
     while header_cells and header_cells[-1] is None:
         header_cells = header_cells[:-1]
@@ -207,9 +210,9 @@ def _sheet_width(cells: list[Any], width: int, source: str, row: int) -> list[An
     extra = [index for index in range(width, len(cells)) if cells[index] is not None]
     if extra:
         raise DataError(
-            f"row {row} has a value in column {extra[0] + 1}, which has no name in the header",
+            Message("warehouse.value_outside_header", row=str(row), column=extra[0] + 1),
             location=Location(file=source, line=row),
-            hint="give every column a name in the header row",
+            hint=Message("warehouse.value_outside_header_hint"),
         )
     return (cells + [None] * width)[:width]
 
@@ -306,7 +309,9 @@ def read_parquet(path: Path, source: str) -> ParsedFile:
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        raise DataError(f"not a readable Parquet file ({exc})", location=Location(file=source)) from exc
+        raise DataError(
+            Message("warehouse.parquet_unreadable", problem=Raw(str(exc))), location=Location(file=source)
+        ) from exc
     named, notices = name_columns(enumerate(table.column_names), source, None)
     columns = {name: _flat_column(table.column(index), name, source) for index, name in named}
     return ParsedFile(
@@ -327,8 +332,5 @@ def _flat_column(column: pa.ChunkedArray, name: str, source: str) -> pa.Array:
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         return array.cast(pa.timestamp(kind.unit))  # to UTC wall time, the same rule as for text files
     if pa.types.is_nested(kind):
-        raise DataError(
-            f"column '{name}' has the nested type {kind}; only flat columns can be loaded",
-            location=Location(file=source),
-        )
+        raise DataError(Message("warehouse.column_nested", column=name, type=str(kind)), location=Location(file=source))
     return array

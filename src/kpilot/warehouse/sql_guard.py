@@ -26,9 +26,10 @@ from sqlglot.errors import SqlglotError
 
 from kpilot.definitions.model import Source
 from kpilot.errors import Location, WarehouseError
+from kpilot.i18n import Message, Raw
 from kpilot.warehouse.folders import Folders
 
-READ_ONLY_HINT = "a source only reads: write one SELECT (WITH ... SELECT and UNION are fine); load with `kpilot ingest`"
+READ_ONLY_HINT = Message("warehouse.sql_read_only_hint")
 
 # Statement nodes: refused at the top and anywhere inside (a DELETE ... RETURNING in a WITH is a statement too).
 # fmt: off
@@ -51,12 +52,12 @@ KIND_NAMES = {"TruncateTable": "TRUNCATE", "LoadData": "LOAD DATA", "Into": "SEL
 
 @dataclass(frozen=True)
 class Refused:
-    """A family of functions a source may not call, and why."""
+    """A family of functions a source may not call, and why (a phrase: "changes the database")."""
 
-    why: str
     names: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
+    why: Message | None = None
 
     def covers(self, name: str) -> bool:
         return name in self.names or name.startswith(self.prefixes) or name.endswith(self.suffixes)
@@ -64,29 +65,28 @@ class Refused:
 
 REFUSED = (
     Refused(
-        "runs SQL given as text, which kpilot cannot check",
         frozenset({"query", "query_table", "cursor_to_xml", "cursor_to_xmlschema"}),
         ("query_to_xml", "dblink"),
+        why=Message("warehouse.sql_why_runs_text"),
     ),
     Refused(
-        "reads or writes files or large objects on the database server",
         frozenset({"pg_stat_file", "loread", "lowrite"}),
         ("pg_read_", "pg_ls_", "pg_file_", "lo_"),
+        why=Message("warehouse.sql_why_server_files"),
     ),
-    Refused("changes the session's settings", frozenset({"set_config"})),
+    Refused(frozenset({"set_config"}), why=Message("warehouse.sql_why_settings")),
     Refused(
-        "changes the database",
         frozenset({"nextval", "setval", "txid_current", "pg_current_xact_id", "pg_export_snapshot"}),
+        why=Message("warehouse.sql_why_changes_database"),
     ),
     Refused(
-        "administers the server or acts outside the query",
         frozenset({"pg_reload_conf", "pg_rotate_logfile", "pg_promote", "pg_switch_wal", "pg_notify"}),
         ADMINISTRATION,
+        why=Message("warehouse.sql_why_administers"),
     ),
 )
 # DuckDB's functions that read files (or list them): allowed with a literal path inside the folders.
 FILE_FUNCTIONS = Refused(
-    "reads files",
     frozenset({"glob", "sniff_csv", "st_read", "st_read_meta", "st_readosm", "st_readshp", "iceberg_metadata"}),
     ("read_", "parquet_", "iceberg_"),
     ("_scan",),
@@ -114,40 +114,42 @@ class _Guard:
             "sql", source.origin if source.origin != Location() else None
         )
 
-    def refuse(self, problem: str, hint: str = READ_ONLY_HINT) -> WarehouseError:
-        return WarehouseError(f"source '{self.source.name}': its sql {problem}", location=self.where, hint=hint)
+    def refuse(self, problem: Message, hint: Message = READ_ONLY_HINT) -> WarehouseError:
+        """`problem` is what the source's sql does, a message whose value `source` is filled in here."""
+        message = Message(problem.code, source=self.source.name, **problem.values)
+        return WarehouseError(message, location=self.where, hint=hint, field="sql")
 
     def single_query(self, text: str) -> exp.Query:
         if "\x00" in text:
-            raise self.refuse("contains a NUL character (\\0)", hint="remove it: SQL text cannot hold one")
+            raise self.refuse(Message("warehouse.sql_nul"), hint=Message("warehouse.sql_nul_hint"))
         try:
             with _quiet_sqlglot():
                 trees = [tree for tree in sqlglot.parse(text, read=self.dialect) if tree is not None]
         except SqlglotError as error:
             detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise self.refuse(
-                f"does not parse as {self.dialect} SQL: {detail}",
-                hint="write one SELECT query in the warehouse's SQL dialect",
+                Message("warehouse.sql_unparsable", dialect=self.dialect, problem=Raw(detail)),
+                hint=Message("warehouse.sql_unparsable_hint"),
             ) from error
         if not trees:
-            raise self.refuse("is empty", hint="write one SELECT query")
+            raise self.refuse(Message("warehouse.sql_empty"), hint=Message("warehouse.sql_empty_hint"))
         if len(trees) > 1:
             raise self.refuse(
-                f"holds {len(trees)} statements; a source is exactly one query",
-                hint="keep only the SELECT: a ';' ends a statement, and nothing may follow it",
+                Message("warehouse.sql_many_statements", count=len(trees)),
+                hint=Message("warehouse.sql_many_statements_hint"),
             )
         tree = trees[0]
         if not isinstance(tree, exp.Query):
-            raise self.refuse(f"is {_kind(tree, text)}, not a query")
+            raise self.refuse(Message("warehouse.sql_not_a_query", statement=_kind(tree, text)))
         return tree
 
     def check(self, node: exp.Expression) -> None:
         if isinstance(node, STATEMENTS) and not isinstance(node, exp.Query):
-            raise self.refuse(f"contains {_kind(node, '')}, not only a query")
+            raise self.refuse(Message("warehouse.sql_holds_statement", statement=_kind(node, "")))
         if isinstance(node, exp.Into):
-            raise self.refuse("creates a table (SELECT INTO)")
+            raise self.refuse(Message("warehouse.sql_select_into"))
         if isinstance(node, exp.Lock):
-            raise self.refuse("locks rows (FOR UPDATE / FOR SHARE)", hint="remove the FOR ... clause")
+            raise self.refuse(Message("warehouse.sql_locks_rows"), hint=Message("warehouse.sql_locks_rows_hint"))
         if isinstance(node, exp.Func):
             self.check_function(node)
         if isinstance(node, exp.Table) and self.dialect == "duckdb":
@@ -158,12 +160,14 @@ class _Guard:
         for family in REFUSED:
             if any(family.covers(name) for name in names):
                 raise self.refuse(
-                    f"calls {_shown(names)}(), which {family.why}", hint="remove the call: a source only reads rows"
+                    Message("warehouse.sql_calls_refused", function=_shown(names), why=family.why),
+                    hint=Message("warehouse.sql_calls_refused_hint"),
                 )
         if any(FILE_FUNCTIONS.covers(name) for name in names):
-            function = f"{_shown(names)}()"
+            function = _shown(names)
             for literal in self.path_literals(node, function):
-                absolute = self.allowed(literal.this, f"{function} path")
+                subject = Message("warehouse.subject_sql_function_path", source=self.source.name, function=function)
+                absolute = self.allowed(literal.this, subject)
                 literal.replace(exp.Literal.string(absolute))
 
     def path_literals(self, node: exp.Func, function: str) -> list[exp.Literal]:
@@ -174,23 +178,22 @@ class _Guard:
         candidates = first.expressions if isinstance(first, exp.Array) else [first]
         if not candidates or not all(isinstance(c, exp.Literal) and c.is_string for c in candidates):
             raise self.refuse(
-                f"calls {function} with a path that is not written out; kpilot can only allow a path given "
-                "as a literal string",
-                hint="write the path as a string, e.g. read_csv('data/file.csv'), or use a 'file:' source",
+                Message("warehouse.sql_path_not_literal", function=function),
+                hint=Message("warehouse.sql_path_not_literal_hint"),
             )
         return [c for c in candidates if isinstance(c, exp.Literal)]
 
     def check_table(self, node: exp.Table) -> None:
         name = node.this
         if isinstance(name, exp.Identifier) and not node.args.get("db") and FILE_LIKE.search(name.name):
-            node.set("this", exp.to_identifier(self.allowed(name.name, "file path"), quoted=True))
+            subject = Message("warehouse.subject_sql_file_path", source=self.source.name)
+            node.set("this", exp.to_identifier(self.allowed(name.name, subject), quoted=True))
 
-    def allowed(self, pattern: str, subject: str) -> str:
+    def allowed(self, pattern: str, subject: Message) -> str:
         """The absolute path the warehouse must read for `pattern`, refused when it (or a link it matches) leads
-        outside the folders."""
-        what = f"source '{self.source.name}': its sql's {subject}"
-        self.folders.files(what, pattern, self.where)  # refuses links that lead outside
-        return str(self.folders.place(what, pattern, self.where))
+        outside the folders; `subject` names the path in messages."""
+        self.folders.files(subject, pattern, self.where)  # refuses links that lead outside
+        return str(self.folders.place(subject, pattern, self.where))
 
 
 def _function_names(node: exp.Func, dialect: str) -> set[str]:
@@ -207,8 +210,9 @@ def _shown(names: set[str]) -> str:
     return min(names, key=lambda name: (len(name), name))
 
 
-def _kind(node: exp.Expression, text: str) -> str:
-    """'a DROP statement', 'an UPDATE statement': what a statement is, in the words of SQL."""
+def _kind(node: exp.Expression, text: str) -> Message:
+    """'a DROP statement', 'an UPDATE statement': what a statement is, in the words of SQL. English picks its
+    article by the keyword's first letter, so each article has its code (the other languages say the same for both)."""
     name = type(node).__name__
     if isinstance(node, exp.Command):
         word = str(node.this).upper()
@@ -217,8 +221,10 @@ def _kind(node: exp.Expression, text: str) -> str:
     else:  # parsed as an expression (`checkpoint` is a column to SQLGlot): the first word is the statement
         word = text.split(None, 1)[0].upper() if text.strip() else name.upper()
         if not re.fullmatch(r"[A-Z_]+", word):
-            return "not a statement kpilot can read"
-    return f"{'an' if word[0] in 'AEIOU' else 'a'} {word} statement"
+            return Message("warehouse.sql_statement_unknown")
+    if word[0] in "AEIOU":
+        return Message("warehouse.sql_statement_an", statement=word)
+    return Message("warehouse.sql_statement_a", statement=word)
 
 
 @contextmanager

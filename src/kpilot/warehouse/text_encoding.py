@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from kpilot.errors import DataError, Location
+from kpilot.i18n import Message
 from kpilot.warehouse.notices import EncodingConverted
 
 _SAMPLE_BYTES = 64 * 1024
@@ -27,7 +28,7 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-_SAVE_AS_UTF8 = "save it as 'CSV UTF-8' (in Excel: File > Save As > CSV UTF-8)"
+_SAVE_AS_UTF8 = Message("warehouse.save_as_utf8_hint")
 # A valid UTF-8 character beyond ASCII, in text decoded with surrogateescape (bad bytes become U+DC80..U+DCFF).
 _REAL_NON_ASCII = re.compile(r"[^\x00-\x7f\udc80-\udcff]")
 _BAD_BYTE = re.compile(r"[\udc80-\udcff]")
@@ -53,9 +54,10 @@ def decode_text(data: bytes, source: str, encoding: str | None = None) -> Decode
         utf16 = _utf16_without_bom(data[:_SAMPLE_BYTES])
         if utf16 is None:
             raise DataError(
-                "the file holds zero bytes: it is not text, or in an encoding kpilot cannot recognise",
+                Message("warehouse.zero_bytes"),
                 location=Location(file=source, line=data[: data.index(b"\x00")].count(b"\n") + 1),
-                hint="if it is text, give its encoding with --encoding (e.g. --encoding utf-32), or " + _SAVE_AS_UTF8,
+                hint=Message("warehouse.zero_bytes_hint"),
+                field="encoding",
             )
         name = "UTF-16 LE" if utf16 == "utf-16-le" else "UTF-16 BE"
         return DecodedText(_strict(data, utf16, source, name), EncodingConverted(encoding=name + " (no BOM)"))
@@ -70,8 +72,9 @@ def _decode_as(data: bytes, source: str, encoding: str) -> str:
         info = codecs.lookup(encoding)
     except LookupError:
         raise DataError(
-            f"unknown encoding '{encoding}'",
-            hint="use a name such as utf-8, utf-16, utf-16-le, cp1252, latin-1 or cp1250",
+            Message("warehouse.encoding_unknown", encoding=encoding),
+            hint=Message("warehouse.encoding_unknown_hint"),
+            field="encoding",
         ) from None
     codec = "utf-8-sig" if info.name == "utf-8" else info.name
     text = _strict(data, codec, source, encoding)
@@ -83,7 +86,7 @@ def _strict(data: bytes, codec: str, source: str, name: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as error:
         raise DataError(
-            f"the file is not valid {name} text",
+            Message("warehouse.encoding_invalid", encoding=name),
             location=Location(file=source, line=_line_of_byte(data, error.start, codec)),
             hint=_SAVE_AS_UTF8,
         ) from error
@@ -114,9 +117,9 @@ def _single_byte(data: bytes, source: str, error: UnicodeDecodeError) -> Decoded
     bad_line = escaped[: first_bad.start()].count("\n") + 1 if first_bad else None
     if _REAL_NON_ASCII.search(escaped):
         raise DataError(
-            "the file mixes UTF-8 text with bytes of another encoding: this line is not UTF-8",
+            Message("warehouse.encoding_mixed"),
             location=Location(file=source, line=bad_line),
-            hint="fix or retype the characters on that line, or " + _SAVE_AS_UTF8,
+            hint=Message("warehouse.encoding_mixed_hint"),
         ) from error
     try:
         text, name = data.decode("cp1252"), "Windows-1252"

@@ -1,0 +1,129 @@
+"""Messages to words: the one rendering layer every surface uses (CLI now; the API, pages and e-mails next)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+
+from kpilot.i18n.catalogue import Text, catalogue
+from kpilot.i18n.languages import DEFAULT, Language
+from kpilot.i18n.message import Amount, Message, Period, Points, Raw, Share
+from kpilot.i18n.numbers import fixed, localize, money, sentence_number, sentence_percent, sentence_share
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
+
+
+class MessageMissing(LookupError):
+    """A code or a value a text needs is missing: a bug in kpilot, caught by the catalogue tests."""
+
+
+def render(message: Message, language: Language = DEFAULT) -> str:
+    """The message in `language`, its values written the language's way."""
+    text = _choose(_text(message.code, language), message, language)
+
+    def replace(match: re.Match[str]) -> str:
+        if match[0] in ("{{", "}}"):
+            return match[0][0]
+        name = match[1]
+        if name not in message.values:
+            raise MessageMissing(f"{message.code}: the text in {language} needs the value {name!r}")
+        return value_text(message.values[name], language)
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def text(code: str, language: Language = DEFAULT, /, **values: Any) -> str:
+    """`render(Message(code, **values), language)`: for surfaces that write their own headings and labels."""
+    return render(Message(code, **values), language)
+
+
+def value_text(value: Any, language: Language) -> str:
+    """One value as the language writes it inside a sentence."""
+    if isinstance(value, Message):
+        return render(value, language)
+    if isinstance(value, Raw):
+        return value.text
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return text("value.yes" if value else "value.no", language)
+    if isinstance(value, int):
+        return fixed(value, 0, language)
+    if isinstance(value, float | Decimal):
+        return sentence_number(value, language)
+    if isinstance(value, Amount):
+        return amount_text(value, language)
+    if isinstance(value, Share):
+        return sentence_share(value.fraction, language)
+    if isinstance(value, Points):
+        return text("value.points", language, points=Raw(fixed(abs(value.fraction) * 100, 1, language, trim=True)))
+    if isinstance(value, Period):
+        return period_text(value, language)
+    if isinstance(value, datetime):
+        return format_date(value.date(), _text("format.date", language), locale=language.locale) + value.strftime(
+            " %H:%M"
+        )
+    if isinstance(value, date):
+        return format_date(value, _text("format.date", language), locale=language.locale)
+    if isinstance(value, tuple):
+        separator: str = _text("format.list_separator", language)
+        return separator.join(value_text(item, language) for item in value)
+    return str(value)
+
+
+def amount_text(amount: Amount, language: Language) -> str:
+    """A value in its KPI's unit, for a sentence: 1,200,000 EUR, 2.1%, 45,800, 0.35."""
+    if amount.unit == "percent":
+        return sentence_percent(amount.value, language)
+    number = sentence_number(amount.value, language)
+    if amount.unit == "currency" and amount.currency:
+        return money(number, amount.currency, language)
+    return number
+
+
+def period_text(period: Period, language: Language) -> str:
+    """May 2025 / maggio 2025 / maj 2025 / 2025年5月; quarters and years by their names (2025-Q2, 2025)."""
+    if period.grain == "month":
+        return format_date(period.start, _text("format.month", language), locale=language.locale)
+    if period.grain == "day":
+        return format_date(period.start, _text("format.day", language), locale=language.locale)
+    if period.grain == "week":
+        day = format_date(period.start, _text("format.day", language), locale=language.locale)
+        return text("format.week", language, day=Raw(day))
+    return period.name
+
+
+def _text(code: str, language: Language) -> Any:
+    entry = catalogue().get(code)
+    if entry is None:
+        raise MessageMissing(f"no message has the code {code!r}")
+    found = entry.get(language, entry.get(DEFAULT))
+    if found is None:
+        raise MessageMissing(f"{code}: no text in {language} or English")
+    return found
+
+
+def _choose(text: Text, message: Message, language: Language) -> str:
+    if isinstance(text, str):
+        return text
+    count = message.values.get("count")
+    tag = _plural(language)(abs(count)) if isinstance(count, int | float | Decimal) else "other"
+    return text.get(tag, text["other"])
+
+
+@cache
+def _plural(language: Language) -> Any:
+    return Locale.parse(language.locale).plural_form
+
+
+def localized_number(english_text: str, language: Language) -> str:
+    """Re-exported for surfaces that format with their own rules (tables) and localize at the end."""
+    return localize(english_text, language)
