@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import pyarrow as pa
 from pydantic import ValidationError as PydanticValidationError
@@ -69,7 +69,7 @@ class Workspace:
         week_start: str = "monday",
         fiscal_year_start: int = 1,
         currency: str = "EUR",
-    ) -> Workspace:
+    ) -> Self:
         """Create a workspace folder with settings and an empty definitions folder; refuse to overwrite one."""
         root = _folder(path)
         if (root / SETTINGS_FILE).exists():
@@ -112,7 +112,7 @@ class Workspace:
         self._source_checks = None  # a reopened warehouse may hold other data
         self._currency_checks = None
 
-    def __enter__(self) -> Workspace:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:

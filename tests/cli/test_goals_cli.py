@@ -62,7 +62,8 @@ def test_suggest_json(workspace: Path, capsys: pytest.CaptureFixture[str]) -> No
     data = json.loads(out)
     assert set(data) == {
         "kpi", "period", "grain", "scope", "direction", "unit", "additive", "kind", "horizon", "window", "bounds",
-        "growth_of", "history", "methods", "recommended", "why", "reason", "notes", "written",
+        "growth_of", "history", "methods", "recommended", "why", "why_code", "reason", "notes", "note_codes",
+        "written",
     }  # fmt: skip
     assert (data["kpi"], data["period"], data["scope"], data["recommended"]) == (
         "revenue",
@@ -138,7 +139,9 @@ def test_check_exit_codes_and_json(workspace: Path, capsys: pytest.CaptureFixtur
     assert set(data) == {"findings", "summary"}
     assert data["summary"]["error"] == 0
     for finding in data["findings"]:
-        assert set(finding) == {"letter", "criterion", "severity", "kpi", "target", "reason", "fix", "location"}
+        assert set(finding) == {
+            "letter", "criterion", "severity", "kpi", "target", "reason", "reason_code", "fix", "fix_code", "location"
+        }  # fmt: skip
     code, out, _ = kpilot(capsys, "check", "-w", str(workspace))
     assert code == 0
     assert "0 error(s)" in out

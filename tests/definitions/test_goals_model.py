@@ -70,6 +70,7 @@ def test_good_targets_and_goals_load(tmp_path: Path) -> None:
     assert definitions.targets_of("churn") == (every, quarter)
 
 
+NAME_RULE = "is not a name: use letters, digits and '_', starting with a letter or '_'"
 PERIOD_OR_EVERY = "a target needs exactly one of 'period' (e.g. 2025-05, 2025-Q2, 2025) or 'every' (e.g. month)"
 
 
@@ -141,7 +142,7 @@ PERIOD_OR_EVERY = "a target needs exactly one of 'period' (e.g. 2025-05, 2025-Q2
         ("{period: 2025-05, target: 1}", "5:5: error: missing required key 'kpi' (add 'kpi: ...')"),
         (
             "{kpi: my kpi, period: 2025-05, target: 1}",
-            "5:11: error: 'kpi': 'my kpi' is not a name: use letters, digits and '_', starting with a letter or '_'",
+            f"5:11: error: 'kpi': 'my kpi' {NAME_RULE}",
         ),
         (
             "{kpi: revenue, period: 2025-05, target: 1, scope: EMEA}",
@@ -215,8 +216,7 @@ def test_bad_goals(tmp_path: Path) -> None:
         "definitions/main.yaml:7:5: error: missing required key 'name' (add 'name: ...')",
         "definitions/main.yaml:10:32: error: 'kpis.0.weight': 0 must be greater than 0",
         "definitions/main.yaml:11:24: error: unknown key 'wieght' (did you mean 'weight'?)",
-        "definitions/main.yaml:12:12: error: 'name': 'bad name' is not a name: use letters, digits and '_', "
-        "starting with a letter or '_'",
+        f"definitions/main.yaml:12:12: error: 'name': 'bad name' {NAME_RULE}",
         "definitions/main.yaml:13:42: error: unknown key 'colour' (allowed keys: name, label, description, owner, "
         "parent, kpis)",
     ]

@@ -116,3 +116,21 @@ def test_engagement_and_pipeline_agree_with_plain_sql(demo: Workspace) -> None:
     assert row["employee_satisfaction"] == pytest.approx(mean)
     assert row["enps"] == pytest.approx((promoters - detractors) / count * 100)
     assert row["pipeline_value"] == pytest.approx(float(stock))
+
+
+def test_the_python_scorecard_is_the_commands_json(demo: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kpilot.Workspace.scorecard(...).to_data()` is what `kpilot scorecard --format json` prints (tests/api has the
+    other results, on a small workspace)."""
+    import json
+
+    from tests.support import run_cli
+
+    code, out, err = run_cli(capsys, "scorecard", "--period", "2026-10", "--format", "json", "-w", str(demo.root))
+    assert code == 0, err
+    expected = json.loads(out)
+    with Workspace(demo.root) as ws:
+        result = ws.scorecard(period="2026-10")
+    assert result.to_data() == expected
+    assert [record["kpi"] for record in expected] == [k.name for k in demo.definitions.kpis]
+    assert {record["period"] for record in expected} == {"2026-10-01"}
+    assert sum(record["status_reason_code"] is not None for record in expected) == len(expected)

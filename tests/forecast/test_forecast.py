@@ -3,6 +3,7 @@ numbers."""
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from kpilot.forecast import Forecast, ForecastMethod, forecast_next, mape, project_running_period
+from kpilot.i18n import Language, render
 
 Z80 = 1.2815515655446004  # the standard normal's 90th percentile: an 80 % two-sided interval
 PATTERN = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0]  # one season of a monthly KPI
@@ -30,8 +32,8 @@ def test_run_rate_divides_by_the_elapsed_fraction() -> None:
     assert result.value == pytest.approx(961.0)  # 310 / (10/31)
     assert result.method == "run_rate"
     assert (result.low, result.high) == (None, None)  # no past periods: no interval
-    assert "Run-rate" in result.description
-    assert "no interval" in result.description
+    assert "Run-rate" in str(result.description)
+    assert "no interval" in str(result.description)
 
 
 def test_seasonal_run_rate_divides_by_the_mean_share() -> None:
@@ -60,7 +62,7 @@ def test_no_usable_share_falls_back_to_run_rate() -> None:
     result = project_running_period(310.0, 10 / 31, shares=[None, 0.0], method="seasonal_run_rate")
     assert result.method == "run_rate"
     assert result.value == pytest.approx(961.0)
-    assert "no past period's share was usable" in result.description
+    assert "no past period's share was usable" in str(result.description)
 
 
 def test_run_rate_interval_from_the_dispersion_of_shares() -> None:
@@ -74,14 +76,14 @@ def test_run_rate_interval_from_the_dispersion_of_shares() -> None:
 def test_a_complete_period_projects_its_value() -> None:
     result = project_running_period(1000.0, 1.0, shares=[0.9, 0.95])
     assert (result.value, result.low, result.high) == (1000.0, 1000.0, 1000.0)
-    assert "complete" in result.description
+    assert "complete" in str(result.description)
 
 
 def test_non_additive_kpi_projects_the_value_itself() -> None:
     result = project_running_period(0.031, 10 / 31, additive=False, shares=[0.25])
     assert result.value == pytest.approx(0.031)
     assert (result.low, result.high, result.method, result.additive) == (None, None, "run_rate", False)
-    assert "not a sum" in result.description
+    assert "not a sum" in str(result.description)
 
 
 def test_zero_and_negative_values_to_date() -> None:
@@ -96,10 +98,10 @@ def test_zero_and_negative_values_to_date() -> None:
 def test_no_projection_without_a_value_or_before_the_period_starts() -> None:
     for result in (project_running_period(None, 0.5), project_running_period(math.nan, 0.5)):
         assert (result.value, result.method) == (None, "none")
-        assert result.reason == "there is no value so far for this period"
+        assert str(result.reason) == "there is no value so far for this period"
     early = project_running_period(5.0, 0.0)
     assert early.value is None
-    assert "not started" in (early.reason or "")
+    assert "not started" in (str(early.reason) or "")
 
 
 def test_projection_rejects_impossible_calls() -> None:
@@ -113,6 +115,28 @@ def test_projection_serialises_with_its_method() -> None:
     data = project_running_period(310.0, 10 / 31).to_dict()
     assert data["method"] == "run_rate"
     assert set(data) >= {"value", "low", "high", "method", "description", "reason", "shares_used"}
+    # The description as data: its code and values, nested messages as codes and values too (JSON-ready).
+    assert data["description"]["code"] == "forecast.then"
+    assert data["description"]["values"]["first"]["code"] == "forecast.running.run_rate"
+    assert json.loads(json.dumps(data))["description"] == data["description"]
+
+
+def test_descriptions_are_written_in_the_readers_language() -> None:
+    # 1,234.5 so far, a quarter of the period gone, two past periods 20 % and 30 % of the way by then: a mean
+    # share of 25 %, so 1,234.5 / 0.25 = 4,938. Each language writes the same digits with its own symbols.
+    result = project_running_period(1234.5, 0.25, shares=[0.2, 0.3])
+    assert result.value == pytest.approx(4938.0)
+    assert str(result.description).startswith(
+        "Seasonal run-rate: the value so far, 1,234.5, divided by 25 %, the average share of their final value that "
+        "2 past period(s) had reached at the same point (25 % elapsed)."
+    )
+    italian = render(result.description, Language.IT)
+    assert italian.startswith("Run-rate stagionale: il valore finora, 1.234,5, diviso per 25 %,")
+    assert "2 periodi passati" in italian
+    assert "25%" in render(result.description, Language.ZH)
+    forecast = forecast_next([100.0, 110.0, 99.0, 121.0, 130.0, 125.0], 2, 1)
+    for language in Language:  # every sentence of the description has the values its text names
+        assert render(forecast.description, language)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -131,7 +155,7 @@ def test_constant_series_every_method_predicts_the_constant(method: ForecastMeth
 def test_constant_tie_goes_to_seasonal_naive() -> None:
     result = forecast_next([50.0] * 24, 1, 12)
     assert result.method == "seasonal_naive"
-    assert "tie" in result.description
+    assert "tie" in str(result.description)
 
 
 def test_holt_continues_a_linear_trend() -> None:
@@ -139,7 +163,7 @@ def test_holt_continues_a_linear_trend() -> None:
         result = forecast_next(TREND, 2, season_length, "exponential_smoothing")
         assert (result.method, result.variant) == ("exponential_smoothing", "holt")
         assert result.values == pytest.approx([130.0, 140.0], abs=1e-3)
-        assert "Holt's linear trend" in result.description
+        assert "Holt's linear trend" in str(result.description)
 
 
 def test_auto_prefers_smoothing_on_a_trend() -> None:
@@ -162,7 +186,7 @@ def test_seasonal_naive_repeats_the_pattern_exactly() -> None:
 def test_holt_winters_gets_close_to_a_pure_pattern() -> None:
     result = forecast_next(PATTERN * 3, 12, 12, "exponential_smoothing")
     assert result.variant == "holt_winters"
-    assert "Holt-Winters" in result.description
+    assert "Holt-Winters" in str(result.description)
     assert result.values == pytest.approx(PATTERN, abs=0.1)
 
 
@@ -170,7 +194,7 @@ def test_auto_prefers_seasonal_naive_on_a_pure_pattern() -> None:
     result = forecast_next(PATTERN * 3, 12, 12)
     assert result.method == "seasonal_naive"
     assert result.requested == "auto"
-    assert "Chosen automatically" in result.description
+    assert "Chosen automatically" in str(result.description)
 
 
 def test_mape_of_a_tiny_example_by_hand() -> None:
@@ -192,7 +216,7 @@ def test_mape_ignores_zero_actuals() -> None:
     assert mape([], []) is None
     result = forecast_next([0.0, 0.0, 0.0, 0.0], 1, 1, "seasonal_naive")
     assert result.mape is None
-    assert "cannot be computed" in result.description
+    assert "cannot be computed" in str(result.description)
 
 
 @pytest.mark.parametrize("method", ["seasonal_naive", "exponential_smoothing"])
@@ -215,7 +239,7 @@ def test_seasonal_naive_skips_missing_values() -> None:
     history[13] = None  # last season's February is missing: take the season before's
     result = forecast_next(history, 3, 12, "seasonal_naive")
     assert result.values == (3.0, 1.0, 4.0)
-    assert "earlier season" in result.description
+    assert "earlier season" in str(result.description)
 
 
 def test_smoothing_interpolates_missing_values() -> None:
@@ -224,8 +248,8 @@ def test_smoothing_interpolates_missing_values() -> None:
     result = forecast_next(history, 2, 1, "exponential_smoothing")
     assert result.variant == "holt"
     assert result.values == pytest.approx([100.0, 110.0], abs=1e-3)
-    assert "interpolation" in result.description
-    assert "last 2 period(s) are missing" in result.description
+    assert "interpolation" in str(result.description)
+    assert "last 2 period(s) are missing" in str(result.description)
 
 
 @pytest.mark.parametrize(("history", "reason"), [([], "the history is empty"), ([None, None], "no known value")])
@@ -233,7 +257,7 @@ def test_no_forecast_without_data(history: list[float | None], reason: str) -> N
     for method in ("auto", "seasonal_naive", "exponential_smoothing"):
         result = forecast_next(history, 3, 12, method)
         assert (result.method, result.steps, result.mape) == ("none", (), None)
-        assert reason in (result.reason or "")
+        assert reason in (str(result.reason) or "")
 
 
 def test_too_short_series() -> None:
@@ -245,7 +269,7 @@ def test_too_short_series() -> None:
     assert two.backtest == ()
     short = forecast_next([5.0, 7.0, 6.0], 2, 12, "seasonal_naive")
     assert short.method == "naive"  # less than one season
-    assert "needs one full season" in short.description
+    assert "needs one full season" in str(short.description)
 
 
 def test_statsmodels_warnings_stay_inside(capsys: pytest.CaptureFixture[str]) -> None:
@@ -293,4 +317,4 @@ def test_a_variant_that_cannot_be_fitted_falls_back_to_a_simpler_one(monkeypatch
     monkeypatch.setattr(forecast_models, "_fit", failing_seasonal)
     result = forecast_next(TREND * 2, 1, 12, "exponential_smoothing", backtest_periods=0)
     assert result.variant == "holt"
-    assert "Holt-Winters could not be fitted" in result.description
+    assert "Holt-Winters could not be fitted" in str(result.description)

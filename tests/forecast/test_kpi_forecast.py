@@ -56,8 +56,18 @@ def test_scope_and_errors(duckdb_factory: Callable[..., Workspace]) -> None:
     assert result.forecast.values == pytest.approx((30.0,))
     with pytest.raises(QueryError, match="unknown KPI"):
         forecast_kpi(ws, "revenu")
-    with pytest.raises(QueryError, match="needs periods"):
+    with pytest.raises(QueryError, match="needs periods") as whole:
         forecast_kpi(ws, "revenue", grain=Grain.ALL)
+    assert (whole.value.code, whole.value.field) == ("forecast.needs_periods", "grain")
+    with pytest.raises(QueryError, match=r"\(horizon\) must be between 1 and 60") as far:
+        forecast_kpi(ws, "revenue", horizon=61)
+    assert far.value.field == "horizon"
+    with pytest.raises(QueryError, match="unknown forecast method 'arima'") as unknown:
+        forecast_kpi(ws, "revenue", method="arima")
+    assert (unknown.value.field, unknown.value.suggestions) == (
+        "method",
+        ("auto", "seasonal_naive", "exponential_smoothing"),
+    )
 
 
 def test_forecast_command_json(duckdb_factory: Callable[..., Workspace], capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,7 +111,7 @@ def test_intervals_stay_within_the_kpi_s_bounds(duckdb_factory: Callable[..., Wo
     rate = forecast_kpi(ws, "conversion", horizon=3, method="exponential_smoothing", today=date(2025, 1, 15))
     assert all(0 <= s.low <= s.value <= s.high <= 1 for s in rate.forecast.steps if s.low is not None)
     assert max(s.high for s in rate.forecast.steps if s.high is not None) == 1.0  # held at 100 %
-    assert "held within the KPI's bounds" in rate.forecast.description
+    assert "held within the KPI's bounds" in str(rate.forecast.description)
     count = forecast_kpi(ws, "returns", horizon=3, method="exponential_smoothing", today=date(2025, 1, 15))
     assert min(s.low for s in count.forecast.steps if s.low is not None) == 0.0
 
@@ -114,7 +124,7 @@ def test_a_month_the_data_stops_in_is_not_fitted(duckdb_factory: Callable[..., W
     result = forecast_kpi(ws, "revenue", horizon=1, today=date(2025, 3, 15))
     assert result.history[-1] == (date(2025, 1, 1), 31.0)
     assert result.periods == (date(2025, 2, 1),)
-    assert result.note == (
+    assert str(result.note) == (
         "2025-02 is left out: the data stops well before its end, so it is not a complete month; "
         "the data ends in 2025-01: the forecast starts after it"
     )

@@ -59,7 +59,10 @@ def test_scorecard_values_and_changes(duckdb_factory: Callable[..., Workspace]) 
     assert not win_rate.partial
     # The roster has no time column: the KPI is reported with its reason, the others still computed.
     assert lines["revenue_per_person"].value is None
-    assert "no time column" in str(lines["revenue_per_person"].error or "")
+    error = lines["revenue_per_person"].error
+    assert error is not None
+    assert (error.code, error.values["source"]) == ("engine.source_has_no_time", "roster")
+    assert "has no time column" in str(error)
 
 
 def test_scorecard_of_a_running_month_is_partial(duckdb_factory: Callable[..., Workspace]) -> None:
@@ -257,7 +260,7 @@ def test_the_first_days_of_a_month_are_too_early_to_judge(duckdb_factory: Callab
     (first,) = scorecard(ws, date(2026, 12, 1), kpis=["revenue"], today=date(2026, 12, 1))
     assert first.evaluation is not None
     assert (first.value, first.evaluation.status) == (10.0, Status.TOO_EARLY)
-    assert first.evaluation.reason.startswith("Only 1.6% of December 2026 has passed, too early to judge")
+    assert str(first.evaluation.reason).startswith("Only 1.6% of December 2026 has passed, too early to judge")
     (sixth,) = scorecard(ws, date(2026, 12, 1), kpis=["revenue"], today=date(2026, 12, 6))
     assert sixth.evaluation is not None
     assert sixth.evaluation.status is Status.TOO_EARLY  # 5.5 / 31 = 17.7 %

@@ -19,7 +19,8 @@ from kpilot.definitions.goals_model import Target, TargetType
 from kpilot.definitions.model import Direction, Kpi, Unit
 from kpilot.engine.periods import Grain
 from kpilot.goals.resolved import ResolvedTarget
-from kpilot.goals.status import Evaluation, Status, attainment, evaluate, format_amount, format_share
+from kpilot.goals.status import Evaluation, Status, attainment, evaluate, status_word
+from kpilot.i18n import Amount, Language, Message, Period, Share, render
 
 REVENUE = Kpi(name="revenue", formula="x", unit=Unit.CURRENCY)
 COST = Kpi(name="cost", formula="x", unit=Unit.CURRENCY, direction=Direction.DOWN)
@@ -31,6 +32,7 @@ LENIENT = Kpi(name="signups", formula="x", at_risk=0.8)
 HIB = (TargetType.INCREASE, TargetType.ABOVE)
 LIB = (TargetType.DECREASE, TargetType.BELOW)
 ORIGIN = Target(kpi="any", every="month", target=1)
+MAY = Period(date(2025, 5, 1), "month", "2025-05")  # written "May 2025" in English
 
 
 def goal(
@@ -74,7 +76,7 @@ def judge(
     additive: bool = False,
     elapsed: float = 1.0,
     projection: float | None = None,
-    label: str = "May 2025",
+    period: Period | None = MAY,
     as_of: date | None = None,
 ) -> Evaluation:
     return evaluate(
@@ -84,7 +86,7 @@ def judge(
         additive=additive,
         elapsed=elapsed,
         projection=projection,
-        period_label=label,
+        period=period,
         as_of=as_of,
     )
 
@@ -261,7 +263,7 @@ def test_running_above_below_and_range_compare_the_value_itself(additive: bool) 
 def test_the_period_has_just_started() -> None:
     result = judge(REVENUE, hib(), 0, additive=True, elapsed=0.0)
     assert (result.status, result.expected_to_date, result.pace) == (Status.TOO_EARLY, 0, None)
-    assert result.reason == (
+    assert str(result.reason) == (
         "Only 0% of May 2025 has passed, too early to judge: Revenue is 0 EUR so far, against the May 2025 target of "
         "100 EUR."
     )
@@ -275,7 +277,7 @@ def test_too_early_to_judge_under_a_fifth_of_the_period(additive: bool, kind: Ta
     target = goal(kind, 100, commit=90) if kind is not TargetType.RANGE else goal(kind, low=90, high=110)
     first_day = judge(REVENUE, target, 0.5, additive=additive, elapsed=0.5 / 31)
     assert first_day.status is Status.TOO_EARLY
-    assert first_day.reason.startswith("Only 1.6% of May 2025 has passed, too early to judge: Revenue is 0.5 EUR")
+    assert str(first_day.reason).startswith("Only 1.6% of May 2025 has passed, too early to judge: Revenue is 0.5 EUR")
     assert first_day.attainment is not None  # still worked out, against the whole target
     # Just under a fifth (6 days of 31 = 19.4 %) is still too early; a fifth is judged: 0.5 is far under a pace or
     # a floor of 100 (and outside 90 to 110), and well within a limit of 100.
@@ -382,7 +384,7 @@ def test_negative_values_do_not_flip_meaning() -> None:
     # A loss of 50 against a profit target of 100: -50 %, and the gap is said in money, not as a ratio.
     loss = judge(PROFIT, goal(TargetType.INCREASE, 100), -50)
     assert (loss.status, loss.attainment) == (Status.OFF_TRACK, pytest.approx(-0.5))
-    assert loss.reason == (
+    assert str(loss.reason) == (
         "Profit is -50 EUR, 150 EUR short of the May 2025 target of 100 EUR (attainment -50%; below 90% is off track)."
     )
     # A loss limit (target -100, higher is better): -50 is better, -150 worse.
@@ -404,7 +406,7 @@ def test_pace_with_a_negative_target() -> None:
     limit = goal(TargetType.INCREASE, -1000)
     better = judge(PROFIT, limit, -300, additive=True, elapsed=0.5)
     assert (better.status, better.expected_to_date, better.pace) == (Status.ON_TRACK, -500, pytest.approx(0.6))
-    assert better.reason == (
+    assert str(better.reason) == (
         "Profit is 200 EUR ahead of the pace needed for the May 2025 target "
         "(expected -500 EUR at 50% of the period, actual -300 EUR)."
     )
@@ -415,7 +417,7 @@ def test_pace_with_a_negative_target() -> None:
     # Zero-defects (a limit of 0): a defect mid-month cannot be undone.
     defects = judge(COST, goal(TargetType.DECREASE, 0), 1, additive=True, elapsed=0.1)
     assert defects.status is Status.OFF_TRACK
-    assert defects.reason.startswith("Cost is already over the May 2025 limit of 0 EUR")
+    assert str(defects.reason).startswith("Cost is already over the May 2025 limit of 0 EUR")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -424,11 +426,14 @@ def test_pace_with_a_negative_target() -> None:
 
 def test_no_target_and_no_data() -> None:
     none = judge(REVENUE, None, 100)
-    assert none == Evaluation(Status.NO_TARGET, None, None, None, None, None, "No target is set for May 2025.")
+    assert none == Evaluation(
+        Status.NO_TARGET, None, None, None, None, None, Message("goals.status.no_target", period=MAY)
+    )
+    assert str(none.reason) == "No target is set for May 2025."
     assert judge(REVENUE, None, None).status is Status.NO_TARGET  # no target comes first
-    assert judge(REVENUE, None, 1, label="").reason == "No target is set for this period."
+    assert str(judge(REVENUE, None, 1, period=None).reason) == "No target is set for this period."
     empty = judge(REVENUE, hib(), None)
-    assert (empty.status, empty.reason) == (Status.NO_DATA, "Revenue has no value for May 2025.")
+    assert (empty.status, str(empty.reason)) == (Status.NO_DATA, "Revenue has no value for May 2025.")
     assert judge(REVENUE, hib(), math.nan).status is Status.NO_DATA
     assert judge(REVENUE, hib(), math.inf).status is Status.NO_DATA
 
@@ -436,7 +441,7 @@ def test_no_target_and_no_data() -> None:
 def test_a_target_without_its_values_counts_as_no_target() -> None:
     result = judge(REVENUE, goal(TargetType.INCREASE, None, commit=5), 10)
     assert result.status is Status.NO_TARGET
-    assert result.reason == "The increase target for Revenue in May 2025 has no 'target' value."
+    assert str(result.reason) == "The increase target for Revenue in May 2025 has no 'target' value."
     assert judge(STOCK, goal(TargetType.RANGE, low=1), 10).status is Status.NO_TARGET
 
 
@@ -450,7 +455,7 @@ def test_reason_pace_behind() -> None:
         REVENUE, goal(TargetType.INCREASE, 130_000), 45_800, additive=True, elapsed=0.4, as_of=date(2025, 5, 12)
     )
     assert result.status is Status.OFF_TRACK  # 0.881 < 0.9
-    assert result.reason == (
+    assert str(result.reason) == (
         "Revenue is 12% behind the pace needed for the May 2025 target "
         "(expected 52,000 EUR by 12 May, actual 45,800 EUR)."
     )
@@ -458,83 +463,123 @@ def test_reason_pace_behind() -> None:
 
 def test_reason_pace_ahead_on_and_limits() -> None:
     target = goal(TargetType.INCREASE, 100_000)
-    assert judge(REVENUE, target, 42_000, additive=True, elapsed=0.4).reason == (
+    assert str(judge(REVENUE, target, 42_000, additive=True, elapsed=0.4).reason) == (
         "Revenue is 5% ahead of the pace needed for the May 2025 target "
         "(expected 40,000 EUR at 40% of the period, actual 42,000 EUR)."
     )
-    assert judge(REVENUE, target, 40_100, additive=True, elapsed=0.4).reason.startswith("Revenue is on the pace needed")
-    assert judge(COST, lib(), 53, additive=True, elapsed=0.5).reason == (
+    assert str(judge(REVENUE, target, 40_100, additive=True, elapsed=0.4).reason).startswith(
+        "Revenue is on the pace needed"
+    )
+    assert str(judge(COST, lib(), 53, additive=True, elapsed=0.5).reason) == (
         "Cost is 6% over the pace allowed by the May 2025 limit (at most 50 EUR expected at 50% of the period, "
         "actual 53 EUR)."
     )
-    assert judge(COST, lib(), 45, additive=True, elapsed=0.5).reason.startswith(
+    assert str(judge(COST, lib(), 45, additive=True, elapsed=0.5).reason).startswith(
         "Cost is 10% under the pace allowed by the May 2025 limit"
     )
 
 
 def test_reasons_of_complete_periods() -> None:
-    assert judge(CHURN, goal(TargetType.DECREASE, 0.03), 0.021, label="").reason == (
+    assert str(judge(CHURN, goal(TargetType.DECREASE, 0.03), 0.021, period=None).reason) == (
         "Churn rate is 2.1%, within the 3% limit."
     )
-    assert judge(CHURN, goal(TargetType.DECREASE, 0.03), 0.036).reason == (
+    assert str(judge(CHURN, goal(TargetType.DECREASE, 0.03), 0.036).reason) == (
         "Churn rate is 3.6%, 0.6 points over the May 2025 limit of 3% (attainment 83%; below 90% is off track)."
     )
-    assert judge(REVENUE, hib(), 130).reason == "Revenue is 130 EUR, above the May 2025 stretch goal of 120 EUR."
-    assert judge(REVENUE, hib(), 100).reason == "Revenue is 100 EUR, meeting the May 2025 target of 100 EUR."
-    assert judge(REVENUE, hib(), 95).reason == (
+    assert str(judge(REVENUE, hib(), 130).reason) == "Revenue is 130 EUR, above the May 2025 stretch goal of 120 EUR."
+    assert str(judge(REVENUE, hib(), 100).reason) == "Revenue is 100 EUR, meeting the May 2025 target of 100 EUR."
+    assert str(judge(REVENUE, hib(), 95).reason) == (
         "Revenue is 95 EUR, 5% short of the May 2025 target of 100 EUR but above the commit of 90 EUR."
     )
-    assert judge(REVENUE, hib(), 80).reason == (
+    assert str(judge(REVENUE, hib(), 80).reason) == (
         "Revenue is 80 EUR, 20% short of the May 2025 target of 100 EUR and below the commit of 90 EUR."
     )
-    assert judge(COST, lib(), 105).reason == (
+    assert str(judge(COST, lib(), 105).reason) == (
         "Cost is 105 EUR, 5% over the May 2025 limit of 100 EUR but within the commit of 110 EUR."
     )
-    assert judge(REVENUE, hib(TargetType.ABOVE), 110).reason == (
+    assert str(judge(REVENUE, hib(TargetType.ABOVE), 110).reason) == (
         "Revenue is 110 EUR, above the May 2025 minimum of 100 EUR."
     )
 
 
 def test_reasons_of_ranges_and_running_rates() -> None:
     stock = goal(TargetType.RANGE, low=30, high=45)
-    assert judge(STOCK, stock, 40).reason == "Stock days is 40, within the May 2025 range of 30 to 45."
+    assert str(judge(STOCK, stock, 40).reason) == "Stock days is 40, within the May 2025 range of 30 to 45."
     assert (
-        judge(STOCK, stock, 48).reason == "Stock days is 48, 3 above the May 2025 range of 30 to 45 (attainment 80%)."
+        str(judge(STOCK, stock, 48).reason)
+        == "Stock days is 48, 3 above the May 2025 range of 30 to 45 (attainment 80%)."
     )
-    assert judge(CONVERSION, goal(TargetType.INCREASE, 0.05), 0.046, elapsed=0.5).reason == (
+    assert str(judge(CONVERSION, goal(TargetType.INCREASE, 0.05), 0.046, elapsed=0.5).reason) == (
         "Conversion rate is 4.6% so far, 0.4 points short of the May 2025 target of 5% "
         "(attainment 92%; below 90% is off track)."
     )
 
 
 def test_reasons_of_projections_and_decided_periods() -> None:
-    assert judge(REVENUE, hib(), 55, additive=True, elapsed=0.5, projection=85).reason == (
+    assert str(judge(REVENUE, hib(), 55, additive=True, elapsed=0.5, projection=85).reason) == (
         "Revenue is projected to miss the May 2025 target of 100 EUR, reaching 85 EUR, 15% short (55 EUR so far)."
     )
-    assert judge(REVENUE, hib(), 50, additive=True, elapsed=0.5, projection=95).reason == (
+    assert str(judge(REVENUE, hib(), 50, additive=True, elapsed=0.5, projection=95).reason) == (
         "Revenue is projected to miss the May 2025 target of 100 EUR, reaching 95 EUR, 5% short (50 EUR so far; "
         "the commit of 90 EUR is within reach)."
     )
-    assert judge(REVENUE, hib(), 40, additive=True, elapsed=0.5, projection=105).reason == (
+    assert str(judge(REVENUE, hib(), 40, additive=True, elapsed=0.5, projection=105).reason) == (
         "Revenue is projected to reach 105 EUR, above the May 2025 target of 100 EUR (40 EUR so far)."
     )
-    assert judge(COST, lib(), 45, additive=True, elapsed=0.5, projection=95).reason == (
+    assert str(judge(COST, lib(), 45, additive=True, elapsed=0.5, projection=95).reason) == (
         "Cost is projected to end at 95 EUR, within the May 2025 limit of 100 EUR (45 EUR so far)."
     )
-    assert judge(COST, lib(), 45, additive=True, elapsed=0.5, projection=130).reason == (
+    assert str(judge(COST, lib(), 45, additive=True, elapsed=0.5, projection=130).reason) == (
         "Cost is projected to exceed the May 2025 limit of 100 EUR, ending at 130 EUR, 30% over (45 EUR so far)."
     )
-    assert judge(REVENUE, hib(), 100, additive=True, elapsed=0.5).reason == (
+    assert str(judge(REVENUE, hib(), 100, additive=True, elapsed=0.5).reason) == (
         "Revenue has already reached the May 2025 target of 100 EUR (100 EUR so far)."
     )
-    assert judge(COST, lib(), 115, additive=True, elapsed=0.5).reason == (
+    assert str(judge(COST, lib(), 115, additive=True, elapsed=0.5).reason) == (
         "Cost is already over the May 2025 limit of 100 EUR (115 EUR so far, with 50% of the period to go)."
     )
 
 
+def test_status_words_are_messages() -> None:
+    assert [render(status_word(status)) for status in Status] == [
+        "achieved",
+        "on track",
+        "at risk",
+        "off track",
+        "no target",
+        "no data",
+        "too early",
+        "immature",
+    ]
+    assert [status_word(Status.ON_TRACK).code, render(status_word(Status.ON_TRACK), Language.IT)] == [
+        "goals.status_word.on_track",
+        "in linea",
+    ]
+
+
+def test_a_reason_is_a_code_with_typed_values_each_language_orders() -> None:
+    # 130,000 x 0.4 = 52,000 expected by 12 May; 45,800 is 12 % behind (as in test_reason_pace_behind).
+    behind = judge(
+        REVENUE, goal(TargetType.INCREASE, 130_000), 45_800, additive=True, elapsed=0.4, as_of=date(2025, 5, 12)
+    )
+    assert behind.reason.code == "goals.status.pace_behind"
+    assert (behind.reason.values["gap"], behind.reason.values["actual"]) == (
+        Share(abs(45_800 - 52_000) / 52_000),
+        Amount(45_800, "currency", "EUR"),
+    )
+    # Italian and Polish write the money their way (CLDR: a no-break space before the euro sign, Polish groups
+    # thousands with one) and the day with the month's name in the genitive where the language has one.
+    assert render(behind.reason, Language.IT) == (
+        "Revenue è 12% indietro rispetto al ritmo necessario per l'obiettivo di maggio 2025 "
+        "(attesi 52.000\xa0€ entro il 12 maggio, effettivi 45.800\xa0€)."
+    )
+    assert "(oczekiwano 52\xa0000\xa0€ do 12 maja, faktycznie 45\xa0800\xa0€)" in render(behind.reason, Language.PL)
+    assert "截至5月12日预期 €52,000" in render(behind.reason, Language.ZH)
+
+
 def test_reasons_use_the_currency_passed_in() -> None:
     result = evaluate(REVENUE, hib(), 100, additive=False, elapsed=1, currency="USD")
-    assert result.reason == "Revenue is 100 USD, meeting the 100 USD target."
+    assert str(result.reason) == "Revenue is 100 USD, meeting the 100 USD target."
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -561,12 +606,14 @@ def test_reasons_use_the_currency_passed_in() -> None:
         (-0.0001, Unit.DURATION, "-0.0001"),
     ],
 )
-def test_format_amount(value: float, unit: Unit, text: str) -> None:
-    assert format_amount(value, unit, "EUR") == text
+def test_amounts_in_reasons(value: float, unit: Unit, text: str) -> None:
+    # Reasons carry amounts as values; English writes them as kpilot always has.
+    assert render(Message("goals.status.subject", kpi="X", value=Amount(value, unit.value, "EUR"))) == f"X is {text}"
 
 
-def test_format_share_and_attainment() -> None:
-    assert [format_share(x) for x in (0.119, 0.042, 1.0, -0.5)] == ["12%", "4.2%", "100%", "-50%"]
+def test_shares_in_reasons_and_attainment() -> None:
+    shown = [render(Message("goals.status.at_share", share=Share(x))) for x in (0.119, 0.042, 1.0, -0.5)]
+    assert shown == [f"at {share} of the period" for share in ("12%", "4.2%", "100%", "-50%")]
     assert attainment(50, hib()) == pytest.approx(0.5)
     assert attainment(50, hib(), share=0.5) == pytest.approx(1.0)
     assert attainment(50, goal(TargetType.RANGE)) is None
@@ -604,7 +651,9 @@ def test_ordinary_numbers_never_raise(
     resolved = goal(kind, target, commit=commit, stretch=stretch, low=low, high=high)
     result = evaluate(REVENUE, resolved, value, additive=additive, elapsed=elapsed, projection=projection)
     assert result.status in Status
-    assert result.reason.endswith(".")
+    assert str(result.reason).endswith(".")
+    for language in Language:  # every language's text has the values it names
+        assert render(result.reason, language)
 
 
 def test_the_documented_reasons_are_real() -> None:
@@ -622,10 +671,10 @@ def test_the_documented_reasons_are_real() -> None:
         ),
         judge(REVENUE, goal(TargetType.INCREASE, 100_000), 104_000, additive=True, elapsed=0.5),
         judge(REVENUE, goal(TargetType.INCREASE, 100_000, commit=90_000), 95_000),
-        judge(CHURN, goal(TargetType.DECREASE, 0.03), 0.021, label=""),
+        judge(CHURN, goal(TargetType.DECREASE, 0.03), 0.021, period=None),
         judge(CHURN, goal(TargetType.DECREASE, 0.03), 0.036),
         judge(stock, goal(TargetType.RANGE, low=500, high=800), 850),
         judge(REVENUE, None, 1),
     ]
     for result in reasons:
-        assert f"- {result.reason}\n" in text, result.reason
+        assert f"- {result.reason}\n" in text, str(result.reason)

@@ -15,7 +15,8 @@ from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.target_checks import target_conflicts, target_issues, target_type
 from kpilot.errors import QueryError, Severity
 from kpilot.goals.resolved import ResolvedTarget
-from kpilot.goals.targets import period_label, resolve_target
+from kpilot.goals.targets import period_value, resolve_target
+from kpilot.i18n import Language, Period, value_text
 from tests.support import write_workspace
 
 BASE = """\
@@ -76,7 +77,7 @@ def test_a_target_for_exactly_this_month(tmp_path: Path) -> None:
     assert (found.commit, found.target, found.stretch, found.min, found.max) == (90, 100, 120, None, None)
     assert found.type is TargetType.INCREASE  # from direction: up
     assert found.share == 1
-    assert found.basis == "the target set for May 2025"
+    assert str(found.basis) == "the target set for May 2025"
     assert found.origin is definitions.targets[0]
     # Any day of May finds May's target; April and June have none.
     assert must(resolve(definitions, "revenue", date(2025, 5, 17))).period_start == MAY
@@ -109,9 +110,9 @@ def test_quarter_year_and_day_targets_for_their_own_grain(tmp_path: Path) -> Non
     )
     assert must(resolve(definitions, "revenue", date(2025, 4, 1), Grain.QUARTER)).target == 300
     year = must(resolve(definitions, "revenue", date(2025, 1, 1), Grain.YEAR))
-    assert (year.target, year.basis) == (1200, "the target set for 2025")
+    assert (year.target, str(year.basis)) == (1200, "the target set for 2025")
     day = must(resolve(definitions, "revenue", date(2025, 5, 12), Grain.DAY))
-    assert (day.target, day.basis) == (7, "the target set for 12 May 2025")
+    assert (day.target, str(day.basis)) == (7, "the target set for 12 May 2025")
     # Nothing is spread to days or weeks, and the 'all' grain has no periods.
     assert resolve(definitions, "revenue", date(2025, 5, 13), Grain.DAY) is None
     assert resolve(definitions, "revenue", date(2025, 5, 12), Grain.WEEK) is None
@@ -130,10 +131,10 @@ def test_a_year_target_spread_evenly_over_months_and_quarters(tmp_path: Path) ->
     # 1,200,000 / 12 = 100,000; 1,080,000 / 12 = 90,000; 1,440,000 / 12 = 120,000.
     assert (month.commit, month.target, month.stretch) == pytest.approx((90_000, 100_000, 120_000))
     assert month.share == pytest.approx(1 / 12)
-    assert month.basis == "the 2025 target of 1,200,000 spread evenly over 12 months"
+    assert str(month.basis) == "the 2025 target of 1,200,000 spread evenly over 12 months"
     quarter = must(resolve(definitions, "revenue", date(2025, 4, 1), Grain.QUARTER))
     assert quarter.target == pytest.approx(300_000)  # 1,200,000 / 4
-    assert quarter.basis == "the 2025 target of 1,200,000 spread evenly over 4 quarters"
+    assert str(quarter.basis) == "the 2025 target of 1,200,000 spread evenly over 4 quarters"
     assert resolve(definitions, "revenue", date(2026, 5, 1)) is None  # another year
 
 
@@ -144,7 +145,7 @@ def test_a_quarter_target_is_spread_over_its_months_and_beats_the_year(tmp_path:
     )
     may = must(resolve(definitions, "revenue"))
     assert may.target == pytest.approx(120_000)  # 360,000 / 3: the quarter is the shorter containing period
-    assert may.basis == "the 2025-Q2 target of 360,000 spread evenly over 3 months"
+    assert str(may.basis) == "the 2025-Q2 target of 360,000 spread evenly over 3 months"
     february = must(resolve(definitions, "revenue", date(2025, 2, 1)))
     assert february.target == pytest.approx(100_000)  # no Q1 target: the year's 1,200,000 / 12
 
@@ -153,7 +154,7 @@ def test_a_range_target_on_an_additive_kpi_is_spread_too(tmp_path: Path) -> None
     definitions = load(tmp_path, '  - {kpi: revenue, period: "2025", type: range, min: 1200000, max: 2400000}\n')
     found = must(resolve(definitions, "revenue"))
     assert (found.min, found.max, found.target) == (pytest.approx(100_000), pytest.approx(200_000), None)
-    assert found.basis == "the 2025 target of 1,200,000 to 2,400,000 spread evenly over 12 months"
+    assert str(found.basis) == "the 2025 target of 1,200,000 to 2,400,000 spread evenly over 12 months"
 
 
 # Last year's months: January 10, February 30, March 60, and 100 for each of the other nine: 1,000 in all.
@@ -172,13 +173,15 @@ def test_seasonal_spread_follows_last_years_months(tmp_path: Path) -> None:
     assert month(3).target == pytest.approx(72_000)
     assert month(5).target == pytest.approx(120_000)
     assert month(3).share == pytest.approx(0.06)
-    assert month(3).basis == "the 2025 target of 1,200,000 spread like last year's months (March 2024 was 6% of 2024)"
-    assert month(1).basis.endswith("(January 2024 was 1% of 2024)")
+    assert (
+        str(month(3).basis) == "the 2025 target of 1,200,000 spread like last year's months (March 2024 was 6% of 2024)"
+    )
+    assert str(month(1).basis).endswith("(January 2024 was 1% of 2024)")
     # Q1 = (10 + 30 + 60) / 1000 = 10% = 120,000; Q2 = 300 / 1000 = 30% = 360,000.
     q1 = must(resolve(definitions, "revenue", date(2025, 1, 1), Grain.QUARTER, last_year=LAST_YEAR))
     q2 = must(resolve(definitions, "revenue", date(2025, 4, 1), Grain.QUARTER, last_year=LAST_YEAR))
     assert (q1.target, q2.target) == (pytest.approx(120_000), pytest.approx(360_000))
-    assert q1.basis.endswith("(2024-Q1 was 10% of 2024)")
+    assert str(q1.basis).endswith("(2024-Q1 was 10% of 2024)")
     total = sum(
         must(resolve(definitions, "revenue", date(2025, m, 1), last_year=LAST_YEAR)).target or 0 for m in range(1, 13)
     )
@@ -191,13 +194,13 @@ def test_seasonal_spread_falls_back_to_even_with_a_note(tmp_path: Path) -> None:
     del gaps[date(2024, 4, 1)]
     found = must(resolve(definitions, "revenue", last_year=gaps))
     assert found.target == pytest.approx(100_000)
-    assert found.basis == (
+    assert str(found.basis) == (
         "the 2025 target of 1,200,000 spread evenly over 12 months "
         "(seasonal spread asked, but last year has no value for 2024-03, 2024-04)"
     )
-    assert "no value for 2024-01, 2024-02, 2024-03 ..." in must(resolve(definitions, "revenue")).basis
+    assert "no value for 2024-01, 2024-02, 2024-03 ..." in str(must(resolve(definitions, "revenue")).basis)
     zeros = dict.fromkeys(LAST_YEAR, 0.0)
-    assert "add up to zero" in must(resolve(definitions, "revenue", last_year=zeros)).basis
+    assert "add up to zero" in str(must(resolve(definitions, "revenue", last_year=zeros)).basis)
     negative = {**LAST_YEAR, date(2024, 1, 1): -10.0}
     assert must(resolve(definitions, "revenue", last_year=negative)).target == pytest.approx(100_000)
 
@@ -223,7 +226,7 @@ def test_a_ratio_kpis_year_target_applies_to_each_month_as_is(tmp_path: Path) ->
     )
     found = must(resolve(definitions, "win_rate", last_year=LAST_YEAR))
     assert (found.commit, found.target, found.share) == (0.25, 0.3, 1.0)
-    assert found.basis == (
+    assert str(found.basis) == (
         "the 2025 target of 30%, applied to May 2025 as is "
         "(win_rate does not add up over time, so the target is not shared out)"
     )
@@ -259,7 +262,7 @@ def test_a_flow_over_a_stocks_year_target_is_spread_like_a_flow(tmp_path: Path) 
     month = must(resolve(definitions, "roa"))
     # A year's ROA is its profit over the assets: about twelve months' ROA, so May gets 1/12 of each level.
     assert (month.commit, month.target, month.stretch) == pytest.approx((0.005, 0.01, 0.015))
-    assert month.basis == (
+    assert str(month.basis) == (
         "the 2025 target of 12% spread evenly over 12 months "
         "(roa is a flow over a stock: a month's is about 1/12 of the whole)"
     )
@@ -288,7 +291,7 @@ def test_every_month(tmp_path: Path) -> None:
     for month in (1, 5, 12):
         found = must(resolve(definitions, "revenue", date(2025, month, 1)))
         assert (found.target, found.period_start) == (100_000, date(2025, month, 1))
-        assert found.basis == "the monthly target set for every month"
+        assert str(found.basis) == "the monthly target set for every month"
     assert resolve(definitions, "revenue", date(2025, 4, 1), Grain.QUARTER) is None  # not of this grain
     week = load(tmp_path / "w", "  - {kpi: revenue, every: week, target: 5}\n")
     assert must(resolve(week, "revenue", date(2025, 5, 14), Grain.WEEK)).period_start == date(2025, 5, 12)
@@ -301,8 +304,8 @@ def test_target_changed_mid_year_every_month_overridden_by_one_month(tmp_path: P
     )
     june, july, august = (must(resolve(definitions, "revenue", date(2025, m, 1))) for m in (6, 7, 8))
     assert (june.target, july.target, august.target) == (100_000, 150_000, 100_000)
-    assert july.basis == "the target set for July 2025 (in place of the monthly target set for every month)"
-    assert june.basis == "the monthly target set for every month"
+    assert str(july.basis) == "the target set for July 2025 (in place of the monthly target set for every month)"
+    assert str(june.basis) == "the monthly target set for every month"
 
 
 def test_target_changed_mid_year_as_two_month_targets(tmp_path: Path) -> None:
@@ -358,6 +361,7 @@ def test_two_targets_for_the_same_month_are_ambiguous(tmp_path: Path) -> None:
     )
     with pytest.raises(QueryError) as raised:
         resolve(definitions, "revenue")
+    assert (raised.value.code, raised.value.message.values["count"]) == ("goals.targets.ambiguous", 2)
     assert str(raised.value.message) == (
         "KPI 'revenue' has 2 targets for May 2025 (the whole company): "
         "definitions/main.yaml:16:5 and definitions/main.yaml:18:5"
@@ -444,14 +448,27 @@ def test_resolving_an_incomplete_or_malformed_target_says_where(tmp_path: Path) 
     assert resolve(malformed, "revenue", scope={"team": "EMEA"}) is None  # other scopes are not affected
 
 
-def test_period_labels() -> None:
+def test_periods_in_sentences() -> None:
     fiscal = Calendar(fiscal_year_start=4)
-    assert period_label(MAY, Grain.MONTH, CAL) == "May 2025"
-    assert period_label(date(2025, 4, 1), Grain.QUARTER, CAL) == "2025-Q2"
-    assert period_label(date(2025, 4, 1), Grain.QUARTER, fiscal) == "2025-Q1"
-    assert period_label(date(2025, 4, 1), Grain.YEAR, fiscal) == "2025"
-    assert period_label(date(2025, 5, 12), Grain.DAY, CAL) == "12 May 2025"
-    assert period_label(date(2025, 5, 12), Grain.WEEK, CAL) == "the week of 12 May 2025"
+
+    def label(start: date, grain: Grain, calendar: Calendar, language: Language = Language.EN) -> str:
+        return value_text(period_value(start, grain, calendar), language)
+
+    assert period_value(MAY, Grain.MONTH, CAL) == Period(MAY, "month", "2025-05")
+    assert label(MAY, Grain.MONTH, CAL) == "May 2025"
+    assert label(date(2025, 4, 1), Grain.QUARTER, CAL) == "2025-Q2"
+    assert label(date(2025, 4, 1), Grain.QUARTER, fiscal) == "2025-Q1"
+    assert label(date(2025, 4, 1), Grain.YEAR, fiscal) == "2025"
+    assert label(date(2025, 5, 12), Grain.DAY, CAL) == "12 May 2025"
+    assert label(date(2025, 5, 12), Grain.WEEK, CAL) == "the week of 12 May 2025"
+    # Each language names months its own way; quarters and years keep their names.
+    assert [label(MAY, Grain.MONTH, CAL, language) for language in Language] == [
+        "May 2025",
+        "maggio 2025",
+        "maj 2025",
+        "2025年5月",
+    ]
+    assert label(date(2025, 4, 1), Grain.QUARTER, CAL, Language.IT) == "2025-Q2"
 
 
 def test_direct_models_without_files() -> None:
@@ -472,11 +489,11 @@ def test_the_documented_bases_are_real(tmp_path: Path) -> None:
     churn_rate = Kpi(name="churn_rate", formula="1", unit=Unit.PERCENT, direction=Direction.DOWN)
     churn = Definitions(kpis=(churn_rate,), targets=(Target(kpi="churn_rate", period="2025", target=0.03),))
     bases = [
-        must(resolve(definitions, "revenue", date(2025, 7, 1))).basis,
-        must(resolve(definitions, "revenue", date(2025, 6, 1))).basis,
-        must(resolve(definitions, "cost", date(2025, 3, 1), last_year=LAST_YEAR)).basis,
-        must(resolve(churn, "churn_rate")).basis,
-        must(resolve(definitions, "revenue", date(2026, 6, 1))).basis,
+        str(must(resolve(definitions, "revenue", date(2025, 7, 1))).basis),
+        str(must(resolve(definitions, "revenue", date(2025, 6, 1))).basis),
+        str(must(resolve(definitions, "cost", date(2025, 3, 1), last_year=LAST_YEAR)).basis),
+        str(must(resolve(churn, "churn_rate")).basis),
+        str(must(resolve(definitions, "revenue", date(2026, 6, 1))).basis),
     ]
     for basis in bases:
         assert f"- {basis}\n" in text, basis

@@ -115,11 +115,17 @@ def test_a_nan_target_stops_the_scorecard_instead_of_judging_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_workspace(tmp_path, definitions(TARGET=".nan"))
-    code, out, err = kpilot(capsys, "scorecard", "--period", "2025-01", "--format", "json", "-w", str(tmp_path))
+    code, out, _ = kpilot(capsys, "scorecard", "--period", "2025-01", "--format", "json", "-w", str(tmp_path))
     assert code == 1
-    assert "NaN" not in out
     assert "off track" not in out
-    assert "definitions/main.yaml:11:54: error: 'target': .nan is not a finite number" in out + err
+    # What --format json prints is the error, itself strict JSON (no NaN value), naming the problem where it is.
+    [issue] = strict_json(out)["error"]["issues"]
+    assert (issue["code"], issue["field"], issue["location"]) == (
+        "definitions.not_finite",
+        "target",
+        {"file": "definitions/main.yaml", "line": 11, "column": 54},
+    )
+    assert issue["message"] == "'target': .nan is not a finite number"
 
 
 def test_the_settings_refuse_them_too(tmp_path: Path) -> None:
@@ -148,7 +154,7 @@ def test_json_text_writes_null_for_every_value_that_is_not_real() -> None:
 
 
 def test_json_text_itself_refuses_a_value_that_escaped_the_mapping(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(output, "plain_value", lambda value: value)  # as if a new path forgot to map a value
+    monkeypatch.setattr(output, "plain", lambda value: value)  # as if a new path forgot to map a value
     with pytest.raises(ValueError, match="not JSON compliant"):
         output.json_text({"value": math.nan})
 

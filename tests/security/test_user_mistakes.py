@@ -19,6 +19,7 @@ from kpilot import QueryError, UserError, ValidationFailed, Workspace
 from kpilot.engine import preflight
 from kpilot.engine.plan import Request
 from kpilot.errors import Location
+from kpilot.i18n import Message
 from tests.support import make_workspace, rows
 from tests.support import run_cli as kpilot
 
@@ -119,6 +120,8 @@ TEXT_SUM = (Location(MAIN, 8, 45), "measure 'ads.label_total' expr must be numbe
 def test_compute_runs_the_data_checks_of_validate(workspace_factory: Factory) -> None:
     ws = workspace_factory(DEFINITIONS, TABLES)
     assert [(i.location, str(i.message)) for i in ws.validate() if "label" in str(i.message)] == [TEXT_SUM]
+    [wrong] = [i for i in ws.validate() if i.code == "semantic.wrong_kind"]
+    assert (wrong.message.values["text"], wrong.message.values["found"]) == ("label", Message("formula.type.text"))
     with pytest.raises(ValidationFailed) as raised:
         ws.compute(["label_sum"])
     assert raised.value.code == "engine.sources_have_problems"

@@ -3,82 +3,70 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import typer
 from rich.markup import escape
+from rich.style import Style
 from rich.table import Table
 
-from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, app, language, out
 from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.output import json_text
-from kpilot.goals.smart.check import check_workspace, has_errors
-from kpilot.goals.smart.finding import Finding, Letter, Level
+from kpilot.cli.reader import words
+from kpilot.errors import Severity as Level
+from kpilot.goals.smart.finding import Finding, Letter
+from kpilot.i18n import Language, text
+from kpilot.results.check import check_result
 from kpilot.workspace import Workspace
 
-STYLES = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "dim"}
+STYLES = {Level.ERROR: Style(color="red", bold=True), Level.WARNING: "yellow", Level.INFO: "dim"}
+COUNTS = {Level.ERROR: "cli.check.errors", Level.WARNING: "cli.check.warnings", Level.INFO: "cli.check.infos"}
 
 
 @app.command("check")
 def check_command(
     output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Review every KPI and target: Specific, Measurable, Achievable, Relevant, Time-bound."""
+    speak = language()
     with Workspace(workspace) as ws:
-        findings = check_workspace(ws)
-        title = f"SMART check: {ws.settings.name}"
+        result = check_result(ws)
+        findings = list(result.findings)
+        title = text("cli.check.title", speak, workspace=ws.settings.name)
     if output is Format.JSON:
-        out.file.write(json_text(check_json(findings)) + "\n")
+        out.file.write(json_text(result.to_data(speak)) + "\n")
     else:
-        _print(findings, title)
-    if has_errors(findings):
+        _print(findings, title, speak)
+    if result.has_errors:
         raise typer.Exit(code=1)
 
 
-def check_json(findings: list[Finding]) -> dict[str, Any]:
-    counts = Counter(f.severity for f in findings)
-    return {
-        "findings": [
-            {
-                "letter": f.letter.value,
-                "criterion": f.letter.word,
-                "severity": f.severity.value,
-                "kpi": f.kpi,
-                "target": f.target,
-                "reason": f.reason,
-                "fix": f.fix,
-                "location": str(f.location) if f.location else None,
-            }
-            for f in findings
-        ],
-        "summary": {level.value: counts.get(level, 0) for level in Level},
-    }
-
-
-def _print(findings: list[Finding], title: str) -> None:
+def _print(findings: list[Finding], title: str, speak: Language) -> None:
     if not findings:
-        out.print(f"{title}: no findings", highlight=False)
+        out.print(text("cli.check.no_findings", speak, title=title), highlight=False, markup=False)
         return
-    view = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
-    for column in ("", "severity", "KPI", "target", "finding", "fix"):
+    view = Table(title=escape(title), title_justify="left", header_style="bold", show_lines=False)
+    headers = ("cli.check.severity", "cli.column.kpi", "cli.column.target", "cli.check.finding", "cli.check.fix")
+    for column in ("", *(text(code, speak) for code in headers)):
         view.add_column(column, overflow="fold")
     for letter in Letter:
         group = [f for f in findings if f.letter is letter]
         if not group:
             continue
-        view.add_row(f"[bold]{letter.value}[/]", f"[bold]{letter.word}[/]", "", "", "", "")
+        view.add_row(f"[bold]{letter.value}[/]", f"[bold]{escape(words(letter.word, speak))}[/]", "", "", "", "")
         for finding in group:
             style = STYLES[finding.severity]
             view.add_row(
                 "",
-                f"[{style}]{finding.severity.value}[/]",
-                finding.kpi or "",
-                finding.target or "",
-                escape(finding.reason),
-                escape(finding.fix),
+                f"[{style}]{escape(text(f'severity.{finding.severity.value}', speak))}[/]",
+                escape(finding.kpi or ""),
+                escape(finding.target or ""),
+                escape(words(finding.reason, speak)),
+                escape(words(finding.fix, speak)),
             )
     out.print(view)
     counts = Counter(f.severity for f in findings)
-    summary = ", ".join(f"{counts.get(level, 0)} {level.value}(s)" for level in Level)
-    out.print(summary, highlight=False)
+    summary = ", ".join(text(COUNTS[level], speak, count=counts.get(level, 0)) for level in Level)
+    out.print(summary, highlight=False, markup=False)

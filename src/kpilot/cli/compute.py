@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from kpilot.cli.app import WorkspaceOption, app, err, out, warn
+from kpilot.cli.app import LanguageOption, WorkspaceOption, app, err, language, out, warn
 from kpilot.cli.formats import AnyFormat, Format
 from kpilot.cli.layout import terminal_width
 from kpilot.cli.output import rich_table, to_csv, to_json
@@ -23,6 +23,7 @@ from kpilot.definitions.model import Kpi
 from kpilot.engine.execute import execute
 from kpilot.engine.periods import Grain
 from kpilot.errors import QueryError
+from kpilot.i18n import Language, Message, text
 from kpilot.workspace import Workspace
 
 GrainOption = Annotated[Grain, typer.Option("--grain", "-g", help="Period length, or 'all' for one total.")]
@@ -60,27 +61,29 @@ def compute(
     output: AnyFormat = Format.TABLE,
     target: OutputOption = None,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Compute KPIs per period (and dimension values)."""
+    speak = language()
     check_top(top, sort)
     check_pivot(pivot_by, sort, top)
     if output is Format.XLSX and target is None and sys.stdout.isatty():
         raise QueryError(
-            "--format xlsx writes a binary file, which a terminal cannot show",
-            hint="add --output FILE.xlsx (or redirect: > FILE.xlsx)",
+            Message("cli.compute.xlsx_to_terminal"), hint=Message("cli.compute.xlsx_to_terminal_hint"), field="format"
         )
     dimensions = split_dimensions(by)
     if pivot_by is not None and pivot_by not in dimensions:
         dimensions.append(pivot_by)  # pivoting by a dimension splits by it
     with Workspace(workspace) as ws, _progress() as progress:
+        steps = [text(code, speak) for code in ("cli.compute.planning", "cli.compute.scanning", "cli.compute.done")]
         defined = [k.name for k in ws.definitions.kpis]
         key = parse_sort(sort, kpis, defined) if sort is not None else None
-        task = progress.add_task("Planning", total=3)
+        task = progress.add_task(steps[0], total=3)
         request = ws.request(kpis, grain=grain, by=dimensions, start=start, end=end, where=where)
         compiled = ws.compile(request)
-        progress.update(task, advance=1, description="Scanning sources")
+        progress.update(task, advance=1, description=steps[1])
         table = execute(compiled, ws.warehouse, ws.calendar.today())
-        progress.update(task, advance=2, description="Done")
+        progress.update(task, advance=2, description=steps[2])
         warnings = ws.filter_warnings(where, kpis)
         definitions = {k.name: k for k in ws.definitions.kpis if k.name in kpis}
         currency = ws.settings.currency
@@ -95,12 +98,13 @@ def compute(
         columns = {name: definitions[column.kpi] for name, column in pivoted.columns.items()}
         headers = {name: f"{definitions[c.kpi].title}: {c.value}" for name, c in pivoted.columns.items()}
     if output is Format.TABLE and target is None:
-        rich_table(table, columns, currency, terminal_width(out), headers).print(out)
+        rich_table(table, columns, currency, terminal_width(out), headers, speak).print(out)
         return
-    content = _render(table, output, columns, headers, currency)
+    content = _render(table, output, columns, headers, currency, speak)
     if target is not None:
         write_atomically(target, content)
-        err.print(f"Wrote {table.num_rows:,} row(s) to {target}", highlight=False, markup=False)
+        wrote = text("cli.compute.wrote_rows", speak, count=table.num_rows, file=str(target))
+        err.print(wrote, highlight=False, markup=False)
     elif isinstance(content, bytes):
         out.file.flush()
         sys.stdout.buffer.write(content)
@@ -110,7 +114,7 @@ def compute(
 
 
 def _render(
-    table: pa.Table, output: Format, kpis: dict[str, Kpi], headers: dict[str, str], currency: str
+    table: pa.Table, output: Format, kpis: dict[str, Kpi], headers: dict[str, str], currency: str, speak: Language
 ) -> str | bytes:
     """The result as a file holds it; a table as plain text (no colours), as wide as the terminal would show it."""
     if output is Format.CSV:
@@ -119,10 +123,10 @@ def _render(
         return to_json(table) + "\n"
     if output is Format.XLSX:
         return to_xlsx(table, kpis, currency)
-    fitted = rich_table(table, kpis, currency, terminal_width(out), headers)
-    text = io.StringIO()
-    fitted.print(Console(file=text, width=fitted.width, color_system=None, soft_wrap=True))
-    return text.getvalue()
+    fitted = rich_table(table, kpis, currency, terminal_width(out), headers, speak)
+    shown = io.StringIO()
+    fitted.print(Console(file=shown, width=fitted.width, color_system=None, soft_wrap=True))
+    return shown.getvalue()
 
 
 @app.command()
@@ -134,11 +138,12 @@ def sql(
     end: ToOption = None,
     where: WhereOption = None,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Print the SQL that `kpilot compute` would run, in the warehouse's dialect."""
     with Workspace(workspace) as ws:
-        text = ws.sql(kpis, grain=grain, by=split_dimensions(by), start=start, end=end, where=where)
-    out.file.write(text + "\n")
+        query = ws.sql(kpis, grain=grain, by=split_dimensions(by), start=start, end=end, where=where)
+    out.file.write(query + "\n")
 
 
 def _progress() -> Progress:

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from kpilot.cli.app import WorkspaceOption, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, language, out
+from kpilot.i18n import Language, Message, text
 from kpilot.store.location import StoreLocation, store_location
 from kpilot.store.revisions import Standing, State, downgrade, state, upgrade
 from kpilot.workspace import Workspace
@@ -20,18 +21,21 @@ app = typer.Typer(
 
 
 @app.command("upgrade")
-def upgrade_command(workspace: WorkspaceOption = ".") -> None:
+def upgrade_command(workspace: WorkspaceOption = ".", lang: LanguageOption = None) -> None:
     """Create the store if there is none, and apply every migration it lacks."""
+    speak = language()
     location = _location(workspace)
     before = state(location)
     if before.standing is Standing.CURRENT:
-        out.print(f"The store {location.shown} is up to date (revision {before.current}).", highlight=False)
+        line = text("cli.db.up_to_date", speak, store=location.shown, revision=before.current)
+        out.print(line, highlight=False, markup=False)
         return
     after = upgrade(location)
-    verb = "Created" if before.standing is Standing.MISSING else "Upgraded"
-    out.print(f"{verb} the store {location.shown}: now at revision {after.current}.", highlight=False)
+    code = "cli.db.created" if before.standing is Standing.MISSING else "cli.db.upgraded"
+    out.print(text(code, speak, store=location.shown, revision=after.current), highlight=False, markup=False)
     for revision in before.pending:
-        out.print(f"  applied {revision.id}: {revision.title}", highlight=False, markup=False)
+        line = text("cli.db.applied", speak, revision=revision.id, title=revision.title)
+        out.print(f"  {line}", highlight=False, markup=False)
 
 
 @app.command("downgrade")
@@ -40,35 +44,41 @@ def downgrade_command(
         str, typer.Argument(help="The revision to go back to, 'base' for none, or -N for N steps back.")
     ] = "-1",
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Undo migrations (by default the last one). The tables they made are dropped, with their data."""
+    speak = language()
     location = _location(workspace)
     before = state(location)
     after = downgrade(location, revision)
     undone = [r for r in after.pending if r not in before.pending]
-    out.print(f"Downgraded the store {location.shown}: now at {_revision(after)}.", highlight=False)
+    line = text("cli.db.downgraded", speak, store=location.shown, revision=_revision(after, speak))
+    out.print(line, highlight=False, markup=False)
     for item in reversed(undone):
-        out.print(f"  undid {item.id}: {item.title}", highlight=False, markup=False)
+        out.print(f"  {text('cli.db.undid', speak, revision=item.id, title=item.title)}", highlight=False, markup=False)
 
 
 @app.command("current")
-def current_command(workspace: WorkspaceOption = ".") -> None:
+def current_command(workspace: WorkspaceOption = ".", lang: LanguageOption = None) -> None:
     """Show the store's revision, and whether `kpilot db upgrade` has anything to do."""
+    speak = language()
     location = _location(workspace)
     found = state(location)
-    out.print(f"store: {location.shown}", highlight=False, markup=False)
-    out.print(
-        f"revision: {found.current or 'none'} (this kpilot's newest: {found.head})", highlight=False, markup=False
-    )
+    current = found.current or Message("cli.db.none")
+    say = [
+        text("cli.db.store", speak, store=location.shown),
+        text("cli.db.revision", speak, revision=current, head=found.head),
+    ]
     if found.standing is Standing.MISSING:
-        out.print("status: not created yet; run `kpilot db upgrade`", highlight=False, markup=False)
+        say.append(text("cli.db.status_missing", speak))
     elif found.standing is Standing.BEHIND:
-        pending = ", ".join(revision.id for revision in found.pending)
-        out.print(f"status: behind (to apply: {pending}); run `kpilot db upgrade`", highlight=False, markup=False)
+        say.append(text("cli.db.status_behind", speak, pending=tuple(revision.id for revision in found.pending)))
     elif found.standing is Standing.AHEAD:
-        out.print("status: migrated by a newer kpilot; upgrade kpilot to use it", highlight=False, markup=False)
+        say.append(text("cli.db.status_ahead", speak))
     else:
-        out.print("status: up to date", highlight=False, markup=False)
+        say.append(text("cli.db.status_current", speak))
+    for line in say:
+        out.print(line, highlight=False, markup=False)
 
 
 def _location(workspace: str) -> StoreLocation:
@@ -76,5 +86,5 @@ def _location(workspace: str) -> StoreLocation:
     return store_location(ws.settings.store, ws.root)
 
 
-def _revision(found: State) -> str:
-    return found.current if found.current is not None else "no revision"
+def _revision(found: State, speak: Language) -> str:
+    return found.current if found.current is not None else text("cli.db.no_revision", speak)

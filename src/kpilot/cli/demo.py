@@ -7,20 +7,28 @@ from typing import Annotated
 
 import typer
 
-from kpilot.cli.app import app, err, out
+from kpilot.cli.app import LanguageOption, app, err, language, out
 from kpilot.demo.build import build_demo
+from kpilot.i18n import Message, render, text
 
 
 @app.command()
 def demo(
     directory: Annotated[Path, typer.Argument(help="Folder to create the demo workspace in.")] = Path("demo-workspace"),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same company.")] = 7,
+    lang: LanguageOption = None,
 ) -> None:
     """Build a workspace for a realistic demo company: 2+ years of data for every source, and the whole catalogue."""
-    with build_demo(directory, seed=seed, progress=lambda step: err.print(f"  {step}", style="dim")) as workspace:
+    speak = language()
+
+    def progress(step: Message) -> None:
+        err.print(f"  {render(step, speak)}", style="dim", markup=False)
+
+    with build_demo(directory, seed=seed, progress=progress) as workspace:
         issues = workspace.validate()
         sources, kpis = len(workspace.definitions.sources), len(workspace.definitions.kpis)
     for issue in issues:
-        err.print(str(issue), markup=False)
-    out.print(f"Demo workspace ready in {directory}: {sources} sources, {kpis} KPIs.", highlight=False)
-    out.print(f"Try: kpilot scorecard -w {directory}", highlight=False)
+        err.print(issue.describe(speak), markup=False)
+    shown = str(directory)
+    out.print(text("cli.demo.ready", speak, folder=shown, sources=sources, kpis=kpis), highlight=False, markup=False)
+    out.print(text("cli.demo.try", speak, folder=shown), highlight=False, markup=False)

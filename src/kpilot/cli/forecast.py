@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, app, language, out
 from kpilot.cli.formats import Format, TableOrJson
+from kpilot.cli.formatting import format_percent
 from kpilot.cli.output import EMPTY, format_value, json_text
-from kpilot.engine.period_names import period_name
+from kpilot.cli.reader import words
 from kpilot.engine.periods import Grain
 from kpilot.engine.scope import parse_scope
-from kpilot.forecast.kpi import KpiForecast, forecast_kpi
+from kpilot.forecast.kpi import KpiForecast
+from kpilot.i18n import Language, text, value_text
+from kpilot.i18n.numbers import localize
+from kpilot.results.forecast import forecast_result
 from kpilot.workspace import Workspace
 
 
@@ -34,69 +38,53 @@ def forecast_command(
     scope: Annotated[str | None, typer.Option("--scope", "-s", help="Dimension filter such as team=EMEA.")] = None,
     output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Forecast a KPI's next periods from its complete periods; the method, interval and back-test are shown."""
+    speak = language()
     with Workspace(workspace) as ws:
-        result = forecast_kpi(
+        forecasted = forecast_result(
             ws,
             kpi,
             grain=grain,
-            horizon=periods,
+            periods=periods,
             method=method.value,
             scope=parse_scope(scope),
             history=history,
         )
-        calendar, currency = ws.calendar, ws.settings.currency
-    names = [period_name(start, grain, calendar) for start in result.periods]
+        currency = ws.settings.currency
+    result, names = forecasted.result, list(forecasted.names)
     if output is Format.JSON:
-        out.file.write(json_text(_record(result, names)) + "\n")
+        out.file.write(json_text(forecasted.to_data(speak)) + "\n")
         return
-    out.print(_table(result, names, currency))
+    out.print(_table(result, names, currency, speak))
     if result.note:
-        out.print(f"Note: {result.note}.", style="yellow", highlight=False)
-    out.print(result.forecast.description, highlight=False)
+        out.print(text("cli.forecast.note", speak, note=words(result.note, speak)), style="yellow", highlight=False)
+    out.print(words(result.forecast.description, speak), highlight=False)
     if result.forecast.mape is not None:
-        out.print(f"Back-test error (MAPE): {result.forecast.mape:.1f} %", highlight=False)
+        mape = localize(f"{result.forecast.mape:.1f}", speak)
+        out.print(text("cli.forecast.backtest_error", speak, mape=mape), highlight=False)
 
 
-def _record(result: KpiForecast, names: list[str]) -> dict[str, Any]:
-    forecast = result.forecast
-    return {
-        "kpi": result.kpi.name,
-        "grain": result.grain.value,
-        "scope": dict(result.scope) or None,
-        "method": forecast.method,
-        "variant": forecast.variant,
-        "description": forecast.description,
-        "level": forecast.level,
-        "mape": forecast.mape,
-        "candidates": [{"method": name, "mape": error} for name, error in forecast.candidates],
-        "reason": forecast.reason,
-        "note": result.note,
-        "history": [{"period": start.isoformat(), "value": value} for start, value in result.history],
-        "forecast": [
-            {"period": name, "start": start.isoformat(), "value": step.value, "low": step.low, "high": step.high}
-            for name, start, step in zip(names, result.periods, forecast.steps, strict=False)
-        ],
-    }
-
-
-def _table(result: KpiForecast, names: list[str], currency: str) -> Table:
+def _table(result: KpiForecast, names: list[str], currency: str, speak: Language) -> Table:
     unit, forecast = result.kpi.unit, result.forecast
     method = forecast.method + (f", {forecast.variant}" if forecast.variant else "")
     view = Table(
-        title=f"Forecast of {result.kpi.title} ({method})",
+        title=text("cli.forecast.title", speak, kpi=result.kpi.title, method=method),
         title_justify="left",
         header_style="bold",
     )
-    for column in ("period", "forecast", f"low ({forecast.level:.0%})", f"high ({forecast.level:.0%})"):
-        view.add_column(column, justify="left" if column == "period" else "right")
+    level = format_percent(forecast.level, 0, speak)
+    view.add_column(text("cli.column.period", speak), justify="left")
+    for code in ("cli.forecast.forecast", "cli.forecast.low", "cli.forecast.high"):
+        view.add_column(text(code, speak, level=level), justify="right")
     for start, value in result.history[-3:]:
-        view.add_row(f"[dim]{start:%Y-%m-%d} (actual)[/]", f"[dim]{format_value(value, unit, currency)}[/]", "", "")
+        actual = text("cli.forecast.actual", speak, day=value_text(start, speak))
+        view.add_row(f"[dim]{actual}[/]", f"[dim]{format_value(value, unit, currency, language=speak)}[/]", "", "")
     for name, step in zip(names, forecast.steps, strict=False):
-        low = EMPTY if step.low is None else format_value(step.low, unit, currency)
-        high = EMPTY if step.high is None else format_value(step.high, unit, currency)
-        view.add_row(name, format_value(step.value, unit, currency), low, high)
+        low = EMPTY if step.low is None else format_value(step.low, unit, currency, language=speak)
+        high = EMPTY if step.high is None else format_value(step.high, unit, currency, language=speak)
+        view.add_row(name, format_value(step.value, unit, currency, language=speak), low, high)
     if not forecast.steps:
-        view.caption = forecast.reason
+        view.caption = words(forecast.reason, speak)
     return view

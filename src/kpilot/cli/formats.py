@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 import typer
 
+from kpilot.cli.reader import given_format
+
 
 class Format(StrEnum):
     TABLE = "table"  # for people: a Rich table, or text
@@ -20,7 +22,9 @@ class Format(StrEnum):
     XLSX = "xlsx"
 
 
-_OPTION = typer.Option("--format", "-f", help="Output format.")
+# Eager, so that it is known before another option's check can fail: a failing `--format json` command answers in
+# JSON (docs/cli.md, "Exit codes and errors").
+_OPTION = typer.Option("--format", "-f", help="Output format.", callback=given_format, is_eager=True)
 
 TableOrJson = Annotated[Literal[Format.TABLE, Format.JSON], _OPTION]
 TableCsvOrJson = Annotated[Literal[Format.TABLE, Format.CSV, Format.JSON], _OPTION]

@@ -15,19 +15,28 @@ The rules (docs/cli.md, "Numbers in tables"):
   when those would show a change as zero (-0.00340 pp).
 
 Thousands are separated by commas. An empty value (null, NaN, infinity) is `–`.
+
+Each rule writes its digits the English way; `kpilot.i18n.numbers.localize` then rewrites the same digits with the
+reader's symbols (Italian `1.234,56 €`, Polish `1 234,56 €`), so that a number rounds alike in every language and
+the English text stays exactly what it was. Words (status words, time units, "to") come from the catalogue.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from kpilot.definitions.model import Kpi, TimeUnit, Unit
 from kpilot.goals.status import Status
+from kpilot.i18n import DEFAULT, Language, Raw, text, value_text
+from kpilot.i18n.numbers import localize, money
 
 EMPTY = "–"
 SIGNIFICANT = 3  # digits kept for values below 1
+# The English symbols, for XLSX number formats (a file's format stays English, as its values stay raw).
 TIME_UNITS = {
     TimeUnit.SECONDS: "s",
     TimeUnit.MINUTES: "min",
@@ -47,25 +56,34 @@ def format_value(
     *,
     time_unit: TimeUnit | None = None,
     whole: bool = False,
+    language: Language = DEFAULT,
 ) -> str:
-    """A value as a table shows it, by its KPI's unit (None: not a KPI, shown as it is)."""
+    """A value as a table shows it, by its KPI's unit (None: not a KPI, shown as it is; a date in the language's
+    pattern)."""
     if not is_number(value):
+        if isinstance(value, date) and language is not DEFAULT:
+            return value_text(value, language)  # English keeps Python's ISO text, as it always has
         return EMPTY if _is_empty(value) else str(value)
     if unit is None:
         return str(value)
     if unit is Unit.PERCENT:
-        return f"{_percent(value * 100)} %"
+        return f"{localize(_percent(value * 100), language)} %"
     if unit is Unit.CURRENCY:
-        return f"{_money(value)} {currency}"
+        return money(localize(_money(value), language), currency, language)
     if unit is Unit.DURATION:
-        text = _duration(value)
-        return f"{text} {TIME_UNITS[time_unit]}" if time_unit is not None else text
-    return _plain(value, whole=whole)
+        digits = localize(_duration(value), language)
+        return f"{digits} {time_unit_text(time_unit, language)}" if time_unit is not None else digits
+    return localize(_plain(value, whole=whole), language)
 
 
-def format_kpi_value(value: Any, kpi: Kpi, currency: str, *, whole: bool = False) -> str:
+def format_kpi_value(value: Any, kpi: Kpi, currency: str, *, whole: bool = False, language: Language = DEFAULT) -> str:
     """A KPI's value, level or projection, with the KPI's unit and time unit."""
-    return format_value(value, kpi.unit, currency, time_unit=kpi.time_unit, whole=whole)
+    return format_value(value, kpi.unit, currency, time_unit=kpi.time_unit, whole=whole, language=language)
+
+
+def time_unit_text(time_unit: TimeUnit, language: Language = DEFAULT) -> str:
+    """A duration's unit after its number: `h`, `days`; `giorni`, `dni`, `天`."""
+    return text(f"cli.time_unit.{time_unit.value}", language)
 
 
 def is_count(kpi: Kpi, additive: bool, value: Any) -> bool:
@@ -76,19 +94,32 @@ def is_count(kpi: Kpi, additive: bool, value: Any) -> bool:
     return additive and kpi.unit is Unit.NUMBER and whole
 
 
-def format_range(low: Any, high: Any, kpi: Kpi, currency: str, *, whole: bool = False) -> str:
-    """A range target: 94,580–98,440 EUR, the unit written once; with a negative bound -5 to 5 %, as a dash
-    there would read as a minus."""
-    first = format_kpi_value(low, kpi, currency, whole=whole)
-    second = format_kpi_value(high, kpi, currency, whole=whole)
-    joint = " to " if first.startswith("-") or second.startswith("-") else "–"
-    unit = second.partition(" ")[2]
-    if unit and first.endswith(" " + unit):
-        first = first.removesuffix(" " + unit)
+def format_range(
+    low: Any, high: Any, kpi: Kpi, currency: str, *, whole: bool = False, language: Language = DEFAULT
+) -> str:
+    """A range target: 94,580–98,440 EUR, the unit written once (after the range, or before it where the language
+    writes a currency first: €94,580–98,440); with a negative bound -5 to 5 %, as a dash there would read as a
+    minus."""
+    first = format_kpi_value(low, kpi, currency, whole=whole, language=language)
+    second = format_kpi_value(high, kpi, currency, whole=whole, language=language)
+    negative = first.startswith(("-", "−")) or second.startswith(("-", "−"))
+    unit_after = _UNIT_AFTER.search(second)
+    if unit_after and unit_after[0].strip() and first.endswith(unit_after[0]) and _DIGIT.search(first):
+        first = first.removesuffix(unit_after[0])
+    unit_before = _UNIT_BEFORE.match(second)
+    if unit_before and unit_before[0].strip() and first.startswith(unit_before[0]) and _DIGIT.search(second):
+        second = second.removeprefix(unit_before[0])
+    joint = text("cli.range_to", language) if negative else "–"
     return f"{first}{joint}{second}"
 
 
-def format_change(amount: float | None, kind: str) -> str:
+# What follows the last digit (` EUR`, ` %`, ` h`, a non-breaking space and `€`) or comes before the first one (`€`).
+_UNIT_AFTER = re.compile(r"(?<=\d)\D+$")
+_UNIT_BEFORE = re.compile(r"^[^\d+\-−]+(?=\d)")
+_DIGIT = re.compile(r"\d")
+
+
+def format_change(amount: float | None, kind: str, language: Language = DEFAULT) -> str:
     """A change against an earlier period: in percentage points (`pp`, two decimals) for rates, in percent (one
     decimal) otherwise; a change those decimals would show as zero keeps three significant digits (a CTR going from
     0.0167 % to 0.0133 % moved -0.00340 pp, which is not nothing)."""
@@ -97,20 +128,27 @@ def format_change(amount: float | None, kind: str) -> str:
     decimals = 2 if kind == "pp" else 1
     if 0 < abs(amount) < 0.5 * 10**-decimals:
         decimals = SIGNIFICANT - 1 - math.floor(math.log10(abs(amount)))
-    text = _signed(amount, decimals) if decimals <= 12 else f"{amount:+.{SIGNIFICANT - 1}e}"
-    return f"{text} pp" if kind == "pp" else f"{text} %"
+    digits = _signed(amount, decimals) if decimals <= 12 else f"{amount:+.{SIGNIFICANT - 1}e}"
+    change = Raw(localize(digits, language))
+    return text("cli.change_points" if kind == "pp" else "cli.change_percent", language, change=change)
 
 
-def format_share(fraction: float | None) -> str:
+def format_share(fraction: float | None, language: Language = DEFAULT) -> str:
     """A share shown whole, as attainments are: 0.853 -> 85%."""
     if fraction is None or not math.isfinite(fraction):
         return EMPTY
-    return _unsigned_zero(f"{fraction * 100:,.0f}") + "%"
+    return localize(_unsigned_zero(f"{fraction * 100:,.0f}"), language) + "%"
 
 
-def format_weight(weight: float) -> str:
+def format_percent(fraction: float, decimals: int, language: Language = DEFAULT) -> str:
+    """A rate as Python's `{:.Nf%}` writes it (`83%`, `16.7%`), in the language's digits: back-test rates, bands
+    and interval levels."""
+    return localize(f"{fraction:.{decimals}%}".removesuffix("%"), language) + "%"
+
+
+def format_weight(weight: float, language: Language = DEFAULT) -> str:
     """A goal's weight as written in the definitions: 0.5, 30, 1."""
-    return f"{weight:g}"
+    return localize(f"{weight:g}", language)
 
 
 def is_number(value: Any) -> bool:
@@ -201,18 +239,7 @@ def _unsigned_zero(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- statuses
 
-STATUS_WORDS = {
-    Status.ACHIEVED: "achieved",
-    Status.ON_TRACK: "on track",
-    Status.AT_RISK: "at risk",
-    Status.OFF_TRACK: "off track",
-    Status.NO_TARGET: "no target",
-    Status.NO_DATA: "no data",
-    Status.TOO_EARLY: "too early",
-    Status.IMMATURE: "immature",
-}
 
-
-def status_words(status: Status) -> str:
-    """A status as a table shows it: `too_early` is "too early"."""
-    return STATUS_WORDS[status]
+def status_words(status: Status, language: Language = DEFAULT) -> str:
+    """A status as a table shows it: `too_early` is "too early" (the goals' `goals.status_word.<status>`)."""
+    return text(f"goals.status_word.{status.value}", language)

@@ -12,8 +12,9 @@ from typing import Annotated
 
 import typer
 
-from kpilot.cli.app import WorkspaceOption, app, err, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, app, err, language, out
 from kpilot.errors import Severity
+from kpilot.i18n import DEFAULT, Language, Message, Raw, render, text
 from kpilot.warehouse.date_formats import date_formats
 from kpilot.warehouse.ingest import IngestReport, ingest_file
 from kpilot.warehouse.ingest_settings import table_settings
@@ -32,7 +33,7 @@ from kpilot.warehouse.notices import (
 )
 from kpilot.workspace import Workspace
 
-_ORDERS = {"dmy": "day/month/year", "mdy": "month/day/year"}
+_ORDERS = {"dmy": "cli.ingest.order_dmy", "mdy": "cli.ingest.order_mdy"}
 
 
 @app.command()
@@ -55,8 +56,10 @@ def ingest(
         str | None, typer.Option("--encoding", help="The text file's encoding (utf-8, utf-16, cp1252...).")
     ] = None,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Load a file into the warehouse. A file that does not fit the table is rejected whole; nothing is written."""
+    speak = language()
     given = date_formats(date_format or [])
     with Workspace(workspace) as ws:
         settings = table_settings(ws.definitions.sources, table)
@@ -73,91 +76,86 @@ def ingest(
                 encoding=encoding,
                 declared_by=settings.declared_by,
             )
+    notice_word = text("cli.ingest.notice", speak)
     for notice in report.notices:
-        err.print("notice: " + describe(notice), highlight=False, markup=False)
+        err.print(f"{notice_word}: {describe(notice, speak)}", highlight=False, markup=False)
     if unread and not settings.sources:
-        err.print(
-            f"notice: the definitions have {len(unread)} problem(s) (kpilot validate lists them), and no source over "
-            f"table '{table}' could be read: a key: or date_format: declared there was not used",
-            highlight=False,
-            markup=False,
-        )
-    out.print(summary(report), highlight=False, markup=False)
+        line = text("cli.ingest.definitions_unread", speak, count=len(unread), table=table)
+        err.print(f"{notice_word}: {line}", highlight=False, markup=False)
+    out.print(summary(report, speak), highlight=False, markup=False)
 
 
-def summary(report: IngestReport) -> str:
-    shape = f"({report.columns} columns)"
+def summary(report: IngestReport, speak: Language = DEFAULT) -> str:
+    shape = {"table": report.table, "rows": report.rows, "columns": report.columns}
     if report.key and not report.created and not report.replaced:
         key = ", ".join(report.key)
-        return (
-            f"{report.rows:,} rows loaded into table '{report.table}' {shape}: they replaced "
-            f"{report.replaced_rows:,} row(s) with the same key ({key})"
-        )
-    action = "created" if report.created else "replaced" if report.replaced else "appended to"
-    return f"{report.rows:,} rows {action} table '{report.table}' {shape}"
+        return text("cli.ingest.loaded_with_key", speak, **shape, replaced=report.replaced_rows, key=key)
+    if report.created:
+        return text("cli.ingest.created", speak, **shape)
+    return text("cli.ingest.replaced" if report.replaced else "cli.ingest.appended", speak, **shape)
 
 
-def describe(notice: Notice) -> str:
+def describe(notice: Notice, speak: Language = DEFAULT) -> str:
     """A notice in words."""
+    return render(notice_message(notice), speak)
+
+
+def notice_message(notice: Notice) -> Message:
+    """A notice as a message of the command line (docs/ingest.md lists the notices' codes)."""
     match notice:
         case EncodingConverted(encoding=encoding, example=None):
-            return f"the file is {encoding} text: converted to UTF-8"
+            return Message("cli.ingest.encoding_converted", encoding=encoding)
         case EncodingConverted(encoding=encoding, example=example, where=where):
-            return (
-                f"the file is not UTF-8: read it as {encoding}, so that {where} reads {example!r}; if that is wrong, "
-                "give the file's encoding with --encoding"
-            )
+            return Message("cli.ingest.encoding_guessed", encoding=encoding, where=where, example=_quoted(example))
         case HeaderNamed(position=position, name=name):
-            return f"column {position} has no name in the header: it is named '{name}'"
+            return Message("cli.ingest.header_named", position=Raw(str(position)), name=name)
         case DateOrderInferred(column=column, order=order, example=example, where=where, ambiguous=ambiguous):
-            return (
-                f"column '{column}': dates read as {_ORDERS.get(order, order)}, as {example!r} ({where}) shows; "
-                f"{ambiguous:,} value(s) would read differently the other way round"
+            return Message(
+                "cli.ingest.date_order_inferred",
+                column=column,
+                order=Message(_ORDERS[order]) if order in _ORDERS else order,
+                example=_quoted(example),
+                where=where,
+                count=ambiguous,
             )
         case DateFormatUsed(column=column, format=spelled):
-            return f"column '{column}': dates read with the format {spelled!r}"
+            return Message("cli.ingest.date_format_used", column=column, format=_quoted(spelled))
         case TwoDigitYears(column=column, example=example, read_as=read_as):
-            return f"column '{column}': two-digit years: {example!r} is {read_as} (00-68 are 20xx, 69-99 are 19xx)"
+            return Message("cli.ingest.two_digit_years", column=column, example=_quoted(example), read_as=read_as)
         case CompactDates(column=column, example=example):
-            return f"column '{column}': eight-digit numbers read as yyyymmdd dates ({example!r})"
+            return Message("cli.ingest.compact_dates", column=column, example=_quoted(example))
         case TimesConvertedToUtc(column=column, example=example, read_as=read_as, without_offset=without):
-            text = f"column '{column}': times with an offset converted to UTC ({example!r} is stored as {read_as})"
-            return text + (f"; {without:,} value(s) without an offset were stored as written" if without else "")
+            values = {"column": column, "example": _quoted(example), "read_as": read_as}
+            if without:
+                return Message("cli.ingest.times_converted_some_without", **values, count=without)
+            return Message("cli.ingest.times_converted", **values)
         case DatesKept():
             return _dates_kept(notice)
         case LoadedBefore(table=table, loaded_at=loaded_at, file=file):
-            return f"this file's content was loaded into table '{table}' before, on {loaded_at} (from {file})"
+            return Message("cli.ingest.loaded_before", table=table, loaded_at=loaded_at, file=file)
         case RowsAlreadyInTable(table=table, count=count, rows=rows):
-            return (
-                f"{count:,} of the file's {rows:,} rows are identical to rows already in table '{table}'; they were "
-                "appended all the same (if they are the same records, declare a key: on the table's source)"
-            )
+            return Message("cli.ingest.rows_already_in_table", table=table, count=count, rows=rows)
     raise AssertionError(f"no words for notice {notice!r}")  # pragma: no cover - every notice has a case
 
 
-def _dates_kept(notice: DatesKept) -> str:
-    column, examples = notice.column, ", ".join(f"{value!r} ({where})" for value, where in notice.examples)
+def _quoted(value: str | None) -> Raw:
+    """A value from the file as Python writes it ('25/02/2025'), so that spaces and odd characters show."""
+    return Raw(repr(value))
+
+
+def _dates_kept(notice: DatesKept) -> Message:
+    column = notice.column
+    examples = Raw(", ".join(f"{value!r} ({where})" for value, where in notice.examples))
     if notice.reason == "mixed_order":
-        return (
-            f"column '{column}' looks like dates but is kept as text: some are day first and some month first "
-            f"({examples}); to read them one way and have the others reported: --date-format "
-            + shlex.quote(f"{column}=dmy")
-            + " (or mdy)"
-        )
+        option = Raw(shlex.quote(f"{column}=dmy"))
+        return Message("cli.ingest.dates_kept_mixed_order", column=column, examples=examples, option=option)
     if notice.reason == "compact_name":
-        return (
-            f"column '{column}' holds eight-digit numbers that are all yyyymmdd dates ({examples}), kept as numbers "
-            "because its name does not say it holds dates; to read them as dates: --date-format "
-            + shlex.quote(f"{column}=%Y%m%d")
-        )
+        option = Raw(shlex.quote(f"{column}=%Y%m%d"))
+        return Message("cli.ingest.dates_kept_compact_name", column=column, examples=examples, option=option)
     if notice.reason == "excel_serials":
-        return (
-            f"column '{column}' holds numbers that could be Excel serial dates ({examples}), kept as numbers; if "
-            "they are dates: --date-format " + shlex.quote(f"{column}=excel")
-        )
-    return (
-        f"column '{column}' looks like dates but is kept as text: {notice.count:,} value(s) are not dates "
-        f"({examples}); fix them, or give the format (--date-format "
-        + shlex.quote(f"{column}=FORMAT")
-        + ") to have each of them reported"
+        option = Raw(shlex.quote(f"{column}=excel"))
+        return Message("cli.ingest.dates_kept_excel_serials", column=column, examples=examples, option=option)
+    option = Raw(shlex.quote(f"{column}=FORMAT"))
+    return Message(
+        "cli.ingest.dates_kept_not_dates", column=column, examples=examples, option=option, count=notice.count
     )

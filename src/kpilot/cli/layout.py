@@ -30,6 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpilot.cli.formatting import EMPTY
+from kpilot.i18n import DEFAULT, Language, text
 
 LABEL_MIN = 10  # a label column is never narrower than this (unless all its text is shorter)
 LABEL_WORD_CAP = 16  # words up to this long are not folded inside a label column
@@ -120,6 +121,7 @@ def fit_table(
     *,
     title: str | None = None,
     notes: Sequence[str] = (),
+    language: Language = DEFAULT,
 ) -> Fitted:
     """A Rich table of `rows` (cells as Rich markup, Text or Indented) that fits `width` columns, notes under it."""
     cells = [[_cell(cell) for cell in row] for row in rows]
@@ -138,7 +140,7 @@ def fit_table(
     names = tuple(specs[i].header for i in sorted(dropped))
     under = list(notes)
     if names:
-        under.append(f"left out to fit {width} columns: {', '.join(names)} (a wider terminal shows them)")
+        under.append(text("cli.columns_left_out", language, width=width, columns=names))
     table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold")
     for index, column_width in zip(shown, widths, strict=True):
         spec = specs[index]

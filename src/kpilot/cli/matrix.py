@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, app, language, out
 from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.formatting import (
     EMPTY,
@@ -20,11 +20,13 @@ from kpilot.cli.formatting import (
 )
 from kpilot.cli.layout import Cell, Fitted, Indented, Kind, Spec, fit_table, terminal_width
 from kpilot.cli.output import json_text
-from kpilot.engine.period_names import explicit_period
+from kpilot.cli.reader import words
 from kpilot.errors import Severity
-from kpilot.goals.matrix import Column, Matrix, build_matrix
-from kpilot.goals.resolved import ResolvedTarget
+from kpilot.goals.matrix import Column, Matrix
+from kpilot.goals.matrix import Kind as FlagKind
 from kpilot.goals.status import Status
+from kpilot.i18n import Language, Message, text
+from kpilot.results.matrix import matrix_result
 from kpilot.semantic.additive import is_additive
 from kpilot.workspace import Workspace
 
@@ -50,130 +52,92 @@ def matrix_command(
     ] = None,
     output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Goals by the KPIs that serve them: weights, values, targets, statuses and each goal's attainment."""
+    speak = language()
     with Workspace(workspace) as ws:
-        matrix = build_matrix(ws, explicit_period(period, ws.calendar))
+        result = matrix_result(ws, period=period)
+        matrix = result.matrix
         currency = ws.settings.currency
-        title = f"KPI matrix {matrix.name}: {ws.settings.name}"
+        title = text("cli.matrix.title", speak, period=matrix.name, workspace=ws.settings.name)
         additive = {column.kpi.name for column in matrix.columns if is_additive(ws.model, column.kpi.name)}
     if output is Format.JSON:
-        out.file.write(json_text(matrix_json(matrix)) + "\n")
+        out.file.write(json_text(result.to_data(speak)) + "\n")
         return
-    _print(matrix, currency, title, additive)
+    _print(matrix, currency, title, additive, speak)
 
 
-def matrix_json(matrix: Matrix) -> dict[str, Any]:
-    return {
-        "period": matrix.name,
-        "start": matrix.period.isoformat(),
-        "grain": matrix.grain.value,
-        "elapsed": matrix.elapsed,
-        "weights_add_up_to": matrix.convention,
-        "kpis": [_column_json(c) for c in matrix.columns],
-        "goals": [
-            {
-                "name": row.goal.name,
-                "label": row.goal.title,
-                "owner": row.goal.owner,
-                "parent": row.goal.parent,
-                "depth": row.depth,
-                "weights": dict(row.weights),
-                "attainment": row.attainment,
-                "kpis_counted": row.counted,
-            }
-            for row in matrix.rows
-        ],
-        "flags": [
-            {"kind": f.kind.value, "severity": f.severity.value, "goal": f.goal, "kpi": f.kpi, "message": f.message}
-            for f in matrix.flags
-        ],
-    }
+SHOWN_ORPHANS = 12  # KPIs named in the line about KPIs that serve no goal; the others are counted
 
 
-def _column_json(column: Column) -> dict[str, Any]:
-    evaluation = column.evaluation
-    return {
-        "kpi": column.kpi.name,
-        "label": column.kpi.title,
-        "owner": column.kpi.owner,
-        "unit": column.kpi.unit.value,
-        "direction": column.kpi.direction.value,
-        "value": column.value,
-        "partial": column.partial,
-        "target": _target_json(column.target),
-        "status": evaluation.status.value,
-        "attainment": evaluation.attainment,
-        "reason": evaluation.reason,
-        "error": column.error,
-    }
-
-
-def _target_json(target: ResolvedTarget | None) -> dict[str, Any] | None:
-    if target is None:
-        return None
-    levels = {"commit": target.commit, "target": target.target, "stretch": target.stretch}
-    levels.update(min=target.min, max=target.max)
-    return {"type": target.type.value, **{k: v for k, v in levels.items() if v is not None}, "basis": target.basis}
-
-
-def _print(matrix: Matrix, currency: str, title: str, additive: set[str]) -> None:
+def _print(matrix: Matrix, currency: str, title: str, additive: set[str], speak: Language) -> None:
     if not matrix.rows:
-        out.print(f"{title}: no goals", highlight=False)
+        out.print(text("cli.matrix.no_goals", speak, title=title), highlight=False, markup=False)
     else:
-        _table(matrix, currency, title, terminal_width(out), additive).print(out)
-    orphans = [f.kpi for f in matrix.flags if f.message.endswith("serves no goal") and f.kpi]
+        _table(matrix, currency, title, terminal_width(out), additive, speak).print(out)
+    orphans = [f.kpi for f in matrix.flags if f.kind is FlagKind.KPI_WITHOUT_GOAL and f.kpi]
     for flag in matrix.flags:
-        if flag.kpi in orphans and flag.message.endswith("serves no goal"):
+        if flag.kind is FlagKind.KPI_WITHOUT_GOAL and flag.kpi:
             continue
         style = "red" if flag.severity is Severity.ERROR else "yellow"
-        out.print(f"[{style}]{flag.severity.value}:[/] {escape(flag.message)}", highlight=False)
+        severity = text(f"severity.{flag.severity.value}", speak)
+        out.print(f"[{style}]{escape(severity)}:[/] {escape(words(flag.message, speak))}", highlight=False)
     if orphans:
-        listed = ", ".join(orphans[:12]) + (f" and {len(orphans) - 12} more" if len(orphans) > 12 else "")
-        out.print(f"[yellow]warning:[/] {len(orphans)} KPI(s) serve no goal: {escape(listed)}", highlight=False)
+        listed: tuple[str, ...] | Message = tuple(orphans[:SHOWN_ORPHANS])
+        if len(orphans) > SHOWN_ORPHANS:
+            listed = Message("cli.matrix.kpi_list_more", kpis=listed, count=len(orphans) - SHOWN_ORPHANS)
+        line = text("cli.matrix.kpis_without_goal", speak, count=len(orphans), kpis=listed)
+        warning = text("severity.warning", speak)
+        out.print(f"[yellow]{escape(warning)}:[/] {escape(line)}", highlight=False)
 
 
-# When the terminal is narrow the owner gives way first, then the target, then the weight; the goal or KPI, its value,
-# status and attainment always stay.
-COLUMNS = (
-    Spec("goal / KPI", Kind.LABEL, "left"),
-    Spec("owner", Kind.LABEL, "left", drop=1),
-    Spec("weight", drop=3),
-    Spec("value"),
-    Spec("target", drop=2),
-    Spec("status", justify="left"),
-    Spec("attainment"),
-)
+def columns(speak: Language) -> tuple[Spec, ...]:
+    """When the terminal is narrow the owner gives way first, then the target, then the weight; the goal or KPI, its
+    value, status and attainment always stay."""
+    return (
+        Spec(text("cli.column.goal_or_kpi", speak), Kind.LABEL, "left"),
+        Spec(text("cli.column.owner", speak), Kind.LABEL, "left", drop=1),
+        Spec(text("cli.column.weight", speak), drop=3),
+        Spec(text("cli.column.value", speak)),
+        Spec(text("cli.column.target", speak), drop=2),
+        Spec(text("cli.column.status", speak), justify="left"),
+        Spec(text("cli.column.attainment", speak)),
+    )
 
 
-def _table(matrix: Matrix, currency: str, title: str, width: int, additive: set[str]) -> Fitted:
+def _table(matrix: Matrix, currency: str, title: str, width: int, additive: set[str], speak: Language) -> Fitted:
     """Each goal (indented under its parent) with its owner and weighted attainment, then the KPIs serving it."""
-    columns = {column.kpi.name: column for column in matrix.columns}
+    by_name = {column.kpi.name: column for column in matrix.columns}
     rows: list[list[Cell]] = []
     for row in matrix.rows:
         depth = 2 * row.depth
         goal = Indented(f"[bold]{escape(row.goal.title)}[/]", depth)
-        attainment = f"[bold]{format_share(row.attainment)}[/]"
+        attainment = f"[bold]{format_share(row.attainment, speak)}[/]"
         rows.append([goal, escape(row.goal.owner or ""), "", "", "", "", attainment])
         for kpi_name, weight in row.weights.items():
-            column = columns.get(kpi_name)
+            column = by_name.get(kpi_name)
             if column is None:
-                unknown = [format_weight(weight), EMPTY, EMPTY, "[red]unknown KPI[/]", EMPTY]
+                unknown_kpi = f"[red]{escape(text('cli.matrix.unknown_kpi', speak))}[/]"
+                unknown = [format_weight(weight, speak), EMPTY, EMPTY, unknown_kpi, EMPTY]
                 rows.append([Indented(escape(kpi_name), depth + 2), "", *unknown])
                 continue
             whole = is_count(column.kpi, column.kpi.name in additive, column.value)
-            rows.append([Indented(escape(column.kpi.title), depth + 2), *_kpi_cells(column, weight, currency, whole)])
-    notes = ["* the period is still running"] if any(c.partial for c in matrix.columns) else []
-    return fit_table(COLUMNS, rows, width, title=title, notes=notes)
+            cells = _kpi_cells(column, weight, currency, whole, speak)
+            rows.append([Indented(escape(column.kpi.title), depth + 2), *cells])
+    notes = [text("cli.matrix.running_note", speak)] if any(c.partial for c in matrix.columns) else []
+    return fit_table(columns(speak), rows, width, title=title, notes=notes, language=speak)
 
 
-def _kpi_cells(column: Column, weight: float, currency: str, whole: bool) -> list[str]:
+def _kpi_cells(column: Column, weight: float, currency: str, whole: bool, speak: Language) -> list[str]:
     kpi, evaluation, target = column.kpi, column.evaluation, column.target
     level = target.target if target is not None else None
-    shown = escape(format_kpi_value(level, kpi, currency, whole=whole))
+    shown = escape(format_kpi_value(level, kpi, currency, whole=whole, language=speak))
     if target is not None and target.min is not None and target.max is not None:
-        shown = escape(format_range(target.min, target.max, kpi, currency, whole=whole))
+        shown = escape(format_range(target.min, target.max, kpi, currency, whole=whole, language=speak))
     style = STATUS_STYLES[evaluation.status]
-    value = escape(format_kpi_value(column.value, kpi, currency, whole=whole)) + (" *" if column.partial else "")
-    status = f"[{style}]{status_words(evaluation.status)}[/]"
-    return [escape(kpi.owner or ""), format_weight(weight), value, shown, status, format_share(evaluation.attainment)]
+    value = format_kpi_value(column.value, kpi, currency, whole=whole, language=speak)
+    value = escape(value) + (" *" if column.partial else "")
+    status = f"[{style}]{status_words(evaluation.status, speak)}[/]"
+    share = format_share(evaluation.attainment, speak)
+    return [escape(kpi.owner or ""), format_weight(weight, speak), value, shown, status, share]

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from kpilot.cli.app import WorkspaceOption, err, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, err, language, out
 from kpilot.definitions.editing import write_atomically
 from kpilot.engine.arguments import date_of
 from kpilot.errors import UserError
+from kpilot.i18n import Language, Message, text
 from kpilot.services.org import ExportFormat, ImportReport, export_org, import_file, import_table
 from kpilot.workspace import Workspace
 
@@ -38,17 +39,19 @@ def import_command(
     on: OnOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report, but write nothing.")] = False,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Add and update teams and people from a file (or a warehouse table); all of it, or nothing."""
+    speak = language()
     if (file is None) == (table is None):
-        raise UserError("give either a FILE or --table TABLE to import from", hint="e.g. kpilot org import org.yaml")
+        raise UserError(Message("cli.org.file_or_table"), hint=Message("cli.org.file_or_table_hint"), field="source")
     day = date_of(on, "on")
     with Workspace(workspace) as ws:
         if table is not None:
             report = import_table(ws, table, full=full, on=day, dry_run=dry_run)
         elif file is not None:
             report = import_file(ws, file, full=full, on=day, dry_run=dry_run)
-    _print(report)
+    _print(report, speak)
 
 
 @app.command("export")
@@ -59,37 +62,41 @@ def export_command(
         Path | None, typer.Option("--output", "-o", help="Write to this file, not to the screen.")
     ] = None,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Write the organisation as a file that `kpilot org import` reads back unchanged."""
+    speak = language()
     with Workspace(workspace) as ws:
-        text = export_org(ws, format=output_format, on=date_of(on, "on"))
+        exported = export_org(ws, format=output_format, on=date_of(on, "on"))
     if output is None:
-        out.file.write(text)
+        out.file.write(exported)
         return
-    write_atomically(output, text)
-    err.print(f"Wrote {output}", highlight=False, markup=False)
+    write_atomically(output, exported)
+    err.print(text("cli.org.wrote", speak, file=str(output)), highlight=False, markup=False)
 
 
-def _print(report: ImportReport) -> None:
-    verb = "Imported" if report.written else "Checked (dry run: nothing written)"
-    say = out.print
-    say(f"{verb} {report.shown} into the store {report.store}, as of {report.on}:", highlight=False, markup=False)
+def _print(report: ImportReport, speak: Language) -> None:
+    values = {"source": report.shown, "store": report.store, "day": report.on}
+    lines = [text("cli.org.imported" if report.written else "cli.org.checked", speak, **values)]
     if report.unchanged:
-        say("  nothing to change: the store already holds all of it", highlight=False, markup=False)
-        return
-    for team in report.added_teams:
-        say(f"  added team {team.key}: {team.detail}", highlight=False, markup=False)
-    for person in report.added_people:
-        say(f"  added {person.key}: {person.detail}", highlight=False, markup=False)
-    for item in report.changed:
-        what = f"team {item.key}" if item.kind == "team" else item.key
-        say(f"  changed {what}: " + "; ".join(str(change) for change in item.changes), highlight=False, markup=False)
-    for ended in report.ended:
-        teams = ", ".join(ended.teams)
-        say(f"  ended {ended.email}: out of {teams} from {ended.day}", highlight=False, markup=False)
-    people = len(report.added_people)
-    summary = (
-        f"{len(report.added_teams)} team(s) and {people} person(s) added, {len(report.changed)} changed,"
-        f" {len(report.ended)} ended"
-    )
-    say(f"  ({summary})", highlight=False, markup=False)
+        lines.append("  " + text("cli.org.nothing_to_change", speak))
+    else:
+        for team in report.added_teams:
+            lines.append("  " + text("cli.org.added_team", speak, team=team.key, detail=team.detail))
+        for person in report.added_people:
+            lines.append("  " + text("cli.org.added_person", speak, person=person.key, detail=person.detail))
+        for item in report.changed:
+            changes = "; ".join(str(change) for change in item.changes)  # field old → new: names and values
+            code = "cli.org.changed_team" if item.kind == "team" else "cli.org.changed_person"
+            lines.append("  " + text(code, speak, key=item.key, changes=changes))
+        for ended in report.ended:
+            lines.append("  " + text("cli.org.ended", speak, person=ended.email, teams=ended.teams, day=ended.day))
+        counts = {
+            "teams": len(report.added_teams),
+            "people": len(report.added_people),
+            "changed": len(report.changed),
+            "ended": len(report.ended),
+        }
+        lines.append("  (" + text("cli.org.summary", speak, **counts) + ")")
+    for line in lines:
+        out.print(line, highlight=False, markup=False)

@@ -6,10 +6,7 @@ Numbers for people are formatted by `cli.formatting` (re-exported here as `forma
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
 from itertools import chain
 from typing import Any
 
@@ -22,23 +19,14 @@ from kpilot.cli.layout import Fitted, Kind, Spec, fit_table
 from kpilot.definitions.model import Kpi
 from kpilot.engine.aggregate import PERIOD
 from kpilot.engine.execute import IMMATURE, PARTIAL
+from kpilot.i18n import DEFAULT, Language, text
+from kpilot.results.data import plain, plain_value
 
 # Columns that say something about a row rather than hold a value: `partial` (shown as '*') and the engine's list of
 # KPIs whose cohorts are not final yet (`immature`, only there when a KPI has `mature_after`).
 ROW_FLAGS = frozenset({PARTIAL, IMMATURE})
 
 __all__ = ["EMPTY", "csv_text", "format_value", "json_text", "plain_value", "rich_table", "to_csv", "to_json"]
-
-
-def plain_value(value: Any) -> Any:
-    """A JSON-ready value: dates as ISO text, NaN and infinities (a Decimal's too) as null."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        value = float(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def to_csv(table: pa.Table) -> str:
@@ -87,17 +75,9 @@ def to_json(table: pa.Table) -> str:
 
 def json_text(data: Any, *, indent: int | None = 2) -> str:
     """Every JSON kpilot writes. NaN and infinities have no JSON spelling (`NaN` and `Infinity`, which Python would
-    write, are refused by JSON parsers), so every value goes through `plain_value` (they become null), and
+    write, are refused by JSON parsers), so every value goes through `plain` (they become null), and
     allow_nan=False makes sure that no path forgotten here can write them."""
-    return json.dumps(_plain(data), ensure_ascii=False, indent=indent, allow_nan=False)
-
-
-def _plain(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {key: _plain(value) for key, value in data.items()}
-    if isinstance(data, list | tuple):
-        return [_plain(value) for value in data]
-    return plain_value(data)
+    return json.dumps(plain(data), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def rich_table(
@@ -106,16 +86,19 @@ def rich_table(
     currency: str,
     width: int,
     headers: Mapping[str, str] | None = None,
+    language: Language = DEFAULT,
 ) -> Fitted:
     """A table for the terminal, `width` columns wide at most: values formatted by each KPI's unit (`kpis` maps a
     column to its KPI), partial periods marked by '*'. Every number is shown whole; when the table is too wide, the
-    KPI columns on the right are left out first (and named under the table)."""
+    KPI columns on the right are left out first (and named under the table). Words and numbers in `language`."""
     names = [name for name in table.column_names if name not in ROW_FLAGS]
     headers = headers or {}
     specs = []
     for index, name in enumerate(names):
         kpi = kpis.get(name)
         header = headers.get(name) or (kpi.title if kpi else name)
+        if name == PERIOD and name not in headers:
+            header = text("cli.column.period", language)
         if kpi is not None:
             specs.append(Spec(header, Kind.FIXED, "right", drop=-index))
         elif name == PERIOD:
@@ -129,14 +112,17 @@ def rich_table(
         young = set(row.get(IMMATURE) or ())
         for name in names:
             kpi = kpis.get(name)
-            text = format_kpi_value(row[name], kpi, currency) if kpi else format_value(row[name], None, "")
-            line.append(escape(text) + (" °" if kpi is not None and kpi.name in young else ""))
+            if kpi is not None:
+                shown = format_kpi_value(row[name], kpi, currency, language=language)
+            else:
+                shown = format_value(row[name], None, "", language=language)
+            line.append(escape(shown) + (" °" if kpi is not None and kpi.name in young else ""))
         if row.get(PARTIAL) and line:
             line[0] += " *"
         cells.append(line)
     notes = []
     if any(row.get(PARTIAL) for row in rows):
-        notes.append("* partial: the period is still running or the date range cuts into it")
+        notes.append(text("cli.compute.partial_note", language))
     if any(row.get(IMMATURE) for row in rows):
-        notes.append("° immature: the period's cohorts are younger than the KPI's mature_after; the value may change")
-    return fit_table(specs, cells, width, notes=notes)
+        notes.append(text("cli.compute.immature_note", language))
+    return fit_table(specs, cells, width, notes=notes, language=language)

@@ -24,6 +24,7 @@ import pyarrow as pa
 from kpilot.engine.aggregate import PERIOD
 from kpilot.errors import QueryError
 from kpilot.formula.check import suggestion
+from kpilot.i18n import Message, Raw
 
 ORDERS = {"asc": False, "desc": True}
 EMPTY_VALUE = "(empty)"
@@ -53,15 +54,27 @@ def parse_sort(text: str, kpis: Sequence[str], defined: Sequence[str]) -> SortKe
     name, _, order = text.strip().partition(":")
     name, order = name.strip(), order.strip().lower()
     if order and order not in ORDERS:
-        raise QueryError(f"--sort '{text}': unknown order '{order}'", hint=f"write --sort {name}:desc or {name}:asc")
+        raise QueryError(
+            Message("cli.reshape.unknown_order", sort=text, order=order),
+            hint=Message("cli.reshape.unknown_order_hint", kpi=name),
+            field="sort",
+            suggestions=(f"{name}:desc", f"{name}:asc"),
+        )
     if name not in kpis:
         if name in defined:
             raise QueryError(
-                f"--sort '{name}': that KPI is not among the ones computed ({', '.join(kpis)})",
-                hint=f"add {name} to the KPIs to compute, or sort by one of them",
+                Message("cli.reshape.sort_not_computed", kpi=name, computed=tuple(kpis)),
+                hint=Message("cli.reshape.sort_not_computed_hint", kpi=name),
+                field="sort",
+                suggestions=tuple(kpis),
             )
-        hint = suggestion(name, kpis) or suggestion(name, defined) or f"sort by one of: {', '.join(kpis)}"
-        raise QueryError(f"--sort: unknown KPI '{name}'", hint=hint)
+        hint = suggestion(name, kpis) or suggestion(name, defined)
+        raise QueryError(
+            Message("cli.reshape.sort_unknown_kpi", kpi=name),
+            hint=hint or Message("cli.reshape.sort_by_one_of", kpis=tuple(kpis)),
+            field="sort",
+            suggestions=tuple(kpis),
+        )
     return SortKey(name, ORDERS.get(order, False))
 
 
@@ -69,16 +82,17 @@ def check_top(top: int | None, sort: str | None) -> None:
     if top is None:
         return
     if top < 1:
-        raise QueryError(f"--top {top}: the number of rows to keep must be at least 1")
+        raise QueryError(Message("cli.reshape.top_too_small", top=Raw(str(top))), field="top")
     if sort is None:
-        raise QueryError("--top needs --sort: it keeps the first rows of a ranking", hint="e.g. --sort revenue:desc")
+        raise QueryError(
+            Message("cli.reshape.top_needs_sort"), hint=Message("cli.reshape.top_needs_sort_hint"), field="top"
+        )
 
 
 def check_pivot(pivot: str | None, sort: str | None, top: int | None) -> None:
     if pivot is not None and (sort is not None or top is not None):
         raise QueryError(
-            "--pivot cannot be combined with --sort or --top",
-            hint="a pivoted row holds one column per value; sort or keep the top rows without --pivot",
+            Message("cli.reshape.pivot_with_sort"), hint=Message("cli.reshape.pivot_with_sort_hint"), field="pivot"
         )
 
 
@@ -115,16 +129,23 @@ def pivot(table: pa.Table, dimension: str, kpis: Sequence[str], dimensions: Sequ
     Columns that annotate a row rather than hold a value (`partial`, lists of KPI names) are merged over the row's
     values: partial if any is, lists joined."""
     if dimension not in table.column_names:
-        raise QueryError(f"--pivot '{dimension}': not a dimension of the result")
+        raise QueryError(Message("cli.reshape.pivot_not_a_dimension", dimension=dimension), field="pivot")
     keys = [name for name in (PERIOD, *dimensions) if name in table.column_names and name != dimension]
     notes = [name for name in table.column_names if name not in (*keys, dimension, *kpis)]
     rows = table.to_pylist()
     values = sorted({row[dimension] for row in rows}, key=lambda value: (value is None, value))
     if len(values) * len(kpis) > MAX_PIVOT_COLUMNS:
         raise QueryError(
-            f"--pivot {dimension} would make {len(values) * len(kpis)} columns ({len(values)} values"
-            f" x {len(kpis)} KPI(s)); at most {MAX_PIVOT_COLUMNS}",
-            hint=f"narrow it with --where, or split by {dimension} with --by instead",
+            Message(
+                "cli.reshape.pivot_too_wide",
+                dimension=dimension,
+                columns=len(values) * len(kpis),
+                values=len(values),
+                kpis=len(kpis),
+                most=MAX_PIVOT_COLUMNS,
+            ),
+            hint=Message("cli.reshape.pivot_too_wide_hint", dimension=dimension),
+            field="pivot",
         )
     columns = {}
     for kpi in kpis:
@@ -132,8 +153,9 @@ def pivot(table: pa.Table, dimension: str, kpis: Sequence[str], dimensions: Sequ
             name = f"{kpi}:{_label(value)}"
             if name in columns or name in keys or name in notes:
                 raise QueryError(
-                    f"--pivot {dimension}: two values would both give the column '{name}'",
-                    hint="split by it with --by instead",
+                    Message("cli.reshape.pivot_clash", dimension=dimension, column=name),
+                    hint=Message("cli.reshape.pivot_clash_hint"),
+                    field="pivot",
                 )
             columns[name] = PivotColumn(kpi, _label(value))
     grouped: dict[tuple[Any, ...], dict[str, Any]] = {}

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from kpilot.cli.app import WorkspaceOption, app, err, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, app, err, language, out
 from kpilot.errors import Severity
+from kpilot.i18n import text
 from kpilot.workspace import Workspace
 
 
@@ -19,8 +20,10 @@ def init(
     week_start: Annotated[str, typer.Option(help="First day of the week.")] = "monday",
     fiscal_year_start: Annotated[int, typer.Option(help="Month (1-12) the fiscal year starts in.")] = 1,
     currency: Annotated[str, typer.Option(help="ISO currency code.")] = "EUR",
+    lang: LanguageOption = None,
 ) -> None:
     """Create a workspace: kpilot.yaml, a definitions/ folder and an embedded DuckDB warehouse."""
+    speak = language()
     workspace = Workspace.init(
         directory,
         timezone=timezone,
@@ -29,22 +32,25 @@ def init(
         currency=currency.upper(),
     )
     workspace.close()
-    out.print(f"Created a kpilot workspace in {directory}", highlight=False)
-    out.print("Next: load data with `kpilot ingest FILE --table NAME`, define KPIs in definitions/*.yaml.")
+    out.print(text("cli.setup.created", speak, folder=str(directory)), highlight=False, markup=False)
+    out.print(text("cli.setup.next", speak), markup=False)
 
 
 @app.command()
 def validate(
     workspace: WorkspaceOption = ".",
     no_data: Annotated[bool, typer.Option("--no-data", help="Skip the checks that need the warehouse.")] = False,
+    lang: LanguageOption = None,
 ) -> None:
     """Check every definition (and, unless --no-data, against the warehouse); list each problem as file:line:col."""
+    speak = language()
     with Workspace(workspace) as ws:
         issues = ws.validate(with_data=not no_data)
     errors = [issue for issue in issues if issue.severity is Severity.ERROR]
     for issue in issues:
-        err.print(str(issue), highlight=False, markup=False)
+        err.print(issue.describe(speak), highlight=False, markup=False)
     if errors:
-        err.print(f"{len(errors)} problem(s) found", style="red")
+        err.print(text("validation.problems_found", speak, count=len(errors)), style="red")
         raise typer.Exit(1)
-    out.print(f"OK: {len(ws.definitions.sources)} source(s), {len(ws.definitions.kpis)} KPI(s)")
+    sources, kpis = len(ws.definitions.sources), len(ws.definitions.kpis)
+    out.print(text("cli.setup.valid", speak, sources=sources, kpis=kpis))

@@ -8,6 +8,7 @@ row count with the first and last value of each of its date and timestamp column
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 import ibis
@@ -17,12 +18,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpilot.cli.app import WorkspaceOption, app, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, app, language, out
 from kpilot.cli.formats import Format, TableCsvOrJson, TableOrJson
 from kpilot.cli.output import csv_text, json_text, plain_value
 from kpilot.definitions.model import Definitions
 from kpilot.errors import QueryError
 from kpilot.formula.check import suggestion
+from kpilot.i18n import DEFAULT, Language, Message, text, value_text
+from kpilot.i18n.numbers import fixed
 from kpilot.semantic.rowscope import type_of_dtype
 from kpilot.warehouse.connection import INTERNAL_PREFIX, Warehouse
 from kpilot.workspace import Workspace
@@ -126,12 +129,13 @@ def _values(result: pa.Table) -> dict[str, Any]:
 
 def _unknown_table(name: str, known: list[str]) -> QueryError:
     if not known:
-        hint = "the warehouse has no tables yet: load one with `kpilot ingest FILE --table NAME`"
+        hint = Message("cli.tables.no_tables_hint")
     else:
-        hint = str(suggestion(name, known) or "") or "tables: " + ", ".join(known[:20]) + (
-            ", ..." if len(known) > 20 else ""
-        )
-    return QueryError(f"unknown table '{name}'", hint=hint)
+        listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+        hint = suggestion(name, known) or Message("cli.tables.known_tables", tables=listed)
+    return QueryError(
+        Message("cli.tables.unknown_table", table=name), hint=hint, field="table", suggestions=tuple(known)
+    )
 
 
 # --- the commands ---------------------------------------------------------------------------------------------------
@@ -141,23 +145,26 @@ def _unknown_table(name: str, known: list[str]) -> QueryError:
 def tables(
     output: TableCsvOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """List the warehouse's tables, with their numbers of rows and columns."""
+    speak = language()
     with Workspace(workspace) as ws:
         summaries = table_summaries(ws.warehouse)
     if output is Format.JSON:
         out.file.write(json_text([{"table": s.name, "rows": s.rows, "columns": s.columns} for s in summaries]) + "\n")
     elif output is Format.CSV:
+        # CSV headers are field names, like JSON keys: the same in every language.
         out.file.write(csv_text(["table", "rows", "columns"], [(s.name, s.rows, s.columns) for s in summaries]))
     elif not summaries:
-        out.print("The warehouse has no tables yet: load one with `kpilot ingest FILE --table NAME`.", markup=False)
+        out.print(text("cli.tables.no_tables", speak), markup=False)
     else:
         view = Table(header_style="bold")
-        view.add_column("table")
-        view.add_column("rows", justify="right")
-        view.add_column("columns", justify="right")
+        view.add_column(text("cli.tables.table", speak))
+        view.add_column(text("cli.tables.rows", speak), justify="right")
+        view.add_column(text("cli.tables.columns", speak), justify="right")
         for summary in summaries:
-            view.add_row(escape(summary.name), f"{summary.rows:,}", f"{summary.columns:,}")
+            view.add_row(escape(summary.name), fixed(summary.rows, 0, speak), fixed(summary.columns, 0, speak))
         out.print(view)
 
 
@@ -166,14 +173,16 @@ def describe(
     table: Annotated[str, typer.Argument(help="A warehouse table (SCHEMA.TABLE for another schema).")],
     output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Show a table's columns and types, its number of rows, and the range of its dates."""
+    speak = language()
     with Workspace(workspace) as ws:
         profile = table_profile(ws.warehouse, table, ws.definitions)
     if output is Format.JSON:
         out.file.write(json_text(profile_json(profile)) + "\n")
         return
-    _print_profile(profile)
+    _print_profile(profile, speak)
 
 
 def profile_json(profile: TableProfile) -> dict[str, Any]:
@@ -192,43 +201,58 @@ def profile_json(profile: TableProfile) -> dict[str, Any]:
     }
 
 
-def _shown(value: Any) -> str:
-    value = plain_value(value)
-    return EMPTY if value is None else escape(str(value))
+PROFILE_COLUMNS = (
+    "cli.tables.column",
+    "cli.tables.type",
+    "cli.tables.in_formulas",
+    "cli.tables.first",
+    "cli.tables.last",
+)
 
 
-def _print_profile(profile: TableProfile) -> None:
-    out.print(
-        f"Table '{profile.name}': {profile.rows:,} rows, {len(profile.columns):,} columns",
-        markup=False,
-        highlight=False,
-    )
+def _shown(value: Any, speak: Language) -> str:
+    return EMPTY if plain_value(value) is None else escape(_plain(value, speak))
+
+
+def _print_profile(profile: TableProfile, speak: Language) -> None:
+    heading = text("cli.tables.profile", speak, table=profile.name, rows=profile.rows, columns=len(profile.columns))
+    out.print(heading, markup=False, highlight=False)
     view = Table(header_style="bold")
-    for heading in ("column", "type", "in formulas", "first", "last"):
-        view.add_column(heading)
+    for code in (
+        "cli.tables.column",
+        "cli.tables.type",
+        "cli.tables.in_formulas",
+        "cli.tables.first",
+        "cli.tables.last",
+    ):
+        view.add_column(text(code, speak))
     for column in profile.columns:
         temporal = column.formula_type in ("date", "timestamp")
         view.add_row(
             escape(column.name),
             escape(column.type),
-            escape(column.formula_type or "not usable"),
-            _shown(column.first) if temporal else "",
-            _shown(column.last) if temporal else "",
+            escape(column.formula_type or text("cli.tables.not_usable", speak)),
+            _shown(column.first, speak) if temporal else "",
+            _shown(column.last, speak) if temporal else "",
         )
     out.print(view)
     for source in profile.sources:
         time = profile.column(source.time)
         if source.time is None:
-            line = f"Source '{source.name}' reads this table; it has no time column."
+            line = text("cli.tables.source_without_time", speak, source=source.name)
         elif time is None:
-            line = f"Source '{source.name}' reads this table; its time column '{source.time}' is not in it."
+            line = text("cli.tables.source_time_missing", speak, source=source.name, time=source.time)
+        elif time.first is None:
+            line = text("cli.tables.source_no_dates", speak, source=source.name, time=source.time)
         else:
-            span = (
-                "holds no dates yet" if time.first is None else f"runs from {_plain(time.first)} to {_plain(time.last)}"
-            )
-            line = f"Source '{source.name}' reads this table; its time column '{source.time}' {span}."
+            first, last = _plain(time.first, speak), _plain(time.last, speak)
+            line = text("cli.tables.source_dates", speak, source=source.name, time=source.time, first=first, last=last)
         out.print(line, markup=False, highlight=False)
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, speak: Language) -> str:
+    """A first or last value: ISO text in English, as it always was; the language's date pattern otherwise (a date
+    after 9999-12-31 comes as the warehouse's text, shown as it is)."""
+    if speak is not DEFAULT and isinstance(value, date):
+        return value_text(value, speak)
     return str(plain_value(value))

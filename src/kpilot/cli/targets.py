@@ -6,20 +6,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from kpilot.cli.app import WorkspaceOption, out
+from kpilot.cli.app import LanguageOption, WorkspaceOption, language, out
 from kpilot.cli.formats import Format, TableOrJson
-from kpilot.cli.output import EMPTY, format_value, json_text, plain_value
+from kpilot.cli.formatting import format_percent
+from kpilot.cli.output import EMPTY, format_value, json_text
+from kpilot.cli.reader import words
 from kpilot.definitions.model import Direction
 from kpilot.engine.periods import Grain
 from kpilot.engine.scope import parse_scope
 from kpilot.forecast.bounds import Bounds
 from kpilot.goals.suggest.backtest import Backtest, Band, KpiBacktest, Rates, Replay, backtest
-from kpilot.goals.suggest.levels import Spread
 from kpilot.goals.suggest.methods import Method
-from kpilot.goals.suggest.propose import Level, Proposal, Suggestion, suggest
-from kpilot.goals.writer import WriteReport, merge_targets
+from kpilot.goals.suggest.propose import Level, Suggestion
+from kpilot.goals.writer import WriteReport
+from kpilot.i18n import Language, Message, text
+from kpilot.results.targets import suggestion_result
 from kpilot.workspace import Workspace
 
 app = typer.Typer(
@@ -51,161 +55,134 @@ def suggest_command(
     ] = None,
     output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Suggest commit, target and stretch for a KPI and period from its history, by several methods."""
+    speak = language()
     with Workspace(workspace) as ws:
-        result = suggest(ws, kpi, period, scope=parse_scope(scope), count=history)
+        suggested = suggestion_result(
+            ws, kpi, period=period, scope=parse_scope(scope), history=history, write=write, method=method
+        )
         currency = ws.settings.currency
-        report = merge_targets(ws.root, [result.entry(write, method)]) if write is not None else None
+    result, report = suggested.suggestion, suggested.written
     if output is Format.JSON:
-        out.file.write(json_text(suggestion_json(result, report)) + "\n")
+        out.file.write(json_text(suggested.to_data(speak)) + "\n")
         return
-    _print(result, currency)
+    _print(result, currency, speak)
     if report is not None:
-        _print_report(report)
-
-
-# ---------------------------------------------------------------------------------------------------- JSON
-
-
-def suggestion_json(result: Suggestion, report: WriteReport | None = None) -> dict[str, Any]:
-    return {
-        "kpi": result.kpi.name,
-        "period": result.period_name,
-        "grain": result.grain.value,
-        "scope": dict(result.scope),
-        "direction": result.kpi.direction.value,
-        "unit": result.kpi.unit.value,
-        "additive": result.additive,
-        "kind": result.kind.value,
-        "horizon": result.horizon,
-        "window": result.window,
-        "bounds": {"low": result.bounds.low, "high": result.bounds.high, "whole": result.bounds.whole},
-        "growth_of": result.growth_of,
-        "history": [{"period": p.name, "start": p.start.isoformat(), "value": p.value} for p in result.history],
-        "methods": [_proposal_json(p, p.method is result.recommended) for p in result.proposals],
-        "recommended": result.recommended.value if result.recommended else None,
-        "why": result.why,
-        "reason": result.reason.value if result.reason else None,
-        "notes": list(result.notes),
-        "written": None if report is None else _report_json(report),
-    }
-
-
-def _proposal_json(proposal: Proposal, recommended: bool) -> dict[str, Any]:
-    return {
-        "method": proposal.method.value,
-        "available": proposal.available,
-        "recommended": recommended,
-        "base": plain_value(proposal.base),
-        "commit": proposal.commit,
-        "target": proposal.target,
-        "stretch": proposal.stretch,
-        "min": proposal.minimum,
-        "max": proposal.maximum,
-        "ceiling": plain_value(proposal.ceiling),
-        "basis": proposal.basis or None,
-        "spread": None if proposal.spread is None else _spread_json(proposal.spread),
-        "unavailable": proposal.unavailable,
-    }
-
-
-def _spread_json(spread: Spread) -> dict[str, Any]:
-    return {
-        "relative": spread.relative,
-        "replays": len(spread.errors),
-        "centre": spread.centre,
-        "scale": spread.scale,
-        "default": spread.default,
-    }
-
-
-def _report_json(report: WriteReport) -> dict[str, Any]:
-    return {
-        "path": str(report.path),
-        "added": list(report.added),
-        "replaced": [{"target": r.key, "before": r.before, "after": r.after} for r in report.replaced],
-        "unchanged": list(report.unchanged),
-    }
+        _print_report(report, speak)
 
 
 # ---------------------------------------------------------------------------------------------------- table
 
 
-def _print(result: Suggestion, currency: str) -> None:
+GOOD_WHEN = {
+    Direction.UP: "cli.targets.higher_is_better",
+    Direction.DOWN: "cli.targets.lower_is_better",
+    Direction.RANGE: "cli.targets.inside_a_range",
+}
+KINDS = {"flow": "cli.targets.kind_flow", "stock": "cli.targets.kind_stock"}  # anything else is a rate
+COUNTED = {  # "24 months": a number of periods of a grain
+    Grain.DAY: "cli.count.days",
+    Grain.WEEK: "cli.count.weeks",
+    Grain.MONTH: "cli.count.months",
+    Grain.QUARTER: "cli.count.quarters",
+    Grain.YEAR: "cli.count.years",
+}
+NAMED = {  # "the months before it": a grain's periods
+    Grain.DAY: "cli.grains.days",
+    Grain.WEEK: "cli.grains.weeks",
+    Grain.MONTH: "cli.grains.months",
+    Grain.QUARTER: "cli.grains.quarters",
+    Grain.YEAR: "cli.grains.years",
+}
+
+
+def _periods(count: int, grain: Grain) -> Message:
+    return Message(COUNTED.get(grain, "cli.count.periods"), count=count)
+
+
+def _scope(scope: dict[str, str], speak: Language) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(scope.items())) or text("cli.targets.whole_company", speak)
+
+
+def _print(result: Suggestion, currency: str, speak: Language) -> None:
     kpi = result.kpi
-    scope = ", ".join(f"{k}={v}" for k, v in sorted(result.scope.items())) or "whole company"
-    out.print(f"[bold]Target suggestions for {kpi.title} ({kpi.name}), {result.period_name}[/] ({scope})")
-    good = {"up": "higher is better", "down": "lower is better", "range": "inside a range"}[kpi.direction.value]
-    kind = {"flow": "a flow: adds up over time", "stock": "a stock: its value at the end of the period"}.get(
-        result.kind.value, "a rate: does not add up over time"
-    )
-    bounds = "" if result.bounds == Bounds() else f"; {result.bounds.describe()}"
-    out.print(f"{good}; {kind}{bounds}", highlight=False)
+    heading = text("cli.targets.suggestions_for", speak, kpi=kpi.title, name=kpi.name, period=result.period_name)
+    out.print(f"[bold]{escape(heading)}[/] ({escape(_scope(dict(result.scope), speak))})")
+    good = text(GOOD_WHEN[kpi.direction], speak)
+    kind = text(KINDS.get(result.kind.value, "cli.targets.kind_rate"), speak)
+    bounds = "" if result.bounds == Bounds() else f"; {words(result.bounds.describe(), speak)}"
+    out.print(f"{good}; {kind}{bounds}", highlight=False, markup=False)
     for note in result.notes:
-        out.print(f"[yellow]{note}[/]", highlight=False)
+        out.print(words(note, speak), style="yellow", highlight=False, markup=False)
     if result.history:
         recent = result.recent
         older = len(result.history) - len(recent)
-        more = f", and {older} earlier for the replays" if older else ""
-        history = Table(title=f"History ({len(recent)} {result.grain.value}s{more})", title_justify="left")
-        history.add_column("period")
-        history.add_column("value", justify="right")
+        periods = _periods(len(recent), result.grain)
+        if older:
+            title = text("cli.targets.history_and_older", speak, periods=periods, count=older)
+        else:
+            title = text("cli.targets.history", speak, periods=periods)
+        history = Table(title=escape(title), title_justify="left")
+        history.add_column(text("cli.column.period", speak))
+        history.add_column(text("cli.column.value", speak), justify="right")
         for point in recent:
-            history.add_row(point.name, format_value(point.value, kpi.unit, currency))
+            history.add_row(point.name, format_value(point.value, kpi.unit, currency, language=speak))
         out.print(history)
-    out.print(_methods(result, currency))
+    out.print(_methods(result, currency, speak))
     if result.recommended is None:
-        out.print(f"[yellow]No suggestion ({result.reason.value if result.reason else 'none'}): {result.why}[/]",
-                  highlight=False)  # fmt: skip
+        reason = result.reason.value if result.reason else text("cli.targets.none", speak)
+        line = text("cli.targets.no_suggestion", speak, reason=reason, why=words(result.why, speak))
+        out.print(line, style="yellow", highlight=False, markup=False)
         return
-    out.print(f"Recommended: [bold]{result.recommended.value}[/] ({result.why})", highlight=False)
+    recommended = text("cli.targets.recommended", speak)
+    why = escape(words(result.why, speak))
+    out.print(f"{escape(recommended)}: [bold]{result.recommended.value}[/] ({why})", highlight=False)
     chosen = result.chosen
     if chosen is not None and chosen.spread is not None:
-        out.print(f"[dim]Levels from {chosen.spread.describe()}.[/]", highlight=False)
-    if kpi.direction is Direction.RANGE:
-        levels = "min and max: the range that about half of the periods fall in"
-    else:
-        levels = "commit: reached in about 4 periods out of 5; target: in half of them; stretch: in about 1 out of 6"
-    out.print(f"[dim]{levels} (see docs/goals.md)[/]", highlight=False)
+        spread = text("cli.targets.levels_from", speak, spread=words(chosen.spread.describe(), speak))
+        out.print(spread, style="dim", highlight=False, markup=False)
+    code = "cli.targets.levels_range" if kpi.direction is Direction.RANGE else "cli.targets.levels_three"
+    out.print(text(code, speak), style="dim", highlight=False, markup=False)
 
 
-def _methods(result: Suggestion, currency: str) -> Table:
+def _methods(result: Suggestion, currency: str, speak: Language) -> Table:
     unit = result.kpi.unit
     ranged = result.kpi.direction is Direction.RANGE
-    view = Table(title="Suggestions", title_justify="left", header_style="bold")
-    view.add_column("method")
-    for column in ("base", "min", "target", "max") if ranged else ("base", "commit", "target", "stretch"):
+    view = Table(title=escape(text("cli.targets.suggestions", speak)), title_justify="left", header_style="bold")
+    view.add_column(text("cli.column.method", speak))
+    view.add_column(text("cli.targets.base", speak), justify="right")
+    for column in ("min", "target", "max") if ranged else ("commit", "target", "stretch"):  # the levels' YAML keys
         view.add_column(column, justify="right")
-    view.add_column("how", overflow="fold")
+    view.add_column(text("cli.targets.how", speak), overflow="fold")
     for proposal in result.proposals:
-        name = proposal.method.value + (" (recommended)" if proposal.method is result.recommended else "")
+        name = proposal.method.value
+        if proposal.method is result.recommended:
+            name = text("cli.targets.method_recommended", speak, method=name)
         if not proposal.available:
-            view.add_row(name, EMPTY, EMPTY, EMPTY, EMPTY, f"[dim]{proposal.unavailable}[/]")
+            view.add_row(name, EMPTY, EMPTY, EMPTY, EMPTY, f"[dim]{escape(words(proposal.unavailable, speak))}[/]")
             continue
         levels = (
             (proposal.minimum, proposal.target, proposal.maximum)
             if ranged
             else (proposal.commit, proposal.target, proposal.stretch)
         )
-        cells = [format_value(v, unit, currency) for v in (proposal.base, *levels)]
-        view.add_row(name, *cells, proposal.basis)
+        cells = [format_value(v, unit, currency, language=speak) for v in (proposal.base, *levels)]
+        view.add_row(name, *cells, escape(words(proposal.basis, speak)))
     return view
 
 
-def _print_report(report: WriteReport) -> None:
+def _print_report(report: WriteReport, speak: Language) -> None:
     path = _shown(report.path)
     for replaced in report.replaced:
-        out.print(
-            f"Replaced the existing target for {replaced.key} in {path}: "
-            f"{_levels(replaced.before)} -> {_levels(replaced.after)}",
-            highlight=False,
-            markup=False,
-        )
+        before, after = _levels(replaced.before, speak), _levels(replaced.after, speak)
+        line = text("cli.targets.replaced", speak, target=replaced.key, file=path, before=before, after=after)
+        out.print(line, highlight=False, markup=False)
     for added in report.added:
-        out.print(f"Wrote the target for {added} into {path}", highlight=False, markup=False)
+        out.print(text("cli.targets.wrote", speak, target=added, file=path), highlight=False, markup=False)
     for same in report.unchanged:
-        out.print(f"The target for {same} is already in {path}: nothing changed", highlight=False, markup=False)
+        out.print(text("cli.targets.unchanged", speak, target=same, file=path), highlight=False, markup=False)
 
 
 def _shown(path: Path) -> str:
@@ -216,9 +193,9 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _levels(entry: dict[str, Any]) -> str:
+def _levels(entry: dict[str, Any], speak: Language) -> str:
     keys = ("commit", "target", "stretch", "min", "max")
-    return ", ".join(f"{key} {entry[key]}" for key in keys if key in entry) or "no levels"
+    return ", ".join(f"{key} {entry[key]}" for key in keys if key in entry) or text("cli.targets.no_levels", speak)
 
 
 # ---------------------------------------------------------------------------------------------------- backtest
@@ -248,8 +225,10 @@ def backtest_command(
     details: Annotated[bool, typer.Option("--details", help="Show every replayed period of every KPI.")] = False,
     output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
 ) -> None:
     """Replay the suggestions on history: how often commit, target and stretch would have been reached."""
+    speak = language()
     with Workspace(workspace) as ws:
         result = backtest(
             ws,
@@ -264,7 +243,7 @@ def backtest_command(
     if output is Format.JSON:
         out.file.write(json_text(backtest_json(result)) + "\n")
         return
-    _print_backtest(result, currency, details=details)
+    _print_backtest(result, currency, speak, details=details)
 
 
 def backtest_json(result: Backtest) -> dict[str, Any]:
@@ -282,7 +261,7 @@ def backtest_json(result: Backtest) -> dict[str, Any]:
                 "direction": k.kpi.direction.value,
                 "rates": _rates_json(k.rates, result.bands),
                 "unsuggested": k.unsuggested,
-                "skipped": k.skipped,
+                "skipped": None if k.skipped is None else str(k.skipped),  # a message (goals.suggest), in English
                 "replays": [_replay_json(r) for r in k.replays],
             }
             for k in result.kpis
@@ -317,74 +296,87 @@ def _replay_json(replay: Replay) -> dict[str, Any]:
     }
 
 
-def _rate_cell(rates: Rates, band: Band) -> str:
+def _rate_cell(rates: Rates, band: Band, speak: Language) -> str:
     rate = rates.rate(band.level)
     if rate is None:
         return EMPTY
     judged, reached = rates.judged.get(band.level, 0), rates.reached.get(band.level, 0)
-    text = f"{rate:.0%} ({reached}/{judged})"
-    return text if rates.inside(band) else f"[yellow]{text}[/]"
+    shown = f"{format_percent(rate, 0, speak)} ({reached}/{judged})"
+    return shown if rates.inside(band) else f"[yellow]{shown}[/]"
 
 
-def _print_backtest(result: Backtest, currency: str, *, details: bool) -> None:
-    scope = ", ".join(f"{k}={v}" for k, v in sorted(result.scope.items())) or "whole company"
-    how = result.method.value if result.method else "the recommended method"
-    out.print(
-        f"[bold]Backtest of target suggestions[/] ({scope}): the last {result.periods} {result.grain.value}s, each "
-        f"suggested by {how} from the {result.grain.value}s before it (at least {result.min_history})",
-        highlight=False,
+VERDICTS = {True: "cli.targets.inside", False: "cli.targets.outside", None: "cli.targets.not_judged"}
+
+
+def _print_backtest(result: Backtest, currency: str, speak: Language, *, details: bool) -> None:
+    how = result.method.value if result.method else text("cli.targets.recommended_method", speak)
+    title = text("cli.targets.backtest_title", speak)
+    line = text(
+        "cli.targets.backtest_how",
+        speak,
+        scope=_scope(dict(result.scope), speak),
+        periods=_periods(result.periods, result.grain),
+        method=how,
+        grains=Message(NAMED.get(result.grain, "cli.grains.periods")),
+        least=result.min_history,
     )
-    view = Table(title="Share of periods each level was reached in", title_justify="left", header_style="bold")
-    view.add_column("KPI")
-    view.add_column("periods", justify="right")
+    out.print(f"[bold]{escape(title)}[/] {escape(line)}", highlight=False)
+    view = Table(title=escape(text("cli.targets.share_reached", speak)), title_justify="left", header_style="bold")
+    view.add_column(text("cli.column.kpi", speak))
+    view.add_column(text("cli.targets.periods", speak), justify="right")
     for band in result.bands:
         view.add_column(band.level.value, justify="right")
-    view.add_column("method")
+    view.add_column(text("cli.column.method", speak))
     for item in result.kpis:
         if item.skipped is not None:
-            view.add_row(item.kpi.name, "0", EMPTY, EMPTY, EMPTY, f"[dim]{item.skipped}[/]")
+            view.add_row(item.kpi.name, "0", EMPTY, EMPTY, EMPTY, f"[dim]{escape(words(item.skipped, speak))}[/]")
             continue
         methods = ", ".join(dict.fromkeys(r.method.value for r in item.replays)) or EMPTY
         if item.unsuggested:
-            methods += f" [dim]({item.unsuggested} without a suggestion)[/]"
-        cells = [_rate_cell(item.rates, band) for band in result.bands]
+            unsuggested = text("cli.targets.without_suggestion", speak, count=item.unsuggested)
+            methods += f" [dim]({escape(unsuggested)})[/]"
+        cells = [_rate_cell(item.rates, band, speak) for band in result.bands]
         view.add_row(item.kpi.name, str(item.rates.periods), *cells, methods)
     overall = result.overall
     view.add_section()
-    view.add_row("[bold]overall[/]", str(overall.periods), *(_rate_cell(overall, b) for b in result.bands), "")
+    totals = (_rate_cell(overall, b, speak) for b in result.bands)
+    view.add_row(f"[bold]{escape(text('cli.targets.overall', speak))}[/]", str(overall.periods), *totals, "")
     out.print(view)
     for band in result.bands:
         rate = overall.rate(band.level)
-        shown = EMPTY if rate is None else f"{rate:.1%}"
-        verdict = {True: "inside", False: "outside", None: "not judged"}[overall.inside(band)]
-        out.print(
-            f"{band.level.value}: reached in {shown} of periods; meant to be {band.low:.0%}-{band.high:.0%}: {verdict}",
-            highlight=False,
-        )
-    out.print("[dim]Rates outside their band are yellow. A period counts for a level when the KPI is at or beyond "
-              "it in its direction (inside the range for range KPIs).[/]", highlight=False)  # fmt: skip
+        shown = EMPTY if rate is None else format_percent(rate, 1, speak)
+        meant = f"{format_percent(band.low, 0, speak)}-{format_percent(band.high, 0, speak)}"
+        verdict = Message(VERDICTS[overall.inside(band)])
+        line = text("cli.targets.band", speak, level=band.level.value, rate=shown, meant=meant, verdict=verdict)
+        out.print(line, highlight=False, markup=False)
+    out.print(text("cli.targets.rates_explained", speak), style="dim", highlight=False, markup=False)
     if details:
         for item in result.kpis:
             if item.replays:
-                out.print(_replay_table(item, currency))
+                out.print(_replay_table(item, currency, speak))
 
 
-def _replay_table(item: KpiBacktest, currency: str) -> Table:
+def _replay_table(item: KpiBacktest, currency: str, speak: Language) -> Table:
     unit = item.kpi.unit
     ranged = item.kpi.direction is Direction.RANGE
-    view = Table(title=f"{item.kpi.title} ({item.kpi.name})", title_justify="left", header_style="bold")
-    columns = ("min", "target", "max") if ranged else ("commit", "target", "stretch")
-    for column in ("period", "actual", *columns, "reached", "method"):
-        view.add_column(column, justify="left" if column in ("period", "reached", "method") else "right")
+    view = Table(title=escape(f"{item.kpi.title} ({item.kpi.name})"), title_justify="left", header_style="bold")
+    levels_named = ("min", "target", "max") if ranged else ("commit", "target", "stretch")  # the levels' YAML keys
+    view.add_column(text("cli.column.period", speak))
+    view.add_column(text("cli.targets.actual", speak), justify="right")
+    for column in levels_named:
+        view.add_column(column, justify="right")
+    view.add_column(text("cli.targets.reached", speak))
+    view.add_column(text("cli.column.method", speak))
     for replay in item.replays:
         levels = (replay.minimum, replay.target, replay.maximum) if ranged else (
             replay.commit, replay.target, replay.stretch
         )  # fmt: skip
-        reached = ", ".join(level.value for level, hit in replay.reached.items() if hit) or "none"
+        hits = tuple(level.value for level, hit in replay.reached.items() if hit)
+        reached = ", ".join(hits) or text("cli.targets.none", speak)
         view.add_row(
             replay.name,
-            format_value(replay.actual, unit, currency),
-            *(format_value(v, unit, currency) for v in levels),
+            format_value(replay.actual, unit, currency, language=speak),
+            *(format_value(v, unit, currency, language=speak) for v in levels),
             reached,
             replay.method.value,
         )

@@ -30,7 +30,6 @@ VALUE_CODES: Mapping[str, str] = {
     "bool_parsing": "definitions.not_true_false",
     "dict_type": "definitions.not_a_mapping",
     "model_type": "definitions.not_a_mapping",
-    "model_attributes_type": "definitions.not_a_mapping",
     "list_type": "definitions.not_a_list",
     "tuple_type": "definitions.not_a_list",
     "set_type": "definitions.not_a_list",

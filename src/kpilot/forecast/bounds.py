@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kpilot.definitions.model import Direction, Unit
+from kpilot.i18n import Message, Number
 from kpilot.semantic.series_kind import SeriesKind
 
 
@@ -30,15 +31,16 @@ class Bounds:
             value = min(value, self.high)
         return value
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
+        """The bounds in words: "held within 0 and 1 (100 %), whole numbers"."""
         parts = []
         if self.low is not None and self.high is not None:
-            parts.append(f"held within {self.low:g} and {self.high:g} (100 %)")
+            parts.append(Message("forecast.bounds.within", low=Number(self.low, "g"), high=Number(self.high, "g")))
         elif self.low is not None:
-            parts.append(f"never below {self.low:g}")
+            parts.append(Message("forecast.bounds.never_below", low=Number(self.low, "g")))
         if self.whole:
-            parts.append("whole numbers")
-        return ", ".join(parts) or "no bounds"
+            parts.append(Message("forecast.bounds.whole"))
+        return Message("forecast.bounds.list", parts=tuple(parts)) if parts else Message("forecast.bounds.none")
 
 
 def bounds_of(unit: Unit, kind: SeriesKind, values: Sequence[float]) -> Bounds:

@@ -14,12 +14,14 @@ from datetime import date
 
 from kpilot.definitions.model import Kpi
 from kpilot.engine.period_names import last_complete, period_name
-from kpilot.engine.periods import Grain
+from kpilot.engine.periods import Grain, grain_word
 from kpilot.engine.scope import scope_filter
 from kpilot.errors import QueryError
 from kpilot.forecast.bounds import Bounds, bounds_of
 from kpilot.forecast.history import load_history
 from kpilot.forecast.next_periods import Forecast, ForecastMethod, forecast_next
+from kpilot.forecast.phrases import sentences
+from kpilot.i18n import Message
 from kpilot.semantic.lookup import require_kpi
 from kpilot.semantic.series_kind import series_kind
 from kpilot.workspace import Workspace
@@ -37,7 +39,7 @@ class KpiForecast:
     history: tuple[tuple[date, float | None], ...]  # the complete periods the forecast rests on
     periods: tuple[date, ...]  # the starts of the forecast periods
     forecast: Forecast
-    note: str | None = None  # e.g. the data stops before the last complete period
+    note: Message | None = None  # e.g. the data stops before the last complete period
 
 
 def forecast_kpi(
@@ -53,14 +55,19 @@ def forecast_kpi(
 ) -> KpiForecast:
     definition = require_kpi(workspace.definitions, kpi)
     if grain is Grain.ALL:
-        raise QueryError("a forecast needs periods: choose --grain day, week, month, quarter or year")
+        raise QueryError(Message("forecast.needs_periods"), field="grain")
     if not 1 <= horizon <= 60:
-        raise QueryError("--periods must be between 1 and 60")
+        raise QueryError(Message("forecast.horizon_out_of_range", horizon=horizon), field="horizon")
     calendar = workspace.calendar
     last = last_complete(today or calendar.today(), grain, calendar)
     scope = dict(scope or {})
     if method not in METHODS:
-        raise QueryError(f"unknown forecast method '{method}'", hint=f"use {', '.join(METHODS)}")
+        raise QueryError(
+            Message("forecast.unknown_method", method=method),
+            hint=Message("forecast.methods_hint", methods=tuple(METHODS)),
+            field="method",
+            suggestions=tuple(METHODS),
+        )
     # Complete periods only, in the data's own range (periods before it starts or after it stops would read as zeros
     # for sums and counts): not the running period, nor one the data stops inside, nor an immature cohort's.
     cut: list[date] = []
@@ -76,11 +83,14 @@ def forecast_kpi(
     periods = tuple(calendar.shift(end, step, grain) for step in range(1, horizon + 1))
     notes = []
     if cut:
-        shown = ", ".join(period_name(start, grain, calendar) for start in cut)
-        notes.append(f"{shown} is left out: the data stops well before its end, so it is not a complete {grain.value}")
+        shown = tuple(period_name(start, grain, calendar) for start in cut)
+        notes.append(Message("forecast.left_out", periods=shown, count=len(shown), grain=grain_word(grain)))
     if end < last:
-        notes.append(f"the data ends in {period_name(end, grain, calendar)}: the forecast starts after it")
-    return KpiForecast(definition, grain, scope, tuple(series), periods, result, "; ".join(notes) or None)
+        notes.append(Message("forecast.data_ends", period=period_name(end, grain, calendar)))
+    note = None
+    for part in notes:  # "a; b": notes about the history, one after the other
+        note = part if note is None else Message("forecast.and_note", first=note, second=part)
+    return KpiForecast(definition, grain, scope, tuple(series), periods, result, note)
 
 
 def bounded(forecast: Forecast, bounds: Bounds) -> Forecast:
@@ -97,5 +107,5 @@ def bounded(forecast: Forecast, bounds: Bounds) -> Forecast:
     )
     if steps == forecast.steps:
         return forecast
-    text = f"{forecast.description} The values and intervals are held within the KPI's bounds ({bounds.describe()})."
+    text = sentences(forecast.description, Message("forecast.held_within_bounds", bounds=bounds.describe()))
     return replace(forecast, steps=steps, description=text)

@@ -15,10 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 from statsmodels.tsa.holtwinters import ExponentialSmoothing  # type: ignore[import-untyped, unused-ignore]
 
+from kpilot.forecast.phrases import sentences
+from kpilot.i18n import Message, Number
+
 History = Sequence[float | None]
 HOLT_MIN_VALUES = 5  # Holt estimates four numbers (two weights, the first level and trend): ask for more values
 HEURISTIC_MIN_VALUES = 10  # statsmodels' own minimum for its heuristic start values (plus one season when seasonal)
-VARIANT_NAMES = {"holt_winters": "Holt-Winters", "holt": "Holt's linear trend", "simple": "simple smoothing"}
+VARIANT_NAMES = {
+    "holt_winters": Message("forecast.variant.holt_winters"),
+    "holt": Message("forecast.variant.holt"),
+    "simple": Message("forecast.variant.simple"),
+}
 
 # What statsmodels raises when a variant cannot be fitted to the data (too few points for a season, a singular
 # system, values it cannot take the log of): the next, simpler variant is tried. Anything else is a bug.
@@ -30,7 +37,7 @@ class Points:
     values: tuple[float, ...]
     method: str  # "seasonal_naive", "naive" or "exponential_smoothing"
     variant: str | None  # exponential smoothing only: "holt_winters", "holt" or "simple"
-    description: str
+    description: Message
 
 
 Forecaster = Callable[[History, int, int], Points | None]
@@ -40,20 +47,20 @@ def known(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def naive(history: History, horizon: int, why: str = "") -> Points | None:
+def naive(history: History, horizon: int, why: Message | None = None) -> Points | None:
     last = next((v for v in reversed(history) if v is not None and known(v)), None)
     if last is None:
         return None
-    text = f"Naive: every future period repeats the last known value, {last:,.6g}."
-    return Points((last,) * horizon, "naive", None, f"{text} {why}".strip())
+    text = sentences(Message("forecast.models.naive", value=Number(last, ",.6g")), why)
+    return Points((last,) * horizon, "naive", None, text)
 
 
 def seasonal_naive(history: History, horizon: int, season_length: int) -> Points | None:
     """Each future period is the same period one season earlier (or the latest earlier season that has a value)."""
     if season_length <= 1:
-        return naive(history, horizon, "With no season (season length 1), seasonal naive is the naive method.")
+        return naive(history, horizon, Message("forecast.models.no_season"))
     if len(history) < season_length:
-        why = f"Seasonal naive needs one full season ({season_length} periods); there are {len(history)}."
+        why = Message("forecast.models.season_too_short", season=season_length, count=len(history))
         return naive(history, horizon, why)
     last = naive(history, 1)
     if last is None:
@@ -65,11 +72,11 @@ def seasonal_naive(history: History, horizon: int, season_length: int) -> Points
             value, repeated_last = last.values[0], repeated_last + 1
         skipped += older
         values.append(value)
-    text = f"Seasonal naive: each future period repeats the same period one season ({season_length} periods) earlier."
-    if skipped:
-        text += f" {skipped} period(s) missing a season ago took the value from an earlier season."
-    if repeated_last:
-        text += f" {repeated_last} period(s) with no value in any earlier season repeat the last known value."
+    text = sentences(
+        Message("forecast.models.seasonal_naive", season=season_length),
+        Message("forecast.models.earlier_season", count=skipped) if skipped else None,
+        Message("forecast.models.repeat_last", count=repeated_last) if repeated_last else None,
+    )
     return Points(tuple(values), "seasonal_naive", None, text)
 
 
@@ -91,19 +98,18 @@ def exponential_smoothing(history: History, horizon: int, season_length: int) ->
     if not series:
         return None
     if len(series) == 1:
-        return naive(history, horizon, "Exponential smoothing needs at least two values; there is one.")
-    failed: list[str] = []
+        return naive(history, horizon, Message("forecast.models.one_value"))
+    failed: list[Message] = []
     for variant in _variants(len(series), season_length):
         try:
             values, weights = _fit(series, variant, season_length, trailing + horizon)
         except DEGENERATE:  # statsmodels' errors on degenerate data: try the next, simpler variant
             failed.append(VARIANT_NAMES[variant])
             continue
-        text = f"{_variant_text(variant, season_length, len(series))} {weights}"
-        if failed:
-            text += f" ({', '.join(failed)} could not be fitted.)"
-        return Points(values[trailing:], "exponential_smoothing", variant, " ".join([text, *notes]))
-    return naive(history, horizon, "Exponential smoothing could not be fitted to this history.")
+        not_fitted = Message("forecast.models.not_fitted", variants=tuple(failed)) if failed else None
+        text = sentences(_variant_text(variant, season_length, len(series)), weights, not_fitted, *notes)
+        return Points(values[trailing:], "exponential_smoothing", variant, text)
+    return naive(history, horizon, Message("forecast.models.cannot_fit"))
 
 
 def _variants(count: int, season_length: int) -> list[str]:
@@ -114,31 +120,23 @@ def _variants(count: int, season_length: int) -> list[str]:
     return ["simple"]
 
 
-def _variant_text(variant: str, season_length: int, count: int) -> str:
+def _variant_text(variant: str, season_length: int, count: int) -> Message:
     if variant == "holt_winters":
-        return (
-            f"Exponential smoothing, Holt-Winters variant (additive trend and additive seasonality over "
-            f"{season_length} periods; there are at least two full seasons): level, trend and seasonal effects are "
-            "running averages that weigh recent periods more."
-        )
+        return Message("forecast.models.holt_winters", season=season_length)
     if variant == "holt":
-        reason = (
-            f"no seasonality: fewer than two full seasons of {season_length} periods"
-            if season_length > 1
-            else "no seasonality: season length 1"
-        )
-        return (
-            f"Exponential smoothing, Holt's linear trend variant ({reason}): the level and the trend are running "
-            "averages that weigh recent periods more, and the trend is extended into the future."
-        )
-    reason = f"only {count} values, too few for a trend" if count < HOLT_MIN_VALUES else "no trend"
-    return (
-        f"Exponential smoothing, simple variant ({reason}): every future period is a running average of the past "
-        "that weighs recent periods more."
-    )
+        if season_length > 1:
+            reason = Message("forecast.models.fewer_than_two_seasons", season=season_length)
+        else:
+            reason = Message("forecast.models.season_length_one")
+        return Message("forecast.models.holt", reason=reason)
+    if count < HOLT_MIN_VALUES:
+        reason = Message("forecast.models.too_few_for_trend", count=count)
+    else:
+        reason = Message("forecast.models.no_trend")
+    return Message("forecast.models.simple", reason=reason)
 
 
-def _prepared(history: History) -> tuple[list[float], int, list[str]]:
+def _prepared(history: History) -> tuple[list[float], int, list[Message]]:
     """The history from its first to its last known value with inner gaps interpolated, the number of missing
     periods at the end (the forecast starts from the last known value and steps over them), and notes on both."""
     positions = [i for i, v in enumerate(history) if known(v)]
@@ -151,16 +149,16 @@ def _prepared(history: History) -> tuple[list[float], int, list[str]]:
     if gaps.any():
         index = np.arange(len(inside))
         inside[gaps] = np.interp(index[gaps], index[~gaps], inside[~gaps])
-        notes.append(f"{int(gaps.sum())} missing period(s) inside the history were filled by linear interpolation.")
+        notes.append(Message("forecast.models.interpolated", count=int(gaps.sum())))
     if first:
-        notes.append(f"The {first} missing period(s) at the start were left out.")
+        notes.append(Message("forecast.models.missing_at_start", count=first))
     trailing = len(history) - 1 - last
     if trailing:
-        notes.append(f"The last {trailing} period(s) are missing: the forecast starts from the last known value.")
+        notes.append(Message("forecast.models.missing_at_end", count=trailing))
     return [float(v) for v in inside], trailing, notes
 
 
-def _fit(series: list[float], variant: str, season_length: int, steps: int) -> tuple[tuple[float, ...], str]:
+def _fit(series: list[float], variant: str, season_length: int, steps: int) -> tuple[tuple[float, ...], Message]:
     seasonal = variant == "holt_winters"
     minimum = HEURISTIC_MIN_VALUES + (2 * (season_length // 2) if seasonal else 0)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -180,11 +178,15 @@ def _fit(series: list[float], variant: str, season_length: int, steps: int) -> t
     return tuple(float(v) for v in forecast), _weights(fitted.params, variant)
 
 
-def _weights(params: dict[str, float], variant: str) -> str:
-    names = [("smoothing_level", "level"), ("smoothing_trend", "trend"), ("smoothing_seasonal", "season")]
+def _weights(params: dict[str, float], variant: str) -> Message:
+    names = [
+        ("smoothing_level", Message("forecast.models.weight_level")),
+        ("smoothing_trend", Message("forecast.models.weight_trend")),
+        ("smoothing_seasonal", Message("forecast.models.weight_season")),
+    ]
     used = names[: {"simple": 1, "holt": 2, "holt_winters": 3}[variant]]
-    shown = ", ".join(f"{label} {float(params[key]):.2f}" for key, label in used)
-    return f"Smoothing weights (0 = long memory, 1 = only the latest period), fitted by statsmodels: {shown}."
+    shown = tuple(Message(label.code, weight=Number(float(params[key]), ".2f")) for key, label in used)
+    return Message("forecast.models.weights", weights=shown)
 
 
 FORECASTERS: dict[str, Forecaster] = {

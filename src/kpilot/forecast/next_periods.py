@@ -17,6 +17,8 @@ from statistics import NormalDist
 from typing import Any, Literal
 
 from kpilot.forecast.models import FORECASTERS, known
+from kpilot.forecast.phrases import sentences
+from kpilot.i18n import Message, Number
 
 __all__ = [
     "BACKTEST_PERIODS",
@@ -55,21 +57,25 @@ class Forecast:
 
     method: str  # what made the values: "seasonal_naive", "naive", "exponential_smoothing", or "none"
     variant: str | None  # exponential smoothing: "holt_winters", "holt" or "simple"
-    description: str  # the method, the interval and the back-test in plain words
+    description: Message  # the method, the interval and the back-test in words
     steps: tuple[ForecastStep, ...]
     level: float  # the interval's coverage: 0.8 means 80 %
     mape: float | None  # back-test mean absolute percentage error, in percent (12.5 means 12.5 %)
     backtest: tuple[BacktestPoint, ...]
     requested: str  # the method asked for: "auto", "seasonal_naive" or "exponential_smoothing"
     candidates: tuple[tuple[str, float | None], ...] = ()  # `auto`: each method compared, with its MAPE
-    reason: str | None = None  # why there is no forecast
+    reason: Message | None = None  # why there is no forecast
 
     @property
     def values(self) -> tuple[float, ...]:
         return tuple(step.value for step in self.steps)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data; the description and reason as their codes and values (`Message.to_data`)."""
+        data = asdict(self)
+        data["description"] = self.description.to_data()
+        data["reason"] = None if self.reason is None else self.reason.to_data()
+        return data
 
 
 def mape(actuals: Sequence[float], predictions: Sequence[float]) -> float | None:
@@ -96,20 +102,21 @@ def forecast_next(
     _check(horizon, season_length, method, level, backtest_periods)
     series = [float(v) if v is not None and known(v) else None for v in history]
     if not any(v is not None for v in series):
-        reason = "the history is empty" if not series else "the history has no known value"
+        reason = Message("forecast.empty_history" if not series else "forecast.no_known_value")
         return _empty(method, level, reason)
     names = CANDIDATES if method == "auto" else (method,)
     tests = {name: _backtest(series, name, season_length, backtest_periods) for name in names}
-    chosen, choice_text = _choose(tests) if method == "auto" else (method, "")
+    chosen, choice_text = _choose(tests) if method == "auto" else (method, None)
     points = FORECASTERS[chosen](series, horizon, season_length)
     if points is None:  # unreachable: there is a known value, and every method can at least repeat it
-        return _empty(method, level, "no method could forecast this history")
+        return _empty(method, level, Message("forecast.no_method"))
     backtest = tests[chosen]
     steps = _steps(points.values, backtest, level)
     error = mape([p.actual for p in backtest], [p.predicted for p in backtest])
-    text = " ".join(
-        t for t in (choice_text, points.description, _interval_text(steps, level), _mape_text(backtest, error)) if t
-    )
+    if choice_text is None:
+        text = sentences(points.description, _interval_text(steps, level), _mape_text(backtest, error))
+    else:
+        text = sentences(choice_text, points.description, _interval_text(steps, level), _mape_text(backtest, error))
     candidates = tuple((name, _mape_of(tests[name])) for name in names) if method == "auto" else ()
     return Forecast(points.method, points.variant, text, steps, level, error, backtest, method, candidates)
 
@@ -127,8 +134,9 @@ def _check(horizon: int, season_length: int, method: str, level: float, backtest
         raise ValueError(f"the number of back-test periods cannot be negative, not {backtest_periods}")
 
 
-def _empty(method: str, level: float, reason: str) -> Forecast:
-    return Forecast("none", None, f"No forecast: {reason}.", (), level, None, (), method, reason=reason)
+def _empty(method: str, level: float, reason: Message) -> Forecast:
+    text = Message("forecast.none", reason=reason)
+    return Forecast("none", None, text, (), level, None, (), method, reason=reason)
 
 
 def _backtest(series: list[float | None], method: str, season_length: int, periods: int) -> tuple[BacktestPoint, ...]:
@@ -151,25 +159,33 @@ def _mape_of(points: tuple[BacktestPoint, ...]) -> float | None:
     return mape([p.actual for p in points], [p.predicted for p in points])
 
 
-def _choose(tests: dict[str, tuple[BacktestPoint, ...]]) -> tuple[str, str]:
+def _choose(tests: dict[str, tuple[BacktestPoint, ...]]) -> tuple[str, Message]:
     """The candidate with the lowest back-test MAPE; the simplest one when they tie or none has a MAPE."""
     scored = [
         (error, position, name) for position, name in enumerate(tests) if (error := _mape_of(tests[name])) is not None
     ]
     if not scored:
         first = next(iter(tests))
-        return first, f"Chosen automatically: no back-test MAPE could be computed, so the simpler {_label(first)}."
+        return first, Message("forecast.chosen_without_mape", method=LABELS[first])
     error, _, name = min(scored)
-    others = "; ".join(f"{_label(n)} {e:.3g} %" for e, _, n in scored if n != name) or "no other method had one"
-    tie = " (a tie goes to the simpler method)" if any(e == error and n != name for e, _, n in scored) else ""
-    return (
-        name,
-        f"Chosen automatically for the lowest back-test MAPE: {_label(name)} {error:.3g} %, against {others}{tie}.",
+    others: tuple[Message, ...] | Message = tuple(_scored(n, e) for e, _, n in scored if n != name) or Message(
+        "forecast.no_other_mape"
     )
+    tie = any(e == error and n != name for e, _, n in scored)
+    code = "forecast.chosen_by_mape_tie" if tie else "forecast.chosen_by_mape"
+    return name, Message(code, chosen=_scored(name, error), others=others)
 
 
-def _label(name: str) -> str:
-    return name.replace("_", " ")
+# The methods by name, as a description says them.
+LABELS = {
+    "seasonal_naive": Message("forecast.method.seasonal_naive"),
+    "exponential_smoothing": Message("forecast.method.exponential_smoothing"),
+}
+
+
+def _scored(name: str, error: float) -> Message:
+    """'seasonal naive 12.3 %': a method and its back-test MAPE."""
+    return Message("forecast.method_mape", method=LABELS[name], mape=Number(error, ".3g"))
 
 
 def _steps(values: tuple[float, ...], backtest: tuple[BacktestPoint, ...], level: float) -> tuple[ForecastStep, ...]:
@@ -191,24 +207,20 @@ def _error_spread(backtest: tuple[BacktestPoint, ...]) -> float | None:
     return math.sqrt(sum((p.actual - p.predicted) ** 2 for p in backtest) / len(backtest))
 
 
-def _interval_text(steps: tuple[ForecastStep, ...], level: float) -> str:
+def _interval_text(steps: tuple[ForecastStep, ...], level: float) -> Message:
     if not steps or steps[0].low is None:
-        return "There is no interval: it needs at least two back-test forecasts."
-    return (
-        f"The {level * 100:.3g} % interval is the forecast plus or minus {NormalDist().inv_cdf(0.5 + level / 2):.3g} "
-        "times the root mean square of the back-test errors, times the square root of the step."
-    )
+        return Message("forecast.no_interval")
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    return Message("forecast.interval", level=Number(level * 100, ".3g"), z=Number(z, ".3g"))
 
 
-def _mape_text(backtest: tuple[BacktestPoint, ...], error: float | None) -> str:
+def _mape_text(backtest: tuple[BacktestPoint, ...], error: float | None) -> Message:
     if not backtest:
-        return f"There is no back-test: no recent period has a value and at least {MIN_TRAINING} periods before it."
+        return Message("forecast.no_backtest", count=MIN_TRAINING)
     counted = sum(1 for p in backtest if p.actual != 0)
     if error is None:
-        return f"The back-test MAPE cannot be computed: the {len(backtest)} back-tested periods are all 0."
+        return Message("forecast.mape_all_zero", count=len(backtest))
     skipped = len(backtest) - counted
-    text = (
-        f"Back-test MAPE {error:.3g} %: the mean absolute percentage error over {counted} recent period(s), each "
-        "forecast one step ahead from the periods before it only"
-    )
-    return text + (f" ({skipped} period(s) with an actual of 0 left out)." if skipped else ".")
+    if skipped:
+        return Message("forecast.mape_skipped", mape=Number(error, ".3g"), count=counted, skipped=skipped)
+    return Message("forecast.mape", mape=Number(error, ".3g"), count=counted)

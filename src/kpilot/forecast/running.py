@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal
 
+from kpilot.forecast.phrases import number, percent, sentences
+from kpilot.i18n import Message
+
 ProjectionMethod = Literal["auto", "run_rate", "seasonal_run_rate"]
 ELAPSED_TOLERANCE = 1e-9
 
@@ -24,15 +27,19 @@ class Projection:
     low: float | None  # the interval, when there is one (see `description` for what it means)
     high: float | None
     method: str  # "run_rate", "seasonal_run_rate", or "none" (no projection: see `reason`)
-    description: str  # the method in plain words, with the numbers it used
+    description: Message  # the method in words, with the numbers it used
     value_to_date: float | None
     elapsed: float  # fraction of the period gone by, 0 < elapsed <= 1
     additive: bool
     shares_used: int  # how many past periods' shares were usable (None, zero and negative shares are left out)
-    reason: str | None = None  # why there is no projection
+    reason: Message | None = None  # why there is no projection
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data; the description and reason as their codes and values (`Message.to_data`)."""
+        data = asdict(self)
+        data["description"] = self.description.to_data()
+        data["reason"] = None if self.reason is None else self.reason.to_data()
+        return data
 
 
 def project_running_period(
@@ -57,11 +64,11 @@ def project_running_period(
         raise ValueError(f"unknown projection method '{method}'")
     value = None if value_to_date is None or not math.isfinite(value_to_date) else float(value_to_date)
     if value is None:
-        return _none(value, elapsed, additive, "there is no value so far for this period")
+        return _none(value, elapsed, additive, Message("forecast.running.no_value"))
     if elapsed == 0:
-        return _none(value, elapsed, additive, "the period has not started yet (elapsed fraction 0)")
+        return _none(value, elapsed, additive, Message("forecast.running.not_started"))
     if elapsed == 1:
-        text = "The period is complete: the projection is its value."
+        text = Message("forecast.running.complete")
         return Projection(value, value, value, "run_rate", text, value, elapsed, additive, 0)
     if not additive:
         return _not_additive(value, elapsed, shares)
@@ -90,55 +97,58 @@ def to_date_shares(
     return shares
 
 
-def _none(value: float | None, elapsed: float, additive: bool, reason: str) -> Projection:
-    text = f"No projection: {reason}."
+def _none(value: float | None, elapsed: float, additive: bool, reason: Message) -> Projection:
+    text = Message("forecast.running.none", reason=reason)
     return Projection(None, None, None, "none", text, value, elapsed, additive, 0, reason)
 
 
 def _not_additive(value: float, elapsed: float, shares: Sequence[float | None] | None) -> Projection:
     # A rate or an average does not grow with time: its value so far is the best guess for the whole period.
-    text = (
-        f"Run-rate for a KPI that is not a sum (a ratio or an average): the value so far, {_number(value)}, "
-        f"is the projection for the whole period ({_percent(elapsed)} elapsed). There is no interval."
+    text = sentences(
+        Message("forecast.running.not_a_sum", value=number(value), elapsed=percent(elapsed)),
+        Message("forecast.running.shares_not_used") if shares else None,
     )
-    if shares:
-        text += " Past periods' shares do not apply to such KPIs and were not used."
     return Projection(value, None, None, "run_rate", text, value, elapsed, False, 0)
 
 
 def _run_rate(value: float, elapsed: float, usable: list[float], asked_seasonal: bool) -> Projection:
     projection = value / elapsed
-    text = (
-        f"Run-rate: the value so far, {_number(value)}, divided by the elapsed fraction of the period, "
-        f"{_percent(elapsed)}, assuming the rest of the period goes at the same pace."
+    text = sentences(
+        Message("forecast.running.run_rate", value=number(value), elapsed=percent(elapsed)),
+        Message("forecast.running.no_usable_share") if asked_seasonal else None,
     )
-    if asked_seasonal:
-        text += " (Seasonal run-rate was asked for, but no past period's share was usable.)"
-    meaning = "scales the projection by how far ahead of and behind their average pace the {count} past periods were"
-    return _result(projection, "run_rate", text, meaning, value, elapsed, usable)
+    return _result(projection, "run_rate", text, value, elapsed, usable)
 
 
 def _seasonal_run_rate(value: float, elapsed: float, usable: list[float]) -> Projection:
     mean = sum(usable) / len(usable)
-    text = (
-        f"Seasonal run-rate: the value so far, {_number(value)}, divided by {_percent(mean)}, the average share of "
-        f"their final value that {len(usable)} past period(s) had reached at the same point "
-        f"({_percent(elapsed)} elapsed)."
+    text = Message(
+        "forecast.running.seasonal_run_rate",
+        value=number(value),
+        share=percent(mean),
+        count=len(usable),
+        elapsed=percent(elapsed),
     )
-    meaning = "is where the period would end if it went like the slowest, or the fastest, of the {count} past periods"
-    return _result(value / mean, "seasonal_run_rate", text, meaning, value, elapsed, usable)
+    return _result(value / mean, "seasonal_run_rate", text, value, elapsed, usable)
+
+
+# What the interval means, by method.
+_INTERVALS = {
+    "run_rate": Message("forecast.running.interval_run_rate"),
+    "seasonal_run_rate": Message("forecast.running.interval_seasonal"),
+}
 
 
 def _result(
-    projection: float, method: str, text: str, meaning: str, value: float, elapsed: float, usable: list[float]
+    projection: float, method: str, text: Message, value: float, elapsed: float, usable: list[float]
 ) -> Projection:
     interval = _spread(projection, usable)
     if interval is None:
-        text += " There is no interval: it needs the shares of at least two past periods."
+        text = sentences(text, Message("forecast.running.no_interval"))
         return Projection(projection, None, None, method, text, value, elapsed, True, len(usable))
     low, high = interval
-    text += f" The interval, {_number(low)} to {_number(high)}, {meaning.format(count=len(usable))} at this point."
-    return Projection(projection, low, high, method, text, value, elapsed, True, len(usable))
+    meaning = Message(_INTERVALS[method].code, low=number(low), high=number(high), count=len(usable))
+    return Projection(projection, low, high, method, sentences(text, meaning), value, elapsed, True, len(usable))
 
 
 def _spread(projection: float, usable: list[float]) -> tuple[float, float] | None:
@@ -151,11 +161,3 @@ def _spread(projection: float, usable: list[float]) -> tuple[float, float] | Non
     mean = sum(usable) / len(usable)
     ends = (projection * mean / max(usable), projection * mean / min(usable))
     return min(ends), max(ends)  # a negative value to date swaps them
-
-
-def _number(value: float) -> str:
-    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-
-
-def _percent(fraction: float) -> str:
-    return f"{fraction * 100:.3g} %"

@@ -97,7 +97,8 @@ def suggestion(name: str, candidates: Iterable[str]) -> Message | None:
 
 
 class Suggestions:
-    """Hints ("did you mean ...?") among a workspace's names, built once and asked for every unknown name.
+    """The names a misspelt one may mean ("did you mean ...?"), among a workspace's names: built once, asked for every
+    unknown name.
 
     difflib compares a name with every candidate, so asking it for each of thousands of mistakes among thousands of
     names is quadratic. Up to EXHAUSTIVE candidates every one is compared; past that, only those starting with the
@@ -114,9 +115,6 @@ class Suggestions:
     def closest(self, name: str, exclude: str | None = None) -> str | None:
         pool = self.names if len(self.names) <= self.EXHAUSTIVE else self.by_initial.get(name[:1].lower(), [])
         return closest(name, (candidate for candidate in pool if candidate != exclude))
-
-    def hint(self, name: str, exclude: str | None = None) -> Message | None:
-        return did_you_mean(self.closest(name, exclude))
 
 
 def bind_call(call: Call, level: Level) -> BoundCall:

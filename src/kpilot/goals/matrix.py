@@ -32,6 +32,7 @@ from kpilot.errors import Severity, UserError
 from kpilot.goals.resolved import ResolvedTarget
 from kpilot.goals.scorecard import ScorecardLine, scorecard
 from kpilot.goals.status import Evaluation, Status
+from kpilot.i18n import Message, Number
 from kpilot.workspace import Workspace
 
 ATTAINMENT_CAP = 1.5
@@ -57,7 +58,7 @@ ERRORS = frozenset({Kind.UNKNOWN_KPI, Kind.DUPLICATE_GOAL, Kind.UNKNOWN_PARENT, 
 @dataclass(frozen=True)
 class Flag:
     kind: Kind
-    message: str
+    message: Message  # its code is `goals.matrix.<kind>` (weights: two codes, not_a_convention and mixed_conventions)
     goal: str | None = None
     kpi: str | None = None
 
@@ -75,7 +76,7 @@ class Column:
     partial: bool
     target: ResolvedTarget | None
     evaluation: Evaluation
-    error: str | None = None
+    error: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,8 @@ def _columns(workspace: Workspace, names: list[str], start: date, grain: Grain, 
             except UserError as error:
                 kpi = workspace.definitions.kpi(name)
                 assert kpi is not None
-                evaluation = Evaluation(Status.NO_DATA, None, None, None, None, None, str(error.message))
-                columns.append(Column(kpi, None, False, None, evaluation, str(error.message)))
+                evaluation = Evaluation(Status.NO_DATA, None, None, None, None, None, error.message)
+                columns.append(Column(kpi, None, False, None, evaluation, error.message))
         return tuple(columns)
 
 
@@ -176,7 +177,9 @@ def _column(line: ScorecardLine) -> Column:
     evaluation = line.evaluation
     if evaluation is None:  # the KPI does not compute, or its target cannot be resolved
         status = Status.NO_DATA if value is None else Status.NO_TARGET
-        evaluation = Evaluation(status, None, None, None, None, None, line.error or "not evaluated")
+        evaluation = Evaluation(
+            status, None, None, None, None, None, line.error or Message("goals.status.not_evaluated")
+        )
     return Column(line.kpi, value, line.partial, line.target, evaluation, line.error)
 
 
@@ -224,34 +227,35 @@ def structure_flags(definitions: Definitions) -> tuple[list[Flag], float | None]
     flags: list[Flag] = []
     if not goals:
         if known:
-            flags.append(Flag(Kind.NO_GOALS, "no goals are defined: add `goals:` to see which KPIs serve what"))
+            flags.append(Flag(Kind.NO_GOALS, Message("goals.matrix.no_goals")))
         return flags, None
     counts = Counter(g.name for g in goals)
     flags += [
-        Flag(Kind.DUPLICATE_GOAL, f"goal '{name}' is defined {count} times", goal=name)
+        Flag(Kind.DUPLICATE_GOAL, Message("goals.matrix.duplicate_goal", goal=name, count=count), goal=name)
         for name, count in counts.items()
         if count > 1
     ]
     names = set(counts)
     for goal in goals:
         if not goal.kpis:
-            flags.append(Flag(Kind.GOAL_WITHOUT_KPIS, f"goal '{goal.name}' has no KPI", goal=goal.name))
+            flags.append(
+                Flag(Kind.GOAL_WITHOUT_KPIS, Message("goals.matrix.goal_without_kpis", goal=goal.name), goal=goal.name)
+            )
         links = Counter(link.kpi for link in goal.kpis)
         for kpi, count in links.items():
             if kpi not in known:
-                flags.append(
-                    Flag(Kind.UNKNOWN_KPI, f"goal '{goal.name}' links to unknown KPI '{kpi}'", goal=goal.name, kpi=kpi)
-                )
+                message = Message("goals.matrix.unknown_kpi", goal=goal.name, kpi=kpi)
+                flags.append(Flag(Kind.UNKNOWN_KPI, message, goal=goal.name, kpi=kpi))
             if count > 1:
-                message = f"goal '{goal.name}' links KPI '{kpi}' {count} times (its weights are added up)"
+                message = Message("goals.matrix.duplicate_link", goal=goal.name, kpi=kpi, count=count)
                 flags.append(Flag(Kind.DUPLICATE_LINK, message, goal=goal.name, kpi=kpi))
         if goal.parent is not None and goal.parent not in names:
-            message = f"goal '{goal.name}' has parent '{goal.parent}', which is not a goal"
+            message = Message("goals.matrix.unknown_parent", goal=goal.name, parent=goal.parent)
             flags.append(Flag(Kind.UNKNOWN_PARENT, message, goal=goal.name))
     flags += _cycles(goals)
     linked = {link.kpi for goal in goals for link in goal.kpis}
     flags += [
-        Flag(Kind.KPI_WITHOUT_GOAL, f"KPI '{kpi.name}' serves no goal", kpi=kpi.name)
+        Flag(Kind.KPI_WITHOUT_GOAL, Message("goals.matrix.kpi_without_goal", kpi=kpi.name), kpi=kpi.name)
         for kpi in definitions.kpis
         if kpi.name not in linked
     ]
@@ -275,8 +279,8 @@ def _cycles(goals: Sequence[Goal]) -> list[Flag]:
         if reported & set(cycle):
             continue
         reported |= set(cycle)
-        shown = " -> ".join([*cycle, current])
-        flags.append(Flag(Kind.PARENT_CYCLE, f"goals form a cycle of parents: {shown}", goal=current))
+        shown = " -> ".join([*cycle, current])  # goal names and arrows: no words to translate
+        flags.append(Flag(Kind.PARENT_CYCLE, Message("goals.matrix.parent_cycle", cycle=shown), goal=current))
     return flags
 
 
@@ -291,14 +295,11 @@ def _weights(goals: Sequence[Goal]) -> tuple[list[Flag], float | None]:
     for name, total in sums.items():
         fit = fits[name]
         if fit is None:
-            expected = _shown(convention) if convention is not None else "1 (or 100)"
-            message = f"the weights of goal '{name}' add up to {_shown(total)}, not {expected}"
+            expected = _shown(convention) if convention is not None else Message("goals.matrix.either_convention")
+            message = Message("goals.matrix.not_a_convention", goal=name, total=_shown(total), expected=expected)
             flags.append(Flag(Kind.WEIGHTS, message, goal=name))
         elif convention is not None and fit != convention:
-            message = (
-                f"the weights of goal '{name}' add up to {_shown(fit)}, while most goals' add up to "
-                f"{_shown(convention)}: use one convention"
-            )
+            message = Message("goals.matrix.mixed_conventions", goal=name, total=_shown(fit), most=_shown(convention))
             flags.append(Flag(Kind.WEIGHTS, message, goal=name))
     return flags, convention
 
@@ -307,5 +308,6 @@ def _convention(total: float) -> float | None:
     return next((c for c in CONVENTIONS if math.isclose(total, c, rel_tol=TOLERANCE)), None)
 
 
-def _shown(value: float) -> str:
-    return f"{value:g}"
+def _shown(value: float) -> Number:
+    """A sum of weights as written: 1, 100, 0.75 (six significant digits, as Python's `g` writes them)."""
+    return Number(value, "g")

@@ -11,6 +11,7 @@ from datetime import date
 
 from kpilot.definitions.goals_model import Target, TargetType
 from kpilot.engine.periods import Grain
+from kpilot.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -28,5 +29,5 @@ class ResolvedTarget:
     min: float | None
     max: float | None
     origin: Target
-    basis: str  # in plain words: "the 2025 target of 1,200,000 spread evenly over 12 months"
+    basis: Message  # how it applies: "the 2025 target of 1,200,000 spread evenly over 12 months"
     share: float = field(default=1.0)  # the part of `origin`'s levels that applies (1 unless spread down)

@@ -27,7 +27,8 @@ from kpilot.formula.ast import MeasureRef
 from kpilot.formula.check import walk
 from kpilot.goals.resolved import ResolvedTarget
 from kpilot.goals.status import Evaluation, evaluate
-from kpilot.goals.targets import period_label, resolve_target
+from kpilot.goals.targets import period_value, resolve_target
+from kpilot.i18n import Message
 from kpilot.semantic.additive import is_additive
 from kpilot.semantic.lookup import require_kpi
 from kpilot.workspace import Workspace
@@ -57,7 +58,7 @@ class ScorecardLine:
     target: ResolvedTarget | None = None
     evaluation: Evaluation | None = None
     projection: Projection | None = None
-    error: str | None = None
+    error: Message | None = None  # why the KPI has no value or target here
     additive: bool = False  # a sum or count: its value grows through the period
 
     @property
@@ -135,7 +136,7 @@ def _line(
         last_year=series.get(calendar.shift(period, -grain.periods_per_year, grain)),
         partial=history.partial.get(period, False),
         scope=scope,
-        error=str(error.message) if error is not None else None,
+        error=error.message if error is not None else None,
         additive=additive,
         immature=history.is_immature(kpi.name, period),
     )
@@ -147,7 +148,7 @@ def _line(
             workspace.definitions, kpi, period, grain, scope, calendar, last_year=last_year, additive=additive
         )
     except UserError as error:
-        return replace(base, error=str(error.message))
+        return replace(base, error=error.message)
     projection = None
     if elapsed < 1 and value is not None and not base.immature:
         projection = project_running_period(value, elapsed, additive=additive, shares=shares or None)
@@ -159,7 +160,7 @@ def _line(
         elapsed=elapsed,
         projection=projection.value if projection is not None else None,
         currency=workspace.settings.currency,
-        period_label=period_label(period, grain, calendar),
+        period=period_value(period, grain, calendar),
         as_of=today if elapsed < 1 else None,
         immature=base.immature,
     )

@@ -1,17 +1,8 @@
 """How a KPI stands against its target: a status, the attainment, the pace in a running period, and a reason.
 
-Attainment is the fraction of the target reached, always "higher is better" whatever the KPI's direction:
-
-- higher is better (increase, above): value / target; for a target of zero or below, 1 + (value - target) / scale,
-  which is the same formula (value / target = 1 + (value - target) / target) with a scale that stays positive;
-- lower is better (decrease, below): target / value when both are positive; otherwise 1 + (target - value) / scale;
-- range: 1 inside [min, max]; outside, 1 - distance to the nearest bound / width of the range, not below 0.
-
-The scale is |target|, or, for a target of exactly zero, the distance to the commit (else to the stretch, else 1).
-So a negative value never flips meaning: a profit of -50 against a target of 100 attains -50 %, and a cost of -10
-against a limit of 100 attains 210 %.
-
-The rules that turn attainment and levels into a status are in docs/targets.md.
+Attainment (`goals.attainment`) is the fraction of the target reached, always "higher is better" whatever the KPI's
+direction; the reason (`goals.reasons`) is a message, rendered in the reader's language. The rules that turn
+attainment and levels into a status are in docs/targets.md.
 """
 
 from __future__ import annotations
@@ -22,11 +13,13 @@ from datetime import date
 from enum import StrEnum
 
 from kpilot.definitions.goals_model import TargetType
-from kpilot.definitions.model import Kpi, Unit
+from kpilot.definitions.model import Kpi
+from kpilot.goals.attainment import TOLERANCE, attainment, meets
+from kpilot.goals.reasons import Reasons
 from kpilot.goals.resolved import ResolvedTarget
+from kpilot.i18n import Message, Period
 
 JUDGED_BY_END = frozenset({TargetType.INCREASE, TargetType.DECREASE})  # "reach X by the end of the period"
-TOLERANCE = 1e-9  # relative: a value on the pace (40 against 100 * 0.4) meets it despite rounding
 # A running period is not judged before this share of it has passed: on the first days of a month a few orders more
 # or less swing the pace and the projection from far behind to far ahead. A fifth is 6 days of a month, 18 of a
 # quarter, 73 of a year, a day and a half of a week.
@@ -47,93 +40,30 @@ class Status(StrEnum):
 @dataclass(frozen=True)
 class Evaluation:
     status: Status
-    attainment: float | None  # value against the whole target (see the module's docstring)
+    attainment: float | None  # value against the whole target (see goals.attainment)
     expected_to_date: float | None  # additive increase/decrease targets: target x elapsed
     pace: float | None  # value / expected_to_date
     projection: float | None  # the projected end-of-period value, when one was given
     level_reached: str | None  # "stretch", "target", "commit" or None, by what the status was judged on
-    reason: str
+    reason: Message  # why, in words of the reader's language when rendered (goals.reasons)
 
 
-# --------------------------------------------------------------------------------------------------------------
-# Numbers in words
+# A status as every surface shows it ("on track"), in the reader's language.
+STATUS_WORDS = {
+    Status.ACHIEVED: Message("goals.status_word.achieved"),
+    Status.ON_TRACK: Message("goals.status_word.on_track"),
+    Status.AT_RISK: Message("goals.status_word.at_risk"),
+    Status.OFF_TRACK: Message("goals.status_word.off_track"),
+    Status.NO_TARGET: Message("goals.status_word.no_target"),
+    Status.NO_DATA: Message("goals.status_word.no_data"),
+    Status.TOO_EARLY: Message("goals.status_word.too_early"),
+    Status.IMMATURE: Message("goals.status_word.immature"),
+}
 
 
-def format_amount(value: float, unit: Unit, currency: str | None = None) -> str:
-    """A value for a sentence: 1,200,000 EUR, 2.1%, 45,800, 0.35."""
-    if unit is Unit.PERCENT:
-        points = value * 100
-        if 0 < abs(points) < 1:  # small rates keep three significant digits: CTRs of 0.0139% and 0.0195% differ
-            return f"{_trim(points, 2 - math.floor(math.log10(abs(points))))}%"
-        return f"{_trim(points, 1 if abs(value) >= 0.1 else 2)}%"
-    text = _number(value)
-    return f"{text} {currency}" if unit is Unit.CURRENCY and currency else text
-
-
-def format_share(fraction: float) -> str:
-    """A fraction as a percentage for a sentence: 0.119 -> 12%, 0.042 -> 4.2%."""
-    return f"{_trim(fraction * 100, 0 if abs(fraction) >= 0.1 else 1)}%"
-
-
-def _number(value: float) -> str:
-    if value == 0:
-        return "0"
-    if abs(value) >= 1000 or float(value).is_integer():
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return _trim(value, 2)
-    return f"{value:.3g}"
-
-
-def _trim(value: float, decimals: int) -> str:
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Attainment
-
-
-def attainment(value: float, target: ResolvedTarget, *, share: float = 1.0) -> float | None:
-    """The fraction of the target reached by `value`, with the target's levels multiplied by `share`."""
-    if target.type is TargetType.RANGE:
-        if target.min is None or target.max is None:
-            return None
-        return _range_attainment(value, target.min * share, target.max * share)
-    if target.target is None:
-        return None
-    goal = target.target * share
-    scale = abs(goal) if goal != 0 else _zero_scale(target, share)
-    if target.type.higher_is_better:
-        return 1 + (value - goal) / scale
-    if goal > 0 and value > 0:
-        return goal / value
-    return 1 + (goal - value) / scale
-
-
-def _zero_scale(target: ResolvedTarget, share: float) -> float:
-    for level in (target.commit, target.stretch):
-        scale = abs(level * share) if level is not None else 0.0
-        if scale > 0:  # also skips NaN, and a product that underflows to 0
-            return scale
-    return 1.0
-
-
-def _range_attainment(value: float, low: float, high: float) -> float:
-    if low <= value <= high:
-        return 1.0
-    distance = low - value if value < low else value - high
-    width = high - low
-    if width <= 0:
-        width = abs(low) if low != 0 else 1.0
-    return max(0.0, 1 - distance / width)
-
-
-def _meets(value: float, level: float, higher_is_better: bool) -> bool:
-    slack = TOLERANCE * max(1.0, abs(level))
-    return value >= level - slack if higher_is_better else value <= level + slack
+def status_word(status: Status) -> Message:
+    """The status as a word for people: `on_track` is "on track" (`goals.status_word.on_track`)."""
+    return STATUS_WORDS[status]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -152,12 +82,12 @@ def _ladder(kpi: Kpi, target: ResolvedTarget, value: float, share: float = 1.0) 
         return _Verdict(Status.ACHIEVED, "target") if inside else _by_threshold(kpi, target, value, share)
     assert target.target is not None  # checked by evaluate()
     better = bool(target.type.higher_is_better)
-    if target.stretch is not None and _meets(value, target.stretch * share, better):
+    if target.stretch is not None and meets(value, target.stretch * share, better):
         return _Verdict(Status.ACHIEVED, "stretch")
-    if _meets(value, target.target * share, better):
+    if meets(value, target.target * share, better):
         return _Verdict(Status.ACHIEVED, "target")
     if target.commit is not None:
-        met = _meets(value, target.commit * share, better)
+        met = meets(value, target.commit * share, better)
         return _Verdict(Status.AT_RISK, "commit") if met else _Verdict(Status.OFF_TRACK, None)
     return _by_threshold(kpi, target, value, share)
 
@@ -166,12 +96,6 @@ def _by_threshold(kpi: Kpi, target: ResolvedTarget, value: float, share: float) 
     reached = attainment(value, target, share=share)
     close = reached is not None and reached >= kpi.at_risk - TOLERANCE
     return _Verdict(Status.AT_RISK if close else Status.OFF_TRACK, None)
-
-
-def _relation(value: float, level: float, higher_is_better: bool) -> str:
-    if not higher_is_better:
-        return "within"
-    return "meeting" if math.isclose(value, level, rel_tol=TOLERANCE, abs_tol=TOLERANCE) else "above"
 
 
 def _running(verdict: _Verdict) -> _Verdict:
@@ -192,18 +116,19 @@ def evaluate(
     elapsed: float,
     projection: float | None = None,
     currency: str = "EUR",
-    period_label: str = "",
+    period: Period | None = None,
     as_of: date | None = None,
     immature: bool = False,
 ) -> Evaluation:
     """Judge `value` (the KPI over the period so far) against `target`.
 
     `elapsed` is the fraction of the period gone by (1 for a complete period); `projection` the expected value at
-    the end of the period; `as_of` the last day counted, only for the wording ("expected 52,000 by 12 May");
+    the end of the period; `period` the period judged, named by the reason (None: "this period"); `as_of` the last
+    day counted, only for the wording ("expected 52,000 by 12 May");
     `immature` says that the period's cohorts have not had the KPI's `mature_after` yet, so the value is not final
     and is not judged against the target.
     """
-    words = _Words(kpi, currency, period_label)
+    words = Reasons(kpi, currency, period)
     if target is None:
         return _empty(Status.NO_TARGET, words.no_target())
     if not _finite(value):
@@ -226,7 +151,7 @@ def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def _empty(status: Status, reason: str) -> Evaluation:
+def _empty(status: Status, reason: Message) -> Evaluation:
     return Evaluation(status, None, None, None, None, None, reason)
 
 
@@ -235,7 +160,7 @@ class _Judge:
     kpi: Kpi
     target: ResolvedTarget
     value: float
-    words: _Words
+    words: Reasons
     elapsed: float
     projection: float | None
     as_of: date | None
@@ -248,10 +173,15 @@ class _Judge:
     def too_early(self) -> bool:
         return not self.complete and self.elapsed < TOO_EARLY_SHARE
 
-    def result(self, verdict: _Verdict, reason: str, expected: float | None = None) -> Evaluation:
+    def result(self, verdict: _Verdict, reason: Message, expected: float | None = None) -> Evaluation:
         pace = self.value / expected if expected else None
         reached = attainment(self.value, self.target)
         return Evaluation(verdict.status, reached, expected, pace, self.projection, verdict.level, reason)
+
+    def levels(self, verdict: _Verdict, *, so_far: bool) -> Message:
+        """The reason of a value judged against the levels themselves."""
+        reached = verdict.status in (Status.ACHIEVED, Status.ON_TRACK)
+        return self.words.against_levels(self.target, self.value, verdict.level, reached, so_far)
 
     def by_value(self) -> Evaluation:
         """Complete periods, and running periods of non-additive KPIs or above/below/range targets."""
@@ -262,17 +192,19 @@ class _Judge:
         verdict = _ladder(self.kpi, self.target, self.value)
         if not self.complete:
             verdict = _running(verdict)
-        return self.result(verdict, self.words.against_levels(self.target, self.value, verdict, not self.complete))
+        return self.result(verdict, self.levels(verdict, so_far=not self.complete))
 
     def additive(self) -> Evaluation:
         """Increase/decrease targets of KPIs that add up: the value so far against the pace (or the projection)."""
         expected = (self.target.target or 0.0) * self.elapsed
         if self.complete:
             verdict = _ladder(self.kpi, self.target, self.value)
-            return self.result(verdict, self.words.against_levels(self.target, self.value, verdict, False), expected)
+            return self.result(verdict, self.levels(verdict, so_far=False), expected)
         already = self.already_decided()
         if already is not None:
-            return self.result(already, self.words.already(self.target, self.value, already, self.elapsed), expected)
+            reached = already.status is Status.ACHIEVED
+            reason = self.words.already(self.target, self.value, already.level, reached, self.elapsed)
+            return self.result(already, reason, expected)
         if self.too_early:
             return self.early(expected)
         if self.projection is not None:
@@ -309,154 +241,6 @@ class _Judge:
     def by_projection(self, expected: float | None) -> Evaluation:
         assert self.projection is not None
         verdict = _running(_ladder(self.kpi, self.target, self.projection))
-        reason = self.words.projected(self.target, self.value, self.projection, verdict)
+        on_track = verdict.status is Status.ON_TRACK
+        reason = self.words.projected(self.target, self.value, self.projection, verdict.level, on_track)
         return self.result(verdict, reason, expected)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Reasons
-
-
-NOUNS = {
-    TargetType.INCREASE: "target",
-    TargetType.DECREASE: "limit",
-    TargetType.ABOVE: "minimum",
-    TargetType.BELOW: "limit",
-    TargetType.RANGE: "range",
-}
-
-
-@dataclass(frozen=True)
-class _Words:
-    kpi: Kpi
-    currency: str
-    label: str
-
-    @property
-    def name(self) -> str:
-        title = self.kpi.label or self.kpi.name.replace("_", " ")
-        return title[:1].upper() + title[1:]
-
-    def amount(self, value: float) -> str:
-        return format_amount(value, self.kpi.unit, self.currency)
-
-    def goal(self, target: ResolvedTarget, level: str = "target") -> str:
-        """'the May 2025 target of 130,000 EUR', 'the 3% limit', 'the stretch goal of 150,000 EUR'."""
-        if target.type is TargetType.RANGE:
-            bounds = f"{self.amount(target.min or 0.0)} to {self.amount(target.max or 0.0)}"
-            return f"the {self.label} range of {bounds}" if self.label else f"the range of {bounds}"
-        amount = self.amount(getattr(target, level) or 0.0)
-        noun = NOUNS[target.type] if level == "target" else f"{level} goal" if level == "stretch" else level
-        if self.label:
-            return f"the {self.label} {noun} of {amount}"
-        return f"the {amount} {noun}" if level == "target" else f"the {noun} of {amount}"
-
-    def gap(self, value: float, goal: float) -> str:
-        """How far apart: '12%' of the goal, '0.6 points' for percent KPIs, or the amount itself."""
-        if self.kpi.unit is Unit.PERCENT:
-            return f"{_trim(abs(value - goal) * 100, 1)} points"
-        if goal > 0 and value >= 0:
-            return format_share(abs(value - goal) / goal)
-        return self.amount(abs(value - goal))
-
-    def period(self) -> str:
-        return self.label or "this period"
-
-    def no_target(self) -> str:
-        return f"No target is set for {self.period()}."
-
-    def no_data(self) -> str:
-        return f"{self.name} has no value for {self.period()}."
-
-    def incomplete(self, target: ResolvedTarget) -> str:
-        needed = "'min' and 'max'" if target.type is TargetType.RANGE else "'target' value"
-        return f"The {target.type.value} target for {self.name} in {self.period()} has no {needed}."
-
-    def against_levels(self, target: ResolvedTarget, value: float, verdict: _Verdict, so_far: bool) -> str:
-        subject = f"{self.name} is {self.amount(value)}" + (" so far" if so_far else "")
-        if target.type is TargetType.RANGE:
-            return self._range(target, value, subject)
-        better = bool(target.type.higher_is_better)
-        goal = target.target or 0.0
-        if verdict.status in (Status.ACHIEVED, Status.ON_TRACK):
-            level = verdict.level or "target"
-            relation = _relation(value, getattr(target, level) or 0.0, better)
-            return f"{subject}, {relation} {self.goal(target, level)}."
-        short = "short of" if better else "over"
-        text = f"{subject}, {self.gap(value, goal)} {short} {self.goal(target)}"
-        if target.commit is not None:
-            met = verdict.level == "commit"
-            joint = ("but above" if better else "but within") if met else ("and below" if better else "and over")
-            return f"{text} {joint} the commit of {self.amount(target.commit)}."
-        reached = format_share(attainment(value, target) or 0.0)
-        return f"{text} (attainment {reached}; below {format_share(self.kpi.at_risk)} is off track)."
-
-    def _range(self, target: ResolvedTarget, value: float, subject: str) -> str:
-        low, high = target.min or 0.0, target.max or 0.0
-        if low <= value <= high:
-            return f"{subject}, within {self.goal(target)}."
-        side, bound = ("below", low) if value < low else ("above", high)
-        distance = abs(value - bound)
-        shown = f"{_trim(distance * 100, 1)} points" if self.kpi.unit is Unit.PERCENT else self.amount(distance)
-        share = format_share(attainment(value, target) or 0.0)
-        return f"{subject}, {shown} {side} {self.goal(target)} (attainment {share})."
-
-    def pace(self, target: ResolvedTarget, value: float, expected: float, elapsed: float, as_of: date | None) -> str:
-        better = bool(target.type.higher_is_better)
-        by = f"by {as_of.day} {as_of:%B}" if as_of else f"at {format_share(elapsed)} of the period"
-        goal = f"the {self.label} {NOUNS[target.type]}" if self.label else f"the {NOUNS[target.type]}"
-        ahead = _meets(value, expected, better)
-        if math.isclose(value, expected, rel_tol=0.005):
-            how = "on"
-        elif better:
-            how = f"{self.gap(value, expected)} {'ahead of' if ahead else 'behind'}"
-        else:
-            how = f"{self.gap(value, expected)} {'under' if ahead else 'over'}"
-        if better:
-            return (
-                f"{self.name} is {how} the pace needed for {goal} "
-                f"(expected {self.amount(expected)} {by}, actual {self.amount(value)})."
-            )
-        return (
-            f"{self.name} is {how} the pace allowed by {goal} "
-            f"(at most {self.amount(expected)} expected {by}, actual {self.amount(value)})."
-        )
-
-    def projected(self, target: ResolvedTarget, value: float, projection: float, verdict: _Verdict) -> str:
-        better = bool(target.type.higher_is_better)
-        so_far = f"{self.amount(value)} so far"
-        if verdict.status is Status.ON_TRACK:
-            verb = "reach" if better else "end at"
-            level = verdict.level or "target"
-            relation = _relation(projection, getattr(target, level) or 0.0, better)
-            goal = self.goal(target, level)
-            return f"{self.name} is projected to {verb} {self.amount(projection)}, {relation} {goal} ({so_far})."
-        miss, verb, side = ("miss", "reaching", "short") if better else ("exceed", "ending at", "over")
-        gap = f"{self.gap(projection, target.target or 0.0)} {side}"
-        text = (
-            f"{self.name} is projected to {miss} {self.goal(target)}, {verb} {self.amount(projection)}, {gap} ({so_far}"
-        )
-        if verdict.level == "commit" and target.commit is not None:
-            return f"{text}; the commit of {self.amount(target.commit)} is within reach)."
-        return f"{text})."
-
-    def already(self, target: ResolvedTarget, value: float, verdict: _Verdict, elapsed: float) -> str:
-        so_far = f"{self.amount(value)} so far"
-        if verdict.status is Status.ACHIEVED:
-            return f"{self.name} has already reached {self.goal(target, verdict.level or 'target')} ({so_far})."
-        left = format_share(1 - elapsed)
-        return f"{self.name} is already over {self.goal(target)} ({so_far}, with {left} of the period to go)."
-
-    def immature(self, target: ResolvedTarget, value: float) -> str:
-        days = self.kpi.mature_after
-        window = f"the {days} days its cohorts need" if days else "the time its cohorts need"
-        return (
-            f"{self.name} is {self.amount(value)} for {self.period()}, but the period is younger than {window} "
-            f"to mature: not judged against {self.goal(target)} until then."
-        )
-
-    def too_early(self, target: ResolvedTarget, value: float, elapsed: float) -> str:
-        return (
-            f"Only {format_share(elapsed)} of {self.period()} has passed, too early to judge: "
-            f"{self.name} is {self.amount(value)} so far, against {self.goal(target)}."
-        )

@@ -22,34 +22,31 @@ from datetime import date
 from kpilot.definitions.goals_model import Spread, Target, TargetType
 from kpilot.definitions.model import Definitions, Kpi
 from kpilot.engine.period_names import parse_period, period_name
-from kpilot.engine.periods import MONTHS_PER, Calendar, Grain
+from kpilot.engine.periods import MONTHS_PER, Calendar, Grain, grain_word, periods_count
+from kpilot.engine.target_checks import every as every_period
 from kpilot.engine.target_checks import missing_values, scope_text, target_type
 from kpilot.errors import QueryError
 from kpilot.goals.resolved import ResolvedTarget
-from kpilot.goals.status import format_amount, format_share
+from kpilot.i18n import Amount, Message, Period, Share
 from kpilot.semantic.additive import is_additive, scales_with_time
 from kpilot.semantic.resolve import SemanticModel
 
 GRAIN_ORDER = (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR)
-ADJECTIVE = {
-    Grain.DAY: "daily",
-    Grain.WEEK: "weekly",
-    Grain.MONTH: "monthly",
-    Grain.QUARTER: "quarterly",
-    Grain.YEAR: "yearly",
+# An `every:` target as a basis says: "the monthly target set for every month".
+EVERY_TARGET = {
+    Grain.DAY: Message("goals.basis.every_day"),
+    Grain.WEEK: Message("goals.basis.every_week"),
+    Grain.MONTH: Message("goals.basis.every_month"),
+    Grain.QUARTER: Message("goals.basis.every_quarter"),
+    Grain.YEAR: Message("goals.basis.every_year"),
 }
 SPREADABLE = (Grain.MONTH, Grain.QUARTER)  # what a longer period's target can be spread down to
 
 
-def period_label(start: date, grain: Grain, calendar: Calendar) -> str:
-    """A period for sentences: 'May 2025', '2025-Q2', '2025', '12 May 2025', 'the week of 12 May 2025'."""
-    if grain is Grain.MONTH:
-        return f"{start:%B %Y}"
-    if grain is Grain.DAY:
-        return f"{start.day} {start:%B %Y}"
-    if grain is Grain.WEEK:
-        return f"the week of {start.day} {start:%B %Y}"
-    return period_name(start, grain, calendar)
+def period_value(start: date, grain: Grain, calendar: Calendar) -> Period:
+    """A period for sentences, written in the reader's language: 'May 2025', '2025-Q2', '2025', '12 May 2025',
+    'the week of 12 May 2025'."""
+    return Period(start, grain.value, period_name(start, grain, calendar))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -84,7 +81,7 @@ def resolve_target(
         return request.exact(request.single(exact, request.label), mine)
     longer = request.containing(mine)
     if longer:
-        chosen = request.single(longer, f"{period_name(*_period_of(longer[0], calendar), calendar)}")
+        chosen = request.single(longer, period_value(*_period_of(longer[0], calendar), calendar))
         model = SemanticModel(definitions)
         if additive is None:
             additive = is_additive(model, kpi.name)
@@ -92,7 +89,7 @@ def resolve_target(
         return request.spread(chosen, additive, last_year or {}, scales=scales)
     every = [t for t in mine if t.every == grain.value]
     if every:
-        return request.every(request.single(every, f"every {grain.value}"))
+        return request.every(request.single(every, every_period(grain.value)))
     return None
 
 
@@ -102,7 +99,8 @@ def _period_of(target: Target, calendar: Calendar) -> tuple[date, Grain]:
         return parse_period(target.period, calendar)
     except QueryError as error:
         where = target.locations.get("period", target.origin)
-        raise QueryError(f"target for KPI '{target.kpi}': {error.message}", location=where, hint=error.hint) from None
+        problem = Message("engine.target_problem", kpi=target.kpi, problem=error.message)
+        raise QueryError(problem, location=where, hint=error.hint, field=error.field) from None
 
 
 @dataclass(frozen=True)
@@ -114,17 +112,26 @@ class _Request:
     calendar: Calendar
 
     @property
-    def label(self) -> str:
-        return period_label(self.start, self.grain, self.calendar)
+    def label(self) -> Period:
+        return period_value(self.start, self.grain, self.calendar)
 
-    def single(self, targets: list[Target], what: str) -> Target:
+    def single(self, targets: list[Target], what: Period | Message) -> Target:
         if len(targets) == 1:
             return targets[0]
-        places = " and ".join(str(t.origin) for t in targets)
+        places: str | Message = str(targets[0].origin)
+        for target in targets[1:]:  # "a and b and c", each joined in the reader's language
+            places = Message("goals.targets.and", first=places, second=str(target.origin))
         raise QueryError(
-            f"KPI '{self.kpi.name}' has {len(targets)} targets for {what} ({scope_text(self.scope)}): {places}",
+            Message(
+                "goals.targets.ambiguous",
+                kpi=self.kpi.name,
+                count=len(targets),
+                what=what,
+                scope=scope_text(self.scope),
+                places=places,
+            ),
             location=targets[-1].origin,
-            hint="keep one of them, or give them different scopes",
+            hint=Message("goals.targets.ambiguous_hint"),
         )
 
     def containing(self, targets: list[Target]) -> list[Target]:
@@ -141,11 +148,13 @@ class _Request:
                 found.setdefault(grain, []).append(target)
         return found[min(found, key=GRAIN_ORDER.index)] if found else []
 
-    def build(self, target: Target, share: float, basis: str) -> ResolvedTarget:
+    def build(self, target: Target, share: float, basis: Message) -> ResolvedTarget:
         kind = target_type(target, self.kpi)
         problem = missing_values(target, kind)
         if problem:
-            raise QueryError(f"target for KPI '{self.kpi.name}': {problem}", location=target.origin)
+            raise QueryError(
+                Message("engine.target_problem", kpi=self.kpi.name, problem=problem), location=target.origin
+            )
 
         def part(level: float | None) -> float | None:
             return None if level is None else level * share
@@ -167,56 +176,73 @@ class _Request:
         )
 
     def exact(self, target: Target, mine: list[Target]) -> ResolvedTarget:
-        basis = f"the target set for {self.label}"
         if any(t.every == self.grain.value for t in mine):
-            basis += f" (in place of the {ADJECTIVE[self.grain]} target set for every {self.grain.value})"
-        return self.build(target, 1.0, basis)
+            basis = Message("goals.basis.exact_over_every", period=self.label, every=EVERY_TARGET[self.grain])
+            return self.build(target, 1.0, basis)
+        return self.build(target, 1.0, Message("goals.basis.exact", period=self.label))
 
     def every(self, target: Target) -> ResolvedTarget:
-        return self.build(target, 1.0, f"the {ADJECTIVE[self.grain]} target set for every {self.grain.value}")
+        return self.build(target, 1.0, EVERY_TARGET[self.grain])
 
     def spread(
         self, target: Target, additive: bool, last_year: Mapping[date, float | None], *, scales: bool = False
     ) -> ResolvedTarget:
         start, grain = _period_of(target, self.calendar)
-        what = f"the {period_name(start, grain, self.calendar)} target of {self.levels(target)}"
+        what = Message(
+            "goals.basis.longer_target", period=period_value(start, grain, self.calendar), levels=self.levels(target)
+        )
         count = MONTHS_PER[grain] // MONTHS_PER[self.grain]
-        even = f"{what} spread evenly over {count} {self.grain.value}s"
+        even = {"target": what, "periods": periods_count(count, self.grain)}
         if not additive:
             if scales:
-                why = f"{self.kpi.name} is a flow over a stock: a {self.grain.value}'s is about 1/{count} of the whole"
-                return self.build(target, 1 / count, f"{even} ({why})")
-            reason = f"{self.kpi.name} does not add up over time, so the target is not shared out"
-            return self.build(target, 1.0, f"{what}, applied to {self.label} as is ({reason})")
+                why = Message(
+                    "goals.basis.flow_over_stock", kpi=self.kpi.name, grain=grain_word(self.grain), count=count
+                )
+                return self.build(target, 1 / count, Message("goals.basis.spread_evenly_because", why=why, **even))
+            return self.build(
+                target, 1.0, Message("goals.basis.applied_as_is", target=what, period=self.label, kpi=self.kpi.name)
+            )
         if target.spread is not Spread.SEASONAL:
-            return self.build(target, 1 / count, even)
+            return self.build(target, 1 / count, Message("goals.basis.spread_evenly", **even))
         seasonal = self.seasonal(start, last_year)
-        if isinstance(seasonal, str):
-            return self.build(target, 1 / count, f"{even} ({seasonal})")
+        if isinstance(seasonal, Message):
+            return self.build(target, 1 / count, Message("goals.basis.spread_evenly_because", why=seasonal, **even))
         earlier = self.calendar.shift(self.start, -1, Grain.YEAR)
-        before = period_name(self.calendar.shift(start, -1, Grain.YEAR), Grain.YEAR, self.calendar)
-        shown = f"{period_label(earlier, self.grain, self.calendar)} was {format_share(seasonal)} of {before}"
-        return self.build(target, seasonal, f"{what} spread like last year's months ({shown})")
+        before = self.calendar.shift(start, -1, Grain.YEAR)
+        return self.build(
+            target,
+            seasonal,
+            Message(
+                "goals.basis.spread_seasonally",
+                target=what,
+                earlier=period_value(earlier, self.grain, self.calendar),
+                share=Share(seasonal),
+                year=period_value(before, Grain.YEAR, self.calendar),
+            ),
+        )
 
-    def levels(self, target: Target) -> str:
-        def shown(value: float | None) -> str:
-            return format_amount(value, self.kpi.unit) if value is not None else "?"
+    def levels(self, target: Target) -> Amount | Message | None:
+        """The target's levels as written (a range's bounds), in the KPI's unit; None for a level not given."""
+
+        def shown(value: float | None) -> Amount | None:
+            return Amount(value, unit=self.kpi.unit.value) if value is not None else None
 
         if target_type(target, self.kpi) is TargetType.RANGE:
-            return f"{shown(target.min)} to {shown(target.max)}"
+            return Message("goals.basis.range_levels", low=shown(target.min), high=shown(target.max))
         return shown(target.target)
 
-    def seasonal(self, year_start: date, last_year: Mapping[date, float | None]) -> float | str:
+    def seasonal(self, year_start: date, last_year: Mapping[date, float | None]) -> float | Message:
         """This period's share of last year's total, or why it cannot be worked out."""
         months = [self.calendar.shift(year_start, index, Grain.MONTH) for index in range(12)]
         values = [last_year.get(self.calendar.shift(month, -12, Grain.MONTH)) for month in months]
         missing = [self.calendar.shift(m, -12, Grain.MONTH) for m, v in zip(months, values, strict=True) if not _ok(v)]
         if missing:
-            names = ", ".join(f"{m:%Y-%m}" for m in missing[:3]) + (" ..." if len(missing) > 3 else "")
-            return f"seasonal spread asked, but last year has no value for {names}"
+            names = tuple(f"{m:%Y-%m}" for m in missing[:3])
+            code = "goals.basis.seasonal_missing_more" if len(missing) > 3 else "goals.basis.seasonal_missing"
+            return Message(code, months=names, count=len(missing))
         numbers = [float(v) for v in values if v is not None]
         if any(v < 0 for v in numbers) or sum(numbers) <= 0:
-            return "seasonal spread asked, but last year's months are negative or add up to zero"
+            return Message("goals.basis.seasonal_not_positive")
         end = self.calendar.end(self.start, self.grain)
         inside = sum(v for month, v in zip(months, numbers, strict=True) if self.start <= month < end)
         return inside / sum(numbers)

@@ -67,7 +67,7 @@ def merge_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> W
     folder = root / DEFINITIONS_DIR
     path = folder / TARGETS_FILE
     entries = [_entry(item, index) for index, item in enumerate(targets, start=1)]
-    document = read_document(path, _HEADER, "targets cannot be merged into it")
+    document = read_document(path, _HEADER, Message("goals.writer.cannot_merge"))
     items = _targets_list(document, path)
     elsewhere = _keys_elsewhere(folder)
     added: list[str] = []
@@ -80,8 +80,8 @@ def merge_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> W
         if index is None:
             if key in elsewhere:
                 raise UserError(
-                    f"a target for {text} is already defined in {elsewhere[key]}; nothing was written",
-                    hint="edit it there, or remove it there and write again",
+                    Message("goals.writer.defined_elsewhere", target=text, file=elsewhere[key]),
+                    hint=Message("goals.writer.defined_elsewhere_hint"),
                 )
             items.append(_node(entry))
             added.append(text)
@@ -133,7 +133,9 @@ def _entry(item: TargetLike, index: int) -> dict[str, Any]:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem.get("loc", ())) or "target"
         message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
-        raise UserError(f"target #{index} ({where}): {message}; nothing was written") from None
+        # pydantic's own words for the problem pass through: they name the rule that was broken
+        invalid = Message("goals.writer.invalid_target", index=index, field=where, problem=Raw(message))
+        raise UserError(invalid, field=where) from None
     return {key: data[key] for key in (*FIELD_ORDER, *TEXT_FIELDS) if key in data}
 
 
@@ -171,9 +173,7 @@ def _targets_list(document: CommentedMap, path: Path) -> CommentedSeq:
     if value is None:
         value = document["targets"] = CommentedSeq()
     if not isinstance(value, CommentedSeq):
-        raise UserError(
-            f"'targets' in {path} must be a list; nothing was written", hint="fix the file, then write again"
-        )
+        raise UserError(Message("goals.writer.not_a_list", path=str(path)), hint=Message("goals.writer.fix_file_hint"))
     return value
 
 
@@ -210,6 +210,4 @@ def _problems(root: Path) -> list[Issue]:
 class _Refused(ValidationFailed):
     def __init__(self, issues: list[Issue]) -> None:
         super().__init__(issues)
-        self.message = Message(
-            "text", text=Raw("the definitions would not load after writing the target(s); nothing was written")
-        )
+        self.message = Message("goals.writer.would_not_load")

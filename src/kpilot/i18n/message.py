@@ -54,6 +54,16 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A number with the precision a sentence asks for, as a Python format spec: `.4f` (a growth factor, 1.4641),
+    `+.2f` (a signed rate), `,.6g`, `.1%` (a fraction as a percentage). Where a plain `float`'s digits (the sentence
+    rule) are too few or too many. The digits are the same in every language; the symbols are the reader's."""
+
+    value: float | int | Decimal
+    spec: str
+
+
+@dataclass(frozen=True)
 class Raw:
     """Text that is not a sentence and is never translated: a name, a formula, a file path, an SQL fragment.
 
@@ -64,7 +74,7 @@ class Raw:
 
 
 Value: TypeAlias = (
-    "str | int | float | Decimal | date | datetime | bool | Amount | Share | Points | Period | Raw | Message"
+    "str | int | float | Decimal | date | datetime | bool | Amount | Share | Points | Period | Number | Raw | Message"
     " | tuple[Value, ...] | None"
 )
 
@@ -128,7 +138,7 @@ def _data(value: Any) -> Any:
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if isinstance(value, Amount | Share | Points | Period | Raw):
+    if isinstance(value, Amount | Share | Points | Period | Number | Raw):
         return {key: _data(item) for key, item in vars(value).items()}
     if isinstance(value, Mapping):
         return {str(key): _data(item) for key, item in value.items()}

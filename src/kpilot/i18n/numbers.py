@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 
 from babel import Locale
@@ -35,6 +35,8 @@ def fixed(value: Number, decimals: int, language: Language, *, trim: bool = Fals
 
 def significant(value: Number, digits: int, language: Language, *, trim: bool = False) -> str:
     """`digits` significant digits of a value below 1 in size (0.0139); far below a billionth, scientific."""
+    if not math.isfinite(float(value)):  # nan, as Python writes it (a level that is not a number)
+        return f"{value:.{digits}g}"
     magnitude = math.floor(math.log10(abs(float(value))))
     decimals = digits - 1 - magnitude
     if decimals > 9:
@@ -44,8 +46,8 @@ def significant(value: Number, digits: int, language: Language, *, trim: bool = 
 
 def localize(text: str, language: Language) -> str:
     """An English-written number (`-1,234.50`, `+0.02`, `1.23e-12`) in the language's symbols."""
-    if language is Language.EN:
-        return text
+    if language is Language.EN or not any(character.isdigit() for character in text):
+        return text  # English as written; nan and inf have no digits to rewrite
     sign = text[0] if text[:1] in "+-" else ""
     body = text[len(sign) :].replace(",", "")
     if "e" in body:
@@ -53,7 +55,10 @@ def localize(text: str, language: Language) -> str:
         return sign + localize(mantissa, language) + "E" + exponent
     whole, _, fraction = body.partition(".")
     pattern = "#,##0" + ("." + "0" * len(fraction) if fraction else "")
-    written = format_decimal(Decimal(f"{whole}.{fraction or '0'}"), format=pattern, locale=language.locale)
+    # Babel rounds in the current decimal context: give it room for every digit (a target of 1e28 has 29).
+    with localcontext() as context:
+        context.prec = max(context.prec, len(whole) + len(fraction) + 2)
+        written = format_decimal(Decimal(f"{whole}.{fraction or '0'}"), format=pattern, locale=language.locale)
     return sign.replace("-", _minus(language)) + written
 
 

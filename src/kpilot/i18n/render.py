@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from babel.dates import format_date
 
 from kpilot.i18n.catalogue import Text, catalogue
 from kpilot.i18n.languages import DEFAULT, Language
-from kpilot.i18n.message import Amount, Message, Period, Points, Raw, Share
+from kpilot.i18n.message import Amount, Message, Number, Period, Points, Raw, Share
 from kpilot.i18n.numbers import fixed, localize, money, sentence_number, sentence_percent, sentence_share
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
@@ -67,6 +68,8 @@ def value_text(value: Any, language: Language) -> str:
         return text("value.points", language, points=Raw(fixed(abs(value.fraction) * 100, 1, language, trim=True)))
     if isinstance(value, Period):
         return period_text(value, language)
+    if isinstance(value, Number):
+        return number_text(value, language)
     if isinstance(value, datetime):
         return format_date(value.date(), _text("format.date", language), locale=language.locale) + value.strftime(
             " %H:%M"
@@ -87,6 +90,15 @@ def amount_text(amount: Amount, language: Language) -> str:
     if amount.unit == "currency" and amount.currency:
         return money(number, amount.currency, language)
     return number
+
+
+def number_text(number: Number, language: Language) -> str:
+    """A number by its own format spec (`.4f`, `+.1%`), the digits Python writes, in the language's symbols."""
+    written = format(number.value, number.spec)
+    if not math.isfinite(number.value):
+        return written
+    percent = "%" if written.endswith("%") else ""
+    return localize(written.removesuffix("%"), language) + percent
 
 
 def period_text(period: Period, language: Language) -> str:

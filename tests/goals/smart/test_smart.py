@@ -9,8 +9,9 @@ import pytest
 
 from kpilot import Workspace
 from kpilot.engine.periods import Calendar, Grain
+from kpilot.errors import Severity
 from kpilot.goals.smart.check import check_workspace, has_errors
-from kpilot.goals.smart.finding import Finding, Letter, Level
+from kpilot.goals.smart.finding import Finding, Letter
 
 TODAY = date(2025, 6, 15)  # the last complete month is May 2025
 CALENDAR = Calendar()
@@ -98,47 +99,59 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> list[Finding]:
         return check_workspace(ws, today=TODAY)
 
 
-def about(findings: list[Finding], letter: Letter, kpi: str | None) -> list[tuple[Level, str | None, str]]:
-    return [(f.severity, f.target, f.reason) for f in findings if f.letter is letter and f.kpi == kpi]
+def about(findings: list[Finding], letter: Letter, kpi: str | None) -> list[tuple[Severity, str | None, str]]:
+    """The findings of a letter and KPI: severity, target and the reason in English."""
+    return [(f.severity, f.target, str(f.reason)) for f in findings if f.letter is letter and f.kpi == kpi]
+
+
+def codes(findings: list[Finding], letter: Letter, kpi: str | None) -> list[str]:
+    return [f.reason.code for f in findings if f.letter is letter and f.kpi == kpi]
 
 
 def test_specific(findings: list[Finding]) -> None:
     deals = about(findings, Letter.S, "deals")
     assert [(level, reason.split(":")[0]) for level, _, reason in deals] == [
-        (Level.WARNING, "no owner"),
-        (Level.WARNING, "no description"),
-        (Level.INFO, "no label"),
+        (Severity.WARNING, "no owner"),
+        (Severity.WARNING, "no description"),
+        (Severity.INFO, "no label"),
     ]
     assert about(findings, Letter.S, "revenue") == []
     (conflict,) = about(findings, Letter.S, "refunded")
-    assert conflict[0] is Level.ERROR
+    assert conflict[0] is Severity.ERROR
     assert "two targets for 2025-05" in conflict[2]
+    assert codes(findings, Letter.S, "deals") == [
+        "goals.smart.no_owner",
+        "goals.smart.no_description",
+        "goals.smart.no_label",
+    ]
+    assert codes(findings, Letter.S, "refunded") == ["engine.two_targets"]
     fix = next(f.fix for f in findings if f.letter is Letter.S and f.kpi == "deals")
-    assert fix == "add `owner: <person or team>`"
+    assert (fix.code, str(fix)) == ("goals.smart.no_owner_fix", "add `owner: <person or team>`")
+    assert str(Letter.S.word) == "Specific"
 
 
 def test_measurable(findings: list[Finding]) -> None:
     (broken,) = about(findings, Letter.M, "broken")
-    assert broken[0] is Level.ERROR
+    assert broken[0] is Severity.ERROR
     assert broken[2].startswith("does not compute per month: the warehouse could not compute the request")
     assert about(findings, Letter.M, "per_person") == []  # it computes over all time: see T
     assert about(findings, Letter.M, "returns") == [
-        (Level.WARNING, None, "the data ends with 2025-03; the last complete month is 2025-05")
+        (Severity.WARNING, None, "the data ends with 2025-03; the last complete month is 2025-05")
     ]
     (refunded,) = [f for f in about(findings, Letter.M, "refunded") if f[1] is None]
-    assert refunded[0] is Level.WARNING
+    assert refunded[0] is Severity.WARNING
     assert refunded[2].startswith("0 for 2025-05, the last complete month")
     (average,) = about(findings, Letter.M, "average_refund")
-    assert average[:2] == (Level.WARNING, None)
+    assert average[:2] == (Severity.WARNING, None)
     assert average[2] == "no value for 2025-05, the last complete month"
     (no_target,) = about(findings, Letter.M, "deal_size")
-    assert (no_target[0], no_target[1]) == (Level.ERROR, "2025-06")
+    assert (no_target[0], no_target[1]) == (Severity.ERROR, "2025-06")
     assert "needs 'target: <value>'" in no_target[2]
     (misordered,) = [f for f in about(findings, Letter.M, "refunded") if f[1] is not None]
-    assert misordered[:2] == (Level.ERROR, "2025-05")
+    assert misordered[:2] == (Severity.ERROR, "2025-05")
     assert "commit <= target <= stretch" in misordered[2]
     (scope,) = [f for f in about(findings, Letter.M, "revenue") if f[1] == "2025-07 team=a"]
-    assert scope[0] is Level.ERROR
+    assert scope[0] is Severity.ERROR
     assert "scope cannot be computed" in scope[2]
     assert about(findings, Letter.M, "costs") == []
 
@@ -146,8 +159,8 @@ def test_measurable(findings: list[Finding]) -> None:
 def test_achievable(findings: list[Finding]) -> None:
     revenue = about(findings, Letter.A, "revenue")
     assert [(level, target) for level, target, _ in revenue] == [
-        (Level.WARNING, "2025-06"),
-        (Level.INFO, "every month"),
+        (Severity.WARNING, "2025-06"),
+        (Severity.INFO, "every month"),
     ]
     beyond, easy = (reason for _, _, reason in revenue)
     # The best month ever was 100: 1000 is more than 20 % above it.
@@ -164,7 +177,7 @@ def test_achievable(findings: list[Finding]) -> None:
     ]
     # A target for a day: no suggestion to judge it by, so the last period tells it is met already.
     assert about(findings, Letter.A, "average_refund") == [
-        (Level.INFO, "2025-05-03", "the target (1) is already met by 2025-04-10 (5)")
+        (Severity.INFO, "2025-05-03", "the target (1) is already met by 2025-04-10 (5)")
     ]
 
 
@@ -185,11 +198,11 @@ def test_targets_beyond_reach_and_kpilot_s_own(duckdb_factory: Callable[..., Wor
         """,
         {"sales": {"day": days, "amount": [100.0] * 29}},
     )
-    found = [(f.severity, f.target, f.reason) for f in check_workspace(ws, today=TODAY) if f.letter is Letter.A]
+    found = [(f.severity, f.target, str(f.reason)) for f in check_workspace(ws, today=TODAY) if f.letter is Letter.A]
     # 17 replays of seasonal (2024-01 .. 2025-05), all exactly right: the KPI never beat the projection (100).
     assert found == [
         (
-            Level.WARNING,
+            Severity.WARNING,
             "2025-06",
             "reaching 115 in 2025-06 needs more than the KPI ever did against what its history projected: seasonal "
             "projects 100, and in 17 replays the KPI beat it by +0.0% at best (100 here)",
@@ -199,26 +212,29 @@ def test_targets_beyond_reach_and_kpilot_s_own(duckdb_factory: Callable[..., Wor
 
 def test_relevant(findings: list[Finding]) -> None:
     (deals,) = about(findings, Letter.R, "deals")
-    assert deals == (Level.INFO, None, "serves no goal (it is used by deal_size)")
+    assert deals == (Severity.INFO, None, "serves no goal (it is used by deal_size)")
     ghosts = about(findings, Letter.R, "ghost")
     assert ghosts == [
-        (Level.ERROR, "2025", "a target for unknown KPI 'ghost'"),
-        (Level.ERROR, None, "goal 'lean' links to unknown KPI 'ghost'"),
+        (Severity.ERROR, "2025", "a target for unknown KPI 'ghost'"),
+        (Severity.ERROR, None, "goal 'lean' links to unknown KPI 'ghost'"),
     ]
     assert about(findings, Letter.R, "revenue") == []
 
 
 def test_time_bound(findings: list[Finding]) -> None:
     (deals,) = about(findings, Letter.T, "deals")
-    assert deals[0] is Level.WARNING
+    assert deals[0] is Severity.WARNING
     assert deals[2].startswith("no grain and no target")
     (per_person,) = about(findings, Letter.T, "per_person")
-    assert per_person[0] is Level.WARNING
+    assert per_person[0] is Severity.WARNING
     assert per_person[2].startswith("computes only over all time, not per month: source 'roster'")
     (every,) = about(findings, Letter.T, "revenue")
-    assert every == (Level.INFO, "every month", "recurs every month with no end")
+    assert every == (Severity.INFO, "every month", "recurs every month with no end")
     average = about(findings, Letter.T, "average_refund")
-    assert [(level, target) for level, target, _ in average] == [(Level.ERROR, "Q3"), (Level.WARNING, "2025-05-03")]
+    assert [(level, target) for level, target, _ in average] == [
+        (Severity.ERROR, "Q3"),
+        (Severity.WARNING, "2025-05-03"),
+    ]
     assert "'Q3' is not a period" in average[0][2]
     assert average[1][2] == "a target for a day while the KPI is measured per month"
 
@@ -241,8 +257,8 @@ def test_clean_workspace_and_no_goals(duckdb_factory: Callable[..., Workspace]) 
         {"sales": SALES},
     )
     found = check_workspace(ws, today=TODAY)
-    assert [(f.letter, f.severity, f.kpi, f.reason.split(":")[0]) for f in found] == [
-        (Letter.R, Level.WARNING, None, "no goals are defined")
+    assert [(f.letter, f.severity, f.kpi, str(f.reason).split(":")[0]) for f in found] == [
+        (Letter.R, Severity.WARNING, None, "no goals are defined")
     ]
     assert not has_errors(found)
 
@@ -262,8 +278,12 @@ def test_definition_errors_skip_the_data_checks(duckdb_factory: Callable[..., Wo
         {"sales": SALES},
     )
     found = check_workspace(ws, today=TODAY)
-    measurable = [(f.severity, f.reason) for f in found if f.letter is Letter.M]
-    assert measurable[0][0] is Level.ERROR
+    measurable = [(f.severity, str(f.reason)) for f in found if f.letter is Letter.M]
+    assert measurable[0][0] is Severity.ERROR
     assert "revenu" in measurable[0][1]
-    assert measurable[-1] == (Level.INFO, "the data checks (values, history) were skipped: the definitions have errors")
+    assert measurable[-1] == (
+        Severity.INFO,
+        "the data checks (values, history) were skipped: the definitions have errors",
+    )
+    assert [f.reason.code for f in found if f.letter is Letter.M][-1] == "goals.smart.data_checks_skipped"
     assert not [f for f in found if f.letter is Letter.A]

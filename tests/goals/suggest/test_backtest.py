@@ -76,15 +76,23 @@ def test_periods_min_history_and_errors(duckdb_factory: Callable[..., Workspace]
     assert [r.name for r in result.kpis[0].replays] == ["2024-12", "2025-01"]
     short = backtest(ws, ["revenue"], min_history=13, today=TODAY)
     assert short.kpis[0].replays == ()
-    assert short.kpis[0].skipped == "fewer than 14 complete months with a value"
+    skipped = short.kpis[0].skipped
+    assert skipped is not None
+    assert (skipped.code, skipped.values["count"]) == ("goals.suggest.too_few_periods", 14)
+    assert str(skipped) == "fewer than 14 complete months with a value"
     fixed = backtest(ws, ["revenue"], method=Method.LAST, today=TODAY)
     assert {r.method for r in fixed.kpis[0].replays} == {Method.LAST}
     with pytest.raises(QueryError, match="unknown KPI"):
         backtest(ws, ["revenu"])
-    with pytest.raises(QueryError, match="month, quarter or year"):
+    with pytest.raises(QueryError, match="month, quarter or year") as weekly:
         backtest(ws, grain=Grain.WEEK)
-    with pytest.raises(QueryError, match="--periods must be at least 1"):
+    assert (weekly.value.code, weekly.value.field) == ("goals.suggest.grain_not_suggested", "grain")
+    with pytest.raises(QueryError, match=r"the periods to replay \(periods\) must be at least 1") as none:
         backtest(ws, periods=0)
+    assert (none.value.code, none.value.field) == ("goals.suggest.periods_too_small", "periods")
+    with pytest.raises(QueryError, match=r"\(min_history\) must be at least 1") as no_history:
+        backtest(ws, min_history=0)
+    assert no_history.value.field == "min_history"
 
 
 def test_a_kpi_that_was_always_zero_has_no_replay(duckdb_factory: Callable[..., Workspace]) -> None:

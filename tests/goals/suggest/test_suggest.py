@@ -65,8 +65,8 @@ def test_constant_series_every_method_agrees() -> None:
     seasonal = result.proposal(Method.SEASONAL).spread
     assert seasonal is not None
     assert (len(seasonal.errors), seasonal.default) == (12, False)  # replayed from 2024-07, a year after the start
-    assert result.proposal(Method.LAST).basis == "2025-06 = 100"
-    assert result.proposal(Method.LAST_YEAR).basis == "2024-07 = 100"
+    assert str(result.proposal(Method.LAST).basis) == "2025-06 = 100"
+    assert str(result.proposal(Method.LAST_YEAR).basis) == "2024-07 = 100"
 
 
 def test_growing_quarters() -> None:
@@ -76,7 +76,7 @@ def test_growing_quarters() -> None:
     assert result.horizon == 2  # 2025-Q2 -> 2025-Q4
     growth = result.proposal(Method.GROWTH)
     assert growth.base == pytest.approx(100 * 1.1**7)  # 161.051 x 1.1 x 1.1 = 194.87171
-    assert "+10.00 % per period" in growth.basis
+    assert "+10.00 % per period" in str(growth.basis)
     # Two replays only (2025-Q1 and 2025-Q2, each from three quarters or more, two ahead): the default spread, 20 %,
     # 155.9 / 194.9 / 233.8. But 194.9 is more than 20 % above the best quarter (161.051): the target is held at
     # 193.26, rounded down to 193.2, and the commit moves down with it.
@@ -84,7 +84,7 @@ def test_growing_quarters() -> None:
     seasonal = result.proposal(Method.SEASONAL)
     # 2024-Q4 (133.1) x the last two quarters against the same a year before: (146.41 + 161.051) / (100 + 110).
     assert seasonal.base == pytest.approx(133.1 * 1.4641)
-    assert seasonal.basis.startswith("2024-Q4 = 133.1 × 1.4641 (total 2025-Q1 .. 2025-Q2 vs a year before)")
+    assert str(seasonal.basis).startswith("2024-Q4 = 133.1 × 1.4641 (total 2025-Q1 .. 2025-Q2 vs a year before)")
     assert result.recommended is Method.SEASONAL
 
 
@@ -95,7 +95,7 @@ def test_seasonal_series() -> None:
     result = flow(kpi(), history, date(2025, 1, 1))
     seasonal = result.proposal(Method.SEASONAL)
     assert seasonal.base == pytest.approx(220 * 1.1)  # January 2024 x (July .. December 2024 / a year before)
-    assert "2024-01 = 220 × 1.1000" in seasonal.basis
+    assert "2024-01 = 220 × 1.1000" in str(seasonal.basis)
     # Replays: January 2024 had no trend yet (220 against 200, +10 %); February .. December were exactly right.
     # Recent replays weigh more, so the median error is 0 and the spread the narrowest: 1 % either side.
     assert seasonal.spread is not None
@@ -126,7 +126,7 @@ def test_ratios_follow_a_bounded_linear_trend() -> None:
     growth = result.proposal(Method.GROWTH)
     # +1 a month for 5 months would be 10; the trend is held within the range 1..5 widened by half its width: 7.
     assert growth.base == 7.0
-    assert "linear trend" in growth.basis
+    assert "linear trend" in str(growth.basis)
 
 
 def test_percent_rates_stay_within_0_and_100_percent() -> None:
@@ -171,8 +171,10 @@ def test_no_suggestion_for_a_kpi_always_zero_or_without_history() -> None:
     zero = flow(kpi("down"), series(date(2025, 1, 1), Grain.MONTH, [0.0] * 6), date(2025, 7, 1))
     assert (zero.recommended, zero.reason) == (None, NoSuggestion.ALWAYS_ZERO)
     assert not any(p.available for p in zero.proposals)
-    with pytest.raises(QueryError, match="it was 0 in every month of its history"):
+    with pytest.raises(QueryError, match="it was 0 in every month of its history") as always_zero:
         zero.entry(Level.ALL)
+    assert always_zero.value.code == "goals.suggest.no_target_suggested"
+    assert always_zero.value.message.values["why"].code == "goals.suggest.always_zero"
     empty = flow(kpi(), [], date(2025, 5, 1))
     assert (empty.recommended, empty.reason) == (None, NoSuggestion.NO_HISTORY)
     with pytest.raises(QueryError, match="no complete month with a value before 2025-05"):
@@ -195,7 +197,7 @@ def test_the_target_stays_within_kpilots_own_limit() -> None:
     assert growth.target == 911.2  # 759.375 x 1.2 = 911.25, rounded towards history
     assert growth.commit is not None
     assert growth.commit < growth.target
-    assert "target held at 20% beyond the best value history reached" in growth.basis
+    assert "target held at 20% beyond the best value history reached" in str(growth.basis)
 
 
 def test_entries_to_write() -> None:
@@ -314,9 +316,12 @@ def test_suggest_starts_from_where_the_data_ends(duckdb_factory: Callable[..., W
     assert result.horizon == 5
     # `last` replayed five months ahead from 2024-06 on: 8 replays, all right, so 1 % either side.
     assert levels(result, Method.LAST) == (49.5, 50.0, 50.5)
-    assert result.notes == (
-        "the data ends with 2025-01 (the last complete month is 2025-05): the suggestions start there",
-    )
+    assert [(note.code, note.values["end"], note.values["last"]) for note in result.notes] == [
+        ("goals.suggest.data_ends", "2025-01", "2025-05")
+    ]
+    assert [str(note) for note in result.notes] == [
+        "the data ends with 2025-01 (the last complete month is 2025-05): the suggestions start there"
+    ]
 
 
 def test_a_month_the_data_stops_in_is_not_history(duckdb_factory: Callable[..., Workspace]) -> None:
@@ -325,9 +330,12 @@ def test_a_month_the_data_stops_in_is_not_history(duckdb_factory: Callable[..., 
     ws = duckdb_factory(DEFINITIONS, {"sales": {"day": days, "team": ["a"] * len(days), "amount": [1.0] * len(days)}})
     result = suggest(ws, "revenue", "2025-04", today=date(2025, 6, 1))
     assert result.history[-1].name == "2025-01"
-    assert result.notes == (
-        "the data ends with 2025-01 (the last complete month is 2025-03): the suggestions start there",
-    )
+    assert [(note.code, note.values["end"], note.values["last"]) for note in result.notes] == [
+        ("goals.suggest.data_ends", "2025-01", "2025-03")
+    ]
+    assert [str(note) for note in result.notes] == [
+        "the data ends with 2025-01 (the last complete month is 2025-03): the suggestions start there"
+    ]
     # A source posted once a month, on the 5th, covers its months: its last month is history.
     monthly = duckdb_factory(DEFINITIONS, monthly_sales())
     assert suggest(monthly, "revenue", "2025-03", today=date(2025, 3, 1)).history[-1].name == "2025-02"
@@ -337,7 +345,7 @@ def test_a_series_never_negative_gets_no_negative_suggestion() -> None:
     history = series(date(2025, 1, 1), Grain.MONTH, [10.0, 8.0, 6.0, 4.0, 2.0, 0.0])
     result = flow(kpi(), history, date(2025, 7, 1))
     growth = result.proposal(Method.GROWTH)
-    assert "linear trend" in growth.basis  # a zero: no compound growth
+    assert "linear trend" in str(growth.basis)  # a zero: no compound growth
     assert growth.base == -2.0  # 0 - 2
     assert (growth.commit, growth.target) == (0.0, 0.0)  # held at 0
     assert growth.stretch is not None
@@ -354,15 +362,20 @@ def test_growth_kpis_follow_their_base_kpi(duckdb_factory: Callable[..., Workspa
     # Revenue's suggestion for January 2025: 99 / 100 / 101; against December 2024's 100: -1 %, 0, +1 %.
     assert result.growth_of == "revenue"
     assert levels(result, result.recommended or Method.LAST) == (-0.01, 0.0, 0.01)
-    assert "the growth that revenue's suggestion implies" in result.why
+    assert "the growth that revenue's suggestion implies" in str(result.why)
 
 
 def test_suggest_refuses_unknown_kpis_and_days(duckdb_factory: Callable[..., Workspace]) -> None:
     ws = duckdb_factory(DEFINITIONS, monthly_sales())
     with pytest.raises(QueryError, match="unknown KPI 'revenu'"):
         suggest(ws, "revenu", "2025-03")
-    with pytest.raises(QueryError, match="month, quarter or year"):
+    with pytest.raises(QueryError, match="month, quarter or year") as daily:
         suggest(ws, "revenue", "2025-03-01")
+    assert (daily.value.code, daily.value.field) == ("goals.suggest.grain_not_suggested", "period")
+    assert str(daily.value.hint) == "name a month, quarter or year as the period, e.g. 2025-Q3"
+    with pytest.raises(QueryError, match=r"\(count\) must be at least 1") as no_history:
+        suggest(ws, "revenue", "2025-03", count=0)
+    assert no_history.value.field == "count"
     with pytest.raises(UserError):
         suggest(ws, "revenue", "2025-03", scope={"region": "x"}, today=date(2025, 2, 15))
 

@@ -28,14 +28,15 @@ from itertools import pairwise
 from kpilot.definitions.goals_model import Target
 from kpilot.definitions.model import Direction, Kpi
 from kpilot.engine.period_names import parse_period, period_name
-from kpilot.engine.periods import Calendar, Grain
+from kpilot.engine.periods import Calendar, Grain, grain_word
 from kpilot.engine.target_checks import target_type
-from kpilot.errors import QueryError, UserError
+from kpilot.errors import QueryError, Severity, UserError
 from kpilot.forecast.history import Point, history_end
-from kpilot.goals.smart.finding import Finding, Letter, Level, make_finding
+from kpilot.goals.smart.finding import Finding, Letter, make_finding
 from kpilot.goals.suggest.batch import Suggester
-from kpilot.goals.suggest.methods import amount, signed
+from kpilot.goals.suggest.methods import signed
 from kpilot.goals.suggest.propose import ACHIEVABLE_MARGIN, Proposal, achievable_limit
+from kpilot.i18n import Amount, Message, Number, Share
 from kpilot.semantic.additive import is_additive
 from kpilot.workspace import Workspace
 
@@ -65,10 +66,10 @@ def achievable(workspace: Workspace, today: date, broken: set[str]) -> list[Find
             found.append(
                 make_finding(
                     Letter.M,
-                    Level.ERROR,
+                    Severity.ERROR,
                     kpi.name,
-                    f"the target's scope cannot be computed: {history.message}",
-                    "scope a target by dimensions of every source of the KPI, e.g. scope: {team: EMEA}",
+                    Message("goals.smart.scope_not_computable", problem=history.message),
+                    Message("goals.smart.scope_fix"),
                     target=target,
                     location=target.origin,
                 )
@@ -106,10 +107,10 @@ class _Judge:
     suggested: Proposal | None  # what kpilot suggests for the period, by the recommended method
     whole: bool = False  # the KPI takes whole numbers: its targets are rounded to them
 
-    def show(self, value: float) -> str:
-        return amount(value, self.kpi.unit)
+    def show(self, value: float) -> Amount:
+        return Amount(value, unit=self.kpi.unit.value)
 
-    def finding(self, severity: Level, reason: str, fix: str) -> Finding:
+    def finding(self, severity: Severity, reason: Message, fix: Message) -> Finding:
         return make_finding(
             Letter.A, severity, self.kpi.name, reason, fix, target=self.target, location=self.target.origin
         )
@@ -119,9 +120,9 @@ class _Judge:
         if len(points) < 2:
             return [
                 self.finding(
-                    Level.INFO,
-                    f"too little history to judge the target ({len(points)} complete {grain.value}(s) with a value)",
-                    "check it again when more periods are in",
+                    Severity.INFO,
+                    Message("goals.smart.too_little_history", count=len(points), grain=grain_word(grain)),
+                    Message("goals.smart.too_little_history_fix"),
                 )
             ]
         last = points[-1]
@@ -143,29 +144,26 @@ class _Judge:
     def _easy(self, last: Point, name: str) -> list[Finding]:
         """A target no better than the commit kpilot suggests (reached in about 4 periods out of 5); without a
         suggestion, one the last period already meets."""
-        fix = "raise it if it is meant to stretch the team"
+        fix = Message("goals.smart.raise_fix")
         commit = self.suggested.commit if self.suggested is not None else None
         if commit is not None:
             if self._past(self.level, commit):
                 return []
             method = self.suggested.method.value if self.suggested is not None else ""
-            return [
-                self.finding(
-                    Level.INFO,
-                    f"the target ({self.show(self.level)}) asks no more than the commit kpilot suggests for {name} "
-                    f"({self.show(commit)} by {method}, reached in about 4 periods out of 5)",
-                    fix,
-                )
-            ]
+            reason = Message(
+                "goals.smart.no_more_than_commit",
+                target=self.show(self.level),
+                period=name,
+                commit=self.show(commit),
+                method=method,
+            )
+            return [self.finding(Severity.INFO, reason, fix)]
         assert last.value is not None
         if self.higher == (last.value >= self.level):
-            return [
-                self.finding(
-                    Level.INFO,
-                    f"the target ({self.show(self.level)}) is already met by {last.name} ({self.show(last.value)})",
-                    fix,
-                )
-            ]
+            reason = Message(
+                "goals.smart.already_met", target=self.show(self.level), period=last.name, value=self.show(last.value)
+            )
+            return [self.finding(Severity.INFO, reason, fix)]
         return []
 
     def _beyond_best(self, points: list[Point]) -> list[Finding]:
@@ -175,15 +173,14 @@ class _Judge:
         limit = achievable_limit(best, Direction.UP if self.higher else Direction.DOWN)
         if not self._past(self.level, limit):
             return []
-        word = "above the highest" if self.higher else "below the lowest"
-        return [
-            self.finding(
-                Level.WARNING,
-                f"the target ({self.show(self.level)}) is more than {ACHIEVABLE_MARGIN:.0%} {word} value history "
-                f"reached ({self.show(best)} in {when})",
-                "lower the ambition, or note what will change to get there (`note:`)",
-            )
-        ]
+        reason = Message(
+            "goals.smart.beyond_highest" if self.higher else "goals.smart.beyond_lowest",
+            target=self.show(self.level),
+            margin=Share(ACHIEVABLE_MARGIN),
+            best=self.show(best),
+            period=when,
+        )
+        return [self.finding(Severity.WARNING, reason, Message("goals.smart.lower_fix"))]
 
     def _beyond_reach(self, suggested: Proposal, name: str) -> list[Finding]:
         """A target beyond the best the KPI ever did against what its history projected: the suggestion's base moved
@@ -197,16 +194,17 @@ class _Judge:
         spread = suggested.spread
         best = spread.best if self.higher else spread.worst
         assert best is not None
-        shown = f"{best:+.1%}" if spread.relative else signed(best, self.kpi.unit)
-        return [
-            self.finding(
-                Level.WARNING,
-                f"reaching {self.show(self.level)} in {name} needs more than the KPI ever did against what its history "
-                f"projected: {suggested.method.value} projects {self.show(suggested.base)}, and in "
-                f"{len(spread.errors)} replays the KPI beat it by {shown} at best ({self.show(ceiling)} here)",
-                "lower the ambition, give it more time, or note what will change to get there (`note:`)",
-            )
-        ]
+        reason = Message(
+            "goals.smart.beyond_reach",
+            target=self.show(self.level),
+            period=name,
+            method=suggested.method.value,
+            base=self.show(suggested.base),
+            count=len(spread.errors),
+            best=Number(best, "+.1%") if spread.relative else signed(best, self.kpi.unit),
+            ceiling=self.show(ceiling),
+        )
+        return [self.finding(Severity.WARNING, reason, Message("goals.smart.more_time_fix"))]
 
     def _growth(self, points: list[Point], last: Point, horizon: int, grain: Grain, name: str) -> list[Finding]:
         """Without a suggestion to judge reach by: more growth per period than the best period-over-period one."""
@@ -216,26 +214,29 @@ class _Judge:
         if relative:
             moves = [b / a - 1 for a, b in pairs if a is not None and b is not None and a > 0]
             needed = (self.level / last.value) ** (1 / horizon) - 1
-            show = f"{needed:+.1%}"
         else:
             moves = [b - a for a, b in pairs if a is not None and b is not None]
             needed = (self.level - last.value) / horizon
-            show = signed(needed, self.kpi.unit)
         if not moves:
             return []
         best = max(moves) if self.higher else min(moves)
         if (needed <= best) if self.higher else (needed >= best):
             return []
-        seen = f"{best:+.1%}" if relative else signed(best, self.kpi.unit)
-        word = "growth" if self.higher else "fall"
-        return [
-            self.finding(
-                Level.WARNING,
-                f"reaching {self.show(self.level)} in {name} from {self.show(last.value)} in {last.name} needs "
-                f"{show} per {grain.value}; the best {grain.value}-over-{grain.value} {word} seen was {seen}",
-                "lower the ambition, give it more time, or note what will change to get there (`note:`)",
-            )
-        ]
+
+        def move(change: float) -> Number | Message:
+            return Number(change, "+.1%") if relative else signed(change, self.kpi.unit)
+
+        reason = Message(
+            "goals.smart.growth_needed" if self.higher else "goals.smart.fall_needed",
+            target=self.show(self.level),
+            period=name,
+            last=self.show(last.value),
+            last_period=last.name,
+            needed=move(needed),
+            grain=grain_word(grain),
+            seen=move(best),
+        )
+        return [self.finding(Severity.WARNING, reason, Message("goals.smart.more_time_fix"))]
 
 
 def _months(first: date, second: date) -> int:

@@ -24,8 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from kpilot.errors import Severity
 from kpilot.goals.smart.achievable import achievable
-from kpilot.goals.smart.finding import Finding, Letter, Level
+from kpilot.goals.smart.finding import Finding, Letter
 from kpilot.goals.smart.measurable import measurable
 from kpilot.goals.smart.relevant import relevant
 from kpilot.goals.smart.specific import specific
@@ -34,7 +35,7 @@ from kpilot.workspace import Workspace
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity is Level.ERROR for f in findings)
+    return any(f.severity is Severity.ERROR for f in findings)
 
 
 def check_workspace(workspace: Workspace, *, today: date | None = None) -> list[Finding]:
@@ -44,9 +45,9 @@ def check_workspace(workspace: Workspace, *, today: date | None = None) -> list[
     findings = specific(definitions)
     measured, broken = measurable(workspace, now)
     findings += measured
-    if not any(f.kpi is None and f.letter is Letter.M and f.severity is Level.ERROR for f in measured):
+    if not any(f.kpi is None and f.letter is Letter.M and f.severity is Severity.ERROR for f in measured):
         findings += achievable(workspace, now, broken)
     findings += relevant(definitions)
     findings += time_bound(definitions, workspace.calendar)
-    order = list(Letter), list(Level)
+    order = list(Letter), list(Severity)
     return sorted(findings, key=lambda f: (order[0].index(f.letter), order[1].index(f.severity)))

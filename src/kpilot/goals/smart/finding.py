@@ -1,4 +1,4 @@
-"""What a SMART check finds: the letter, the severity, the KPI and target, the reason and the fix."""
+"""What a SMART check finds: the letter, the severity, the KPI and target, the reason and the fix (both messages)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kpilot.definitions.goals_model import Target
-from kpilot.errors import Location
+from kpilot.errors import Location, Severity
+from kpilot.i18n import Message
+
+# The criterion each letter stands for, in the reader's language.
+_WORDS = {
+    "S": Message("goals.smart.letter.specific"),
+    "M": Message("goals.smart.letter.measurable"),
+    "A": Message("goals.smart.letter.achievable"),
+    "R": Message("goals.smart.letter.relevant"),
+    "T": Message("goals.smart.letter.time_bound"),
+}
 
 
 class Letter(StrEnum):
@@ -17,24 +27,19 @@ class Letter(StrEnum):
     T = "T"
 
     @property
-    def word(self) -> str:
-        return {"S": "Specific", "M": "Measurable", "A": "Achievable", "R": "Relevant", "T": "Time-bound"}[self.value]
-
-
-class Level(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
+    def word(self) -> Message:
+        """Specific, Measurable, Achievable, Relevant, Time-bound."""
+        return _WORDS[self.value]
 
 
 @dataclass(frozen=True)
 class Finding:
     letter: Letter
-    severity: Level
+    severity: Severity
     kpi: str | None
-    target: str | None  # the target's period and scope: "2025-Q3 team=EMEA"
-    reason: str
-    fix: str
+    target: str | None  # the target's period and scope, as written: "2025-Q3 team=EMEA", "every month"
+    reason: Message
+    fix: Message
     location: Location | None = None
 
 
@@ -45,10 +50,10 @@ def target_label(target: Target) -> str:
 
 def make_finding(
     letter: Letter,
-    severity: Level,
+    severity: Severity,
     kpi: str | None,
-    reason: str,
-    fix: str,
+    reason: Message,
+    fix: Message,
     *,
     target: Target | None = None,
     location: Location | None = None,

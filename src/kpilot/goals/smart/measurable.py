@@ -15,11 +15,12 @@ from datetime import date
 from kpilot.definitions.goals_model import Target, TargetType
 from kpilot.definitions.model import Kpi
 from kpilot.engine.period_names import last_complete, period_name
-from kpilot.engine.periods import Calendar, Grain
+from kpilot.engine.periods import Calendar, Grain, grain_word
 from kpilot.engine.target_checks import missing_values, target_issues, target_type
 from kpilot.errors import Severity, UserError
 from kpilot.forecast.history import Point, load_histories
-from kpilot.goals.smart.finding import Finding, Letter, Level, make_finding
+from kpilot.goals.smart.finding import Finding, Letter, make_finding
+from kpilot.i18n import Message
 from kpilot.semantic.validate import static_issues
 from kpilot.workspace import Workspace
 
@@ -35,31 +36,27 @@ def measurable(workspace: Workspace, today: date) -> tuple[list[Finding], set[st
         kind = target_type(target, kpi)
         missing, misordered = missing_values(target, kind), _misordered(target, kind)
         if missing or misordered:
-            fix = (
-                "give the target its values (target, and commit and stretch if wanted; min and max for a range)"
-                if missing
-                else "reorder the levels, or set `type:` if the KPI's direction does not fit this target"
-            )
-            reason = f"the target cannot be measured against: {missing or misordered}"
+            fix = Message("goals.smart.give_values_fix" if missing else "goals.smart.reorder_fix")
+            reason = Message("goals.smart.unmeasurable_target", problem=missing or misordered)
             found.append(
-                make_finding(Letter.M, Level.ERROR, kpi.name, reason, fix, target=target, location=target.origin)
+                make_finding(Letter.M, Severity.ERROR, kpi.name, reason, fix, target=target, location=target.origin)
             )
     reported = {issue.message for issue in target_issues(definitions)}  # under S, M, R and T above and below
     for issue in workspace.validate(with_data=True):
         if issue.message in reported:
             continue
-        level = Level.ERROR if issue.severity is Severity.ERROR else Level.WARNING
-        fix = str(issue.hint) if issue.hint else "fix the definition (`kpilot validate` shows every problem)"
-        found.append(Finding(Letter.M, level, None, None, str(issue.message), fix, issue.location))
+        level = Severity.ERROR if issue.severity is Severity.ERROR else Severity.WARNING
+        fix = issue.hint or Message("goals.smart.validate_fix")
+        found.append(Finding(Letter.M, level, None, None, issue.message, fix, issue.location))
     blocking = [*workspace.load_issues, *static_issues(definitions)]  # what stops any computation
     if any(i.severity is Severity.ERROR for i in blocking):
         found.append(
             make_finding(
                 Letter.M,
-                Level.INFO,
+                Severity.INFO,
                 None,
-                "the data checks (values, history) were skipped: the definitions have errors",
-                "fix the errors above, then check again",
+                Message("goals.smart.data_checks_skipped"),
+                Message("goals.smart.data_checks_skipped_fix"),
             )
         )
         return found, {k.name for k in definitions.kpis}
@@ -74,49 +71,50 @@ def measurable(workspace: Workspace, today: date) -> tuple[list[Finding], set[st
             history = histories[kpi.name]
             if isinstance(history, UserError):
                 broken.add(kpi.name)
-                found.append(_not_per_period(workspace, kpi, grain, str(history.message), today))
+                found.append(_not_per_period(workspace, kpi, grain, history.message, today))
                 continue
             found += _data_findings(kpi, history, period, grain, workspace.calendar)
     return found, broken
 
 
-def _not_per_period(workspace: Workspace, kpi: Kpi, grain: Grain, message: str, today: date) -> Finding:
+def _not_per_period(workspace: Workspace, kpi: Kpi, grain: Grain, problem: Message, today: date) -> Finding:
     """An error when the KPI does not compute at all; a T warning when it computes, but only over all time."""
     try:
         workspace.compute([kpi.name], grain=Grain.ALL, today=today)
     except UserError:
-        reason = f"does not compute per {grain.value}: {message}"
-        fix = f"check its formula and sources (`kpilot compute {kpi.name}` shows the error)"
-        return make_finding(Letter.M, Level.ERROR, kpi.name, reason, fix, location=kpi.origin)
-    reason = f"computes only over all time, not per {grain.value}: {message}"
-    fix = "give its sources a time column (a snapshot date, say) to follow it over time"
-    return make_finding(Letter.T, Level.WARNING, kpi.name, reason, fix, location=kpi.origin)
+        reason = Message("goals.smart.does_not_compute", grain=grain_word(grain), problem=problem)
+        fix = Message("goals.smart.does_not_compute_fix", kpi=kpi.name)
+        return make_finding(Letter.M, Severity.ERROR, kpi.name, reason, fix, location=kpi.origin)
+    reason = Message("goals.smart.all_time_only", grain=grain_word(grain), problem=problem)
+    fix = Message("goals.smart.all_time_only_fix")
+    return make_finding(Letter.T, Severity.WARNING, kpi.name, reason, fix, location=kpi.origin)
 
 
 def _data_findings(kpi: Kpi, history: Sequence[Point], period: date, grain: Grain, calendar: Calendar) -> list[Finding]:
     """Missing data: none at all, data that stops early, no value for the period, or a suspicious 0."""
     name = period_name(period, grain, calendar)
-    where = f"{name}, the last complete {grain.value}"
-    load = "load the missing periods (`kpilot ingest`), or check the sources' time columns"
+    where = Message("goals.smart.last_complete", period=name, grain=grain_word(grain))
+    load = Message("goals.smart.load_fix")
     if not history:
-        return [make_finding(Letter.M, Level.WARNING, kpi.name, f"no data at all up to {where}", load)]
+        return [make_finding(Letter.M, Severity.WARNING, kpi.name, Message("goals.smart.no_data", where=where), load)]
     if history[-1].start < period:
-        reason = f"the data ends with {history[-1].name}; the last complete {grain.value} is {name}"
-        return [make_finding(Letter.M, Level.WARNING, kpi.name, reason, load)]
+        reason = Message("goals.smart.data_ends", end=history[-1].name, grain=grain_word(grain), period=name)
+        return [make_finding(Letter.M, Severity.WARNING, kpi.name, reason, load)]
     values = {p.start: p.value for p in history}
     value = values.get(period)
     if value is None:
-        return [make_finding(Letter.M, Level.WARNING, kpi.name, f"no value for {where}", load)]
+        return [make_finding(Letter.M, Severity.WARNING, kpi.name, Message("goals.smart.no_value", where=where), load)]
     earlier = [calendar.shift(period, -1, grain), calendar.shift(period, -grain.periods_per_year, grain)]
     if value == 0 and any(values.get(start) for start in earlier):
-        reason = f"0 for {where}, where the period before or last year was not: the data for the period may be missing"
-        return [make_finding(Letter.M, Level.WARNING, kpi.name, reason, "check that the period's data is loaded")]
+        reason = Message("goals.smart.suspicious_zero", where=where)
+        return [make_finding(Letter.M, Severity.WARNING, kpi.name, reason, Message("goals.smart.check_loaded_fix"))]
     return []
 
 
-def _misordered(target: Target, kind: TargetType) -> str | None:
+def _misordered(target: Target, kind: TargetType) -> Message | None:
     better = kind.higher_is_better
     levels = [v for v in (target.commit, target.target, target.stretch) if v is not None]
     if better is None or levels == sorted(levels, reverse=not better):
         return None
-    return "levels must be ordered " + ("commit <= target <= stretch" if better else "commit >= target >= stretch")
+    order = "commit <= target <= stretch" if better else "commit >= target >= stretch"  # a rule, not words
+    return Message("goals.smart.levels_misordered", order=order)

@@ -7,10 +7,11 @@ goal link naming an unknown KPI (error).
 from __future__ import annotations
 
 from kpilot.definitions.model import Definitions
-from kpilot.errors import FormulaError
+from kpilot.errors import FormulaError, Severity
 from kpilot.formula.check import names_in
 from kpilot.formula.parser import parse
-from kpilot.goals.smart.finding import Finding, Letter, Level, make_finding
+from kpilot.goals.smart.finding import Finding, Letter, make_finding
+from kpilot.i18n import Message
 
 
 def relevant(definitions: Definitions) -> list[Finding]:
@@ -21,10 +22,10 @@ def relevant(definitions: Definitions) -> list[Finding]:
             found.append(
                 make_finding(
                     Letter.R,
-                    Level.ERROR,
+                    Severity.ERROR,
                     target.kpi,
-                    f"a target for unknown KPI '{target.kpi}'",
-                    "correct the name, or remove the target",
+                    Message("goals.smart.target_for_unknown_kpi", kpi=target.kpi),
+                    Message("goals.smart.target_for_unknown_kpi_fix"),
                     target=target,
                     location=target.locations.get("kpi", target.origin),
                 )
@@ -35,10 +36,10 @@ def relevant(definitions: Definitions) -> list[Finding]:
                 found.append(
                     make_finding(
                         Letter.R,
-                        Level.ERROR,
+                        Severity.ERROR,
                         link.kpi,
-                        f"goal '{goal.name}' links to unknown KPI '{link.kpi}'",
-                        "correct the name, or remove the link",
+                        Message("goals.matrix.unknown_kpi", goal=goal.name, kpi=link.kpi),
+                        Message("goals.smart.link_to_unknown_kpi_fix"),
                         location=goal.origin,
                     )
                 )
@@ -47,10 +48,10 @@ def relevant(definitions: Definitions) -> list[Finding]:
             found.append(
                 make_finding(
                     Letter.R,
-                    Level.WARNING,
+                    Severity.WARNING,
                     None,
-                    "no goals are defined: nothing says which objective each KPI serves",
-                    "add `goals:` with the KPIs that serve each one (see docs/goals.md)",
+                    Message("goals.smart.no_goals"),
+                    Message("goals.smart.no_goals_fix"),
                 )
             )
         return found
@@ -60,14 +61,17 @@ def relevant(definitions: Definitions) -> list[Finding]:
         if kpi.name in linked:
             continue
         users = used.get(kpi.name, [])
-        reason = "serves no goal" + (f" (it is used by {', '.join(users)})" if users else "")
+        if users:
+            reason = Message("goals.smart.serves_no_goal_but_used", users=tuple(users), count=len(users))
+        else:
+            reason = Message("goals.smart.serves_no_goal")
         found.append(
             make_finding(
                 Letter.R,
-                Level.INFO if users else Level.WARNING,
+                Severity.INFO if users else Severity.WARNING,
                 kpi.name,
                 reason,
-                "link it to the goal it serves (`goals: ... kpis: [{kpi: NAME, weight: ...}]`), or drop it",
+                Message("goals.smart.serves_no_goal_fix"),
                 location=kpi.origin,
             )
         )

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from kpilot.definitions.model import Definitions
 from kpilot.engine.target_checks import target_conflicts
-from kpilot.goals.smart.finding import Finding, Letter, Level, make_finding
+from kpilot.errors import Severity
+from kpilot.goals.smart.finding import Finding, Letter, make_finding
+from kpilot.i18n import Message
 
 # The fields a specific KPI states: (field, how much its absence matters, why, how to fix it).
 EXPECTED_FIELDS = (
-    ("owner", Level.WARNING, "no owner: nobody answers for it", "add `owner: <person or team>`"),
+    ("owner", Severity.WARNING, Message("goals.smart.no_owner"), Message("goals.smart.no_owner_fix")),
     (
         "description",
-        Level.WARNING,
-        "no description: what it measures, and what counts, is left to the reader",
-        "add `description: ...` saying what is counted and what is left out",
+        Severity.WARNING,
+        Message("goals.smart.no_description"),
+        Message("goals.smart.no_description_fix"),
     ),
-    ("label", Level.INFO, "no label: reports show the technical name", "add `label: <name people use>`"),
+    ("label", Severity.INFO, Message("goals.smart.no_label"), Message("goals.smart.no_label_fix")),
 )
 
 
@@ -31,23 +33,8 @@ def specific(definitions: Definitions) -> list[Finding]:
         if not getattr(kpi, field)
     ]
     for issue in target_conflicts(definitions):
-        found.append(
-            Finding(
-                Letter.S,
-                Level.ERROR,
-                _kpi_in(str(issue.message)),
-                None,
-                str(issue.message),
-                str(issue.hint) if issue.hint else "",
-                issue.location,
-            )
-        )
+        named = issue.message.values.get("kpi")  # engine.two_targets names the KPI
+        kpi = named if isinstance(named, str) else None
+        fix = issue.hint or Message("goals.targets.ambiguous_hint")
+        found.append(Finding(Letter.S, Severity.ERROR, kpi, None, issue.message, fix, issue.location))
     return found
-
-
-def _kpi_in(message: str) -> str | None:
-    start = message.find("KPI '")
-    if start < 0:
-        return None
-    rest = message[start + 5 :]
-    return rest[: rest.find("'")] or None

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from kpilot.definitions.model import Definitions
 from kpilot.engine.period_names import parse_period
-from kpilot.engine.periods import Calendar, Grain
-from kpilot.errors import QueryError
-from kpilot.goals.smart.finding import Finding, Letter, Level, make_finding
+from kpilot.engine.periods import Calendar, Grain, grain_word
+from kpilot.errors import QueryError, Severity
+from kpilot.goals.smart.finding import Finding, Letter, make_finding
 from kpilot.goals.targets import GRAIN_ORDER
+from kpilot.i18n import Message
 
 
 def time_bound(definitions: Definitions, calendar: Calendar) -> list[Finding]:
@@ -22,10 +23,10 @@ def time_bound(definitions: Definitions, calendar: Calendar) -> list[Finding]:
             found.append(
                 make_finding(
                     Letter.T,
-                    Level.WARNING,
+                    Severity.WARNING,
                     kpi.name,
-                    "no grain and no target: nothing says over which period it is measured or judged",
-                    "add `grain: month` (or week, quarter...), or a target with a period",
+                    Message("goals.smart.no_grain"),
+                    Message("goals.smart.no_grain_fix"),
                     location=kpi.origin,
                 )
             )
@@ -35,10 +36,10 @@ def time_bound(definitions: Definitions, calendar: Calendar) -> list[Finding]:
             found.append(
                 make_finding(
                     Letter.T,
-                    Level.INFO,
+                    Severity.INFO,
                     target.kpi,
-                    f"recurs every {target.every} with no end",
-                    "review it each year, or set targets for named periods (period: 2025-Q3)",
+                    Message("goals.smart.recurs", grain=grain_word(Grain(target.every))),
+                    Message("goals.smart.recurs_fix"),
                     target=target,
                     location=target.origin,
                 )
@@ -51,10 +52,10 @@ def time_bound(definitions: Definitions, calendar: Calendar) -> list[Finding]:
             found.append(
                 make_finding(
                     Letter.T,
-                    Level.ERROR,
+                    Severity.ERROR,
                     target.kpi,
-                    str(error.message),
-                    str(error.hint) if error.hint else "write the period as 2025-05, 2025-Q3 or 2025",
+                    error.message,
+                    error.hint or Message("goals.smart.period_fix"),
                     target=target,
                     location=target.locations.get("period", target.origin),
                 )
@@ -66,10 +67,14 @@ def time_bound(definitions: Definitions, calendar: Calendar) -> list[Finding]:
             found.append(
                 make_finding(
                     Letter.T,
-                    Level.WARNING,
+                    Severity.WARNING,
                     measured.name,
-                    f"a target for a {grain.value} while the KPI is measured per {measured.grain}",
-                    f"set the target for a {measured.grain} (or longer)",
+                    Message(
+                        "goals.smart.shorter_than_grain",
+                        grain=grain_word(grain),
+                        kpi_grain=grain_word(Grain(measured.grain)),
+                    ),
+                    Message("goals.smart.shorter_than_grain_fix", kpi_grain=grain_word(Grain(measured.grain))),
                     target=target,
                     location=target.origin,
                 )

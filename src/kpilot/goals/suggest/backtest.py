@@ -20,12 +20,13 @@ from enum import StrEnum
 
 from kpilot.definitions.model import Direction, Kpi
 from kpilot.engine.period_names import last_complete
-from kpilot.engine.periods import Grain
+from kpilot.engine.periods import Grain, grain_plural
 from kpilot.engine.scope import scope_filter
 from kpilot.errors import QueryError, UserError
 from kpilot.forecast.history import Point, load_histories
 from kpilot.goals.suggest.methods import SUGGESTED_GRAINS, Method
 from kpilot.goals.suggest.propose import DEFAULT_HISTORY, RECOMMENDED, Related, Suggestion, propose
+from kpilot.i18n import Message
 from kpilot.semantic.lookup import require_kpi
 from kpilot.semantic.series_kind import SeriesKind, growth_of, series_kind
 from kpilot.workspace import Workspace
@@ -119,7 +120,7 @@ class KpiBacktest:
     replays: tuple[Replay, ...]
     rates: Rates
     unsuggested: int = 0  # replayed periods for which kpilot suggested nothing (e.g. always 0 until then)
-    skipped: str | None = None  # why the KPI has no replay at all
+    skipped: Message | None = None  # why the KPI has no replay at all
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,15 @@ def backtest(
 ) -> Backtest:
     """Replay the suggestions of `kpis` (default: every KPI) over the last `periods` complete periods of `grain`."""
     if grain not in SUGGESTED_GRAINS:
-        raise QueryError("target suggestions work per month, quarter or year", hint="use --grain month")
+        raise QueryError(
+            Message("goals.suggest.grain_not_suggested"), hint=Message("goals.suggest.grain_hint"), field="grain"
+        )
     periods = DEFAULT_HISTORY[grain] if periods is None else periods
     min_history = DEFAULT_MIN_HISTORY[grain] if min_history is None else min_history
     if periods < 1:
-        raise QueryError("--periods must be at least 1")
+        raise QueryError(Message("goals.suggest.periods_too_small", periods=periods), field="periods")
     if min_history < 1:
-        raise QueryError("--min-history must be at least 1")
+        raise QueryError(Message("goals.suggest.min_history_too_small", min_history=min_history), field="min_history")
     definitions = [require_kpi(workspace.definitions, name) for name in kpis] or list(workspace.definitions.kpis)
     calendar, model = workspace.calendar, workspace.model
     now = today or calendar.today()
@@ -170,7 +173,7 @@ def backtest(
     for kpi in definitions:
         history = histories[kpi.name]
         if isinstance(history, UserError):
-            results.append(KpiBacktest(kpi, (), Rates(), skipped=str(history.message)))
+            results.append(KpiBacktest(kpi, (), Rates(), skipped=history.message))
             continue
         growth = growths[kpi.name]
         related = None
@@ -206,7 +209,7 @@ class _Replayer:
                 replays.append(replay)
         skipped = None
         if not candidates:
-            skipped = f"fewer than {min_history + 1} complete {self.grain.value}s with a value"
+            skipped = Message("goals.suggest.too_few_periods", count=min_history + 1, grain=grain_plural(self.grain))
         return KpiBacktest(self.kpi, tuple(replays), Rates.of(replays), unsuggested, skipped)
 
     def _suggest(self, before: tuple[Point, ...], start: date) -> Suggestion:

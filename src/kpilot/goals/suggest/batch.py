@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from kpilot.engine.period_names import last_complete
-from kpilot.engine.periods import Grain
+from kpilot.engine.periods import Grain, grain_word
 from kpilot.engine.scope import scope_filter
 from kpilot.errors import UserError
 from kpilot.forecast.history import Point, history_end, load_histories
 from kpilot.goals.suggest.methods import SUGGESTED_GRAINS
 from kpilot.goals.suggest.propose import Related, Suggestion, propose
+from kpilot.i18n import Message
+from kpilot.semantic.lookup import require_kpi
 from kpilot.semantic.series_kind import GrowthOf, growth_of, series_kind
 from kpilot.workspace import Workspace
 
@@ -49,16 +51,17 @@ class Suggester:
     ) -> Suggestion | UserError:
         """The suggestion for the period of `grain` starting at `start`, or the error that stops the KPI."""
         if grain not in SUGGESTED_GRAINS:
-            return UserError(f"target suggestions work per month, quarter or year, not per {grain.value}")
+            return UserError(Message("goals.suggest.grain_not_suggested_for", grain=grain_word(grain)), field="grain")
         scope = dict(scope or {})
         history = self.history(kpi, grain, scope)
         if isinstance(history, UserError):
             return history
         calendar = self.workspace.calendar
         last = history_end(start, grain, calendar, self.today)
-        definition = self.workspace.definitions.kpi(kpi)
-        if definition is None:
-            return UserError(f"unknown KPI '{kpi}'")
+        try:
+            definition = require_kpi(self.workspace.definitions, kpi)
+        except UserError as error:
+            return error
         model = self.workspace.model
         related = None
         growth = self.growths.get(kpi) or growth_of(model, kpi)

@@ -26,6 +26,7 @@ from statistics import NormalDist
 
 from kpilot.definitions.model import Direction
 from kpilot.goals.suggest.methods import Base, Inputs, Method, base_of, percentile
+from kpilot.i18n import Message, Share
 
 COMMIT_REACH, STRETCH_REACH = 0.825, 0.175  # the share of periods each level is meant to be reached in
 RANGE_QUANTILES = (0.25, 0.75)
@@ -63,14 +64,13 @@ class Spread:
     def apply(self, base: float, error: float) -> float:
         return base * (1 + error) if self.relative else base + error
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
+        """Where the levels' spread comes from: "the relative errors of 12 replays of seasonal in the history"."""
+        count, method = len(self.errors), self.method.value
         if self.default:
-            return (
-                f"{len(self.errors)} replay(s) of {self.method.value} in the history, too few to read a spread off: "
-                f"commit and stretch {DEFAULT_SPREAD:.0%} either side"
-            )
-        what = "relative errors" if self.relative else "errors"
-        return f"the {what} of {len(self.errors)} replays of {self.method.value} in the history"
+            return Message("goals.suggest.default_spread", count=count, method=method, spread=Share(DEFAULT_SPREAD))
+        code = "goals.suggest.relative_errors" if self.relative else "goals.suggest.errors"
+        return Message(code, count=count, method=method)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def replay(method: Method, inputs: Inputs) -> tuple[float, ...] | None:
         if actual is None or end < 1:
             continue
         found = base_of(method, inputs.upto(end, inputs.ahead))
-        if isinstance(found, str):
+        if isinstance(found, Message):
             continue
         if relative:
             if found.value > 0:

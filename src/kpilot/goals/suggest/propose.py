@@ -40,13 +40,14 @@ from typing import Any, Literal
 
 from kpilot.definitions.model import Direction, Kpi
 from kpilot.engine.period_names import parse_period, period_name
-from kpilot.engine.periods import MONTHS_PER, Calendar, Grain
+from kpilot.engine.periods import MONTHS_PER, Calendar, Grain, grain_word
 from kpilot.engine.scope import scope_filter
 from kpilot.errors import QueryError
 from kpilot.forecast.bounds import Bounds, bounds_of, whole
 from kpilot.forecast.history import Point, history_end, load_history
 from kpilot.goals.suggest.levels import Levels, Spread, levels, percentile_levels, spread_of
 from kpilot.goals.suggest.methods import SUGGESTED_GRAINS, Base, Inputs, Method, base_of
+from kpilot.i18n import Message, Number, Share
 from kpilot.semantic.lookup import require_kpi
 from kpilot.semantic.series_kind import SeriesKind, growth_of, series_kind
 from kpilot.workspace import Workspace
@@ -93,9 +94,9 @@ class Proposal:
     minimum: float | None = None
     maximum: float | None = None
     ceiling: float | None = None  # the best the KPI ever did against this method, from this base
-    basis: str = ""
+    basis: Message | None = None  # how the base was worked out: "2025-06 = 100"
     spread: Spread | None = None
-    unavailable: str | None = None
+    unavailable: Message | None = None
 
     @property
     def available(self) -> bool:
@@ -114,11 +115,11 @@ class Suggestion:
     horizon: int  # periods from the last period of history to the target period
     proposals: tuple[Proposal, ...]
     recommended: Method | None
-    why: str
+    why: Message | None  # why the recommended method (or why none); None only while the suggestion is being built
     bounds: Bounds = field(default=Bounds())
     reason: NoSuggestion | None = None
     growth_of: str | None = None  # the KPI whose suggestion this growth KPI's levels follow from
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Message, ...] = field(default=())
     window: int = 24  # the most recent periods of `history` that average, percentile and growth look at
 
     @property
@@ -140,10 +141,11 @@ class Suggestion:
         """The target to write (a dict for `goals.writer.write_targets`) from one method's levels."""
         chosen = method or self.recommended
         if chosen is None:
-            raise QueryError(f"kpilot suggests no target for '{self.kpi.name}': {self.why}")
+            raise QueryError(Message("goals.suggest.no_target_suggested", kpi=self.kpi.name, why=self.why))
         proposal = self.proposal(chosen)
         if not proposal.available:
-            raise QueryError(f"the method '{chosen.value}' suggests nothing here: {proposal.unavailable}")
+            why = proposal.unavailable
+            raise QueryError(Message("goals.suggest.method_unavailable", method=chosen.value, why=why), field="method")
         entry: dict[str, Any] = {"kpi": self.kpi.name, "period": self.period_name}
         if self.scope:
             entry["scope"] = dict(self.scope)
@@ -171,9 +173,11 @@ def suggest(
     calendar = workspace.calendar
     start, grain = parse_period(period, calendar)
     if grain not in SUGGESTED_GRAINS:
-        raise QueryError("target suggestions work per month, quarter or year", hint="e.g. --period 2025-Q3")
+        raise QueryError(
+            Message("goals.suggest.grain_not_suggested"), hint=Message("goals.suggest.period_hint"), field="period"
+        )
     if count is not None and count < 1:
-        raise QueryError("--history must be at least 1")
+        raise QueryError(Message("goals.suggest.count_too_small", count=count), field="count")
     now = today or calendar.today()
     last = history_end(start, grain, calendar, now)
     scope = dict(scope or {})
@@ -198,7 +202,7 @@ def suggest(
     )
     if points and points[-1].start < last:
         end, complete = period_name(points[-1].start, grain, calendar), period_name(last, grain, calendar)
-        note = f"the data ends with {end} (the last complete {grain.value} is {complete}): the suggestions start there"
+        note = Message("goals.suggest.data_ends", end=end, grain=grain_word(grain), last=complete)
         result = replace(result, notes=(*result.notes, note))
     return result
 
@@ -235,18 +239,17 @@ def propose(
     horizon = _distance(last, period, grain)
     window = count or DEFAULT_HISTORY[grain]
     known = [p.value for p in points if p.value is not None]
-    frame = Suggestion(kpi, period, name, grain, dict(scope or {}), points, kind, horizon, (), None, "", window=window)
+    frame = Suggestion(
+        kpi, period, name, grain, dict(scope or {}), points, kind, horizon, (), None, None, window=window
+    )
     if growth is not None:
         implied = _implied_growth(frame, growth, calendar, window, only)
         if implied is not None:
             return implied
     if not known or all(v == 0 for v in known):
         reason = NoSuggestion.NO_HISTORY if not known else NoSuggestion.ALWAYS_ZERO
-        why = (
-            f"no complete {grain.value} with a value before {name}"
-            if not known
-            else f"it was 0 in every {grain.value} of its history: a target of 0 says nothing, and no trend moves it"
-        )
+        code = "goals.suggest.no_history_before" if not known else "goals.suggest.always_zero"
+        why = Message(code, grain=grain_word(grain), period=name)
         proposals = tuple(Proposal(method, unavailable=why) for method in Method)
         return replace(frame, proposals=proposals, why=why, reason=reason)
     bounds = bounds_of(kpi.unit, kind, known)
@@ -261,7 +264,7 @@ def propose(
     )
     best = max(known) if kpi.direction is not Direction.DOWN else min(known)
     bases = {method: base_of(method, inputs) for method in Method}
-    available = {m for m, found in bases.items() if not isinstance(found, str)}
+    available = {m for m, found in bases.items() if not isinstance(found, Message)}
     spreads: dict[Method, Spread] = {}
     if kind is SeriesKind.RATE:
         spreads = {m: spread_of(m, inputs) for m in ORDER[kind] if m in available}
@@ -270,7 +273,9 @@ def propose(
     proposals = tuple(
         _proposal(method, found, inputs, kpi.direction, bounds, best, spreads.get(method))
         if method in wanted
-        else Proposal(method, unavailable=found if isinstance(found, str) else "not worked out")
+        else Proposal(
+            method, unavailable=found if isinstance(found, Message) else Message("goals.suggest.not_worked_out")
+        )
         for method, found in bases.items()
     )
     return replace(frame, proposals=proposals, recommended=recommended, why=why, bounds=bounds)
@@ -278,14 +283,14 @@ def propose(
 
 def _proposal(
     method: Method,
-    found: Base | str,
+    found: Base | Message,
     inputs: Inputs,
     direction: Direction,
     bounds: Bounds,
     best: float,
     spread: Spread | None = None,
 ) -> Proposal:
-    if isinstance(found, str):
+    if isinstance(found, Message):
         return Proposal(method, unavailable=found)
     if method is Method.PERCENTILE:
         values = [v for _, v in inputs.recent]
@@ -320,7 +325,7 @@ def _finish(
             if commit is not None:  # the ladder moves down with the target, its steps kept
                 commit = shaped(commit - (target - capped))
             target = capped
-            basis += f"; target held at {ACHIEVABLE_MARGIN:.0%} beyond the best value history reached"
+            basis = Message("goals.suggest.held_at_limit", basis=basis, margin=Share(ACHIEVABLE_MARGIN))
     minimum, maximum = shaped(raw.minimum), shaped(raw.maximum, upper=True)
     if direction is not Direction.RANGE and commit is not None and target is not None and stretch is not None:
         ordered = sorted((commit, target, stretch), reverse=direction is Direction.DOWN)
@@ -379,18 +384,25 @@ def _implied_growth(
             target=rate(p.target),
             stretch=rate(p.stretch),
             ceiling=None if p.ceiling is None else p.ceiling / before - 1,
-            basis=f"{related.kpi.name}'s {p.method.value} target {p.target:,.6g} / {shown} = {before:,.6g}, less 1",
+            basis=Message(
+                "goals.suggest.implied_growth",
+                kpi=related.kpi.name,
+                method=p.method.value,
+                target=Number(p.target, ",.6g"),
+                period=shown,
+                before=Number(before, ",.6g"),
+            ),
         )
         if p.available and p.target is not None
         else p
         for p in inner.proposals
     )
-    why = f"the growth that {related.kpi.name}'s suggestion implies: {inner.why}"
+    why = Message("goals.suggest.growth_implied_why", kpi=related.kpi.name, why=inner.why)
     return replace(frame, proposals=proposals, recommended=inner.recommended, why=why, growth_of=related.kpi.name)
 
 
-def _error(mean: float, spread: Spread) -> str:
-    return f"{mean:.1%}" if spread.relative else f"{mean:,.4g}"
+def _error(mean: float, spread: Spread) -> Number:
+    return Number(mean, ".1%" if spread.relative else ",.4g")
 
 
 def achievable_limit(best: float, direction: Direction) -> float:
@@ -418,25 +430,27 @@ def _distance(first: date, second: date, grain: Grain) -> int:
     return max(months // MONTHS_PER[grain], 1)
 
 
-def _recommend(available: set[Method], kind: SeriesKind, spreads: Mapping[Method, Spread]) -> tuple[Method | None, str]:
+def _recommend(
+    available: set[Method], kind: SeriesKind, spreads: Mapping[Method, Spread]
+) -> tuple[Method | None, Message]:
     """The first available method of the kind's order; for rates, the one whose replays erred least, when two or
     more have enough of them (a rate's season is often weaker than its noise)."""
     scored = {m: statistics.fmean(abs(e) for e in s.errors) for m, s in spreads.items() if not s.default}
     if len(scored) >= 2:
         best = min(ORDER[kind], key=lambda m: (scored.get(m, math.inf), ORDER[kind].index(m)))
-        others = ", ".join(
-            f"{m.value} {_error(scored[m], spreads[m])}" for m in ORDER[kind] if m in scored and m != best
+        others = tuple(
+            Message("goals.suggest.method_error", method=m.value, error=_error(scored[m], spreads[m]))
+            for m in ORDER[kind]
+            if m in scored and m != best
         )
-        return best, f"its replays erred least: {_error(scored[best], spreads[best])} on average, against {others}"
+        return best, Message("goals.suggest.why_least_error", error=_error(scored[best], spreads[best]), others=others)
     reasons = {
-        Method.SEASONAL: "the same period last year, moved by the trend: it follows both season and trend",
-        Method.GROWTH: (
-            "a stock carries its level over: the last value and its trend"
-            if kind is SeriesKind.STOCK
-            else "no same period last year with a trend to compare: growth follows the recent trend"
+        Method.SEASONAL: Message("goals.suggest.why_seasonal"),
+        Method.GROWTH: Message(
+            "goals.suggest.why_growth_stock" if kind is SeriesKind.STOCK else "goals.suggest.why_growth"
         ),
-        Method.AVERAGE: "too little history for a trend: the average of the periods there are",
-        Method.LAST: "only the last period is known",
+        Method.AVERAGE: Message("goals.suggest.why_average"),
+        Method.LAST: Message("goals.suggest.why_last"),
     }
     for method in ORDER[kind]:
         if method in available:
@@ -444,4 +458,4 @@ def _recommend(available: set[Method], kind: SeriesKind, spreads: Mapping[Method
     for method in ORDER[SeriesKind.FLOW]:
         if method in available:
             return method, reasons[method]
-    return None, "no method can suggest from this history"
+    return None, Message("goals.suggest.why_none")
