@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kpilot.i18n import Language, Message, as_message, render
+from kpilot.i18n import Language, Message, render
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,17 @@ class Issue:
 
     def __init__(
         self,
-        message: Message | str,
+        message: Message,
         location: Location | None = None,
-        hint: Message | str | None = None,
+        hint: Message | None = None,
         severity: Severity = Severity.ERROR,
         *,
         field: str | None = None,
         suggestions: tuple[str, ...] = (),
     ) -> None:
-        object.__setattr__(self, "message", as_message(message))
+        object.__setattr__(self, "message", _message(message))
         object.__setattr__(self, "location", location if location is not None else Location())
-        object.__setattr__(self, "hint", as_message(hint))
+        object.__setattr__(self, "hint", None if hint is None else _message(hint))
         object.__setattr__(self, "severity", severity)
         object.__setattr__(self, "field", field)
         object.__setattr__(self, "suggestions", tuple(suggestions))
@@ -96,16 +96,16 @@ class UserError(KpilotError):
 
     def __init__(
         self,
-        message: Message | str,
+        message: Message,
         *,
         location: Location | None = None,
-        hint: Message | str | None = None,
+        hint: Message | None = None,
         field: str | None = None,
         suggestions: tuple[str, ...] = (),
     ) -> None:
-        self.message: Message = as_message(message)  # type: ignore[assignment]  # never None for a str/Message
+        self.message = _message(message)
         self.location = location
-        self.hint = as_message(hint)
+        self.hint = None if hint is None else _message(hint)
         self.field = field
         self.suggestions = tuple(suggestions)
         super().__init__(self.message.code)
@@ -147,10 +147,10 @@ class FormulaError(UserError):
 
     def __init__(
         self,
-        message: Message | str,
+        message: Message,
         *,
         offset: int = 0,
-        hint: Message | str | None = None,
+        hint: Message | None = None,
         text: str = "",
         suggestions: tuple[str, ...] = (),
     ) -> None:
@@ -192,3 +192,11 @@ class WarehouseDataError(WarehouseError):
 
 class InternalError(KpilotError):
     """A bug in kpilot: please report it with the command that triggered it."""
+
+
+def _message(value: object) -> Message:
+    """A problem's words are a Message (a code with values) or nothing: a plain string here is our bug, caught when
+    it is made rather than when someone far away tries to render it in Polish."""
+    if not isinstance(value, Message):
+        raise TypeError(f"a kpilot error takes a Message, not {type(value).__name__}: {value!r}")
+    return value

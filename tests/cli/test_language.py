@@ -220,6 +220,7 @@ def test_a_user_error_as_json(ads: str, capsys: pytest.CaptureFixture[str]) -> N
             "field": "kpi",
             "location": None,
             "hint": "did you mean 'ctr'?",
+            "suggestions": ["ctr"],
         }
     }
 
@@ -239,14 +240,14 @@ def test_a_validation_failure_as_json(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, err = kpilot(capsys, "scorecard", "-w", str(ws), "-f", "json", "--lang", "pl")
     assert (code, err) == (1, "")
     error = json.loads(out)["error"]
-    assert set(error) == {"code", "message", "field", "location", "hint", "issues"}
+    assert set(error) == {"code", "message", "field", "location", "hint", "suggestions", "issues"}
     assert (error["code"], error["message"]) == ("validation.problems_found", "znaleziono 2 problemy")
     assert [(i["field"], i["location"], i["severity"]) for i in error["issues"]] == [
         ("timezone", {"file": "kpilot.yaml", "line": 1, "column": 11}, "error"),
         ("fiscal_year_start", {"file": "kpilot.yaml", "line": 2, "column": 20}, "error"),
     ]
     for issue in error["issues"]:
-        assert set(issue) == {"code", "message", "field", "location", "hint", "severity"}
+        assert set(issue) == {"code", "message", "field", "location", "hint", "suggestions", "severity"}
         assert issue["code"].startswith("definitions.")
 
 

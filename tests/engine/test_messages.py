@@ -123,3 +123,12 @@ def test_what_a_target_lacks_is_a_message() -> None:
     )
     assert (str(scope_text({})), render(scope_text({}), Language.PL)) == ("the whole company", "cała firma")
     assert str(scope_text({"team": "EMEA", "country": "IT"})) == "country=IT, team=EMEA"
+
+
+def test_a_misspelt_name_in_a_filter_keeps_the_names_it_may_mean(duckdb_factory: Factory) -> None:
+    ws = duckdb_factory(DEFINITIONS, TABLES)
+    with pytest.raises(QueryError) as raised:
+        ws.compute(["clicks"], where="chanel = 'search'")
+    error = raised.value
+    assert (error.field, error.suggestions) == ("where", ("channel",))
+    assert str(error.hint) == "did you mean 'channel'?"

@@ -34,7 +34,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("store/migrations/versions/0001_organisation.py", "kind IN ("): "SQL: a CHECK constraint (a migration)",
     ("goals/writer.py", "Targets: what each KPI should reach"): "the YAML comment heading a new "
     "definitions/targets.yaml: file content, kept by later edits",
-    ("goals/writer.py", "Value error, "): "pydantic's own prefix, matched to strip it from pydantic's message",
 }
 
 

@@ -20,9 +20,10 @@ from kpilot.catalogue.merge import CATALOGUE_FILE, Plan, TableColumns, ValueLook
 from kpilot.definitions.editing import dump, new_problems, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions
 from kpilot.definitions.model import Definitions
+from kpilot.definitions.problems import problem_of
 from kpilot.definitions.yaml_source import plain, read_yaml
 from kpilot.errors import Issue, UserError
-from kpilot.i18n import Message, Raw
+from kpilot.i18n import Message
 from kpilot.semantic.validate import static_issues
 
 _FILE_HEADER = (
@@ -150,11 +151,9 @@ def _validate(document: CommentedMap, path: Path) -> None:
     try:
         Definitions.model_validate({"sources": data.get("sources", []), "kpis": data.get("kpis", [])})
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        # pydantic's own words: the definitions checks (kpilot validate) say it in the reader's language.
+        problem = problem_of(error.errors()[0])
         raise CatalogueError(
-            Message("catalogue.merge_invalid", file=str(path), place=where, problem=Raw(str(first.get("msg")))),
+            Message("catalogue.merge_invalid", file=str(path), place=problem.field, problem=problem.message),
             hint=Message("catalogue.merge_invalid_hint"),
         ) from None
 

@@ -62,7 +62,7 @@ def _print(findings: list[Finding], title: str, speak: Language) -> None:
                 "",
                 f"[{style}]{escape(text(f'severity.{finding.severity.value}', speak))}[/]",
                 escape(finding.kpi or ""),
-                escape(finding.target or ""),
+                escape(words(finding.target, speak)),
                 escape(words(finding.reason, speak)),
                 escape(words(finding.fix, speak)),
             )

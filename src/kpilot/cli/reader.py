@@ -25,7 +25,7 @@ import typer
 from kpilot.cli.console import err
 from kpilot.definitions.loader import load_settings
 from kpilot.errors import KpilotError, UserError
-from kpilot.i18n import ENVIRONMENT_VARIABLE, Language, Message, as_message, choose_language, text, value_text
+from kpilot.i18n import ENVIRONMENT_VARIABLE, Language, Message, choose_language, text, value_text
 
 KNOWN = tuple(language.value for language in Language)
 _KEY = "kpilot.reader"
@@ -132,8 +132,8 @@ def _setting(workspace: str | None) -> Language | None:
         return None
 
 
-def words(value: Message | str | None, language: Language) -> str:
-    """A message of another area in the reader's language; a plain string (an area not converted yet) as it is."""
+def words(value: Message | None, language: Language) -> str:
+    """A message of another area in the reader's language ("" for none)."""
     if value is None:
         return ""
-    return value_text(as_message(value), language)
+    return value_text(value, language)

@@ -20,12 +20,12 @@ from ruamel.yaml.comments import CommentedMap
 from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.definitions.yaml_source import YamlDocument, read_yaml
 from kpilot.errors import Issue, Location, UserError
-from kpilot.i18n import Message, Raw, as_message
+from kpilot.i18n import Message, Raw
 
 Problems = Callable[[Path], list[Issue]]
 
 
-def read_document(path: Path, header: str, purpose: Message | str) -> CommentedMap:
+def read_document(path: Path, header: str, purpose: Message) -> CommentedMap:
     """The file's mapping (a new one, with `header` as its comment, when the file does not exist yet).
 
     `purpose` says what cannot be done when the file is broken ("targets cannot be merged into it")."""
@@ -43,7 +43,7 @@ def read_document(path: Path, header: str, purpose: Message | str) -> CommentedM
     else:
         problem = Message("definitions.not_a_mapping_file")
     raise UserError(
-        Message("definitions.invalid_file", path=str(path), problem=problem, purpose=as_message(purpose)),
+        Message("definitions.invalid_file", path=str(path), problem=problem, purpose=purpose),
         location=Location(str(path)),
         hint=Message("definitions.fix_or_move_hint"),
     )

@@ -126,7 +126,10 @@ def _expand(name: str, model: SemanticModel) -> Node:
     except FormulaError as error:
         where = formula_location(kpi.locations.get("formula", kpi.origin), error.offset)
         raise QueryError(
-            Message("engine.kpi_problem", kpi=name, problem=error.message), location=where, hint=error.hint
+            Message("engine.kpi_problem", kpi=name, problem=error.message),
+            location=where,
+            hint=error.hint,
+            suggestions=error.suggestions,
         ) from None
     issue = measureless_issue(kpi, tree)
     if issue is not None:

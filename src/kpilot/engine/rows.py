@@ -94,7 +94,7 @@ class RowCompiler(ExpressionCompiler):
     def _refused(error: FormulaError, what: Message, where: Location | None, field: str | None) -> QueryError:
         located = formula_location(where, error.offset) if where else None
         problem = Message("engine.formula_problem", part=what, problem=error.message)
-        return QueryError(problem, location=located, hint=error.hint, field=field)
+        return QueryError(problem, location=located, hint=error.hint, field=field, suggestions=error.suggestions)
 
 
 def measure_part(source: Source, measure: str, part: str) -> Message:

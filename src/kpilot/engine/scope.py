@@ -7,7 +7,6 @@ from typing import Any, TypeAlias
 
 from kpilot.errors import QueryError
 from kpilot.formula.ast import Binary, Name, Node, Span, String
-from kpilot.formula.lexer import quote_string
 from kpilot.i18n import Message, Raw
 
 # A scope as a request carries it: (dimension, value) pairs, sorted, so that equal scopes are equal requests.
@@ -28,13 +27,6 @@ def parse_scope(items: Sequence[str] | str | None) -> dict[str, str]:
             )
         scope[key.strip()] = value.strip()
     return scope
-
-
-def scope_filter(scope: Mapping[str, str]) -> str | None:
-    """The row filter that restricts a computation to a scope: `team = 'EMEA' and country = 'IT'`."""
-    if not scope:
-        return None
-    return " and ".join(f"{key} = {quote_string(value)}" for key, value in sorted(scope.items()))
 
 
 def scope_of(value: Any) -> Scope:

@@ -25,6 +25,7 @@ from typing import Any
 
 from kpilot.engine.period_names import last_complete, period_name
 from kpilot.engine.periods import Calendar, Grain
+from kpilot.engine.scope import Scope
 from kpilot.errors import QueryError, UserError
 from kpilot.formula.ast import MeasureRef
 from kpilot.formula.check import walk
@@ -97,7 +98,7 @@ def kpi_history(
     start: date | None = None,
     end: date | None = None,
     *,
-    where: str | None = None,
+    scope: Scope = (),
     today: date | None = None,
     alone_on: tuple[type[UserError], ...] = (QueryError,),
 ) -> History:
@@ -108,7 +109,7 @@ def kpi_history(
     on any UserError, and `load_history` on none (its one KPI's error is the caller's)."""
     if not names:
         return History()
-    options: dict[str, Any] = {"grain": grain, "start": start, "end": end, "where": where, "today": today}
+    options: dict[str, Any] = {"grain": grain, "start": start, "end": end, "scope": dict(scope), "today": today}
     try:
         return History((_computed(workspace, names, options),))
     except alone_on:
@@ -137,7 +138,7 @@ def load_history(
     grain: Grain,
     *,
     count: int | None,
-    where: str | None = None,
+    scope: Scope = (),
     today: date | None = None,
     final: bool = False,
     left_out: list[date] | None = None,
@@ -148,8 +149,8 @@ def load_history(
     data: periods before the data starts, or after it stops, would otherwise read as zeros for sums and counts.
     The start of a period left out because the data stops inside it is added to `left_out`, when given.
     """
-    (computation,) = kpi_history(workspace, [kpi], grain, where=where, today=today, alone_on=()).computations
-    rows = _covered(workspace, [kpi], computation.rows, grain, where, today)[kpi]
+    (computation,) = kpi_history(workspace, [kpi], grain, scope=scope, today=today, alone_on=()).computations
+    rows = _covered(workspace, [kpi], computation.rows, grain, scope, today)[kpi]
     if left_out is not None:
         left_out.extend(row["period"] for row in computation.rows if row not in rows and row["period"] <= last)
     points = _points(rows, kpi, last, grain, workspace.calendar, final)
@@ -162,7 +163,7 @@ def load_histories(
     last: date,
     grain: Grain,
     *,
-    where: str | None = None,
+    scope: Scope = (),
     today: date | None = None,
     final: bool = False,
 ) -> dict[str, tuple[Point, ...] | UserError]:
@@ -174,10 +175,10 @@ def load_histories(
         groups.setdefault(sources_of(workspace, kpi), []).append(kpi)
     found: dict[str, tuple[Point, ...] | UserError] = {}
     for names in groups.values():
-        history = kpi_history(workspace, names, grain, where=where, today=today, alone_on=(UserError,))
+        history = kpi_history(workspace, names, grain, scope=scope, today=today, alone_on=(UserError,))
         points: dict[str, tuple[Point, ...]] = {}
         for computation in history.computations:
-            covered = _covered(workspace, computation.names, computation.rows, grain, where, today)
+            covered = _covered(workspace, computation.names, computation.rows, grain, scope, today)
             for name in computation.names:
                 points[name] = _points(covered[name], name, last, grain, workspace.calendar, final)
         for name in names:
@@ -201,7 +202,7 @@ def _covered(
     names: Sequence[str],
     rows: Sequence[Row],
     grain: Grain,
-    where: str | None,
+    scope: Scope,
     today: date | None,
 ) -> dict[str, Sequence[Row]]:
     """Each KPI's rows, less the last period when the data stops well before its end (see the module's docstring)."""
@@ -221,8 +222,8 @@ def _covered(
         return found
     before = workspace.calendar.shift(start, -1, grain)
     try:
-        days = workspace.compute(flows, grain=Grain.DAY, start=before, end=end - timedelta(days=1), where=where,
-                                 today=today).to_pylist()  # fmt: skip
+        days = workspace.compute(flows, grain=Grain.DAY, start=before, end=end - timedelta(days=1),
+                                 scope=dict(scope), today=today).to_pylist()  # fmt: skip
     except UserError:
         return found
     seen = [row["period"] for row in days if any(_number(row[name]) not in (None, 0.0) for name in flows)]

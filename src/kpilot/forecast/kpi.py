@@ -15,7 +15,7 @@ from datetime import date
 from kpilot.definitions.model import Kpi
 from kpilot.engine.period_names import last_complete, period_name
 from kpilot.engine.periods import Grain, grain_word
-from kpilot.engine.scope import scope_filter
+from kpilot.engine.scope import scope_of
 from kpilot.errors import QueryError
 from kpilot.forecast.bounds import Bounds, bounds_of
 from kpilot.forecast.history import load_history
@@ -72,7 +72,7 @@ def forecast_kpi(
     # for sums and counts): not the running period, nor one the data stops inside, nor an immature cohort's.
     cut: list[date] = []
     points = load_history(
-        workspace, kpi, last, grain, count=None, where=scope_filter(scope), today=today, final=True, left_out=cut
+        workspace, kpi, last, grain, count=None, scope=scope_of(scope), today=today, final=True, left_out=cut
     )
     series = [(point.start, point.value) for point in points][-(history or DEFAULT_HISTORY[grain]) :]
     model = workspace.model

@@ -19,7 +19,7 @@ from enum import StrEnum
 from kpilot.definitions.model import Kpi, Unit
 from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain
-from kpilot.engine.scope import scope_filter
+from kpilot.engine.scope import Scope, scope_of
 from kpilot.errors import FormulaError, UserError
 from kpilot.forecast.history import History, kpi_history
 from kpilot.forecast.running import Projection, project_running_period, to_date_shares
@@ -93,15 +93,15 @@ def scorecard(
     calendar = workspace.calendar
     today = today or calendar.today()
     end = calendar.end(period, grain)
-    where = scope_filter(scope)
+    chosen = scope_of(scope)
     start = calendar.shift(period, -HISTORY[grain], grain)
     # A running period counts up to today: rows dated later (planned, scheduled) are not yet facts.
     last_day = min(end - timedelta(days=1), today) if period <= today else end - timedelta(days=1)
-    history = kpi_history(workspace, names, grain, start, last_day, where=where, today=today)
+    history = kpi_history(workspace, names, grain, start, last_day, scope=chosen, today=today)
     additive = {name: is_additive(workspace.model, name) for name in names}
     running = history.partial.get(period, False) and period <= today < end
     elapsed = _elapsed(period, end, today) if running else 1.0
-    shares = _shares(workspace, [n for n in names if additive[n]], period, grain, today, where) if running else {}
+    shares = _shares(workspace, [n for n in names if additive[n]], period, grain, today, chosen) if running else {}
     lines = []
     for name in names:
         kpi = require_kpi(workspace.definitions, name)
@@ -174,7 +174,7 @@ def _elapsed(start: date, end: date, today: date) -> float:
 
 
 def _shares(
-    workspace: Workspace, names: list[str], period: date, grain: Grain, today: date, where: str | None
+    workspace: Workspace, names: list[str], period: date, grain: Grain, today: date, scope: Scope
 ) -> dict[str, list[float]]:
     """For additive KPIs: how much of the final value past periods had reached by this point of the period."""
     if grain in (Grain.DAY, Grain.ALL) or not names:
@@ -184,7 +184,7 @@ def _shares(
     pasts.append(calendar.shift(period, -grain.periods_per_year, grain))
     ends = [calendar.end(p, grain) for p in pasts]
     daily = kpi_history(
-        workspace, names, Grain.DAY, min(pasts), max(ends) - timedelta(days=1), where=where, today=today
+        workspace, names, Grain.DAY, min(pasts), max(ends) - timedelta(days=1), scope=scope, today=today
     )
     done = (today - period).days
     return {name: to_date_shares(daily.series(name), pasts, ends, done) for name in names if name not in daily.errors}
@@ -228,15 +228,15 @@ def default_period(
     last = last_complete(today, Grain.MONTH, calendar)
     names = list(kpis) if kpis is not None else [k.name for k in workspace.definitions.kpis]
     dated = [name for name in names if _dated(workspace, name)]
-    where = scope_filter(dict(scope or {}))
+    scoped = scope_of(scope)
     # The data's own range (no --from, no --to): its periods run from the first row to the last.
-    months = sorted(kpi_history(workspace, dated, Grain.MONTH, None, None, where=where, today=today).partial)
+    months = sorted(kpi_history(workspace, dated, Grain.MONTH, None, None, scope=scoped, today=today).partial)
     if not months:
         return DefaultPeriod(last, Grain.MONTH, PeriodChoice.NO_DATA)
     final = months[-1]
     if final >= last:
         return DefaultPeriod(last, Grain.MONTH, PeriodChoice.LAST_COMPLETE)
-    days = kpi_history(workspace, dated, Grain.DAY, final, None, where=where, today=today).partial
+    days = kpi_history(workspace, dated, Grain.DAY, final, None, scope=scoped, today=today).partial
     data_ends = max(days, default=final)
     covered = data_ends == calendar.end(final, Grain.MONTH) - timedelta(days=1)
     chosen = final if covered or len(months) == 1 else calendar.shift(final, -1, Grain.MONTH)

@@ -20,10 +20,11 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from kpilot.definitions.editing import definition_files, dump, new_problems, read_document, write_atomically
 from kpilot.definitions.goals_model import Target
 from kpilot.definitions.loader import DEFINITIONS_DIR, load_definitions
+from kpilot.definitions.problems import problem_of
 from kpilot.definitions.yaml_source import plain, read_yaml
 from kpilot.engine.target_checks import target_issues
 from kpilot.errors import Issue, Severity, UserError, ValidationFailed
-from kpilot.i18n import Message, Raw
+from kpilot.i18n import Message
 from kpilot.semantic.validate import static_issues
 
 TARGETS_FILE = "targets.yaml"
@@ -130,12 +131,10 @@ def _entry(item: TargetLike, index: int) -> dict[str, Any]:
     try:
         Target.model_validate(data)
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem.get("loc", ())) or "target"
-        message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
-        # pydantic's own words for the problem pass through: they name the rule that was broken
-        invalid = Message("goals.writer.invalid_target", index=index, field=where, problem=Raw(message))
-        raise UserError(invalid, field=where) from None
+        problem = problem_of(error.errors()[0])
+        where = problem.field or "target"
+        invalid = Message("goals.writer.invalid_target", index=index, field=where, problem=problem.message)
+        raise UserError(invalid, field=where, hint=problem.hint) from None
     return {key: data[key] for key in (*FIELD_ORDER, *TEXT_FIELDS) if key in data}
 
 

@@ -5,7 +5,7 @@ The lowest layer of kpilot: it imports nothing of kpilot's. Domain code builds `
 """
 
 from kpilot.i18n.languages import DEFAULT, ENVIRONMENT_VARIABLE, Language, choose_language
-from kpilot.i18n.message import Amount, Message, Number, Period, Points, Raw, Share, as_message
+from kpilot.i18n.message import Amount, Message, Number, Period, Points, Raw, Share
 from kpilot.i18n.render import MessageMissing, render, text, value_text
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "Points",
     "Raw",
     "Share",
-    "as_message",
     "choose_language",
     "render",
     "text",

@@ -16,6 +16,11 @@ from decimal import Decimal
 from typing import Any, TypeAlias
 
 
+def english(message: Message) -> str:
+    """`str(message)` before the rendering module is loaded (it replaces this at import): the code and values."""
+    return repr(message)
+
+
 @dataclass(frozen=True)
 class Amount:
     """A value in a KPI's unit, written as a sentence writes it: `1,200,000 EUR`, `2.1%`, `43.8 days`, `0.35`.
@@ -98,10 +103,9 @@ class Message:
         return f"Message({self.code!r}{', ' if inner else ''}{inner})"
 
     def __str__(self) -> str:
-        """The English text, for logs, debugging and tests; surfaces render in the reader's language."""
-        from kpilot.i18n.render import render  # render imports this module
-
-        return render(self)
+        """The English text, for logs, debugging and tests; surfaces render in the reader's language. The words
+        live in the rendering module, which builds on this one and so installs itself here (see `english`)."""
+        return english(self)
 
     def to_data(self) -> dict[str, Any]:
         """The code and the values as JSON-ready data (nested messages as {code, values})."""
@@ -143,10 +147,3 @@ def _data(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(key): _data(item) for key, item in value.items()}
     return value
-
-
-def as_message(text_or_message: Message | str | None) -> Message | None:
-    """Transitional: a plain string (not yet a code) as a message that renders to itself in every language."""
-    if text_or_message is None or isinstance(text_or_message, Message):
-        return text_or_message
-    return Message("text", text=Raw(text_or_message))

@@ -12,6 +12,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 
+from kpilot.i18n import message as messages
 from kpilot.i18n.catalogue import Text, catalogue
 from kpilot.i18n.languages import DEFAULT, Language
 from kpilot.i18n.message import Amount, Message, Number, Period, Points, Raw, Share
@@ -139,3 +140,8 @@ def _plural(language: Language) -> Any:
 def localized_number(english_text: str, language: Language) -> str:
     """Re-exported for surfaces that format with their own rules (tables) and localize at the end."""
     return localize(english_text, language)
+
+
+# `str()` of a Message is its English text: installed here, where the words are, so that message.py imports nothing
+# of the rendering (kpilot.i18n imports this module, so every Message anyone holds renders this way).
+messages.english = render

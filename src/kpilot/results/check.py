@@ -51,7 +51,7 @@ def _finding(finding: Finding, language: Language) -> dict[str, Any]:
         "criterion": words(finding.letter.word, language),
         "severity": finding.severity.value,
         "kpi": finding.kpi,
-        "target": finding.target,
+        "target": words(finding.target, language),
         "reason": words(finding.reason, language),
         "reason_code": code(finding.reason),
         "fix": words(finding.fix, language),

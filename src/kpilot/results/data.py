@@ -15,10 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from kpilot.i18n import Language, Message, as_message, render
-
-# `as_message`'s code for plain text: not a stable code, so clients are given None rather than it.
-TRANSITIONAL = "text"
+from kpilot.i18n import Language, Message, render
 
 
 def plain_value(value: Any) -> Any:
@@ -41,14 +38,11 @@ def plain(data: Any) -> Any:
     return plain_value(data)
 
 
-def words(message: Message | str | None, language: Language) -> str | None:
-    """A message (or text that is not yet one) as words in `language`."""
-    found = as_message(message)
-    return None if found is None else render(found, language)
+def words(message: Message | None, language: Language) -> str | None:
+    """A message as words in `language` (None for none)."""
+    return None if message is None else render(message, language)
 
 
-def code(message: Message | str | None) -> str | None:
-    """A message's stable code, or None for no message and for plain text."""
-    if isinstance(message, Message) and message.code != TRANSITIONAL:
-        return message.code
-    return None
+def code(message: Message | None) -> str | None:
+    """A message's stable code (None for none)."""
+    return None if message is None else message.code

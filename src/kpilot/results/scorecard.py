@@ -12,7 +12,6 @@ from typing import Any
 from kpilot.engine.arguments import text_of
 from kpilot.engine.period_names import parse_period, period_name
 from kpilot.engine.periods import Grain
-from kpilot.engine.scope import scope_filter
 from kpilot.errors import Issue
 from kpilot.goals.scorecard import DefaultPeriod, ScorecardLine, default_period, scorecard
 from kpilot.i18n import DEFAULT, Language
@@ -63,7 +62,7 @@ def scorecard_result(
     else:
         start, grain = parse_period(named, calendar)
     lines = scorecard(workspace, start, grain, names, scope=chosen_scope, today=day)
-    warnings = workspace.filter_warnings(scope_filter(chosen_scope), names)
+    warnings = workspace.filter_warnings(None, names, scope=chosen_scope)
     name = period_name(start, grain, calendar)
     return ScorecardResult(start, grain, name, MappingProxyType(chosen_scope), tuple(lines), chosen, tuple(warnings))
 

@@ -16,7 +16,7 @@ from kpilot.definitions.loader import load_definitions
 from kpilot.definitions.model import Definitions, Kpi
 from kpilot.engine.period_names import period_name
 from kpilot.engine.periods import Calendar, Grain
-from kpilot.engine.scope import parse_scope, scope_filter
+from kpilot.engine.scope import parse_scope
 from kpilot.forecast.bounds import Bounds
 from kpilot.forecast.history import Point
 from kpilot.goals.suggest.methods import Method, percentile
@@ -256,8 +256,6 @@ def test_helpers() -> None:
     assert parse_scope(["team=EMEA,country=IT"]) == {"team": "EMEA", "country": "IT"}
     with pytest.raises(QueryError, match="cannot read the scope"):
         parse_scope(["team"])
-    assert scope_filter({"team": "O'Neil", "a": "x"}) == "a = 'x' and team = 'O''Neil'"
-    assert scope_filter({}) is None
 
 
 # ---------------------------------------------------------------------------------------------------- workspace

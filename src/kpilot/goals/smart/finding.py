@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kpilot.definitions.goals_model import Target
+from kpilot.engine.periods import Grain, grain_word
 from kpilot.errors import Location, Severity
-from kpilot.i18n import Message
+from kpilot.i18n import Message, Raw
 
 # The criterion each letter stands for, in the reader's language.
 _WORDS = {
@@ -37,15 +38,20 @@ class Finding:
     letter: Letter
     severity: Severity
     kpi: str | None
-    target: str | None  # the target's period and scope, as written: "2025-Q3 team=EMEA", "every month"
+    target: Message | None  # the target's period and scope: "2025-Q3 team=EMEA", "every month"
     reason: Message
     fix: Message
     location: Location | None = None
 
 
-def target_label(target: Target) -> str:
-    when = target.period if target.period is not None else f"every {target.every}"
-    return " ".join([when, *(f"{k}={v}" for k, v in sorted(target.scope.items()))])
+def target_label(target: Target) -> Message:
+    """The target as its file names it: its period as written, or every period of a grain; then its scope."""
+    if target.period is not None:
+        when = Message("goals.smart.target_period", period=Raw(target.period))
+    else:
+        when = Message("goals.smart.every", grain=grain_word(Grain(target.every or "month")))
+    scope = " ".join(f"{k}={v}" for k, v in sorted(target.scope.items()))
+    return Message("goals.smart.target_scoped", when=when, scope=Raw(scope)) if scope else when
 
 
 def make_finding(

@@ -21,7 +21,7 @@ from enum import StrEnum
 from kpilot.definitions.model import Direction, Kpi
 from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain, grain_plural
-from kpilot.engine.scope import scope_filter
+from kpilot.engine.scope import scope_of
 from kpilot.errors import QueryError, UserError
 from kpilot.forecast.history import Point, load_histories
 from kpilot.goals.suggest.methods import SUGGESTED_GRAINS, Method
@@ -167,7 +167,7 @@ def backtest(
     growths = {k.name: growth_of(model, k.name) for k in definitions}
     needed = list(dict.fromkeys([*(k.name for k in definitions), *(g.base for g in growths.values() if g)]))
     histories = load_histories(
-        workspace, needed, last_complete(now, grain, calendar), grain, where=scope_filter(scope), today=now, final=True
+        workspace, needed, last_complete(now, grain, calendar), grain, scope=scope_of(scope), today=now, final=True
     )
     results = []
     for kpi in definitions:

@@ -11,7 +11,7 @@ from datetime import date
 
 from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain, grain_word
-from kpilot.engine.scope import scope_filter
+from kpilot.engine.scope import Scope, scope_of
 from kpilot.errors import UserError
 from kpilot.forecast.history import Point, history_end, load_histories
 from kpilot.goals.suggest.methods import SUGGESTED_GRAINS
@@ -34,15 +34,15 @@ class Suggester:
         self.growths: dict[str, GrowthOf | None] = {name: growth_of(model, name) for name in names}
         bases = [g.base for g in self.growths.values() if g is not None]
         self.names = list(dict.fromkeys([*names, *bases]))
-        self._histories: dict[tuple[Grain, str | None], dict[str, History]] = {}
+        self._histories: dict[tuple[Grain, Scope], dict[str, History]] = {}
 
     def history(self, kpi: str, grain: Grain, scope: Mapping[str, str]) -> History:
-        where = scope_filter(scope)
-        key = (grain, where)
+        chosen = scope_of(scope)
+        key = (grain, chosen)
         if key not in self._histories:
             newest = last_complete(self.today, grain, self.workspace.calendar)
             self._histories[key] = load_histories(
-                self.workspace, self.names, newest, grain, where=where, today=self.today, final=True
+                self.workspace, self.names, newest, grain, scope=chosen, today=self.today, final=True
             )
         return self._histories[key][kpi]
 

@@ -41,7 +41,7 @@ from typing import Any, Literal
 from kpilot.definitions.model import Direction, Kpi
 from kpilot.engine.period_names import parse_period, period_name
 from kpilot.engine.periods import MONTHS_PER, Calendar, Grain, grain_word
-from kpilot.engine.scope import scope_filter
+from kpilot.engine.scope import scope_of
 from kpilot.errors import QueryError
 from kpilot.forecast.bounds import Bounds, bounds_of, whole
 from kpilot.forecast.history import Point, history_end, load_history
@@ -181,13 +181,15 @@ def suggest(
     now = today or calendar.today()
     last = history_end(start, grain, calendar, now)
     scope = dict(scope or {})
-    where = scope_filter(scope)
-    points = load_history(workspace, kpi, last, grain, count=None, where=where, today=now, final=True)
+    chosen = scope_of(scope)
+    points = load_history(workspace, kpi, last, grain, count=None, scope=chosen, today=now, final=True)
     model = workspace.model
     growth = growth_of(model, kpi)
     base = None
     if growth is not None:
-        base_history = load_history(workspace, growth.base, last, grain, count=None, where=where, today=now, final=True)
+        base_history = load_history(
+            workspace, growth.base, last, grain, count=None, scope=chosen, today=now, final=True
+        )
         base = Related(require_kpi(workspace.definitions, growth.base), base_history, series_kind(model, growth.base))
     result = propose(
         definition,
