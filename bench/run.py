@@ -32,6 +32,7 @@ import pyarrow as pa
 import references
 from ruamel.yaml import YAML
 
+import api
 import kpilot
 from kpilot.errors import Severity
 
@@ -82,6 +83,9 @@ MONTHLY_INFO = (
 def main(argv: Sequence[str] | None = None) -> int:
     options = _arguments(argv)
     started = time.perf_counter()
+    if options.api_only:
+        api.run(options.api_seconds)
+        return 0
     print(f"kpilot bench: {options.rows:,} rows, seed {options.seed}, {options.repeats} repetitions after warm-up")
     database = _database(options.rows, options.seed)
     _prepare_data(database, options.rows, options.seed)
@@ -105,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report("revenue by day: plain, month-to-date, 7-day rolling (no --by)", daily, DAILY_GOALS, DAILY_INFO)
     finally:
         workspace.close()
+    api.run(options.api_seconds)
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
     return 0
 
@@ -116,6 +121,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=9, help="timed repetitions of each contender")
     parser.add_argument("--warmup", type=int, default=1, help="untimed repetitions first")
     parser.add_argument("--show-sql", action="store_true", help="print kpilot's SQL and DuckDB's EXPLAIN ANALYZE")
+    parser.add_argument("--api-seconds", type=float, default=30.0, help="seconds of load on each API endpoint")
+    parser.add_argument("--api-only", action="store_true", help="run the REST API section alone")
     return parser.parse_args(argv)
 
 

@@ -87,10 +87,11 @@ class Workspace(workspace.Workspace):
         )
 
     def check(self, *, today: date | None = None) -> CheckResult:
-        """The SMART review of every KPI and target, as `kpilot check`."""
-        from kpilot.results.check import check_result
+        """The SMART review of every KPI and target, as `kpilot check` (with the grants of restricted KPIs checked
+        against the store, when there is one)."""
+        from kpilot.services.grant_checks import check_with_store
 
-        return check_result(self, today=today)
+        return check_with_store(self, today=today)
 
     def matrix(self, *, period: str | None = None, today: date | None = None) -> MatrixResult:
         """Goals by the KPIs that serve them, with weights, statuses and each goal's attainment, as

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import pyarrow as pa
 from pydantic import ValidationError as PydanticValidationError
@@ -19,10 +21,12 @@ from kpilot.definitions.editing import write_atomically, write_error
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions, load_settings
 from kpilot.definitions.model import Definitions, Settings, Source
 from kpilot.definitions.problems import problem_of
+from kpilot.engine.access import Access, intersect
 from kpilot.engine.arguments import checked, date_of, make_request
 from kpilot.engine.compile import Compiled, compile_plan
 from kpilot.engine.currency import CurrencyChecks, currency_issues
 from kpilot.engine.execute import execute
+from kpilot.engine.merge import merge_results
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.plan import Request, make_plan
 from kpilot.engine.preflight import SourceChecks, measureless_issues
@@ -33,12 +37,37 @@ from kpilot.errors import FormulaError, Issue, QueryError, Severity, UserError, 
 from kpilot.formula.ast import MeasureRef
 from kpilot.formula.check import walk
 from kpilot.i18n import Message, Raw
+from kpilot.semantic.lookup import require_kpi
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.validate import name_issues, static_issues, warehouse_issues
+from kpilot.semantic.visibility import showing_only
 from kpilot.warehouse.connection import Warehouse
 
 # The first line of a new kpilot.yaml: a comment in the file, which docs/workspace.md shows as it is written.
 SETTINGS_HEADER = "# kpilot workspace settings: see docs/workspace.md\n"
+
+
+class AccessPolicy(Protocol):
+    """What one reader may see, decided above the workspace (`kpilot.services.kpis.workspace_for` makes one from an
+    actor, the organisation and a day): the workspace only asks it, so that every computation made through a view
+    (compute, sql, and the scorecards, forecasts, suggestions, checks and matrices built on them) obeys it."""
+
+    @property
+    def unrestricted(self) -> bool:
+        """Whether the reader sees every KPI over every row (admins, editors, the local operator)."""
+        ...
+
+    def visible(self, kpi: str) -> bool:
+        """Whether the reader may see the KPI (and every KPI its formula uses)."""
+        ...
+
+    def access(self, kpi: str) -> Access:
+        """The rows the KPI is computed over for this reader (with those of the KPIs its formula uses)."""
+        ...
+
+    def ensure(self, action: str) -> None:
+        """Raise (a `PermissionDenied`) unless the reader may do `action` (`edit_targets`, ...)."""
+        ...
 
 
 class Workspace:
@@ -56,8 +85,10 @@ class Workspace:
             fiscal_year_start=self.settings.fiscal_year_start,
         )
         self._warehouse: Warehouse | None = None
+        self._owns_warehouse = True
         self._source_checks: SourceChecks | None = None
         self._currency_checks: CurrencyChecks | None = None
+        self.policy: AccessPolicy | None = None  # None: everything, as the files show it (see `restricted`)
 
     @classmethod
     def init(
@@ -105,9 +136,38 @@ class Workspace:
             self._warehouse = Warehouse(self.settings.warehouse, self.root, allowed_paths=self.settings.allowed_paths)
         return self._warehouse
 
+    def restricted(self, policy: AccessPolicy) -> Self:
+        """A view of this workspace for one reader: its definitions hold only the KPIs `policy` lets them see (with
+        their targets and goal links), so that a hidden KPI is unknown exactly like a missing one, and every request
+        it compiles is restricted to the rows the policy gives each KPI (docs/permissions.md). The view shares this
+        workspace's warehouse and is valid while this workspace is open; closing it leaves the warehouse open."""
+        # Found before copying, so that the view keeps them: the files' problems (duplicate names, say, of KPIs it may
+        # not show) stop its computations as they stop this workspace's.
+        _ = self.definition_errors
+        view = copy.copy(self)
+        view.policy = policy
+        view.definitions = showing_only(self.definitions, policy.visible)
+        # The same definitions (a reader who sees every KPI) keep the expanded formulas already made.
+        view.model = self.model if view.definitions is self.definitions else SemanticModel(view.definitions)
+        view._warehouse = self.warehouse
+        view._owns_warehouse = False
+        view._source_checks = view._currency_checks = None
+        return view
+
+    @property
+    def _restricting(self) -> bool:
+        """Whether this is a view that hides rows or KPIs from its reader."""
+        return self.policy is not None and not self.policy.unrestricted
+
+    def ensure(self, action: str) -> None:
+        """Raise unless this workspace's reader may do `action` (always allowed without a policy)."""
+        if self.policy is not None:
+            self.policy.ensure(action)
+
     def close(self) -> None:
         if self._warehouse is not None:
-            self._warehouse.close()
+            if self._owns_warehouse:
+                self._warehouse.close()
             self._warehouse = None
         self._source_checks = None  # a reopened warehouse may hold other data
         self._currency_checks = None
@@ -130,8 +190,9 @@ class Workspace:
         issues += measureless_issues(self.definitions, self.model)
         if with_data:
             issues += warehouse_issues(self.definitions, self.warehouse)
-            issues += value_issues(self.definitions, self.warehouse, self.calendar)
-            issues += currency_issues(self.definitions, self.warehouse, self.calendar, self.settings.currency)
+            if not self._restricting:  # these list values and row counts of every row: not for a restricted reader
+                issues += value_issues(self.definitions, self.warehouse, self.calendar)
+                issues += currency_issues(self.definitions, self.warehouse, self.calendar, self.settings.currency)
         return sorted(issues, key=lambda i: (i.location.file or "", i.location.line or 0, i.location.col or 0))
 
     def table_columns(self, table: str) -> dict[str, str] | None:
@@ -153,10 +214,14 @@ class Workspace:
         end: date | str | None = None,
         where: str | None = None,
         scope: Mapping[str, str] | None = None,
+        access: Sequence[Mapping[str, str]] | None = None,
     ) -> Request:
         """A compute request. `kpis` and `by` take one name or a list of names; dates are dates or ISO text;
-        `scope` is a team's or person's slice ({'team': 'EMEA'}), applied as typed conditions with `where`."""
-        return make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope)
+        `scope` is a team's or person's slice ({'team': 'EMEA'}), applied as typed conditions with `where`;
+        `access` limits the rows further to those of any of its scopes (engine.access; None: no limit). In a view
+        (`restricted`) the request also carries the reader's access to its KPIs, all of them together."""
+        request = make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope, access=access)
+        return self._with_policy(request)
 
     @cached_property
     def definition_errors(self) -> list[Issue]:
@@ -166,7 +231,10 @@ class Workspace:
         return [issue for issue in found if issue.severity is Severity.ERROR]
 
     def compile(self, request: Request) -> Compiled:
-        request = checked(request)
+        """The query of a request. In a view, the request's access is narrowed to what the reader may see of all
+        its KPIs together, whatever access it came with (one query holds one restriction: `compute` computes KPIs
+        with different ones apart)."""
+        request = self._with_policy(checked(request))
         if self.definition_errors:
             raise ValidationFailed(self.definition_errors)
         plan = make_plan(request, self.model, self.calendar)
@@ -181,13 +249,35 @@ class Workspace:
         self._currency_checks.require(sp.source for sp in plan.sources)
         return compile_plan(plan, self.warehouse, currency=self.settings.currency)
 
+    def _with_policy(self, request: Request) -> Request:
+        """The request with the reader's access to each of its KPIs added to its own (a view's; as is otherwise)."""
+        if self.policy is None:
+            return request
+        access = request.access
+        for name in request.kpis:
+            access = intersect(access, self.policy.access(name))
+        return replace(request, access=access)
+
+    def _parts(self, request: Request) -> list[Request]:
+        """The request split by the reader's access: one request per restriction, its KPIs in the order asked.
+        Every KPI is looked up first, so that a hidden or unknown one is refused before any query runs."""
+        if self.policy is None or len(request.kpis) < 2:
+            return [request]
+        for name in request.kpis:
+            require_kpi(self.definitions, name)
+        groups: dict[Access, list[str]] = {}
+        for name in request.kpis:
+            groups.setdefault(self.policy.access(name), []).append(name)
+        return [replace(request, kpis=tuple(names)) for names in groups.values()]
+
     def filter_warnings(
         self, where: str | None, kpis: Sequence[str] | None = None, *, scope: Mapping[str, str] | None = None
     ) -> list[Issue]:
         """What makes numbers suspect although they compute: a row filter (`where`, a scope) that keeps no row of
-        a source the KPIs read (every KPI's when None), with the values it names that never occur."""
+        a source the KPIs read (every KPI's when None), with the values it names that never occur. None in a view
+        that restricts its reader: the warnings count and list values of every row."""
         chosen = scope_of(scope)
-        if where is None and not chosen:
+        if (where is None and not chosen) or self._restricting:
             return []
         if where is not None and not isinstance(where, str):
             raise QueryError(
@@ -219,13 +309,19 @@ class Workspace:
         end: date | str | None = None,
         where: str | None = None,
         scope: Mapping[str, str] | None = None,
+        access: Sequence[Mapping[str, str]] | None = None,
         today: date | None = None,
     ) -> pa.Table:
-        """KPIs per period (and dimension values) as an Arrow table; `partial` marks periods not fully covered."""
-        request = self.request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope)
-        day = date_of(today, "today")
-        compiled = self.compile(request)
-        return execute(compiled, self.warehouse, day or self.calendar.today())
+        """KPIs per period (and dimension values) as an Arrow table; `partial` marks periods not fully covered.
+        In a view, KPIs the reader sees over different rows are computed apart and put side by side
+        (engine.merge)."""
+        request = make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope, access=access)
+        day = date_of(today, "today") or self.calendar.today()
+        parts = self._parts(request)
+        tables = [execute(self.compile(part), self.warehouse, day) for part in parts]
+        if len(tables) == 1:
+            return tables[0]
+        return merge_results(tables, request)
 
     def sql(
         self,
@@ -237,13 +333,15 @@ class Workspace:
         end: date | str | None = None,
         where: str | None = None,
         scope: Mapping[str, str] | None = None,
+        access: Sequence[Mapping[str, str]] | None = None,
     ) -> str:
-        """The SQL the warehouse runs for a compute request."""
+        """The SQL the warehouse runs for a compute request (in a view, one statement per restriction, in the
+        order `compute` runs them, separated by `;`)."""
         import ibis
 
-        request = self.request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope)
-        compiled = self.compile(request)
-        return str(ibis.to_sql(compiled.expr, dialect=self.warehouse.dialect))
+        request = make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope, access=access)
+        statements = [self.compile(part) for part in self._parts(request)]
+        return ";\n\n".join(str(ibis.to_sql(compiled.expr, dialect=self.warehouse.dialect)) for compiled in statements)
 
 
 def _setting_issue(error: Any) -> Issue:

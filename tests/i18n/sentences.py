@@ -5,7 +5,8 @@ lowercase ("unknown KPI", "Revenue is", "no data"; not "CREATE TABLE"). Allowed,
 kpilot's words: docstrings; the rendering layer itself (`kpilot/i18n/`); the text of programming errors
 (InternalError, TypeError, ValueError, AssertionError, RuntimeError, NotImplementedError, CatalogueBroken: bugs,
 reported as "internal error" with a code); command-line help (`help=`, Typer's `rich_help_panel=`), which stays
-English like every Unix tool's; and what the `ALLOWED` table of the test names, each with why.
+English like every Unix tool's, and the REST API's own description in its OpenAPI document (`summary=`,
+`description=`), English like every API reference; and what the `ALLOWED` table of the test names, each with why.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ PROGRAMMING_ERRORS = frozenset(
         "LookupError",
     }
 )
-HELP_KEYWORDS = frozenset({"help", "rich_help_panel", "short_help", "epilog", "metavar", "description"})
+HELP_KEYWORDS = frozenset({"help", "rich_help_panel", "short_help", "epilog", "metavar", "description", "summary"})
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,19 @@ sources:
     measures:
       - {name: amount, agg: sum, expr: amount}
 """
-KPILOT_TABLES = ("team_scopes", "person_scopes", "memberships", "people", "teams")
+KPILOT_TABLES = (
+    "team_scopes",
+    "person_scopes",
+    "memberships",
+    "people",
+    "teams",
+    "audit_log",
+    "sign_in_failures",
+    "tokens",
+    "account_permissions",
+    "account_roles",
+    "accounts",
+)
 
 
 def write_store_workspace(root: Path, store: str = "kpilot.db", *, create: bool = True) -> Path:

@@ -25,30 +25,36 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
     assert (code, out) == (
         0,
-        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0001)\n"
+        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0002)\n"
         "status: not created yet; run `kpilot db upgrade`\n",
     )
     assert not (here / "ws" / "kpilot.db").exists()  # looking creates nothing
 
     title = "The organisation: people, teams, memberships with effective dates, and the scopes of people and teams"
+    accounts = "Accounts: sign-in, roles, permissions, API tokens and the audit log"
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
-    assert (code, out) == (0, f"Created the store ws/kpilot.db: now at revision 0001.\n  applied 0001: {title}\n")
+    assert (code, out) == (
+        0,
+        f"Created the store ws/kpilot.db: now at revision 0002.\n  applied 0001: {title}\n  applied 0002: {accounts}\n",
+    )
     assert run_cli(capsys, "db", "upgrade", "-w", "ws")[:2] == (
         0,
-        "The store ws/kpilot.db is up to date (revision 0001).\n",
+        "The store ws/kpilot.db is up to date (revision 0002).\n",
     )
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out == "store: ws/kpilot.db\nrevision: 0001 (this kpilot's newest: 0001)\nstatus: up to date\n"
+    assert out == "store: ws/kpilot.db\nrevision: 0002 (this kpilot's newest: 0002)\nstatus: up to date\n"
 
+    code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
+    assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at 0001.\n  undid 0002: {accounts}\n")
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at no revision.\n  undid 0001: {title}\n")
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out.endswith("status: behind (to apply: 0001); run `kpilot db upgrade`\n")
+    assert out.endswith("status: behind (to apply: 0001, 0002); run `kpilot db upgrade`\n")
     code, _, err = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, err) == (1, "error: the store ws/kpilot.db has no migrations applied: nothing to downgrade\n")
 
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
-    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0001.")
+    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0002.")
 
 
 def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None:
@@ -56,7 +62,7 @@ def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None
     code, _, err = run_cli(capsys, "db", "downgrade", "nope", "-w", "ws")
     assert code == 1
     assert err.startswith("error: cannot downgrade the store ws/kpilot.db to 'nope': ")
-    assert "hint: name a revision (0001), 'base' (downgrade: everything) or a step such as -1" in err
+    assert "hint: name a revision (0001, 0002), 'base' (downgrade: everything) or a step such as -1" in err
 
 
 def test_org_commands_on_a_missing_store_say_to_upgrade(here: Path, capsys: Capsys) -> None:

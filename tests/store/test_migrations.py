@@ -24,7 +24,19 @@ from kpilot.store.revisions import Standing, downgrade, revisions, state, upgrad
 from tests.conftest import PG_OK
 from tests.support import postgres_database
 
-EXPECTED_TABLES = {"people", "teams", "memberships", "person_scopes", "team_scopes"}
+EXPECTED_TABLES = {
+    "people",
+    "teams",
+    "memberships",
+    "person_scopes",
+    "team_scopes",
+    "accounts",
+    "account_roles",
+    "account_permissions",
+    "tokens",
+    "audit_log",
+    "sign_in_failures",
+}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -74,7 +86,7 @@ def test_state_of_a_missing_sqlite_store_does_not_create_it(tmp_path: Path) -> N
 
 def test_every_migration_has_a_title_and_the_chain_is_linear() -> None:
     found = revisions()
-    assert [r.id for r in found] == ["0001"]
+    assert [r.id for r in found] == ["0001", "0002"]
     assert all(r.title for r in found)
 
 

@@ -16,7 +16,7 @@ from kpilot.cli.reader import words
 from kpilot.errors import Severity as Level
 from kpilot.goals.smart.finding import Finding, Letter
 from kpilot.i18n import Language, text
-from kpilot.results.check import check_result
+from kpilot.services.grant_checks import check_with_store
 from kpilot.workspace import Workspace
 
 STYLES = {Level.ERROR: Style(color="red", bold=True), Level.WARNING: "yellow", Level.INFO: "dim"}
@@ -32,7 +32,7 @@ def check_command(
     """Review every KPI and target: Specific, Measurable, Achievable, Relevant, Time-bound."""
     speak = language()
     with Workspace(workspace) as ws:
-        result = check_result(ws)
+        result = check_with_store(ws)  # with the grants of restricted KPIs checked against the store
         findings = list(result.findings)
         title = text("cli.check.title", speak, workspace=ws.settings.name)
     if output is Format.JSON:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kpilot.definitions.goals_model import Goal, GoalLink, Target
-from kpilot.definitions.model import Definitions, Dimension, Kpi, Measure, Settings, Source
+from kpilot.definitions.model import Definitions, Dimension, Grants, Kpi, Measure, Settings, Source
 from kpilot.definitions.problems import problem_of
 from kpilot.definitions.yaml_source import (
     YamlDocument,
@@ -137,10 +137,11 @@ def _attach_positions(data: dict[str, Any], node: CommentedMap, path: str) -> No
     data["locations"] = {
         field: _text_location(path, node, field) for field in FORMULA_FIELDS if isinstance(node.get(field), str)
     }
-    currency = node.get("currency")
-    if isinstance(currency, CommentedMap) and isinstance(data.get("currency"), dict):
-        data["currency"]["origin"] = node_location(path, currency)
-        data["currency"]["locations"] = {key: node_location(path, currency, key) for key in currency}
+    for nested in ("currency", "grants"):
+        child = node.get(nested)
+        if isinstance(child, CommentedMap) and isinstance(data.get(nested), dict):
+            data[nested]["origin"] = node_location(path, child)
+            data[nested]["locations"] = _key_locations(path, child)
     for child_key in ("measures", "dimensions"):
         children = node.get(child_key)
         if isinstance(children, CommentedSeq) and isinstance(data.get(child_key), list):
@@ -152,6 +153,16 @@ def _attach_positions(data: dict[str, Any], node: CommentedMap, path: str) -> No
                         "name": child_data,
                         "origin": node_location(path, children, index),
                     }
+
+
+def _key_locations(path: str, node: CommentedMap) -> dict[str, Location]:
+    """Where each key of a nested mapping is, and each item of a list under it as `key.index` (`people.1`)."""
+    found = {}
+    for key, value in node.items():
+        found[str(key)] = node_location(path, node, key)
+        if isinstance(value, CommentedSeq):
+            found.update({f"{key}.{index}": node_location(path, value, index) for index in range(len(value))})
+    return found
 
 
 def _text_location(path: str, node: CommentedMap, field: str) -> Location:
@@ -193,7 +204,12 @@ def _walk(node: Any, loc: tuple[Any, ...]) -> tuple[Any, str | int | None]:
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Iterable[str]:
-    names: dict[str, type[BaseModel]] = {"measures": Measure, "dimensions": Dimension, "kpis": GoalLink}
+    names: dict[str, type[BaseModel]] = {
+        "measures": Measure,
+        "dimensions": Dimension,
+        "kpis": GoalLink,
+        "grants": Grants,
+    }
     current: type[BaseModel] = model
     for part in loc:
         if isinstance(part, str) and part in names:

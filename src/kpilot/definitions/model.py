@@ -271,6 +271,51 @@ class Direction(StrEnum):
     RANGE = "range"
 
 
+class Visibility(StrEnum):
+    """Who may see a KPI, and over which rows (docs/permissions.md)."""
+
+    COMPANY = "company"  # everyone with a role, over every row
+    TEAM = "team"  # members over their own and their teams' rows; managers also over those below them
+    PRIVATE = "private"  # each person over their own rows; managers also over their reports'
+    RESTRICTED = "restricted"  # only those its `grants` name (and admins and editors), nobody else at all
+
+
+class Grants(Frozen):
+    """Who may see a restricted KPI besides admins and editors: people by e-mail address, teams by name (their
+    members and the members of the teams under them), and everyone with a role."""
+
+    people: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    # Admins and editors see every KPI and viewers only company ones, so a grant can only name these two roles.
+    roles: tuple[Literal["manager", "member"], ...] = ()
+    origin: Location = Location()
+    locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("people", "teams", "roles", mode="before")
+    @classmethod
+    def _one_as_a_list(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("people")
+    @classmethod
+    def _addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for address in value:
+            if not re.fullmatch(r"[^@\s]+@[^@\s]+", address):
+                raise Invalid(Message("definitions.grant_not_an_address", address=Raw(repr(address))))
+        return value
+
+    @field_validator("teams")
+    @classmethod
+    def _team_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not name for name in value):
+            raise Invalid(Message("definitions.grant_team_unnamed"))
+        return value
+
+    @property
+    def empty(self) -> bool:
+        return not (self.people or self.teams or self.roles)
+
+
 class Kpi(Frozen):
     """A named formula over measures and other KPIs, with what it means and which way is good."""
 
@@ -292,6 +337,10 @@ class Kpi(Frozen):
     # Days a cohort needs before its value is final (leads converting, signups paying): `mature_after: 60 days`.
     mature_after: int | None = Field(default=None, ge=1, le=3660)
     at_risk: float = Field(default=0.9, gt=0, le=1)  # attainment below this is off track; between it and 1, at risk
+    # Company by default: a workspace written before visibility existed showed every KPI to whoever could read it,
+    # and the default keeps it so (docs/permissions.md). Narrower KPIs say so.
+    visibility: Visibility = Visibility.COMPANY
+    grants: Grants | None = None
     origin: Location = Location()
     locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
 
@@ -299,6 +348,12 @@ class Kpi(Frozen):
     def _check_time_unit(self) -> Kpi:
         if self.time_unit is not None and self.unit is not Unit.DURATION:
             raise Invalid(Message("definitions.time_unit_only_duration", unit=self.unit.value))
+        return self
+
+    @model_validator(mode="after")
+    def _grants_only_restricted(self) -> Kpi:
+        if self.grants is not None and self.visibility is not Visibility.RESTRICTED:
+            raise Invalid(Message("definitions.grants_need_restricted", visibility=self.visibility.value))
         return self
 
     @property

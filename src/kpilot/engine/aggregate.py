@@ -11,6 +11,7 @@ import ibis.expr.types as ir
 from kpilot.definitions.model import Aggregation, Measure, Source
 from kpilot.engine.periods import Grain
 from kpilot.engine.plan import Plan, SourcePlan, column_name
+from kpilot.engine.row_access import access_condition
 from kpilot.engine.rows import RowCompiler, measure_part
 from kpilot.engine.scope import scope_shown, scope_tree
 from kpilot.engine.timeexpr import date_literal, local_date, local_time, period_start
@@ -52,7 +53,8 @@ def source_days(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
 
 
 def filtered_rows(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
-    """The source's rows that the request covers: --where, the date range, and the look-back before it."""
+    """The source's rows that the request covers: --where, the scope, the reader's access (engine.row_access), the
+    date range, and the look-back before it."""
     request, source = plan.request, source_plan.source
     conditions = []
     compiler = RowCompiler.of_source(table, source, plan.calendar)
@@ -63,6 +65,8 @@ def filtered_rows(source_plan: SourcePlan, plan: Plan, table: Any) -> Any:
     if scoped is not None:
         what = Message("engine.part_scope", source=source.name)
         conditions.append(compiler.tree(scoped, scope_shown(request.scope), what, expect=Type.BOOLEAN, field="scope"))
+    if request.access is not None:
+        conditions.append(access_condition(compiler, source, request.access))
     day = source_days(source_plan, plan, table)
     if day is not None:
         conditions.extend(_range_conditions(day, plan))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from kpilot.engine.access import access_of
 from kpilot.engine.periods import Grain
 from kpilot.engine.plan import Request
 from kpilot.engine.scope import scope_of
@@ -28,6 +29,7 @@ def make_request(
     end: Any = None,
     where: Any = None,
     scope: Any = None,
+    access: Any = None,
 ) -> Request:
     return Request(
         kpis=names(kpis, "kpis", "['ctr', 'cpc']"),
@@ -37,6 +39,7 @@ def make_request(
         end=date_of(end, "end"),
         where=text_of(where, "where", "\"channel = 'email'\"") or None,
         scope=scope_of(scope),
+        access=access_of(access),
     )
 
 
@@ -55,6 +58,7 @@ def checked(request: Any) -> Request:
         end=request.end,
         where=request.where,
         scope=request.scope,
+        access=request.access,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kpilot.definitions.model import Measure, Source
+from kpilot.engine.access import Access
 from kpilot.engine.periods import FIRST_DATE, LAST_DATE, Calendar, Grain, grain_plural, grain_word
 from kpilot.engine.preflight import measureless_issue
 from kpilot.engine.scope import Scope
@@ -43,6 +44,8 @@ class Request:
     end: date | None = None
     where: str | None = None
     scope: Scope = ()  # a team's or person's slice: dimension = value pairs, applied with `where` (both hold)
+    # The rows the reader may see (engine.access): None is every row, () none; applied with `scope` and `where`.
+    access: Access = None
 
 
 @dataclass(frozen=True)

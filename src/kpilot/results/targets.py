@@ -87,6 +87,8 @@ def suggestion_result(
     `method` (default: the recommended one) are merged into definitions/targets.yaml."""
     level = arguments.optional_choice(write, Level, "write")
     chosen_method = arguments.optional_choice(method, Method, "method")
+    if level is not None:
+        workspace.ensure("edit_targets")  # a view's reader may read suggestions without the right to write them
     result = suggest(
         workspace,
         arguments.kpi_name(kpi),

@@ -14,6 +14,7 @@ from kpilot.semantic.positions import formula_issue
 from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.rowscope import RowScope
 from kpilot.semantic.timefunctions import RollupCheck
+from kpilot.semantic.visibility import visibility_issues
 from kpilot.warehouse.connection import Warehouse
 
 RESERVED = frozenset({"period", "partial"})
@@ -23,8 +24,9 @@ NUMERIC_AGGREGATIONS = frozenset(
 
 
 def static_issues(definitions: Definitions) -> list[Issue]:
-    """Problems visible without data: duplicate or reserved names, and KPI formulas that do not resolve."""
-    return [*name_issues(definitions), *kpi_formula_issues(definitions)]
+    """Problems visible without data: duplicate or reserved names, KPI formulas that do not resolve, and
+    visibilities that do not hold (semantic.visibility)."""
+    return [*name_issues(definitions), *kpi_formula_issues(definitions), *visibility_issues(definitions)]
 
 
 def name_issues(definitions: Definitions) -> list[Issue]:

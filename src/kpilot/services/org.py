@@ -16,6 +16,7 @@ from typing import Literal
 from kpilot.errors import DataError, Issue, Location, ValidationFailed
 from kpilot.i18n import DEFAULT, Language, Message, render
 from kpilot.services.org_apply import apply_plan
+from kpilot.services.org_audit import audit_import
 from kpilot.services.org_entries import KIND_WORDS, OrgFile, PersonEntry, TeamEntry
 from kpilot.services.org_fields import RawRecord, person_entry, team_entry
 from kpilot.services.org_plan import FieldChange, Options, Plan, plan_import
@@ -144,6 +145,7 @@ def _import(
                 lock_organisation(session)
                 plan = plan_import(file, read_organisation(session), options, issues)
                 apply_plan(session, plan)
+                audit_import(session, plan, shown, day)
         return _report(plan, shown, store.location.shown, day, written=not dry_run)
 
 

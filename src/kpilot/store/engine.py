@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
 
 from kpilot.store.location import StoreLocation
 
@@ -41,7 +42,10 @@ def create_store_engine(location: StoreLocation, *, create: bool = False) -> Eng
         # itself is safe for that, and a connection is only ever used by one thread at a time.
         return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
 
-    engine = create_engine("sqlite+pysqlite://", creator=connect)
+    # QueuePool, named: for a URL without a file SQLAlchemy would pick SingletonThreadPool (one connection per
+    # thread, closed when more than five threads ask), which closes connections other threads are using: a server
+    # answering sixteen requests at once crashed in the sqlite3 module.
+    engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine

@@ -8,10 +8,14 @@ the names to drop or alter a constraint, and SQLite has no names of its own to f
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, MetaData, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, MetaData, String, column
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kpilot.store.records import ActorKind, Outcome
+from kpilot.store.times import UtcDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -25,6 +29,13 @@ NAME_LENGTH = 200
 EMAIL_LENGTH = 320  # the longest address RFC 3696 allows
 DIMENSION_LENGTH = 128  # as a definitions identifier
 VALUE_LENGTH = 500
+HASH_LENGTH = 255  # an Argon2 hash in its encoded form is about 100 characters
+
+# The choices of accounts and the audit log. The roles are kpilot.auth's `Role` (a test keeps the two equal: the
+# store sits beside auth, not above it).
+ROLES = ("admin", "editor", "manager", "member", "viewer")
+ACTOR_KINDS = tuple(kind.value for kind in ActorKind)
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
 
 
 class Base(DeclarativeBase):
@@ -92,3 +103,88 @@ class TeamScopeRow(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     dimension: Mapped[str] = mapped_column(String(DIMENSION_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(String(VALUE_LENGTH))
+
+
+class AccountRow(Base):
+    """Someone who can sign in. The account is tied to the person with the same e-mail address (`email_key`), when
+    there is one: by the address rather than by a foreign key, so that a person imported after the account was made
+    (or the other way round) is found all the same."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))  # as written
+    email_key: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)  # case folded: one account per address
+    password_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH))  # None: signs in through OpenID Connect only
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # None while the account may sign in
+
+
+class AccountRoleRow(Base):
+    __tablename__ = "account_roles"
+    __table_args__ = (CheckConstraint(column("role").in_(ROLES), name="role"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class AccountPermissionRow(Base):
+    """A permission granted on top of the account's roles, such as `compensation` (pay data)."""
+
+    __tablename__ = "account_permissions"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    permission: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class TokenRow(Base):
+    """An API token. The token itself is never stored: `lookup` (public) finds the row, and `secret_hash` (SHA-256
+    of the random secret, in hex) proves the secret."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    lookup: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(1000))  # space-separated, sorted: `ingest:orders read`
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditRow(Base):
+    """One entry of the audit log, which is only ever appended to (triggers refuse updates and deletes). The actor
+    is kept as it was (account id and e-mail address), without a foreign key: the log outlives what it names."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(column("actor_kind").in_(ACTOR_KINDS), name="actor_kind"),
+        CheckConstraint(column("outcome").in_(OUTCOMES), name="outcome"),
+        Index(None, "action", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_account_id: Mapped[int | None] = mapped_column()
+    actor_email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(VALUE_LENGTH))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON())
+    outcome: Mapped[str] = mapped_column(String(16))
+    client: Mapped[str | None] = mapped_column(String(NAME_LENGTH))  # where a sign-in came from: an address, `cli`
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in, counted for the rate limit. In the store, so that every worker of a server counts the
+    same failures; removed by a successful sign-in, and once older than the limit's window."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index(None, "email_key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_key: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -50,6 +50,22 @@ class Scope:
 NO_SCOPE = Scope()
 
 
+class ActorKind(StrEnum):
+    """Who an audit entry's actor is."""
+
+    OPERATOR = "operator"  # the person at the terminal of a workspace on disk
+    ACCOUNT = "account"  # a signed-in account, or a script with its token
+    UNVERIFIED = "unverified"  # anyone else: a sign-in that failed names the address it tried
+
+
+class Outcome(StrEnum):
+    """How an audited action went."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # tried and wrong: a password that does not match
+    REFUSED = "refused"  # not allowed: no permission, a disabled account, too many attempts
+
+
 @dataclass(frozen=True)
 class Team:
     id: int

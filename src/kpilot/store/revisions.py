@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 
 from kpilot.i18n import Message, Raw
 from kpilot.store.engine import create_store_engine, writing
-from kpilot.store.errors import StoreError, translated
+from kpilot.store.errors import StoreError
+from kpilot.store.failures import translated
 from kpilot.store.location import StoreLocation
 
 MIGRATIONS = Path(__file__).with_name("migrations")

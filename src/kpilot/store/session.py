@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kpilot.i18n import Message
 from kpilot.store.engine import create_store_engine, writing
-from kpilot.store.errors import UPGRADE_HINT, StoreMissing, StoreOutdated, StoreTooNew, translated
+from kpilot.store.errors import UPGRADE_HINT, StoreMissing, StoreOutdated, StoreTooNew
+from kpilot.store.failures import translated
 from kpilot.store.location import StoreLocation, store_location
 from kpilot.store.revisions import Standing, head, standing
 from kpilot.workspace import Workspace

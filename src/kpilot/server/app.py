@@ -1,0 +1,62 @@
+"""The application: one workspace, its routes, and the one error envelope (docs/server.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from kpilot.definitions.loader import load_settings
+from kpilot.i18n import Language
+from kpilot.server import health, problems
+from kpilot.server.api.v1 import router as api_v1
+from kpilot.server.language import SETTING_LANGUAGE
+from kpilot.server.runtime import Runtime
+
+OPENAPI_URL = "/api/openapi.json"
+
+
+def create_app(folder: str | Path) -> FastAPI:
+    """The server of the workspace in `folder`. The workspace and the store are opened at the first request that
+    needs them (and again after they went away), so that a server started before its database answers still
+    starts, says 503 until it can serve, and then serves."""
+    root = Path(folder).resolve()
+    runtime = Runtime(root)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="kpilot",
+        summary="KPIs, targets, scorecards and forecasts over a kpilot workspace.",
+        version="1",
+        openapi_url=OPENAPI_URL,
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    setattr(app.state, SETTING_LANGUAGE, _setting_language(root))
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(api_v1)
+    return app
+
+
+def _setting_language(root: Path) -> Language | None:
+    try:
+        return Language(load_settings(root).language)
+    except Exception:
+        return None
+
+
+def from_environment() -> FastAPI:
+    """The app of the workspace `kpilot serve` names in KPILOT_WORKSPACE: how each worker process builds its own."""
+    return create_app(os.environ.get("KPILOT_WORKSPACE", "."))
