@@ -124,7 +124,9 @@ class Workspace:
         yaml.default_flow_style = False
         text = io.StringIO(SETTINGS_HEADER)
         text.seek(0, io.SEEK_END)
-        yaml.dump(settings.model_dump(mode="json"), text)
+        # Every setting with its value, so that the file shows what can be set; sections that are off (`oidc:`) are
+        # left out rather than written as an empty key.
+        yaml.dump(settings.model_dump(mode="json", exclude_none=True), text)
         write_atomically(root / SETTINGS_FILE, text.getvalue())
         workspace = cls(root)
         workspace.warehouse.create()  # the embedded DuckDB file

@@ -118,7 +118,12 @@ def test_a_file_locked_by_another_program_is_reported_as_such(
 ) -> None:
     data = tmp_path / "more.csv"
     data.write_text("day,clicks\n2025-03-01,1\n")
-    commands = (["validate"], ["compute", "clicks"], ["sql", "clicks"], ["ingest", str(data), "--table", "more"])
+    commands = (
+        ["validate"],
+        ["compute", "clicks"],
+        ["sql", "clicks"],
+        ["ingest", str(data), "--table", "more", "--wait", "0"],
+    )
     for command in commands:
         code, text = kpilot(capsys, *command, "-w", str(duckdb_workspace))
         assert code == 1, (command, text)

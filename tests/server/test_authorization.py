@@ -18,12 +18,21 @@ The expected answers are worked out by hand from the deals table and docs/permis
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.server.server_support import Company
+from kpilot import Workspace
+from kpilot.auth.actor import Actor
+from kpilot.services.targets import VersionChanged, edit_targets, targets_version
+from kpilot.services.tokens import actor_for_token, create_token
+from kpilot.store import open_store
+from tests.server.server_support import Company, build_served_company, client
 
 ROWS = {
     1: ("EMEA", "anna", 10),
@@ -226,3 +235,231 @@ def test_people_and_teams(api: TestClient, company: Company, person: str) -> Non
     for path in (f"/api/v1/people/{unknown}", f"/api/v1/teams/{unknown}"):
         response = api.get(path, headers=headers)
         assert response.status_code == 404, path
+
+
+# ------------------------------------------------------------------------------------- targets, goals, tokens, audit
+# A company of its own (these tests change it): a 2025 target for the revenue KPI of each visibility, and for each
+# person a second token that may also write. Who sees which target is who sees its KPI (SEES above); who may edit
+# targets: admins and editors (docs/permissions.md), whatever their token, only with `write`.
+EDITORS = frozenset({"ada", "eddie"})
+TARGETS = "".join(f"  - {{kpi: {kpi_names(v)[0]}, period: '2025', target: 100}}\n" for v in KPIS)
+
+
+@dataclass(frozen=True)
+class Editable:
+    read: Company  # each person's read-only token
+    write: Company  # each person's read and write token
+    ids: dict[str, tuple[str, str]]  # person -> the ids of their read and write tokens
+
+
+@pytest.fixture(scope="module")
+def editable(tmp_path_factory: pytest.TempPathFactory) -> Editable:
+    root = tmp_path_factory.mktemp("edited") / "ws"
+    read = build_served_company(root)
+    (root / "definitions" / "targets.yaml").write_text("targets:\n" + TARGETS)
+    now = datetime.now(UTC)
+    write, ids = {}, {}
+    with Workspace(root) as workspace, open_store(workspace) as store:
+        for person in SEES:
+            email = f"{person}@acme.example"
+            made = create_token(
+                store, Actor.operator(), email, "edits", ["read", "write"], expires_at=now + timedelta(days=1), now=now
+            )
+            write[person] = made.raw
+            ids[person] = (read.tokens[person].split("_")[1], made.view.token.lookup)
+    return Editable(read, Company(root, write), ids)
+
+
+@pytest.fixture(scope="module")
+def edits(editable: Editable) -> Iterator[TestClient]:
+    with client(editable.read.root) as test_client:
+        yield test_client
+
+
+def visible_revenue(person: str) -> set[str]:
+    return {kpi_names(v)[0] for v in KPIS if SEES[person][v] is not None}
+
+
+@pytest.mark.parametrize("person", list(SEES))
+def test_targets_are_those_of_visible_kpis(edits: TestClient, editable: Editable, person: str) -> None:
+    headers = editable.read.headers(person)
+    listed = edits.get("/api/v1/targets", headers=headers)
+    assert listed.status_code == 200, listed.text
+    assert listed.headers["etag"].startswith('"')
+    assert {target["kpi"] for target in listed.json()["targets"]} == visible_revenue(person)
+    unknown = edits.get("/api/v1/targets/no_such_kpi", headers=headers).json()["error"]
+    for visibility in KPIS:
+        revenue, _ = kpi_names(visibility)
+        response = edits.get(f"/api/v1/targets/{revenue}", headers=headers)
+        if SEES[person][visibility] is None:
+            assert response.status_code == 404
+            assert response.json()["error"]["code"] == unknown["code"] == "semantic.unknown_kpi"
+            assert revenue not in response.json()["error"]["suggestions"]
+        else:
+            assert response.status_code == 200
+            (target,) = response.json()["targets"]
+            assert (target["kpi"], target["period"]) == (revenue, "2025")
+
+
+@pytest.mark.parametrize("person", list(SEES))
+def test_goals_leave_out_hidden_kpis(edits: TestClient, editable: Editable, person: str) -> None:
+    response = edits.get("/api/v1/goals", headers=editable.read.headers(person))
+    assert response.status_code == 200
+    (goal,) = response.json()["goals"]  # grow: company, team and restricted revenue
+    linked = {link["kpi"] for link in goal["kpis"]}
+    expected = {"company_revenue", "team_revenue", "restricted_revenue"} & visible_revenue(person)
+    assert (goal["name"], linked) == ("grow", expected)
+
+
+def put_target(api: TestClient, headers: dict[str, str], kpi: str, value: float) -> Any:
+    etag = api.get("/api/v1/targets", headers=headers).headers["etag"]
+    body = {"targets": [{"period": "2025", "target": value}]}
+    return api.put(f"/api/v1/targets/{kpi}", json=body, headers=headers | {"If-Match": etag})
+
+
+@pytest.mark.parametrize("person", list(SEES))
+@pytest.mark.parametrize("kpi", ["company_revenue", "restricted_revenue", "no_such_kpi"])
+def test_target_edits(edits: TestClient, editable: Editable, person: str, kpi: str) -> None:
+    value = 1000 + len(person)
+    response = put_target(edits, editable.write.headers(person), kpi, value)
+    if person not in EDITORS:  # refused before the KPI is looked at: the same answer for hidden and missing ones
+        assert response.status_code == 403, response.text
+        assert response.json()["error"]["code"] == "permissions.denied"
+    elif kpi == "no_such_kpi":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200, response.text
+        shown = edits.get(f"/api/v1/targets/{kpi}", headers=editable.read.headers(person))
+        assert [target["target"] for target in shown.json()["targets"]] == [value]
+        assert shown.headers["etag"] == response.headers["etag"]
+    # Whoever they are, a read-only token never writes.
+    read_only = put_target(edits, editable.read.headers(person), kpi, value)
+    assert read_only.status_code == 403
+
+
+def test_a_stale_or_missing_version_is_refused(edits: TestClient, editable: Editable) -> None:
+    headers = editable.write.headers("eddie")
+    before = edits.get("/api/v1/targets/team_revenue", headers=headers)
+    body = {"targets": [{"period": "2025", "target": 150}]}
+    assert edits.put("/api/v1/targets/team_revenue", json=body, headers=headers).status_code == 428
+    stale = {"If-Match": before.headers["etag"]}
+    assert edits.put("/api/v1/targets/team_revenue", json=body, headers=headers | stale).status_code == 200
+    again = edits.put("/api/v1/targets/team_revenue", json=body | {"targets": [{"period": "2025", "target": 1}]},
+                      headers=headers | stale)  # fmt: skip
+    assert again.status_code == 412
+    assert again.json()["error"]["code"] == "targets.version_changed"
+    shown = edits.get("/api/v1/targets/team_revenue", headers=headers).json()["targets"]
+    assert [target["target"] for target in shown] == [150]  # the second editor overwrote nothing
+    log = edits.get(
+        "/api/v1/audit",
+        params={"action": "targets.edited", "user": "eddie@acme.example"},
+        headers=editable.read.headers("ada"),  # the log is for administrators
+    ).json()["entries"]
+    edit = next(entry for entry in reversed(log) if entry["target"] == "team_revenue" and entry["details"]["replaced"])
+    (replaced,) = edit["details"]["replaced"]
+    assert (replaced["before"]["target"], replaced["after"]["target"]) == (100, 150)
+
+
+@pytest.mark.parametrize("person", list(SEES))
+def test_tokens_are_ones_own(edits: TestClient, editable: Editable, person: str) -> None:
+    headers = editable.read.headers(person)
+    listed = edits.get("/api/v1/tokens", headers=headers)
+    assert listed.status_code == 200
+    mine = {token["id"] for token in listed.json()["tokens"]}
+    users = {token["user"] for token in listed.json()["tokens"]}
+    if person == "ada":  # an administrator: everyone's
+        assert {f"{name}@acme.example" for name in SEES} <= users
+    else:
+        assert users == {f"{person}@acme.example"}
+    assert set(editable.ids[person]) <= mine
+    other = "carl" if person != "carl" else "anna"
+    asked = edits.get("/api/v1/tokens", params={"user": f"{other}@acme.example"}, headers=headers)
+    if person == "ada":
+        assert {token["user"] for token in asked.json()["tokens"]} == {f"{other}@acme.example"}
+    else:
+        assert asked.status_code == 403  # refused before the address is looked up: tells nothing of it
+
+
+@pytest.mark.parametrize("person", list(SEES))
+def test_token_creation_and_revocation(edits: TestClient, editable: Editable, person: str) -> None:
+    read, write = editable.read.headers(person), editable.write.headers(person)
+    # Making a token is a change: a read-only token makes none; and no token makes one wider than itself.
+    assert edits.post("/api/v1/tokens", json={"name": "script", "scopes": ["read"]}, headers=read).status_code == 403
+    wider = edits.post("/api/v1/tokens", json={"name": "more", "scopes": ["ingest:deals"]}, headers=write)
+    assert wider.status_code == 403
+    assert wider.json()["error"]["code"] == "auth.token_scopes_wider"
+    made = edits.post("/api/v1/tokens", json={"name": "script", "scopes": ["read"]}, headers=write)
+    assert made.status_code == 201, made.text
+    created = made.json()
+    assert (created["user"], created["scopes"]) == (f"{person}@acme.example", ["read"])
+    me = edits.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"})
+    assert me.json()["email"] == f"{person}@acme.example"
+    assert "token" not in edits.get("/api/v1/tokens", headers=read).text.replace('"tokens"', "")
+    # Guessing another's token id: an unknown token for anyone but an administrator.
+    other = "carl" if person != "carl" else "anna"
+    theirs = edits.post(
+        "/api/v1/tokens", json={"name": "theirs", "scopes": ["read"]}, headers=editable.write.headers(other)
+    )
+    attempt = edits.delete(f"/api/v1/tokens/{theirs.json()['id']}", headers=write)
+    if person == "ada":
+        assert attempt.status_code == 200
+    else:
+        assert attempt.status_code == 404
+        assert attempt.json()["error"]["code"] == "auth.unknown_token"
+        missing = edits.delete("/api/v1/tokens/0000000000000000", headers=write).json()["error"]
+        assert missing["code"] == attempt.json()["error"]["code"]
+    assert edits.delete(f"/api/v1/tokens/{created['id']}", headers=read).status_code == 403  # revoking needs write
+    revoked = edits.delete(f"/api/v1/tokens/{created['id']}", headers=write)
+    assert (revoked.status_code, revoked.json()["status"]) == (200, "revoked")
+    assert edits.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"}).status_code == 401
+
+
+@pytest.mark.parametrize("person", list(SEES))
+def test_the_audit_log_is_for_administrators(edits: TestClient, editable: Editable, person: str) -> None:
+    response = edits.get("/api/v1/audit", params={"action": "token.created"}, headers=editable.read.headers(person))
+    if person != "ada":
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "auth.admin_only"
+        return
+    assert response.status_code == 200
+    entries = response.json()["entries"]
+    assert {entry["action"] for entry in entries} == {"token.created"}
+    # The fixture made two tokens per person, as the operator (each person may have made more since).
+    made = [entry for entry in entries if entry["actor"]["kind"] == "operator"]
+    assert len(made) == 2 * len(SEES)
+    day = entries[0]["at"][:10]
+    later = edits.get("/api/v1/audit", params={"since": "2999-01-01"}, headers=editable.read.headers(person))
+    assert later.json()["entries"] == []
+    that_day = edits.get("/api/v1/audit", params={"until": day, "since": day}, headers=editable.read.headers(person))
+    assert len(that_day.json()["entries"]) >= len(entries)
+
+
+def test_two_editors_from_the_same_version_cannot_both_write(editable: Editable) -> None:
+    """Both read the same version and save at the same moment: exactly one edit is written, the other is refused."""
+    root = editable.read.root
+    with Workspace(root) as workspace, open_store(workspace) as store:
+        eddie = actor_for_token(store, editable.write.tokens["eddie"], now=datetime.now(UTC))
+        version = targets_version(root)
+        outcomes: list[str] = []
+
+        def save(value: float) -> None:
+            entries = [{"period": "2025", "target": value}]
+            try:
+                edit_targets(
+                    store, eddie, workspace, "private_revenue", entries, version=version, now=datetime.now(UTC)
+                )
+                outcomes.append(f"wrote {value}")
+            except VersionChanged:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=save, args=(value,)) for value in (7, 8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(outcomes) == 2
+    assert outcomes.count("refused") == 1, outcomes
+    (written,) = [float(outcome.split()[1]) for outcome in outcomes if outcome != "refused"]
+    with Workspace(root) as workspace:
+        (target,) = [t for t in workspace.definitions.targets if t.kpi == "private_revenue"]
+    assert target.target == written

@@ -31,6 +31,7 @@ KPILOT_TABLES = (
     "teams",
     "audit_log",
     "sign_in_failures",
+    "idempotency_keys",
     "tokens",
     "account_permissions",
     "account_roles",

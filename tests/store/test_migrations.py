@@ -36,6 +36,7 @@ EXPECTED_TABLES = {
     "tokens",
     "audit_log",
     "sign_in_failures",
+    "idempotency_keys",
 }
 
 
@@ -73,8 +74,9 @@ def test_downgrade_by_steps_and_to_a_revision(location: StoreLocation) -> None:
     first = revisions()[0].id
     assert state(location).current == revisions()[-1].id
     assert downgrade(location, "-1").current == (revisions()[-2].id if len(revisions()) > 1 else None)
-    upgrade(location, first)
-    assert state(location).current == first
+    assert downgrade(location, first).current == first
+    second = revisions()[1].id
+    assert upgrade(location, second).current == second
 
 
 def test_state_of_a_missing_sqlite_store_does_not_create_it(tmp_path: Path) -> None:
@@ -86,7 +88,7 @@ def test_state_of_a_missing_sqlite_store_does_not_create_it(tmp_path: Path) -> N
 
 def test_every_migration_has_a_title_and_the_chain_is_linear() -> None:
     found = revisions()
-    assert [r.id for r in found] == ["0001", "0002"]
+    assert [r.id for r in found] == ["0001", "0002", "0003"]
     assert all(r.title for r in found)
 
 

@@ -7,17 +7,19 @@ has to say without refusing the file (notices, returned as data) is put into wor
 from __future__ import annotations
 
 import shlex
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from kpilot.auth.actor import Actor
 from kpilot.cli.app import LanguageOption, WorkspaceOption, app, err, language, out
-from kpilot.errors import Severity
+from kpilot.errors import Severity, UserError
 from kpilot.i18n import DEFAULT, Language, Message, Raw, render, text
+from kpilot.services.ingest import ingest_local_file
 from kpilot.warehouse.date_formats import date_formats
-from kpilot.warehouse.ingest import IngestReport, ingest_file
-from kpilot.warehouse.ingest_settings import table_settings
+from kpilot.warehouse.ingest import IngestReport
 from kpilot.warehouse.notices import (
     CompactDates,
     DateFormatUsed,
@@ -34,6 +36,7 @@ from kpilot.warehouse.notices import (
 from kpilot.workspace import Workspace
 
 _ORDERS = {"dmy": "cli.ingest.order_dmy", "mdy": "cli.ingest.order_mdy"}
+WAIT_SECONDS = 30.0  # how long to wait, by default, for a warehouse file a running server holds
 
 
 @app.command()
@@ -55,28 +58,40 @@ def ingest(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="The text file's encoding (utf-8, utf-16, cp1252...).")
     ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait", min=0, help="Seconds to wait for a warehouse file another process holds (kpilot serve)."
+        ),
+    ] = WAIT_SECONDS,
     workspace: WorkspaceOption = ".",
     lang: LanguageOption = None,
 ) -> None:
     """Load a file into the warehouse. A file that does not fit the table is rejected whole; nothing is written."""
     speak = language()
     given = date_formats(date_format or [])
-    with Workspace(workspace) as ws:
-        settings = table_settings(ws.definitions.sources, table)
-        unread = [issue for issue in ws.load_issues if issue.severity is Severity.ERROR]
-        with ws.warehouse.writable() as con:
-            report = ingest_file(
-                con,
-                file,
-                table,
-                replace=replace,
-                again=again,
-                key=settings.key,
-                date_formats=given.over(settings.date_formats),
-                encoding=encoding,
-                declared_by=settings.declared_by,
-            )
     notice_word = text("cli.ingest.notice", speak)
+
+    def waiting(error: UserError) -> None:
+        line = text("cli.ingest.waiting", speak, seconds=float(wait), problem=error.message)
+        err.print(f"{notice_word}: {line}", highlight=False, markup=False)
+
+    with Workspace(workspace) as ws:
+        unread = [issue for issue in ws.load_issues if issue.severity is Severity.ERROR]
+        done = ingest_local_file(
+            ws,
+            Actor.operator(),
+            file,
+            table,
+            now=datetime.now(UTC),
+            replace=replace,
+            again=again,
+            date_formats=given,
+            encoding=encoding,
+            wait_seconds=wait,
+            on_wait=waiting,
+        )
+    report, settings = done.report, done.settings
     for notice in report.notices:
         err.print(f"{notice_word}: {describe(notice, speak)}", highlight=False, markup=False)
     if unread and not settings.sources:

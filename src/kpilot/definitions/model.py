@@ -36,6 +36,25 @@ class Weekday(StrEnum):
         return list(Weekday).index(self)
 
 
+RoleName = Literal["admin", "editor", "manager", "member", "viewer"]  # the roles of docs/permissions.md
+
+
+class OidcSettings(Frozen):
+    """`oidc:` in kpilot.yaml: signing in through an OpenID Connect provider (docs/accounts.md#openid-connect). The
+    client secret is read from the environment variable named here, never from the file."""
+
+    issuer: str = Field(pattern=r"^https?://\S+$")
+    client_id: str = Field(min_length=1)
+    client_secret_env: str = Field(default="KPILOT_OIDC_CLIENT_SECRET", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+    groups_claim: str = "groups"
+    # A group of the provider -> the role its members get; an account's roles are those of its groups at each
+    # sign-in. Someone none of whose groups is named gets `default_role`, or (None) is not let in: fail closed.
+    roles: dict[str, RoleName] = Field(default_factory=dict)
+    default_role: RoleName | None = None
+    create_accounts: bool = True  # a first sign-in makes the account (without a password)
+
+
 class Settings(Frozen):
     """`kpilot.yaml`: how the workspace reads time and where its data lives."""
 
@@ -50,6 +69,7 @@ class Settings(Frozen):
     language: Literal["en", "it", "pl", "zh"] = "en"
     # Folders besides the workspace folder whose files `file:` and `sql:` sources may read (docs/workspace.md).
     allowed_paths: tuple[str, ...] = ()
+    oidc: OidcSettings | None = None  # sign-in through an OpenID Connect provider (docs/accounts.md)
 
     @field_validator("allowed_paths")
     @classmethod

@@ -15,7 +15,8 @@ from kpilot.catalogue.catalogue import load_catalogue
 from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.editing import dump, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR
-from kpilot.demo.generator import build_tables, to_arrow
+from kpilot.demo.company import DemoAccess, add_accounts, add_people, leader_emails, organisation_data
+from kpilot.demo.generator import build_tables, demo_range, to_arrow
 from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain
 from kpilot.errors import UserError
@@ -34,10 +35,13 @@ def build_demo(
     seed: int = 7,
     today: date | None = None,
     progress: Callable[[Message], None] = lambda step: None,
+    access: Callable[[DemoAccess], None] = lambda made: None,
 ) -> Workspace:
-    """Create the workspace, load every data-model table with generated data, and add the whole catalogue.
+    """Create the workspace, load every data-model table with generated data, add the whole catalogue, and the
+    company's people (in the store) with demo accounts.
 
-    `progress` is told each step as it starts, as a message for the surface to show in its reader's language."""
+    `progress` is told each step as it starts, as a message for the surface to show in its reader's language;
+    `access` is given the demo accounts' generated passwords and the administrator's API token, to show once."""
     workspace = Workspace.init(root, name=DEMO_NAME, timezone="Europe/Rome", currency="EUR")
     progress(Message("demo.generating_data"))
     tables = build_tables(seed=seed, today=today)
@@ -50,23 +54,33 @@ def build_demo(
     progress(Message("demo.adding_catalogue"))
     report = add_to_workspace(root, list(load_catalogue().names), {})
     assign_owners(report.path)
+    progress(Message("demo.adding_people"))
+    add_people(root, tables["employees"], on=demo_range(today=today)[0])
     progress(Message("demo.adding_goals"))
     goals = resources.files("kpilot.demo").joinpath("data", "goals.yaml").read_text(encoding="utf-8")
     (root / DEFINITIONS_DIR / "goals.yaml").write_text(goals, encoding="utf-8")
     progress(Message("demo.suggesting_targets"))
     with Workspace(root) as workspace:
         write_targets(root, suggested_targets(workspace, today))
+    progress(Message("demo.adding_accounts"))
+    access(add_accounts(root, tables["employees"]))
     return Workspace(root)
 
 
 def assign_owners(path: Path) -> None:
-    """Give every catalogue KPI of the demo an owner by its category, as a company would."""
+    """Give every catalogue KPI of the demo an owner by its category, as a company would: the e-mail address of the
+    leader who answers for the category (a person of the organisation, so `kpilot check` knows them); and the
+    sales pipeline's KPIs `visibility: team`, so that each rep sees them over their own and their team's rows."""
     owners = YAML(typ="safe").load(resources.files("kpilot.demo").joinpath("data", "owners.yaml").read_text())
+    emails = leader_emails()
+    team_kpis = set(organisation_data()["team_kpis"])
     document = read_document(path, "", Message("demo.owners_cannot_be_set"))
     for kpi in document.get("kpis") or []:
         owner = owners.get(kpi.get("category"))
         if owner and not kpi.get("owner"):
-            kpi["owner"] = owner
+            kpi["owner"] = emails[owner]
+        if kpi.get("name") in team_kpis and not kpi.get("visibility"):
+            kpi["visibility"] = "team"
     write_atomically(path, dump(document))
 
 

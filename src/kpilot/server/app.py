@@ -9,12 +9,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from kpilot.auth.sessions import SessionCodec
 from kpilot.definitions.loader import load_settings
+from kpilot.definitions.model import Settings
+from kpilot.errors import KpilotError
 from kpilot.i18n import Language
-from kpilot.server import health, problems
+from kpilot.server import health, oidc, problems
 from kpilot.server.api.v1 import router as api_v1
 from kpilot.server.language import SETTING_LANGUAGE
 from kpilot.server.runtime import Runtime
+from kpilot.server.secret import secret_key
 
 OPENAPI_URL = "/api/openapi.json"
 
@@ -43,18 +47,28 @@ def create_app(folder: str | Path) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    secret = secret_key(root)
+    app.state.sessions = SessionCodec(secret)
     setattr(app.state, SETTING_LANGUAGE, _setting_language(root))
     problems.install(app)
     app.include_router(health.router)
     app.include_router(api_v1)
+    settings = _settings(root)
+    if settings is not None and settings.oidc is not None:
+        oidc.install(app, settings.oidc, secret)
     return app
 
 
-def _setting_language(root: Path) -> Language | None:
+def _settings(root: Path) -> Settings | None:
     try:
-        return Language(load_settings(root).language)
-    except Exception:
+        return load_settings(root)
+    except (KpilotError, OSError, ValueError):  # broken settings: the first request that opens the workspace says why
         return None
+
+
+def _setting_language(root: Path) -> Language | None:
+    settings = _settings(root)
+    return Language(settings.language) if settings is not None else None
 
 
 def from_environment() -> FastAPI:

@@ -1,6 +1,8 @@
-"""Who a request comes from: an API token in `Authorization: Bearer ...` (docs/accounts.md), checked by the
-service layer, which also records its use. No credentials is a 401 in the envelope, never an anonymous reader:
-every route that shows data needs an actor, and the service layer decides what that actor may see."""
+"""Who a request comes from: an API token in `Authorization: Bearer ...`, or a browser's session cookie
+(docs/accounts.md), each checked by the service layer. No credentials is a 401 in the envelope, never an anonymous
+reader: every route that shows data needs an actor, and the service layer decides what that actor may see. A
+request with the session cookie that changes something must also send the session's CSRF token in `X-CSRF-Token`
+(a bearer token needs none: no browser sends it on its own)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,16 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBearer
 
 from kpilot.auth.actor import Actor
+from kpilot.auth.errors import NotPermitted
+from kpilot.auth.sessions import COOKIE, CSRF_HEADER, SessionCodec, SessionInvalid, csrf_matches
 from kpilot.i18n import Message
 from kpilot.server.language import ACTOR_LANGUAGE
 from kpilot.server.problems import Unauthenticated
 from kpilot.server.runtime import Runtime
+from kpilot.services.sessions import actor_for_session
 from kpilot.services.tokens import actor_for_token
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -30,12 +37,29 @@ BEARER = HTTPBearer(auto_error=False, description="An API token: `kpilot tokens 
 def current_actor(request: Request, _: Annotated[object, Security(BEARER)] = None) -> Actor:
     header = request.headers.get("authorization", "")
     if not header.strip():
+        cookie = request.cookies.get(COOKIE)
+        if cookie:
+            return _session_actor(request, cookie)
         raise Unauthenticated(Message("server.not_signed_in"), hint=Message("server.not_signed_in_hint"))
     scheme, _, raw = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthenticated(Message("server.bearer_expected"), hint=Message("server.not_signed_in_hint"))
     with runtime_of(request).store() as store:
         actor = actor_for_token(store, raw.strip(), now=datetime.now(UTC))
+    setattr(request.state, ACTOR_LANGUAGE, actor.language)
+    return actor
+
+
+def _session_actor(request: Request, cookie: str) -> Actor:
+    codec: SessionCodec = request.app.state.sessions
+    try:
+        claim = codec.read(cookie)
+    except SessionInvalid:
+        raise Unauthenticated(Message("server.session_invalid"), hint=Message("auth.session_ended_hint")) from None
+    if request.method not in SAFE_METHODS and not csrf_matches(claim, request.headers.get(CSRF_HEADER)):
+        raise NotPermitted(Message("server.csrf_missing", header=CSRF_HEADER), field="csrf")
+    with runtime_of(request).store() as store:
+        actor = actor_for_session(store, claim)
     setattr(request.state, ACTOR_LANGUAGE, actor.language)
     return actor
 

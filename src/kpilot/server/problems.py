@@ -15,13 +15,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from kpilot.auth.errors import AuthError, NotPermitted, SignInFailed, TokenRefused, TooManyAttempts
+from kpilot.auth.errors import (
+    AuthError,
+    NotPermitted,
+    SignInFailed,
+    TokenRefused,
+    TooManyAttempts,
+    UnknownAccount,
+    UnknownToken,
+)
 from kpilot.definitions.problems import problem_of
 from kpilot.errors import QueryError, UserError, ValidationFailed, WarehouseUnavailable
 from kpilot.errors_data import error_data
 from kpilot.i18n import Message
 from kpilot.server.language import request_language
+from kpilot.services.ingest import IdempotencyKeyReused, RequestInProgress, SourceNotIngestible
 from kpilot.services.permissions import NotFound
+from kpilot.services.targets import VersionChanged, VersionRequired
 from kpilot.store.errors import StoreConflict, StoreError, StoreUnavailable
 
 log = logging.getLogger("kpilot.server")
@@ -36,8 +46,20 @@ class PreconditionFailed(UserError):
     """An `If-Match` that is not the current version of what it would change."""
 
 
+class ProviderUnavailable(UserError):
+    """The identity provider cannot be reached, or answers what no provider should."""
+
+
 class RequestProblem(UserError):
     """What is refused before a route runs: an unknown route, a wrong method, a parameter of the wrong type."""
+
+
+class BodyTooLarge(UserError):
+    """A request body over the server's limit."""
+
+
+class UnsupportedBody(UserError):
+    """A request body of a media type the endpoint does not read."""
 
 
 # The first class of an error's MRO found here gives its status.
@@ -53,11 +75,21 @@ STATUS_OF_CLASS: Mapping[type[BaseException], int] = {
     NotPermitted: 403,
     NotFound: 404,
     PreconditionFailed: 412,
+    BodyTooLarge: 413,
+    UnsupportedBody: 415,
+    IdempotencyKeyReused: 422,
+    RequestInProgress: 409,
+    SourceNotIngestible: 422,
+    VersionChanged: 412,  # an If-Match that is not the targets' current version
+    VersionRequired: 428,  # an edit without If-Match
+    UnknownToken: 404,  # another account's token is unknown exactly like a missing one
+    UnknownAccount: 404,
     TooManyAttempts: 429,
     StoreError: 503,  # missing or behind its migrations: nothing to serve until an operator acts (the hint says how)
     StoreConflict: 409,
     StoreUnavailable: 503,
     WarehouseUnavailable: 503,
+    ProviderUnavailable: 503,
 }
 # Codes that say an object does not exist (for this caller: hidden objects are unknown exactly like missing ones).
 NOT_FOUND_CODES = frozenset(

@@ -5,11 +5,16 @@ DuckDB allows one connection to write a database file and an embedded connection
 threads, so the server computes through one workspace at a time, behind a lock; DuckDB itself spreads each query
 over every core. When the warehouse or the store fails as unreachable, what was opened is dropped so that the next
 request opens it again: the server recovers by itself when they are back, without a restart.
+
+A DuckDB file is held by the server only while it answers: after `IDLE_SECONDS` without a request its connection is
+closed (the definitions stay loaded), so that `kpilot ingest` from another terminal can take the file to write it,
+and a request that finds the file taken by such a writer waits up to `LOCK_WAIT_SECONDS` for it (docs/server.md).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,8 +24,11 @@ from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE
 from kpilot.errors import WarehouseUnavailable
 from kpilot.store.errors import StoreUnavailable
 from kpilot.store.session import Store, open_store
+from kpilot.warehouse.lock_wait import waiting_for_lock
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+IDLE_SECONDS = 1.0  # a DuckDB file is let go after this long without a request
+LOCK_WAIT_SECONDS = 10.0  # how long a request waits for a file another process writes, before a 503
 
 
 class Runtime:
@@ -30,6 +38,9 @@ class Runtime:
         self._workspace: Workspace | None = None
         self._seen: Fingerprint = ()
         self._store: Store | None = None
+        self._last_used = time.monotonic()
+        self._idle_watch: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @contextmanager
     def workspace(self) -> Iterator[Workspace]:
@@ -41,11 +52,18 @@ class Runtime:
             if self._workspace is None:
                 self._workspace = Workspace(self.root)
                 self._seen = now
+            workspace = self._workspace
             try:
-                yield self._workspace
+                if workspace.warehouse.path is not None:
+                    # Connected here, where a file another process is writing can be waited for.
+                    waiting_for_lock(workspace.warehouse.connect, seconds=LOCK_WAIT_SECONDS)
+                    self._watch_idle()
+                yield workspace
             except WarehouseUnavailable:
                 self._drop_workspace()
                 raise
+            finally:
+                self._last_used = time.monotonic()
 
     @contextmanager
     def store(self) -> Iterator[Store]:
@@ -65,11 +83,28 @@ class Runtime:
             raise
 
     def close(self) -> None:
+        self._stopping.set()  # outside the lock: the watch may be waiting for it
+        watch, self._idle_watch = self._idle_watch, None
+        if watch is not None and watch is not threading.current_thread():
+            watch.join()
         with self._lock:
+            self._stopping.clear()
             self._drop_workspace()
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+    def _watch_idle(self) -> None:
+        """Start the thread that lets the DuckDB file go when the server is idle (once; again after `close`)."""
+        if self._idle_watch is None:
+            self._idle_watch = threading.Thread(target=self._let_go_when_idle, name="kpilot-idle", daemon=True)
+            self._idle_watch.start()
+
+    def _let_go_when_idle(self) -> None:
+        while not self._stopping.wait(IDLE_SECONDS / 4):
+            with self._lock:  # taken between requests only: never while one computes
+                if self._workspace is not None and time.monotonic() - self._last_used >= IDLE_SECONDS:
+                    self._workspace.close()  # the warehouse connection; the definitions stay loaded
 
     def _drop_workspace(self) -> None:
         if self._workspace is not None:

@@ -38,6 +38,8 @@ class Action(StrEnum):
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
     ORG_IMPORTED = "org.imported"
+    DATA_INGESTED = "data.ingested"
+    TARGETS_EDITED = "targets.edited"
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

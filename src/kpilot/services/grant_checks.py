@@ -1,7 +1,7 @@
 """`kpilot check` with the store: the grants of restricted KPIs that name a person or team the organisation does not
-know. Such a grant shows the KPI to nobody (fail closed), which is safe but almost always a typo or a person not yet
-imported, so it is a warning under S (Specific: who the KPI is for). Without a store there is nothing to compare
-with, and the check is the SMART check alone.
+know, and (services.owner_checks) KPI owners who are nobody of it. Such a grant shows the KPI to nobody (fail
+closed), which is safe but almost always a typo or a person not yet imported, so it is a warning under S (Specific:
+who the KPI is for). Without a store there is nothing to compare with, and the check is the SMART check alone.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from kpilot.errors import Location, Severity
 from kpilot.goals.smart.finding import Finding, Letter, make_finding
 from kpilot.i18n import Message
 from kpilot.results.check import CheckResult, check_result
+from kpilot.services.owner_checks import owned, owner_findings
 from kpilot.store.errors import StoreMissing
 from kpilot.store.organisation import Organisation, read_organisation
 from kpilot.store.records import email_key
@@ -34,16 +35,17 @@ def check_with_store(workspace: Workspace, *, today: date | None = None) -> Chec
 
 
 def store_findings(workspace: Workspace) -> list[Finding]:
-    """Grants naming people or teams the store does not know (none when no KPI has such grants, or no store)."""
+    """Grants naming people or teams the store does not know, and KPI owners who are nobody of it
+    (services.owner_checks); none when no KPI has such grants or an owner, or there is no store."""
     granting = [kpi for kpi in workspace.definitions.kpis if kpi.grants and (kpi.grants.people or kpi.grants.teams)]
-    if not granting:
+    if not granting and not owned(workspace.definitions):
         return []
     try:
         with open_store(workspace) as store, store.reading() as session:
             organisation = read_organisation(session)
     except StoreMissing:
         return []
-    return grant_findings(workspace.definitions, organisation)
+    return [*grant_findings(workspace.definitions, organisation), *owner_findings(workspace.definitions, organisation)]
 
 
 def grant_findings(definitions: Definitions, organisation: Organisation) -> list[Finding]:

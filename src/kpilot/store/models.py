@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, MetaData, String, column
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, MetaData, String, UniqueConstraint, column
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kpilot.store.records import ActorKind, Outcome
@@ -30,6 +30,7 @@ EMAIL_LENGTH = 320  # the longest address RFC 3696 allows
 DIMENSION_LENGTH = 128  # as a definitions identifier
 VALUE_LENGTH = 500
 HASH_LENGTH = 255  # an Argon2 hash in its encoded form is about 100 characters
+IDEMPOTENCY_KEY_LENGTH = 255  # what clients send: a UUID is 36 characters
 
 # The choices of accounts and the audit log. The roles are kpilot.auth's `Role` (a test keeps the two equal: the
 # store sits beside auth, not above it).
@@ -188,3 +189,22 @@ class SignInFailureRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email_key: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IdempotencyKeyRow(Base):
+    """A request made with an `Idempotency-Key` (REST API ingestion): the account's key, what it was for (the
+    source and the SHA-256 of the body), and once done the answer given, which a retry gets again. `status` is NULL
+    while the request runs. Kept until `expires_at` (a day after it was made)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("account_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH))
+    source: Mapped[str] = mapped_column(String(DIMENSION_LENGTH))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column()
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -37,7 +37,7 @@ from kpilot.warehouse.parsed import ParsedFile
 from kpilot.warehouse.readers import read_file
 from kpilot.warehouse.sessions import Session, create_table_sql, insert_sql, quote, transaction
 
-__all__ = ["IngestReport", "check_table_name", "ingest_file", "quote"]
+__all__ = ["IngestReport", "Loaded", "check_table_name", "ingest_file", "ingest_parsed", "quote"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names silently
@@ -79,9 +79,41 @@ def ingest_file(
     is written, where detection cannot.
     """
     check_table_name(table)
+    _backend_name(con)
+    parsed = read_file(path, date_formats=date_formats, encoding=encoding)
+    loaded = Loaded(content_sha256=_digest(Path(parsed.source)), file=str(Path(parsed.source).resolve()))
+    return ingest_parsed(
+        con, parsed, table, loaded, replace=replace, again=again, key=key, declared_by=declared_by, named=str(path)
+    )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the ingest log records of what was read: the SHA-256 of its bytes, and the file it came from (an
+    absolute path, or what stands for one, such as `api` for rows pushed to the REST API)."""
+
+    content_sha256: str
+    file: str
+
+
+def ingest_parsed(
+    con: Any,
+    parsed: ParsedFile,
+    table: str,
+    loaded: Loaded,
+    *,
+    replace: bool = False,
+    again: bool = False,
+    key: str | Sequence[str] = (),
+    declared_by: Message = THE_KEY,
+    named: str | None = None,
+) -> IngestReport:
+    """Load rows already read (`readers.read_file`, or rows pushed to the REST API) with every check and guarantee
+    of `ingest_file`: the one ingest, whatever the rows came from. `named` is the file as the command that loads it
+    names it, for a hint that shows the command (default: where the rows were read from)."""
+    check_table_name(table)
     backend = _backend_name(con)
     columns_of_key = key_columns(key)
-    parsed = read_file(path, date_formats=date_formats, encoding=encoding)
     if parsed.table.num_rows == 0:
         raise DataError(Message("warehouse.no_rows"), location=parsed.location(), hint=_NOTHING_WRITTEN)
     existing = _existing_schema(con, table)
@@ -93,7 +125,7 @@ def ingest_file(
             data, mode = parsed.table, ("replace" if existing is not None else "create")
             _check_new_columns(parsed, backend)
     except AmbiguousDates as error:
-        raise error.for_command(str(path), table) from None
+        raise error.for_command(named or parsed.source, table) from None
     check_key(data, columns_of_key, parsed, table, declared_by)
     load = _Load(
         table=table,
@@ -102,7 +134,7 @@ def ingest_file(
         key=columns_of_key,
         again=again,
         parsed=parsed,
-        digest=_digest(Path(parsed.source)),
+        loaded=loaded,
     )
     replaced_rows, notices = _write(con, backend, load)
     return IngestReport(
@@ -177,7 +209,7 @@ class _Load:
     key: tuple[str, ...]
     again: bool
     parsed: ParsedFile
-    digest: str
+    loaded: Loaded
 
 
 def _write(con: Any, backend: str, load: _Load) -> tuple[int, tuple[Notice, ...]]:
@@ -196,7 +228,9 @@ def _write(con: Any, backend: str, load: _Load) -> tuple[int, tuple[Notice, ...]
         if load.mode != "create":
             session.lock(table)
         earlier = (
-            earlier_load(session, table, load.digest, load.parsed.sheet) if load.mode in ("append", "upsert") else None
+            earlier_load(session, table, load.loaded.content_sha256, load.parsed.sheet)
+            if load.mode in ("append", "upsert")
+            else None
         )
         if earlier is not None:
             if load.mode == "append" and not load.again:
@@ -221,9 +255,9 @@ def _write(con: Any, backend: str, load: _Load) -> tuple[int, tuple[Notice, ...]
             session.execute(insert_sql(table, stage, data.column_names))
         entry = LogEntry(
             table=table,
-            file=str(Path(load.parsed.source).resolve()),
+            file=load.loaded.file,
             sheet=load.parsed.sheet,
-            content_sha256=load.digest,
+            content_sha256=load.loaded.content_sha256,
             mode=load.mode,
             file_rows=data.num_rows,
             replaced_rows=replaced_rows,

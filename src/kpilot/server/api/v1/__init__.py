@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kpilot.server.api.v1 import check, compute, forecast, kpis, matrix, me, people, scorecard
+from kpilot.server.api.v1 import (
+    audit,
+    check,
+    compute,
+    forecast,
+    goals,
+    ingest,
+    kpis,
+    matrix,
+    me,
+    people,
+    scorecard,
+    session,
+    targets,
+    tokens,
+)
 from kpilot.server.schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-for module in (me, kpis, compute, scorecard, forecast, check, matrix, people):
+for module in (session, me, kpis, compute, scorecard, forecast, check, matrix, people, targets, goals, tokens, audit):
     router.include_router(module.router)
+router.include_router(ingest.router)
 
 __all__ = ["router"]

@@ -1,0 +1,160 @@
+"""Targets as a reader sees them, and target edits made over the network (docs/api.md, "Targets").
+
+A version (`targets_version`) is a hash of the files that hold targets: `definitions/targets.yaml` and any other
+definitions file with a `targets:` list. A reader gets it with the targets; an edit must name the version it was
+made from, and is refused when the files changed since (another editor saved first), so that two editors cannot
+overwrite each other. The check and the write happen under one lock (a file lock in `.kpilot/`, which every
+server worker takes), and write through `kpilot.goals.writer`, the same atomic, validated YAML
+editing `kpilot targets suggest --write` uses. Every edit that changes something is recorded in the audit log with
+its diff, in a transaction committed right after the file is replaced.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kpilot.auth.actor import Actor
+from kpilot.definitions.editing import definition_files
+from kpilot.definitions.goals_model import Target
+from kpilot.definitions.loader import DEFINITIONS_DIR
+from kpilot.definitions.yaml_source import read_yaml
+from kpilot.errors import UserError
+from kpilot.goals.writer import TARGETS_FILE, WriteReport, merge_targets
+from kpilot.i18n import Message
+from kpilot.services.audit import Action as Audited
+from kpilot.services.audit import record
+from kpilot.services.kpis import permissions_for
+from kpilot.services.permissions import Action, KpiResource, PermissionDenied
+from kpilot.store.records import Outcome
+from kpilot.store.session import Store
+from kpilot.workspace import Workspace
+
+LOCK_FILE = Path(".kpilot") / "targets.lock"
+
+
+class VersionRequired(UserError):
+    """An edit that does not say which version of the targets it was made from (a server answers 428)."""
+
+
+class VersionChanged(UserError):
+    """An edit made from a version of the targets that is not the current one (a server answers 412)."""
+
+
+@dataclass(frozen=True)
+class TargetEdit:
+    kpi: str
+    report: WriteReport
+    version: str  # the targets' version after the edit
+
+
+def targets_version(root: Path) -> str:
+    """A hash of the content of every file that holds targets (and of their names): what an edit is checked
+    against. The same files give the same version, whoever asks."""
+    digest = hashlib.sha256()
+    for path in target_files(root):
+        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def target_files(root: Path) -> list[Path]:
+    """definitions/targets.yaml (when there is one) and the other definitions files with a `targets:` list."""
+    folder = root / DEFINITIONS_DIR
+    found = []
+    for path in definition_files(folder):
+        if path.name == TARGETS_FILE or _has_targets(path):
+            found.append(path)
+    return found
+
+
+def target_data(target: Target) -> dict[str, Any]:
+    """A target as the API shows it: its keys as written (none left empty) and where it is defined."""
+    data: dict[str, Any] = target.model_dump(mode="json", exclude={"origin"}, exclude_none=True)
+    data.setdefault("scope", {})
+    data["location"] = str(target.origin) if target.origin.file else None
+    return data
+
+
+def edit_targets(
+    store: Store,
+    actor: Actor,
+    workspace: Workspace,
+    kpi: str,
+    entries: Sequence[Mapping[str, Any]],
+    *,
+    version: str | None,
+    now: datetime,
+) -> TargetEdit:
+    """Add or replace targets of `kpi` (each identified by its period or `every` and its scope) in
+    definitions/targets.yaml, if `version` is the targets' current version. The actor must be allowed to edit
+    targets (`Action.EDIT_TARGETS`) and see the KPI (else it is unknown to them, as everywhere)."""
+    try:
+        permissions_for(actor, workspace).ensure(Action.EDIT_TARGETS, KpiResource(kpi, workspace.definitions))
+    except PermissionDenied:
+        with store.writing() as session:
+            record(session, actor, Audited.TARGETS_EDITED, now=now, target=kpi, outcome=Outcome.REFUSED)
+        raise
+    if version is None:
+        raise VersionRequired(
+            Message("targets.version_required"), hint=Message("targets.version_hint"), field="version"
+        )
+    root = workspace.root
+    targets = [_for_kpi(entry, kpi, index) for index, entry in enumerate(entries, start=1)]
+    with _locked(root):
+        current = targets_version(root)
+        if not _matches(version, current):
+            raise VersionChanged(
+                Message("targets.version_changed"), hint=Message("targets.version_hint"), field="version"
+            )
+        with store.writing() as session:
+            report = merge_targets(root, targets)
+            if report.changed:
+                details = {
+                    "kpi": kpi,
+                    "file": f"{DEFINITIONS_DIR}/{TARGETS_FILE}",
+                    "added": list(report.added),
+                    "replaced": [{"target": r.key, "before": r.before, "after": r.after} for r in report.replaced],
+                }
+                record(session, actor, Audited.TARGETS_EDITED, now=now, target=kpi, details=details)
+        return TargetEdit(kpi, report, targets_version(root))
+
+
+def _for_kpi(entry: Mapping[str, Any], kpi: str, index: int) -> dict[str, Any]:
+    """An entry of the edit, for the KPI of the request: one naming another KPI is refused (never written)."""
+    named = entry.get("kpi")
+    if named is not None and named != kpi:
+        raise UserError(Message("targets.other_kpi", index=index, named=str(named), kpi=kpi), field="kpi")
+    return {**entry, "kpi": kpi}
+
+
+def _matches(given: str, current: str) -> bool:
+    """Whether an `If-Match` value names the current version: one of its entity tags, quoted or not, weak or not
+    (`*` names no version, so it never matches: an edit must say what it was made from)."""
+    return any(tag.strip().removeprefix("W/").strip('"') == current for tag in given.split(","))
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """One edit of the targets at a time, across processes (server workers, the command line)."""
+    path = root / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _has_targets(path: Path) -> bool:
+    parsed = read_yaml(path, f"{DEFINITIONS_DIR}/{path.name}")
+    root = getattr(parsed, "root", None)
+    return isinstance(root, Mapping) and "targets" in root
