@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kpilot import Workspace
+from kpilot.auth.actor import Actor
+from kpilot.services import audit
 from kpilot.store import open_store
 from kpilot.store.accounts import Accounts
 from tests.server.server_support import Company, build_served_company, client
@@ -24,7 +27,9 @@ with warnings.catch_warnings():  # it imports Authlib's deprecated jose module (
     from oidc_provider_mock import User, run_server_in_thread
 
 PEOPLE = [
-    User(sub="carl", claims={"email": "carl@acme.example", "email_verified": True, "groups": ["sales"]}),
+    User(sub="carl", claims={"email": "carl@acme.example", "email_verified": True, "groups": ["sales", "sales-apac"]}),
+    # Dino is in EMEA (org_support.py); the provider now puts him in the APAC group.
+    User(sub="dino", claims={"email": "dino@acme.example", "email_verified": True, "groups": ["sales", "sales-apac"]}),
     User(sub="nina", claims={"email": "nina@acme.example", "email_verified": True, "groups": ["kpilot-admins"]}),
     User(sub="olga", claims={"email": "olga@acme.example", "email_verified": True, "groups": ["canteen"]}),
 ]
@@ -44,6 +49,7 @@ def served(tmp_path: Path, provider: str, monkeypatch: pytest.MonkeyPatch) -> Co
         settings.read_text()
         + f"oidc:\n  issuer: {provider}\n  client_id: kpilot-tests\n"
         + "  roles: {sales: member, kpilot-admins: admin}\n"
+        + "  teams: {sales-emea: EMEA, sales-apac: APAC}\n"
     )
     monkeypatch.setenv("KPILOT_OIDC_CLIENT_SECRET", "a client secret of the tests")
     return company
@@ -96,3 +102,25 @@ def test_a_provider_that_cannot_be_reached_is_503(tmp_path: Path, monkeypatch: p
     with client(company.root) as api:
         response = api.get("/auth/oidc/login", follow_redirects=False)
         assert (response.status_code, response.json()["error"]["code"]) == (503, "server.oidc_unavailable")
+
+
+def test_mapped_groups_move_the_person_between_teams_from_today(served: Company) -> None:
+    with client(served.root) as api:
+        assert sign_in_as(api, "dino").status_code == 303
+        people = {p["email"]: p for p in api.get("/api/v1/people").json()["people"]}
+        assert people["dino@acme.example"]["teams"] == ["APAC"]  # left EMEA (mapped, not in his groups), joined APAC
+        yesterday = api.get("/api/v1/people", params={"on": "2025-06-01"}).json()["people"]
+        assert next(p for p in yesterday if p["name"] == "Dino")["teams"] == ["EMEA"]  # the past stays as it was
+        # His team KPI now reads APAC's rows and his own (row 8: 1000): 700 + 1000.
+        rows = api.get("/api/v1/compute", params={"kpi": "team_revenue", "grain": "all"}).json()["rows"]
+        assert rows == [{"team_revenue": 1700, "partial": False}]
+        # Signing in again changes nothing more.
+        assert sign_in_as(api, "dino").status_code == 303
+        people = {p["email"]: p for p in api.get("/api/v1/people").json()["people"]}
+        assert people["dino@acme.example"]["teams"] == ["APAC"]
+    with Workspace(served.root) as workspace, open_store(workspace) as store:
+        entries = audit.read(store, Actor.operator(), now=datetime.now(UTC), by="dino@acme.example", action="sign_in")
+    assert [entry.details for entry in entries] == [
+        {"via": "oidc", "teams_joined": ["APAC"], "teams_left": ["EMEA"]},
+        {"via": "oidc"},
+    ]

@@ -52,6 +52,10 @@ class OidcSettings(Frozen):
     # sign-in. Someone none of whose groups is named gets `default_role`, or (None) is not let in: fail closed.
     roles: dict[str, RoleName] = Field(default_factory=dict)
     default_role: RoleName | None = None
+    # A group of the provider -> a team of the organisation (by name). The teams named here follow the groups: at
+    # each sign-in the person (of the organisation, by e-mail) joins those of their groups from that day and leaves
+    # the others of them; teams not named here are left to `kpilot org import`.
+    teams: dict[str, str] = Field(default_factory=dict)
     create_accounts: bool = True  # a first sign-in makes the account (without a password)
 
 

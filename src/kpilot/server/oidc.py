@@ -72,8 +72,11 @@ def install(app: FastAPI, settings: OidcSettings, secret: str) -> None:
         client = request.client.host if request.client else None
 
         def open_session() -> tuple[str, str]:
+            with runtime.workspace() as workspace:
+                day = workspace.calendar.today()
             with runtime.store() as store:
-                _, cookie, claim = oidc_session(store, codec, claims, settings, now=datetime.now(UTC), client=client)
+                now = datetime.now(UTC)
+                _, cookie, claim = oidc_session(store, codec, claims, settings, now=now, day=day, client=client)
             return cookie, claim.csrf
 
         cookie, csrf = await run_in_threadpool(open_session)
