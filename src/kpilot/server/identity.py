@@ -25,9 +25,15 @@ from kpilot.services.tokens import actor_for_token
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def runtime_of(request: Request) -> Runtime:
+def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+async def runtime_of(request: Request) -> Runtime:
+    """Async because it only reads the app's state: a sync dependency would cost every request a trip to the
+    thread pool."""
+    return _runtime(request)
 
 
 # Declares the bearer scheme in the OpenAPI document; the header is read below, so that every refusal is ours.
@@ -44,7 +50,7 @@ def current_actor(request: Request, _: Annotated[object, Security(BEARER)] = Non
     scheme, _, raw = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthenticated(Message("server.bearer_expected"), hint=Message("server.not_signed_in_hint"))
-    with runtime_of(request).store() as store:
+    with _runtime(request).store() as store:
         actor = actor_for_token(store, raw.strip(), now=datetime.now(UTC))
     setattr(request.state, ACTOR_LANGUAGE, actor.language)
     return actor
@@ -58,7 +64,7 @@ def _session_actor(request: Request, cookie: str) -> Actor:
         raise Unauthenticated(Message("server.session_invalid"), hint=Message("auth.session_ended_hint")) from None
     if request.method not in SAFE_METHODS and not csrf_matches(claim, request.headers.get(CSRF_HEADER)):
         raise NotPermitted(Message("server.csrf_missing", header=CSRF_HEADER), field="csrf")
-    with runtime_of(request).store() as store:
+    with _runtime(request).store() as store:
         actor = actor_for_session(store, claim)
     setattr(request.state, ACTOR_LANGUAGE, actor.language)
     return actor

@@ -3,18 +3,22 @@ the service layer's view (hidden KPIs unknown, every value over the caller's row
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
-from fastapi import Query
+from fastapi import Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import StringConstraints
 
 from kpilot.api import Workspace
 from kpilot.auth.actor import Actor
 from kpilot.engine.scope import parse_scope
+from kpilot.server.answers import answer_key, data_version
+from kpilot.server.language import request_language
 from kpilot.server.runtime import Runtime
 from kpilot.services.kpis import workspace_for
+from kpilot.store.audit import AuditLog
 
 # What the schema says of the parameters every surface shares (the words of docs/api.md): a value that matches
 # may still name nothing (a KPI, a dimension value), which is a 400 or 404 in the envelope, never a 500.
@@ -40,10 +44,35 @@ PeriodParameter = Annotated[
 ]
 
 
+JSON = "application/json"
+
+
 @contextmanager
 def seen_by(runtime: Runtime, actor: Actor) -> Iterator[Workspace]:
     with runtime.workspace() as workspace:
         yield workspace_for(actor, workspace)
+
+
+def kept_answer(request: Request, runtime: Runtime, actor: Actor, produce: Callable[[Workspace], Any]) -> Response:
+    """`produce(the actor's view)` as JSON, or the answer kept for exactly this request, actor and state of things
+    (server.answers). Computed and looked up under the workspace's lock, with the versions read there. What is kept
+    is the JSON itself, so that a kept answer costs no encoding either."""
+    language = request_language(request)
+    with runtime.workspace() as workspace:
+        data = data_version(workspace.warehouse.path)
+        key = None
+        if data is not None:
+            with runtime.store() as store, store.reading() as session:
+                organisation = AuditLog(session).latest_id()
+            versions = (runtime.definitions_version, data, organisation)
+            key = answer_key(request, actor, language, versions=versions, day=workspace.calendar.today())
+            kept = runtime.answers.get(key)
+            if kept is not None:
+                return Response(kept, media_type=JSON)
+        body = JSONResponse(produce(workspace_for(actor, workspace))).body
+        if key is not None:
+            runtime.answers.put(key, body)
+        return Response(body, media_type=JSON)
 
 
 def scope_param(items: Sequence[str] | None) -> dict[str, str] | None:

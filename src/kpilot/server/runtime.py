@@ -22,6 +22,7 @@ from pathlib import Path
 from kpilot.api import Workspace
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE
 from kpilot.errors import WarehouseUnavailable
+from kpilot.server.answers import AnswerCache
 from kpilot.store.errors import StoreUnavailable
 from kpilot.store.session import Store, open_store
 from kpilot.warehouse.lock_wait import waiting_for_lock
@@ -38,6 +39,7 @@ class Runtime:
         self._workspace: Workspace | None = None
         self._seen: Fingerprint = ()
         self._store: Store | None = None
+        self.answers = AnswerCache()
         self._last_used = time.monotonic()
         self._idle_watch: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -64,6 +66,11 @@ class Runtime:
                 raise
             finally:
                 self._last_used = time.monotonic()
+
+    @property
+    def definitions_version(self) -> Fingerprint:
+        """The settings and definition files the open workspace was loaded from (see `fingerprint`)."""
+        return self._seen
 
     @contextmanager
     def store(self) -> Iterator[Store]:

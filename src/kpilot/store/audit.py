@@ -40,6 +40,11 @@ class AuditLog:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def latest_id(self) -> int:
+        """The id of the newest entry (0 for none): it moves with every change the log records, so it versions
+        what the entries describe (accounts, roles, the organisation)."""
+        return int(self.session.scalar(select(func.max(AuditRow.id))) or 0)
+
     def append(self, entry: AuditEntry) -> AuditEntry:
         row = AuditRow(
             at=utc(entry.at),

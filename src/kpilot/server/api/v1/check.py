@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from kpilot.server.identity import CurrentActor, CurrentRuntime
 from kpilot.server.language import request_language
-from kpilot.server.reading import seen_by
+from kpilot.server.reading import kept_answer
 
 router = APIRouter(tags=["check"])
 
 
-@router.get("/check", summary="Whether each KPI and target is SMART")
-def check(request: Request, actor: CurrentActor, runtime: CurrentRuntime) -> dict[str, Any]:
+@router.get("/check", response_model=dict[str, Any], summary="Whether each KPI and target is SMART")
+def check(request: Request, actor: CurrentActor, runtime: CurrentRuntime) -> Response:
     language = request_language(request)
-    with seen_by(runtime, actor) as workspace:
-        return workspace.check().to_data(language)
+    return kept_answer(request, runtime, actor, lambda workspace: workspace.check().to_data(language))

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
+from kpilot.api import Workspace
 from kpilot.errors_data import issue_data
 from kpilot.results.data import plain
 from kpilot.server.identity import CurrentActor, CurrentRuntime
 from kpilot.server.language import request_language
-from kpilot.server.reading import GRAINS, ScopeParameter, day_parameter, scope_param, seen_by
+from kpilot.server.reading import GRAINS, ScopeParameter, day_parameter, kept_answer, scope_param
 
 router = APIRouter(tags=["compute"])
 
 
-@router.get("/compute", summary="KPIs per period (and dimension values)")
+@router.get("/compute", response_model=dict[str, Any], summary="KPIs per period (and dimension values)")
 def compute(
     request: Request,
     actor: CurrentActor,
@@ -28,10 +29,13 @@ def compute(
     end: Annotated[str | None, day_parameter(description="The last day, YYYY-MM-DD.")] = None,
     where: Annotated[str | None, Query(description="A row filter, as a formula.")] = None,
     scope: ScopeParameter = None,
-) -> dict[str, Any]:
+) -> Response:
     language = request_language(request)
     chosen = scope_param(scope)
-    with seen_by(runtime, actor) as workspace:
+
+    def answer(workspace: Workspace) -> dict[str, Any]:
         table = workspace.compute(kpi, grain=grain, by=by or (), start=start, end=end, where=where, scope=chosen)
         warnings = workspace.filter_warnings(where, kpi, scope=chosen)
-    return {"rows": plain(table.to_pylist()), "warnings": [issue_data(issue, language) for issue in warnings]}
+        return {"rows": plain(table.to_pylist()), "warnings": [issue_data(issue, language) for issue in warnings]}
+
+    return kept_answer(request, runtime, actor, answer)

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from kpilot.server.identity import CurrentActor, CurrentRuntime
 from kpilot.server.language import request_language
-from kpilot.server.reading import PeriodParameter, seen_by
+from kpilot.server.reading import PeriodParameter, kept_answer
 
 router = APIRouter(tags=["goals"])
 
 
-@router.get("/matrix", summary="The KPI matrix: goals and their KPIs, with status")
+@router.get("/matrix", response_model=dict[str, Any], summary="The KPI matrix: goals and their KPIs, with status")
 def matrix(
     request: Request,
     actor: CurrentActor,
     runtime: CurrentRuntime,
     period: PeriodParameter = None,
-) -> dict[str, Any]:
+) -> Response:
     language = request_language(request)
-    with seen_by(runtime, actor) as workspace:
-        return workspace.matrix(period=period).to_data(language)
+    return kept_answer(request, runtime, actor, lambda workspace: workspace.matrix(period=period).to_data(language))

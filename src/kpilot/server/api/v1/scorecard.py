@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
+from kpilot.api import Workspace
 from kpilot.errors_data import issue_data
 from kpilot.server.identity import CurrentActor, CurrentRuntime
 from kpilot.server.language import request_language
-from kpilot.server.reading import PeriodParameter, ScopeParameter, scope_param, seen_by
+from kpilot.server.reading import PeriodParameter, ScopeParameter, kept_answer, scope_param
 
 router = APIRouter(tags=["scorecard"])
 
 
-@router.get("/scorecard", summary="Value, target, status, pace, projection and changes of each KPI")
+@router.get(
+    "/scorecard",
+    response_model=dict[str, Any],
+    summary="Value, target, status, pace, projection and changes of each KPI",
+)
 def scorecard(
     request: Request,
     actor: CurrentActor,
@@ -25,9 +30,10 @@ def scorecard(
     scope: ScopeParameter = None,
     category: Annotated[str | None, Query(description="Only the KPIs of this category.")] = None,
     kpi: Annotated[list[str] | None, Query(description="Only these KPIs.")] = None,
-) -> dict[str, Any]:
+) -> Response:
     language = request_language(request)
-    with seen_by(runtime, actor) as workspace:
+
+    def answer(workspace: Workspace) -> dict[str, Any]:
         result = workspace.scorecard(period=period, scope=scope_param(scope), category=category, kpis=kpi)
         return {
             "period": result.name,
@@ -38,3 +44,5 @@ def scorecard(
             "lines": result.to_data(language),
             "warnings": [issue_data(issue, language) for issue in result.warnings],
         }
+
+    return kept_answer(request, runtime, actor, answer)

@@ -1,0 +1,93 @@
+"""Answers kept between requests: a repeated scorecard, compute, forecast, check or matrix is served from memory
+when nothing it depends on has changed (docs/server.md#answers-kept-between-requests).
+
+An answer is kept under everything that decides it, so that a changed input is a different key and a stale value
+cannot be served:
+
+- the request: path, query parameters, the language of the words;
+- who asks: account, person, roles, permissions, token scopes (what the service layer decides with);
+- the definitions: the settings and definition files, by size and modification time (as the runtime reloads them);
+- the data: the DuckDB file and its write-ahead log, by size and modification time; every write, by kpilot or by
+  anyone else, changes one of them. A warehouse kpilot cannot version this way (a PostgreSQL database, which
+  others write to) keeps nothing;
+- the store: the newest audit entry, which moves with every change to accounts, roles and the organisation (team
+  moves change whose rows a person sees);
+- the day in the workspace's time zone (running periods, the default period).
+
+At most `SIZE` answers are kept, the least recently used dropped first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+
+from kpilot.auth.actor import Actor
+from kpilot.i18n import Language
+
+SIZE = 512
+FileVersion = tuple[int, int] | None
+
+
+class AnswerCache:
+    def __init__(self, size: int = SIZE) -> None:
+        self._size = size
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key not in self._answers:
+                return None
+            self._answers.move_to_end(key)
+            return self._answers[key]
+
+    def put(self, key: Hashable, answer: Any) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
+def data_version(warehouse_file: Path | None) -> tuple[FileVersion, FileVersion] | None:
+    """The DuckDB file's and its log's (size, modification time); None when there is no file to version."""
+    if warehouse_file is None:
+        return None
+    return _file(warehouse_file), _file(warehouse_file.with_name(warehouse_file.name + ".wal"))
+
+
+def answer_key(
+    request: Request, actor: Actor, language: Language, *, versions: tuple[Hashable, ...], day: date
+) -> Hashable:
+    who = (
+        actor.account_id,
+        actor.person_id,
+        tuple(sorted(actor.roles)),
+        tuple(sorted(actor.permissions)),
+        None if actor.token_scopes is None else tuple(sorted(actor.token_scopes)),
+        actor.local,
+    )
+    asked = (request.method, request.url.path, tuple(sorted(request.query_params.multi_items())), language.value)
+    return asked, who, versions, day
+
+
+def _file(path: Path) -> FileVersion:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns

@@ -1,0 +1,68 @@
+"""Answers kept between requests (server.answers) are never stale: a repeated request is answered from memory, and
+an ingest, a definition edit, a team move or another reader gets a new answer. Numbers are the deals table's of
+tests/permissions/org_support.py (everything 1775; EMEA 1075, APAC 700; Dino's own deal 1000)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpilot import Workspace
+from kpilot.services.org import import_file
+from tests.server.ingest_support import Pushing, build_template, total
+from tests.server.server_support import client
+
+KPIS = ["company_revenue", "team_revenue"]
+
+
+@pytest.fixture
+def pushing(tmp_path: Path) -> Pushing:
+    return build_template(tmp_path / "ws")
+
+
+def test_a_repeated_request_is_kept_and_equal(pushing: Pushing) -> None:
+    with client(pushing.root) as api:
+        kept = api.app.state.runtime.answers
+        first = api.get("/api/v1/scorecard", params={"period": "2025-02", "kpi": KPIS}, headers=pushing.reader("ada"))
+        assert first.status_code == 200, first.text
+        assert len(kept) == 1
+        again = api.get("/api/v1/scorecard", params={"period": "2025-02", "kpi": KPIS}, headers=pushing.reader("ada"))
+        assert len(kept) == 1
+        assert again.json() == first.json()
+        other = api.get("/api/v1/scorecard", params={"period": "2025-03", "kpi": KPIS}, headers=pushing.reader("ada"))
+        assert len(kept) == 2
+        assert other.json() != first.json()
+
+
+def test_an_ingest_is_seen_at_once(pushing: Pushing) -> None:
+    with client(pushing.root) as api:
+        assert total(api, pushing, "company_revenue") == 1775
+        rows = [{"day": "2025-04-02", "team": "EMEA", "owner": "anna", "amount": 25}]
+        pushed = api.post("/api/v1/sources/deals/rows", json=rows, headers=pushing.pusher("ada"))
+        assert pushed.status_code == 200, pushed.text
+        assert total(api, pushing, "company_revenue") == 1775 + 25
+
+
+def test_an_edited_definition_is_seen_at_once(pushing: Pushing) -> None:
+    with client(pushing.root) as api:
+        assert total(api, pushing, "company_revenue") == 1775
+        main = pushing.root / "definitions" / "main.yaml"
+        text = main.read_text().replace(
+            "{name: company_revenue, formula: revenue,", "{name: company_revenue, formula: revenue * 2,"
+        )
+        assert text != main.read_text()
+        main.write_text(text)
+        assert total(api, pushing, "company_revenue") == 2 * 1775
+
+
+def test_a_team_move_is_seen_at_once_and_readers_never_share_answers(pushing: Pushing) -> None:
+    with client(pushing.root) as api:
+        assert total(api, pushing, "team_revenue", who="dino") == 1075  # EMEA, his own deal among them
+        assert total(api, pushing, "team_revenue", who="carl") == 700  # APAC: another reader, another answer
+        moved = pushing.root / "dino.yaml"
+        moved.write_text("people:\n  - {name: Dino, email: dino@acme.example, teams: [APAC]}\n")
+        with Workspace(pushing.root) as workspace:
+            import_file(workspace, moved, on=date.today())
+        assert total(api, pushing, "team_revenue", who="dino") == 700 + 1000  # APAC's rows and his own
