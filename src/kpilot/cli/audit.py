@@ -6,7 +6,7 @@ Times are UTC, as the log keeps them: `--since` and `--until` are UTC days, both
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -21,7 +21,7 @@ from kpilot.engine.arguments import date_of
 from kpilot.errors import UserError
 from kpilot.formula.check import suggestion
 from kpilot.i18n import Language, Message, text
-from kpilot.services.audit import Action, read
+from kpilot.services.audit import Action, entry_data, read
 from kpilot.store.audit import AuditEntry
 from kpilot.store.records import ActorKind, Outcome
 from kpilot.store.session import open_store
@@ -74,19 +74,6 @@ def audit_command(
         out.print(text("cli.audit.none", speak), highlight=False, markup=False)
     else:
         out.print(_table(entries, speak))
-
-
-def entry_data(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "at": entry.at,
-        "actor": {"kind": entry.actor_kind.value, "account_id": entry.actor_account_id, "email": entry.actor_email},
-        "action": entry.action,
-        "target": entry.target,
-        "outcome": entry.outcome.value,
-        "details": dict(entry.details),
-        "client": entry.client,
-    }
 
 
 def actor_text(entry: AuditEntry, speak: Language) -> str:

@@ -7,7 +7,7 @@ standard output alone on its line (`| tail -1` or `--format json` picks it up); 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -20,7 +20,7 @@ from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.moments import moment_text
 from kpilot.cli.output import json_text
 from kpilot.i18n import Language, text
-from kpilot.services.tokens import TokenStatus, TokenView, create_token, list_tokens, revoke_token
+from kpilot.services.tokens import TokenStatus, TokenView, create_token, list_tokens, revoke_token, token_data
 from kpilot.store.session import open_store
 from kpilot.workspace import Workspace
 
@@ -118,21 +118,6 @@ def revoke_command(
         view = revoke_token(store, OPERATOR, token_id, now=datetime.now(UTC))
     values = {"id": view.token.lookup, "name": view.token.name, "email": view.email}
     out.print(text("cli.tokens.revoked", speak, **values), highlight=False, markup=False)
-
-
-def token_data(view: TokenView) -> dict[str, Any]:
-    token = view.token
-    return {
-        "id": token.lookup,
-        "user": view.email,
-        "name": token.name,
-        "scopes": list(token.scopes),
-        "created_at": token.created_at,
-        "expires_at": token.expires_at,
-        "last_used_at": token.last_used_at,
-        "revoked_at": token.revoked_at,
-        "status": view.status.value,
-    }
 
 
 def _table(views: tuple[TokenView, ...], speak: Language) -> Table:

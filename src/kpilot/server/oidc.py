@@ -17,9 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from kpilot.auth.errors import SignInFailed
-from kpilot.auth.sessions import COOKIE, CSRF_COOKIE, MAX_AGE, SessionCodec
+from kpilot.auth.sessions import SessionCodec
 from kpilot.definitions.model import OidcSettings
 from kpilot.i18n import Message
+from kpilot.server.cookies import set_session
 from kpilot.server.problems import ProviderUnavailable
 from kpilot.server.runtime import Runtime
 from kpilot.services.oidc import oidc_session
@@ -81,10 +82,7 @@ def install(app: FastAPI, settings: OidcSettings, secret: str) -> None:
 
         cookie, csrf = await run_in_threadpool(open_session)
         response = RedirectResponse(request.session.pop("next", DEFAULT_NEXT), status_code=303)
-        secure = request.url.scheme == "https"
-        seconds = int(MAX_AGE.total_seconds())
-        response.set_cookie(COOKIE, cookie, max_age=seconds, httponly=True, samesite="lax", secure=secure, path="/")
-        response.set_cookie(CSRF_COOKIE, csrf, max_age=seconds, samesite="lax", secure=secure, path="/")
+        set_session(response, request, cookie, csrf)
         return response
 
     app.include_router(router)

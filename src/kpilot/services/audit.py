@@ -103,3 +103,17 @@ def actor_kind(actor: Actor) -> ActorKind:
     if actor.account_id is not None:
         return ActorKind.ACCOUNT
     return ActorKind.UNVERIFIED
+
+
+def entry_data(entry: AuditEntry) -> dict[str, Any]:
+    """An entry as every surface shows it (`kpilot audit --format json`, the REST API)."""
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "actor": {"kind": entry.actor_kind.value, "account_id": entry.actor_account_id, "email": entry.actor_email},
+        "action": entry.action,
+        "target": entry.target,
+        "outcome": entry.outcome.value,
+        "details": dict(entry.details),
+        "client": entry.client,
+    }

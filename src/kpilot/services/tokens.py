@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from kpilot.auth.actor import Actor, TokenScope
 from kpilot.auth.errors import AuthError, TokenRefused, UnknownToken
@@ -173,3 +174,19 @@ def status_of(token: Token, now: datetime) -> TokenStatus:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def token_data(view: TokenView) -> dict[str, Any]:
+    """A token as every surface shows it (`kpilot tokens --format json`, the REST API): never its secret."""
+    token = view.token
+    return {
+        "id": token.lookup,
+        "user": view.email,
+        "name": token.name,
+        "scopes": list(token.scopes),
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+        "status": view.status.value,
+    }

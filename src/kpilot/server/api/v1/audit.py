@@ -12,8 +12,7 @@ from fastapi import APIRouter, Query
 from kpilot.engine.arguments import date_of
 from kpilot.server.identity import CurrentActor, CurrentRuntime
 from kpilot.server.reading import day_parameter
-from kpilot.services.audit import Action, read
-from kpilot.store.audit import AuditEntry
+from kpilot.services.audit import Action, entry_data, read
 
 router = APIRouter(tags=["audit"])
 # The actions as the schema says them: an unknown one is a 422 naming `action`, before anything is read.
@@ -35,23 +34,10 @@ def audit(
     end = _moment(date_of(until, "until"), after=True)
     with runtime.store() as store:
         entries = read(store, actor, now=datetime.now(UTC), since=start, until=end, by=user, action=action)
-    return {"entries": [_entry(entry) for entry in entries]}
+    return {"entries": [entry_data(entry) for entry in entries]}
 
 
 def _moment(day: date | None, *, after: bool = False) -> datetime | None:
     if day is None:
         return None
     return datetime.combine(day + timedelta(days=1) if after else day, time(), tzinfo=UTC)
-
-
-def _entry(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "at": entry.at.isoformat(),
-        "actor": {"kind": entry.actor_kind.value, "account_id": entry.actor_account_id, "email": entry.actor_email},
-        "action": entry.action,
-        "target": entry.target,
-        "outcome": entry.outcome.value,
-        "details": dict(entry.details),
-        "client": entry.client,
-    }

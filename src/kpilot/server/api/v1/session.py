@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kpilot.auth.sessions import COOKIE, CSRF_COOKIE, MAX_AGE, SessionCodec
+from kpilot.auth.sessions import SessionCodec
+from kpilot.server.cookies import end_session, set_session
 from kpilot.server.identity import CurrentActor, CurrentRuntime
 from kpilot.services.sessions import open_session
 
@@ -33,15 +34,10 @@ def sign_in(
         actor, cookie, claim = open_session(
             store, codec, credentials.email, credentials.password, now=datetime.now(UTC), client=client
         )
-    secure = request.url.scheme == "https"
-    seconds = int(MAX_AGE.total_seconds())
-    response.set_cookie(COOKIE, cookie, max_age=seconds, httponly=True, samesite="lax", secure=secure, path="/")
-    # Readable by the page's own scripts (not HttpOnly), so that they can send it back as X-CSRF-Token.
-    response.set_cookie(CSRF_COOKIE, claim.csrf, max_age=seconds, samesite="lax", secure=secure, path="/")
+    set_session(response, request, cookie, claim.csrf)
     return {"email": actor.email, "roles": sorted(role.value for role in actor.roles), "csrf_token": claim.csrf}
 
 
 @router.delete("/session", status_code=204, summary="Sign out: the session cookie is removed")
 def sign_out(actor: CurrentActor, response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+    end_session(response)

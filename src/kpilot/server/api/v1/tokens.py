@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kpilot.auth.actor import TokenScope
 from kpilot.auth.tokens import DEFAULT_DAYS, MAX_DAYS, expiry
 from kpilot.server.identity import CurrentActor, CurrentRuntime
-from kpilot.services.tokens import TokenView, create_token, list_tokens, revoke_token
+from kpilot.services.tokens import create_token, list_tokens, revoke_token, token_data
 from kpilot.store.models import NAME_LENGTH
 
 router = APIRouter(tags=["tokens"])
@@ -69,18 +69,3 @@ def revoke(
 ) -> dict[str, Any]:
     with runtime.store() as store:
         return token_data(revoke_token(store, actor, lookup, now=datetime.now(UTC)))
-
-
-def token_data(view: TokenView) -> dict[str, Any]:
-    token = view.token
-    return {
-        "id": token.lookup,
-        "user": view.email,
-        "name": token.name,
-        "scopes": list(token.scopes),
-        "created_at": token.created_at.isoformat(),
-        "expires_at": token.expires_at.isoformat(),
-        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
-        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
-        "status": view.status.value,
-    }
