@@ -34,6 +34,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("store/migrations/versions/0001_organisation.py", "kind IN ("): "SQL: a CHECK constraint (a migration)",
     ("goals/writer.py", "Targets: what each KPI should reach"): "the YAML comment heading a new "
     "definitions/targets.yaml: file content, kept by later edits",
+    ("goals/definition_edits.py", " of this workspace (see docs/definitions.md)"): "the YAML comment heading a new "
+    "definitions/kpis.yaml, goals.yaml or sources.yaml: file content, kept by later edits",
     ("server/problems.py", "internal error on %s %s"): "the server's log line for a bug, for its operator (the "
     "traceback follows); the caller gets the envelope's words",
 }

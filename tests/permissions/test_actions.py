@@ -14,7 +14,15 @@ from tests.permissions.org_support import DAY, actor
 A = Action
 ALLOWED: dict[Role, set[Action]] = {
     Role.ADMIN: {*Action} - {A.READ_COMPENSATION},
-    Role.EDITOR: {A.READ_KPIS, A.COMPUTE, A.EDIT_DEFINITIONS, A.EDIT_TARGETS, A.READ_PEOPLE, A.INGEST},
+    Role.EDITOR: {
+        A.READ_KPIS,
+        A.COMPUTE,
+        A.READ_DEFINITIONS,
+        A.EDIT_DEFINITIONS,
+        A.EDIT_TARGETS,
+        A.READ_PEOPLE,
+        A.INGEST,
+    },
     Role.MANAGER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE},
     Role.MEMBER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE},
     Role.VIEWER: {A.READ_KPIS, A.COMPUTE},

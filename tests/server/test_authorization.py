@@ -29,8 +29,9 @@ from fastapi.testclient import TestClient
 
 from kpilot import Workspace
 from kpilot.auth.actor import Actor
-from kpilot.services.targets import VersionChanged, edit_targets, targets_version
+from kpilot.services.targets import edit_targets, targets_version
 from kpilot.services.tokens import actor_for_token, create_token
+from kpilot.services.versions import VersionChanged
 from kpilot.store import open_store
 from tests.server.server_support import Company, build_served_company, client
 
@@ -412,6 +413,66 @@ def test_token_creation_and_revocation(edits: TestClient, editable: Editable, pe
     revoked = edits.delete(f"/api/v1/tokens/{created['id']}", headers=write)
     assert (revoked.status_code, revoked.json()["status"]) == (200, "revoked")
     assert edits.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"}).status_code == 401
+
+
+DEFINED = {  # kind -> the names of the company's definitions of that kind, in file order
+    "kpis": [f"{v}_{m}" for v in ("company", "team", "private", "restricted") for m in ("revenue", "deals")]
+    + ["managers_revenue", "restricted_share", "team_average", "team_budget"],
+    "goals": ["grow"],
+    "sources": ["deals", "budget"],
+}
+
+
+@pytest.mark.parametrize("person", list(SEES))
+def test_definitions_as_written_are_for_editors(edits: TestClient, editable: Editable, person: str) -> None:
+    headers = editable.read.headers(person)
+    for kind, names in DEFINED.items():
+        listed = edits.get(f"/api/v1/definitions/{kind}", headers=headers)
+        one = edits.get(f"/api/v1/definitions/{kind}/{names[-1]}", headers=headers)
+        missing = edits.get(f"/api/v1/definitions/{kind}/no_such_name", headers=headers)
+        if person in EDITORS:
+            assert listed.status_code == 200
+            assert [entry["name"] for entry in listed.json()["definitions"]] == names
+            assert (one.status_code, one.json()["name"]) == (200, names[-1])
+            assert missing.status_code == 404
+        else:  # refused before anything is looked up: the same answer for what exists and what does not
+            for response in (listed, one, missing):
+                assert response.status_code == 403, response.text
+                assert response.json()["error"]["code"] == "permissions.denied"
+
+
+@pytest.mark.parametrize("person", list(SEES))
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("kpis", "company_deals"), ("kpis", "restricted_deals"), ("goals", "grow"), ("sources", "budget"),
+     ("kpis", "no_such_kpi")],
+)  # fmt: skip
+def test_definition_edits(edits: TestClient, editable: Editable, person: str, kind: str, name: str) -> None:
+    """Editors and admins change KPIs and goals; only admins sources; a read-only token nothing."""
+    admin = editable.read.headers("ada")
+    path = f"/api/v1/definitions/{kind}/{name}"
+    current = edits.get(path, headers=admin)
+    definition = current.json()["definition"] if current.status_code == 200 else {"formula": "deals"}
+    body = {"definition": {**definition, "description": f"edited by {person}"}}
+    condition = {"If-Match": current.headers["etag"]} if current.status_code == 200 else {"If-Match": '"none"'}
+    for writes, headers in ((False, editable.read.headers(person)), (True, editable.write.headers(person))):
+        response = edits.put(path, json=body, headers=headers | condition)
+        allowed = person in EDITORS and (kind != "sources" or person == "ada")
+        if not writes or not allowed:  # the role is told before the token
+            assert response.status_code == 403, response.text
+            code = "permissions.denied" if not allowed else "permissions.token_lacks_scope"
+            assert response.json()["error"]["code"] == code
+        elif name == "no_such_kpi":
+            assert response.status_code == 412  # made from a version of an entry that does not exist
+        else:
+            assert response.status_code == 200, response.text
+            shown = edits.get(path, headers=admin).json()["definition"]
+            assert shown["description"] == f"edited by {person}"
+    removed = edits.delete(path, headers=editable.write.headers(person) | condition)
+    if person not in EDITORS or (kind == "sources" and person != "ada"):
+        assert removed.status_code == 403
+    else:  # a stale version (this test edited the entry since) or one of a missing entry
+        assert removed.status_code in (404, 412) if name == "no_such_kpi" else removed.status_code == 412
 
 
 @pytest.mark.parametrize("person", list(SEES))

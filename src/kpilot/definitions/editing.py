@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import io
 import os
 import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -23,6 +24,21 @@ from kpilot.errors import Issue, Location, UserError
 from kpilot.i18n import Message, Raw
 
 Problems = Callable[[Path], list[Issue]]
+LOCK_FILE = Path(".kpilot") / "definitions.lock"
+
+
+@contextlib.contextmanager
+def editing_lock(root: Path) -> Iterator[None]:
+    """One edit of a workspace's definitions at a time, across processes (server workers, the command line): held
+    from reading the version an edit is checked against to replacing the file, so no edit is lost between."""
+    path = root / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def read_document(path: Path, header: str, purpose: Message) -> CommentedMap:

@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from kpilot.definitions.editing import definition_files, dump, new_problems, read_document, write_atomically
 from kpilot.definitions.goals_model import Target
 from kpilot.definitions.loader import DEFINITIONS_DIR, load_definitions
+from kpilot.definitions.model import Definitions
 from kpilot.definitions.problems import problem_of
 from kpilot.definitions.yaml_source import plain, read_yaml
 from kpilot.engine.target_checks import target_issues
@@ -193,20 +194,26 @@ def _keys_elsewhere(folder: Path) -> dict[tuple[str, str, str, tuple[tuple[str, 
 
 def _check(root: Path, text: str) -> None:
     """Load the definitions with `text` as targets.yaml; refuse if they would have problems they do not have now."""
-    new = new_problems(root, TARGETS_FILE, text, _problems)
+    new = new_problems(root, TARGETS_FILE, text, definition_problems)
     if new:
-        raise _Refused(new)
+        raise refused(new)
 
 
-def _problems(root: Path) -> list[Issue]:
+def definition_problems(root: Path) -> list[Issue]:
     """Error-severity problems of the definitions in `root` (targets of unknown KPIs, conflicting targets...)."""
     definitions, issues = load_definitions(root)
+    return problems_of(definitions, issues)
+
+
+def problems_of(definitions: Definitions, issues: Sequence[Issue]) -> list[Issue]:
+    """Error-severity problems of `definitions` (loaded with `issues`), each told once."""
     found = [*issues, *static_issues(definitions), *target_issues(definitions)]
     unique = {str(i): i for i in found if i.severity is Severity.ERROR}
     return list(unique.values())
 
 
-class _Refused(ValidationFailed):
-    def __init__(self, issues: list[Issue]) -> None:
-        super().__init__(issues)
-        self.message = Message("goals.writer.would_not_load")
+def refused(issues: list[Issue], message: Message | None = None) -> ValidationFailed:
+    """The error of an edit refused because the definitions would not load with it: each new problem listed."""
+    error = ValidationFailed(issues)
+    error.message = message or Message("goals.writer.would_not_load")
+    return error

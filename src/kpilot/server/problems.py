@@ -27,11 +27,12 @@ from kpilot.auth.errors import (
 from kpilot.definitions.problems import problem_of
 from kpilot.errors import QueryError, UserError, ValidationFailed, WarehouseUnavailable
 from kpilot.errors_data import error_data
+from kpilot.goals.definition_edits import UnknownEntry
 from kpilot.i18n import Message
 from kpilot.server.language import request_language
 from kpilot.services.ingest import IdempotencyKeyReused, RequestInProgress, SourceNotIngestible
 from kpilot.services.permissions import NotFound
-from kpilot.services.targets import VersionChanged, VersionRequired
+from kpilot.services.versions import VersionChanged, VersionRequired
 from kpilot.store.errors import StoreConflict, StoreError, StoreUnavailable
 
 log = logging.getLogger("kpilot.server")
@@ -74,13 +75,14 @@ STATUS_OF_CLASS: Mapping[type[BaseException], int] = {
     Unauthenticated: 401,
     NotPermitted: 403,
     NotFound: 404,
+    UnknownEntry: 404,
     PreconditionFailed: 412,
     BodyTooLarge: 413,
     UnsupportedBody: 415,
     IdempotencyKeyReused: 422,
     RequestInProgress: 409,
     SourceNotIngestible: 422,
-    VersionChanged: 412,  # an If-Match that is not the targets' current version
+    VersionChanged: 412,  # an If-Match that is not the current version of what it would change
     VersionRequired: 428,  # an edit without If-Match
     UnknownToken: 404,  # another account's token is unknown exactly like a missing one
     UnknownAccount: 404,

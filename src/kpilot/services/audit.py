@@ -40,6 +40,8 @@ class Action(StrEnum):
     ORG_IMPORTED = "org.imported"
     DATA_INGESTED = "data.ingested"
     TARGETS_EDITED = "targets.edited"
+    DEFINITION_EDITED = "definition.edited"  # a KPI, goal or source added or replaced
+    DEFINITION_REMOVED = "definition.removed"
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

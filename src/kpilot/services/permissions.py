@@ -35,6 +35,7 @@ from kpilot.services.reader import Reader
 class Action(StrEnum):
     READ_KPIS = "read_kpis"  # list KPIs, read a definition
     COMPUTE = "compute"  # values: compute, scorecard, forecast, suggestions, check, matrix
+    READ_DEFINITIONS = "read_definitions"  # KPIs, goals and sources as written in the definitions files
     EDIT_DEFINITIONS = "edit_definitions"  # KPIs and goals
     EDIT_TARGETS = "edit_targets"
     EDIT_SOURCES = "edit_sources"  # `table:`, `sql:`, `file:`: what the warehouse reads
@@ -50,6 +51,7 @@ EVERY_ROLE = frozenset(Role)
 ROLES: dict[Action, frozenset[Role]] = {
     Action.READ_KPIS: EVERY_ROLE,
     Action.COMPUTE: EVERY_ROLE,
+    Action.READ_DEFINITIONS: frozenset({Role.ADMIN, Role.EDITOR}),
     Action.EDIT_DEFINITIONS: frozenset({Role.ADMIN, Role.EDITOR}),
     Action.EDIT_TARGETS: frozenset({Role.ADMIN, Role.EDITOR}),
     Action.EDIT_SOURCES: frozenset({Role.ADMIN}),
@@ -227,6 +229,7 @@ def _action_words(action: Action) -> Message:
 ACTION_WORDS = {
     Action.READ_KPIS: Message("permissions.action.read_kpis"),
     Action.COMPUTE: Message("permissions.action.compute"),
+    Action.READ_DEFINITIONS: Message("permissions.action.read_definitions"),
     Action.EDIT_DEFINITIONS: Message("permissions.action.edit_definitions"),
     Action.EDIT_TARGETS: Message("permissions.action.edit_targets"),
     Action.EDIT_SOURCES: Message("permissions.action.edit_sources"),

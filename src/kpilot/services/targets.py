@@ -3,25 +3,23 @@
 A version (`targets_version`) is a hash of the files that hold targets: `definitions/targets.yaml` and any other
 definitions file with a `targets:` list. A reader gets it with the targets; an edit must name the version it was
 made from, and is refused when the files changed since (another editor saved first), so that two editors cannot
-overwrite each other. The check and the write happen under one lock (a file lock in `.kpilot/`, which every
-server worker takes), and write through `kpilot.goals.writer`, the same atomic, validated YAML
-editing `kpilot targets suggest --write` uses. Every edit that changes something is recorded in the audit log with
-its diff, in a transaction committed right after the file is replaced.
+overwrite each other. The check and the write happen under one lock (`definitions.editing.editing_lock`, which
+every server worker and every definitions edit takes), and write through `kpilot.goals.writer`, the same atomic,
+validated YAML editing `kpilot targets suggest --write` uses. Every edit that changes something is recorded in the
+audit log with its diff, in a transaction committed right after the file is replaced.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kpilot.auth.actor import Actor
-from kpilot.definitions.editing import definition_files
+from kpilot.definitions.editing import definition_files, editing_lock
 from kpilot.definitions.goals_model import Target
 from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.definitions.yaml_source import read_yaml
@@ -32,19 +30,10 @@ from kpilot.services.audit import Action as Audited
 from kpilot.services.audit import record
 from kpilot.services.kpis import permissions_for
 from kpilot.services.permissions import Action, KpiResource, PermissionDenied
+from kpilot.services.versions import VersionChanged, VersionRequired, matches
 from kpilot.store.records import Outcome
 from kpilot.store.session import Store
 from kpilot.workspace import Workspace
-
-LOCK_FILE = Path(".kpilot") / "targets.lock"
-
-
-class VersionRequired(UserError):
-    """An edit that does not say which version of the targets it was made from (a server answers 428)."""
-
-
-class VersionChanged(UserError):
-    """An edit made from a version of the targets that is not the current one (a server answers 412)."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +97,9 @@ def edit_targets(
         )
     root = workspace.root
     targets = [_for_kpi(entry, kpi, index) for index, entry in enumerate(entries, start=1)]
-    with _locked(root):
+    with editing_lock(root):
         current = targets_version(root)
-        if not _matches(version, current):
+        if not matches(version, current):
             raise VersionChanged(
                 Message("targets.version_changed"), hint=Message("targets.version_hint"), field="version"
             )
@@ -133,25 +122,6 @@ def _for_kpi(entry: Mapping[str, Any], kpi: str, index: int) -> dict[str, Any]:
     if named is not None and named != kpi:
         raise UserError(Message("targets.other_kpi", index=index, named=str(named), kpi=kpi), field="kpi")
     return {**entry, "kpi": kpi}
-
-
-def _matches(given: str, current: str) -> bool:
-    """Whether an `If-Match` value names the current version: one of its entity tags, quoted or not, weak or not
-    (`*` names no version, so it never matches: an edit must say what it was made from)."""
-    return any(tag.strip().removeprefix("W/").strip('"') == current for tag in given.split(","))
-
-
-@contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    """One edit of the targets at a time, across processes (server workers, the command line)."""
-    path = root / LOCK_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _has_targets(path: Path) -> bool:

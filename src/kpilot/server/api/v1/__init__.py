@@ -8,6 +8,7 @@ from kpilot.server.api.v1 import (
     audit,
     check,
     compute,
+    definitions,
     forecast,
     goals,
     ingest,
@@ -23,7 +24,22 @@ from kpilot.server.api.v1 import (
 from kpilot.server.schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-for module in (session, me, kpis, compute, scorecard, forecast, check, matrix, people, targets, goals, tokens, audit):
+for module in (
+    session,
+    me,
+    kpis,
+    compute,
+    scorecard,
+    forecast,
+    check,
+    matrix,
+    people,
+    targets,
+    goals,
+    definitions,
+    tokens,
+    audit,
+):
     router.include_router(module.router)
 router.include_router(ingest.router)
 
