@@ -415,6 +415,28 @@ def test_token_creation_and_revocation(edits: TestClient, editable: Editable, pe
     assert edits.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"}).status_code == 401
 
 
+@pytest.mark.parametrize("person", list(SEES))
+def test_target_removals(edits: TestClient, editable: Editable, person: str) -> None:
+    """Who may remove a target (editors and admins, with `write`): asked for one that no KPI has (2031), so that
+    nothing changes; the others are refused before anything is looked up, hidden KPIs and missing ones alike."""
+    version = edits.get("/api/v1/targets", headers=editable.read.headers("ada")).headers["etag"]
+    for kpi in ("company_revenue", "restricted_revenue", "no_such_kpi"):
+        for writes, headers in ((False, editable.read.headers(person)), (True, editable.write.headers(person))):
+            response = edits.delete(
+                f"/api/v1/targets/{kpi}", params={"period": "2031"}, headers=headers | {"If-Match": version}
+            )
+            if person not in EDITORS:
+                assert (response.status_code, response.json()["error"]["code"]) == (403, "permissions.denied")
+            elif not writes:
+                assert (response.status_code, response.json()["error"]["code"]) == (
+                    403, "permissions.token_lacks_scope",
+                )  # fmt: skip
+            elif kpi == "no_such_kpi":
+                assert (response.status_code, response.json()["error"]["code"]) == (404, "semantic.unknown_kpi")
+            else:
+                assert (response.status_code, response.json()["error"]["code"]) == (404, "goals.writer.no_such_target")
+
+
 DEFINED = {  # kind -> the names of the company's definitions of that kind, in file order
     "kpis": [f"{v}_{m}" for v in ("company", "team", "private", "restricted") for m in ("revenue", "deals")]
     + ["managers_revenue", "restricted_share", "team_average", "team_budget"],

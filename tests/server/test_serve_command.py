@@ -47,14 +47,14 @@ def test_the_command_serves_until_stopped(served: Company) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # generous: a loaded machine starts Python slowly
         while True:
             try:
                 status, _ = get(port, "/healthz")
                 break
             except OSError:
                 assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                assert time.monotonic() < deadline, "kpilot serve did not answer within 60 s"
+                assert time.monotonic() < deadline, "kpilot serve did not answer within 180 s"
                 time.sleep(0.2)
         assert status == 200
         assert get(port, "/readyz")[0] == 200

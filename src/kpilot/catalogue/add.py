@@ -14,10 +14,10 @@ from pathlib import Path
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from kpilot.catalogue.catalogue import CatalogueError, load_catalogue
-from kpilot.catalogue.mapping import parse_mapping
+from kpilot.catalogue.catalogue import Catalogue, CatalogueError, CatalogueKpi, load_catalogue
+from kpilot.catalogue.mapping import NameMap, parse_mapping
 from kpilot.catalogue.merge import CATALOGUE_FILE, Plan, TableColumns, ValueLookup
-from kpilot.definitions.editing import dump, new_problems, read_document, write_atomically
+from kpilot.definitions.editing import dump, editing_lock, new_problems, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions
 from kpilot.definitions.model import Definitions
 from kpilot.definitions.problems import problem_of
@@ -72,6 +72,18 @@ def add_to_workspace(
     names = parse_mapping(mapping or {})
     chosen = catalogue.closure(kpi_names)
     requested = {catalogue.kpi(n).name for n in kpi_names}
+    with editing_lock(root):  # from reading the file to replacing it, no other edit of the definitions
+        return _added(root, catalogue, chosen, requested, names, check)
+
+
+def _added(
+    root: Path,
+    catalogue: Catalogue,
+    chosen: Sequence[CatalogueKpi],
+    requested: set[str],
+    names: NameMap,
+    check: bool,
+) -> AddReport:
     path = root / DEFINITIONS_DIR / CATALOGUE_FILE
     document = read_document(path, _FILE_HEADER, Message("catalogue.cannot_merge"))
     elsewhere = _names_elsewhere(root / DEFINITIONS_DIR)

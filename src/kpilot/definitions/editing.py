@@ -12,6 +12,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,17 +28,28 @@ Problems = Callable[[Path], list[Issue]]
 LOCK_FILE = Path(".kpilot") / "definitions.lock"
 
 
+_HELD = threading.local()  # the lock files this thread holds (so that an edit inside an edit does not wait on itself)
+
+
 @contextlib.contextmanager
 def editing_lock(root: Path) -> Iterator[None]:
     """One edit of a workspace's definitions at a time, across processes (server workers, the command line): held
-    from reading the version an edit is checked against to replacing the file, so no edit is lost between."""
+    from reading the version an edit is checked against to replacing the file, so no edit is lost between. Every
+    writer of definitions takes it; taken again by the thread that holds it, it is already held."""
     path = root / LOCK_FILE
+    key = str(path.resolve())
+    held: set[str] = getattr(_HELD, "paths", set())
+    if key in held:
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        _HELD.paths = held | {key}
         try:
             yield
         finally:
+            _HELD.paths = held
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

@@ -17,7 +17,14 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-from kpilot.definitions.editing import definition_files, dump, new_problems, read_document, write_atomically
+from kpilot.definitions.editing import (
+    definition_files,
+    dump,
+    editing_lock,
+    new_problems,
+    read_document,
+    write_atomically,
+)
 from kpilot.definitions.goals_model import Target
 from kpilot.definitions.loader import DEFINITIONS_DIR, load_definitions
 from kpilot.definitions.model import Definitions
@@ -66,9 +73,14 @@ def write_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> P
 def merge_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> WriteReport:
     """Merge `targets` into definitions/targets.yaml and say what was added, replaced and already there."""
     root = Path(workspace_dir)
+    entries = [_entry(item, index) for index, item in enumerate(targets, start=1)]
+    with editing_lock(root):
+        return _merged(root, entries)
+
+
+def _merged(root: Path, entries: list[dict[str, Any]]) -> WriteReport:
     folder = root / DEFINITIONS_DIR
     path = folder / TARGETS_FILE
-    entries = [_entry(item, index) for index, item in enumerate(targets, start=1)]
     document = read_document(path, _HEADER, Message("goals.writer.cannot_merge"))
     items = _targets_list(document, path)
     elsewhere = _keys_elsewhere(folder)
@@ -100,10 +112,48 @@ def merge_targets(workspace_dir: str | Path, targets: Sequence[TargetLike]) -> W
     return report
 
 
+def remove_targets(workspace_dir: str | Path, keys: Sequence[TargetKey]) -> RemoveReport:
+    """Remove the targets identified by `keys` (see `target_key`) from definitions/targets.yaml. A key no target
+    has, or one defined in another file, is refused and nothing is removed."""
+    root = Path(workspace_dir)
+    path = root / DEFINITIONS_DIR / TARGETS_FILE
+    with editing_lock(root):
+        document = read_document(path, _HEADER, Message("goals.writer.cannot_merge"))
+        items = _targets_list(document, path)
+        elsewhere = _keys_elsewhere(root / DEFINITIONS_DIR)
+        removed: list[Replacement] = []
+        for key in dict.fromkeys(keys):
+            index = next((i for i, item in enumerate(items) if _is_item_key(item, key)), None)
+            if index is None:
+                where = elsewhere.get(key)
+                code = "goals.writer.defined_elsewhere_remove" if where else "goals.writer.no_such_target"
+                raise UnknownTarget(Message(code, target=describe(key), file=where or ""), field="target")
+            removed.append(Replacement(describe(key), plain(items[index]), {}))
+            del items[index]
+        if removed:
+            text = dump(document)
+            _check(root, text)
+            write_atomically(path, text)
+    return RemoveReport(path, tuple(removed))
+
+
+class UnknownTarget(UserError):
+    """No target of that KPI, period and scope in definitions/targets.yaml (a server answers 404)."""
+
+
+@dataclass(frozen=True)
+class RemoveReport:
+    path: Path
+    removed: tuple[Replacement, ...]  # each with the target as it was (`before`)
+
+
 # ---------------------------------------------------------------------------------------------------- entries
 
 
-def target_key(entry: Mapping[str, Any]) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
+TargetKey = tuple[str, str, str, tuple[tuple[str, str], ...]]  # KPI, period, every, scope pairs
+
+
+def target_key(entry: Mapping[str, Any]) -> TargetKey:
     """What identifies a target: KPI, period, every and scope (as text, whatever the YAML types)."""
     scope = entry.get("scope") or {}
     pairs = tuple(sorted((str(k), str(v)) for k, v in scope.items())) if isinstance(scope, Mapping) else ()

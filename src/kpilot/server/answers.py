@@ -32,6 +32,9 @@ from kpilot.auth.actor import Actor
 from kpilot.i18n import Language
 
 SIZE = 512
+# request.state: the store's version, read with the actor before anything else of the request (a version read
+# earlier is as safe as one read later: versions only grow, so a change made since is a key no later request asks).
+STORE_VERSION = "kpilot_store_version"
 FileVersion = tuple[int, int] | None
 
 

@@ -16,9 +16,11 @@ from kpilot.auth.actor import Actor
 from kpilot.auth.errors import NotPermitted
 from kpilot.auth.sessions import COOKIE, CSRF_HEADER, SessionCodec, SessionInvalid, csrf_matches
 from kpilot.i18n import Message
+from kpilot.server.answers import STORE_VERSION
 from kpilot.server.language import ACTOR_LANGUAGE
 from kpilot.server.problems import Unauthenticated
 from kpilot.server.runtime import Runtime
+from kpilot.services.audit import store_version
 from kpilot.services.sessions import actor_for_session
 from kpilot.services.tokens import actor_for_token
 
@@ -50,9 +52,12 @@ def current_actor(request: Request, _: Annotated[object, Security(BEARER)] = Non
     scheme, _, raw = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthenticated(Message("server.bearer_expected"), hint=Message("server.not_signed_in_hint"))
-    with _runtime(request).store() as store:
-        actor = actor_for_token(store, raw.strip(), now=datetime.now(UTC))
+    runtime = _runtime(request)
+    with runtime.store() as store:
+        version = store_version(store)
+        actor = actor_for_token(store, raw.strip(), now=datetime.now(UTC), known=runtime.tokens, version=version)
     setattr(request.state, ACTOR_LANGUAGE, actor.language)
+    setattr(request.state, STORE_VERSION, version)
     return actor
 
 

@@ -28,6 +28,7 @@ from kpilot.definitions.problems import problem_of
 from kpilot.errors import QueryError, UserError, ValidationFailed, WarehouseUnavailable
 from kpilot.errors_data import error_data
 from kpilot.goals.definition_edits import UnknownEntry
+from kpilot.goals.writer import UnknownTarget
 from kpilot.i18n import Message
 from kpilot.server.language import request_language
 from kpilot.services.ingest import IdempotencyKeyReused, RequestInProgress, SourceNotIngestible
@@ -76,6 +77,7 @@ STATUS_OF_CLASS: Mapping[type[BaseException], int] = {
     NotPermitted: 403,
     NotFound: 404,
     UnknownEntry: 404,
+    UnknownTarget: 404,
     PreconditionFailed: 412,
     BodyTooLarge: 413,
     UnsupportedBody: 415,

@@ -14,11 +14,11 @@ from pydantic import StringConstraints
 from kpilot.api import Workspace
 from kpilot.auth.actor import Actor
 from kpilot.engine.scope import parse_scope
-from kpilot.server.answers import answer_key, data_version
+from kpilot.server.answers import STORE_VERSION, answer_key, data_version
 from kpilot.server.language import request_language
 from kpilot.server.runtime import Runtime
+from kpilot.services.audit import store_version
 from kpilot.services.kpis import workspace_for
-from kpilot.store.audit import AuditLog
 
 # What the schema says of the parameters every surface shares (the words of docs/api.md): a value that matches
 # may still name nothing (a KPI, a dimension value), which is a 400 or 404 in the envelope, never a 500.
@@ -62,8 +62,10 @@ def kept_answer(request: Request, runtime: Runtime, actor: Actor, produce: Calla
         data = data_version(workspace.warehouse.path)
         key = None
         if data is not None:
-            with runtime.store() as store, store.reading() as session:
-                organisation = AuditLog(session).latest_id()
+            organisation = getattr(request.state, STORE_VERSION, None)
+            if organisation is None:
+                with runtime.store() as store:
+                    organisation = store_version(store)
             versions = (runtime.definitions_version, data, organisation)
             key = answer_key(request, actor, language, versions=versions, day=workspace.calendar.today())
             kept = runtime.answers.get(key)

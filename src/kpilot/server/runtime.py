@@ -23,6 +23,7 @@ from kpilot.api import Workspace
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE
 from kpilot.errors import WarehouseUnavailable
 from kpilot.server.answers import AnswerCache
+from kpilot.services.tokens import KnownTokens
 from kpilot.store.errors import StoreUnavailable
 from kpilot.store.session import Store, open_store
 from kpilot.warehouse.lock_wait import waiting_for_lock
@@ -40,6 +41,7 @@ class Runtime:
         self._seen: Fingerprint = ()
         self._store: Store | None = None
         self.answers = AnswerCache()
+        self.tokens = KnownTokens()
         self._last_used = time.monotonic()
         self._idle_watch: threading.Thread | None = None
         self._stopping = threading.Event()

@@ -18,7 +18,7 @@ from kpilot.auth.errors import NotPermitted
 from kpilot.i18n import Message
 from kpilot.services.permissions import Action as Permission
 from kpilot.services.permissions import role_allows
-from kpilot.store.audit import AuditEntry, AuditLog
+from kpilot.store.audit import LATEST_ID, AuditEntry, AuditLog
 from kpilot.store.models import NAME_LENGTH, VALUE_LENGTH
 from kpilot.store.records import ActorKind, Outcome
 from kpilot.store.session import Store
@@ -40,6 +40,7 @@ class Action(StrEnum):
     ORG_IMPORTED = "org.imported"
     DATA_INGESTED = "data.ingested"
     TARGETS_EDITED = "targets.edited"
+    TARGETS_REMOVED = "targets.removed"
     DEFINITION_EDITED = "definition.edited"  # a KPI, goal or source added or replaced
     DEFINITION_REMOVED = "definition.removed"
     # Reading is recorded only when refused: a list is not a change.
@@ -72,6 +73,12 @@ def record(
         client=client[:NAME_LENGTH] if client is not None else None,
     )
     return AuditLog(session).append(entry)
+
+
+def store_version(store: Store) -> int:
+    """A number that grows with every change the audit log records (accounts, tokens, roles, permissions, the
+    organisation): what a server's kept answers and kept token checks are valid for."""
+    return int(store.scalar(LATEST_ID) or 0)  # AuditLog.latest_id, without a session: every request asks it
 
 
 def read(

@@ -24,7 +24,7 @@ from kpilot.definitions.goals_model import Target
 from kpilot.definitions.loader import DEFINITIONS_DIR
 from kpilot.definitions.yaml_source import read_yaml
 from kpilot.errors import UserError
-from kpilot.goals.writer import TARGETS_FILE, WriteReport, merge_targets
+from kpilot.goals.writer import TARGETS_FILE, RemoveReport, WriteReport, merge_targets, remove_targets, target_key
 from kpilot.i18n import Message
 from kpilot.services.audit import Action as Audited
 from kpilot.services.audit import record
@@ -85,24 +85,11 @@ def edit_targets(
     """Add or replace targets of `kpi` (each identified by its period or `every` and its scope) in
     definitions/targets.yaml, if `version` is the targets' current version. The actor must be allowed to edit
     targets (`Action.EDIT_TARGETS`) and see the KPI (else it is unknown to them, as everywhere)."""
-    try:
-        permissions_for(actor, workspace).ensure(Action.EDIT_TARGETS, KpiResource(kpi, workspace.definitions))
-    except PermissionDenied:
-        with store.writing() as session:
-            record(session, actor, Audited.TARGETS_EDITED, now=now, target=kpi, outcome=Outcome.REFUSED)
-        raise
-    if version is None:
-        raise VersionRequired(
-            Message("targets.version_required"), hint=Message("targets.version_hint"), field="version"
-        )
+    _ensure_may_edit(store, actor, workspace, kpi, now)
     root = workspace.root
     targets = [_for_kpi(entry, kpi, index) for index, entry in enumerate(entries, start=1)]
     with editing_lock(root):
-        current = targets_version(root)
-        if not matches(version, current):
-            raise VersionChanged(
-                Message("targets.version_changed"), hint=Message("targets.version_hint"), field="version"
-            )
+        _check_version(root, version)
         with store.writing() as session:
             report = merge_targets(root, targets)
             if report.changed:
@@ -114,6 +101,71 @@ def edit_targets(
                 }
                 record(session, actor, Audited.TARGETS_EDITED, now=now, target=kpi, details=details)
         return TargetEdit(kpi, report, targets_version(root))
+
+
+@dataclass(frozen=True)
+class TargetRemoval:
+    kpi: str
+    report: RemoveReport
+    version: str
+
+
+def remove_target(
+    store: Store,
+    actor: Actor,
+    workspace: Workspace,
+    kpi: str,
+    *,
+    period: str | None,
+    every: str | None,
+    scope: Mapping[str, str],
+    version: str | None,
+    now: datetime,
+) -> TargetRemoval:
+    """Remove the target of `kpi` for `period` (or `every`) and `scope` from definitions/targets.yaml, under the
+    same permission and version checks as an edit."""
+    _ensure_may_edit(store, actor, workspace, kpi, now, action=Audited.TARGETS_REMOVED)
+    if (period is None) == (every is None):
+        raise UserError(Message("targets.period_or_every"), field="period")
+    root = workspace.root
+    key = target_key({"kpi": kpi, "period": period, "every": every, "scope": dict(scope)})
+    with editing_lock(root):
+        _check_version(root, version)
+        with store.writing() as session:
+            report = remove_targets(root, [key])
+            details = {
+                "kpi": kpi,
+                "file": f"{DEFINITIONS_DIR}/{TARGETS_FILE}",
+                "removed": [{"target": r.key, "before": r.before} for r in report.removed],
+            }
+            record(session, actor, Audited.TARGETS_REMOVED, now=now, target=kpi, details=details)
+        return TargetRemoval(kpi, report, targets_version(root))
+
+
+def _ensure_may_edit(
+    store: Store,
+    actor: Actor,
+    workspace: Workspace,
+    kpi: str,
+    now: datetime,
+    *,
+    action: Audited = Audited.TARGETS_EDITED,
+) -> None:
+    try:
+        permissions_for(actor, workspace).ensure(Action.EDIT_TARGETS, KpiResource(kpi, workspace.definitions))
+    except PermissionDenied:
+        with store.writing() as session:
+            record(session, actor, action, now=now, target=kpi, outcome=Outcome.REFUSED)
+        raise
+
+
+def _check_version(root: Path, version: str | None) -> None:
+    if version is None:
+        raise VersionRequired(
+            Message("targets.version_required"), hint=Message("targets.version_hint"), field="version"
+        )
+    if not matches(version, targets_version(root)):
+        raise VersionChanged(Message("targets.version_changed"), hint=Message("targets.version_hint"), field="version")
 
 
 def _for_kpi(entry: Mapping[str, Any], kpi: str, index: int) -> dict[str, Any]:

@@ -4,12 +4,21 @@ a request's token stands for (docs/accounts.md).
 An administrator manages every account's tokens; an account manages its own. A token is refused when it is
 malformed, unknown, revoked, expired, or its account is disabled. Its last use is written at most once a minute
 (`LAST_USED_PRECISION`), so that a busy script does not make every request a write.
+
+A server keeps the tokens it has checked (`KnownTokens`), so that a repeated request costs one query instead of a
+token, an account, its roles and its person: a kept check is used only while the store's version (the newest
+audit entry, which every revocation, disabling, role, permission and organisation change adds) is the one it was
+made at, the token has not expired, and for at most `TRUSTED_FOR`, which bounds what a change made outside kpilot
+(by hand in the database) can go unseen.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -30,6 +39,8 @@ from kpilot.store.times import utc
 from kpilot.store.tokens import NewToken, Token, Tokens
 
 LAST_USED_PRECISION = timedelta(minutes=1)
+TRUSTED_FOR = timedelta(seconds=10)  # the longest a kept check of a token is used without checking again
+KNOWN_TOKENS = 1024  # tokens a server keeps checked (the least recently used go first)
 
 
 class TokenStatus(StrEnum):
@@ -137,9 +148,70 @@ def revoke_token(store: Store, actor: Actor, lookup: str, *, now: datetime) -> T
     return TokenView(revoked, owner.email, TokenStatus.REVOKED)
 
 
-def actor_for_token(store: Store, raw: str, *, now: datetime) -> Actor:
-    """The actor a request's token stands for: its account, with the token's scopes. TokenRefused otherwise."""
+def actor_for_token(
+    store: Store, raw: str, *, now: datetime, known: KnownTokens | None = None, version: int | None = None
+) -> Actor:
+    """The actor a request's token stands for: its account, with the token's scopes. TokenRefused otherwise.
+
+    With `known` (a server's) and `version` (the store's, `services.audit.store_version`, read before this call), a
+    check kept from an earlier request at the same version is used instead of reading the token again."""
     now = utc(now)
+    if known is None or version is None:
+        return _checked(store, raw, now).actor
+    key = hashlib.sha256(raw.encode()).digest()
+    kept = known.get(key, version, now)
+    if kept is None:
+        kept = _checked(store, raw, now)
+        known.put(key, replace(kept, version=version, checked_at=now))
+    elif kept.last_used_at is None or now - kept.last_used_at >= LAST_USED_PRECISION:
+        with store.writing() as session:
+            Tokens(session).set_last_used(kept.token_id, now)
+        known.put(key, replace(kept, last_used_at=now))
+    return kept.actor
+
+
+@dataclass(frozen=True)
+class CheckedToken:
+    actor: Actor
+    token_id: int
+    expires_at: datetime
+    last_used_at: datetime | None
+    version: int = -1  # the store's version it was checked at
+    checked_at: datetime | None = None
+
+
+class KnownTokens:
+    """The tokens a server has checked, by a hash of the token (never the token itself), bounded in number."""
+
+    def __init__(self, size: int = KNOWN_TOKENS) -> None:
+        self._size = size
+        self._kept: OrderedDict[bytes, CheckedToken] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes, version: int, now: datetime) -> CheckedToken | None:
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None:
+                return None
+            fresh = kept.checked_at is not None and now - kept.checked_at < TRUSTED_FOR
+            if kept.version != version or kept.expires_at <= now or not fresh:
+                del self._kept[key]
+                return None
+            self._kept.move_to_end(key)
+            return kept
+
+    def put(self, key: bytes, checked: CheckedToken) -> None:
+        with self._lock:
+            self._kept[key] = checked
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def _checked(store: Store, raw: str, now: datetime) -> CheckedToken:
     parsed = parse_token(raw)
     with store.reading() as session:
         tokens = Tokens(session)
@@ -158,10 +230,12 @@ def actor_for_token(store: Store, raw: str, *, now: datetime) -> Actor:
         if account is None or account.disabled:
             raise TokenRefused(Message("auth.token_account_disabled", id=token.lookup), field="token")
         actor = actor_of(session, account, token_scopes=frozenset(token.scopes))
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+    last_used = token.last_used_at
+    if last_used is None or now - last_used >= LAST_USED_PRECISION:
         with store.writing() as session:
             Tokens(session).set_last_used(token.id, now)
-    return actor
+        last_used = now
+    return CheckedToken(actor, token.id, token.expires_at, last_used)
 
 
 def status_of(token: Token, now: datetime) -> TokenStatus:

@@ -34,6 +34,10 @@ class AuditEntry:
     id: int | None = None  # given by the store
 
 
+# The newest entry's id (None for none): see AuditLog.latest_id.
+LATEST_ID = select(func.max(AuditRow.id))
+
+
 class AuditLog:
     """The audit log of the store, through one session (whose transaction the caller owns)."""
 
@@ -43,7 +47,7 @@ class AuditLog:
     def latest_id(self) -> int:
         """The id of the newest entry (0 for none): it moves with every change the log records, so it versions
         what the entries describe (accounts, roles, the organisation)."""
-        return int(self.session.scalar(select(func.max(AuditRow.id))) or 0)
+        return int(self.session.scalar(LATEST_ID) or 0)
 
     def append(self, entry: AuditEntry) -> AuditEntry:
         row = AuditRow(

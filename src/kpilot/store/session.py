@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.expression import Executable
 
 from kpilot.i18n import Message
 from kpilot.store.engine import create_store_engine, writing
@@ -46,6 +48,12 @@ class Store:
         """One transaction: committed if the block ends normally, rolled back (nothing written) if it raises."""
         with translated(self.location), self._writers() as session, session.begin():
             yield session
+
+    def scalar(self, statement: Executable) -> Any:
+        """One value read on a plain connection, outside any ORM session: for the reads every request makes, where
+        a session's set-up would cost more than the query."""
+        with translated(self.location), self._engine.connect() as connection:
+            return connection.execute(statement).scalar()
 
     def close(self) -> None:
         self._engine.dispose()

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kpilot.semantic.lookup import require_kpi
 from kpilot.server.identity import CurrentActor, CurrentRuntime
-from kpilot.server.reading import PERIOD_PATTERN, seen_by
+from kpilot.server.reading import PERIOD_PATTERN, ScopeParameter, scope_param, seen_by
 from kpilot.server.schemas import ErrorEnvelope
-from kpilot.services.targets import edit_targets, target_data, targets_version
+from kpilot.services.targets import edit_targets, remove_target, target_data, targets_version
 
 router = APIRouter(tags=["targets"])
 
@@ -97,6 +97,33 @@ def put_targets(
         "replaced": [{"target": item.key, "before": item.before, "after": item.after} for item in report.replaced],
         "unchanged": list(report.unchanged),
     }
+
+
+@router.delete("/targets/{kpi}", summary="Remove one target of one KPI", responses=EDIT_RESPONSES)
+def delete_target(
+    kpi: str,
+    response: Response,
+    actor: CurrentActor,
+    runtime: CurrentRuntime,
+    period: Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="The target's period.")] = None,
+    every: Annotated[
+        Literal["day", "week", "month", "quarter", "year"] | None,
+        Query(description="The target's `every`, for a recurring target (instead of `period`)."),
+    ] = None,
+    scope: ScopeParameter = None,
+    if_match: Annotated[
+        str | None,
+        Header(alias="If-Match", description="The ETag of the targets the edit was made from (GET /api/v1/targets)."),
+    ] = None,
+) -> dict[str, Any]:
+    with runtime.workspace() as workspace, runtime.store() as store:
+        removal = remove_target(
+            store, actor, workspace, kpi, period=period, every=every, scope=scope_param(scope) or {},
+            version=if_match, now=datetime.now(UTC),
+        )  # fmt: skip
+    response.headers["ETag"] = _etag(removal.version)
+    removed = [{"target": item.key, "before": item.before} for item in removal.report.removed]
+    return {"kpi": removal.kpi, "removed": removed}
 
 
 def _etag(version: str) -> str:
