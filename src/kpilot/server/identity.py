@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 
 from kpilot.auth.actor import Actor
@@ -22,7 +23,8 @@ from kpilot.server.problems import Unauthenticated
 from kpilot.server.runtime import Runtime
 from kpilot.services.audit import store_version
 from kpilot.services.sessions import actor_for_session
-from kpilot.services.tokens import actor_for_token
+from kpilot.services.tokens import actor_for_token, known_actor
+from kpilot.store.errors import StoreUnavailable
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -42,23 +44,50 @@ async def runtime_of(request: Request) -> Runtime:
 BEARER = HTTPBearer(auto_error=False, description="An API token: `kpilot tokens create` (docs/accounts.md).")
 
 
-def current_actor(request: Request, _: Annotated[object, Security(BEARER)] = None) -> Actor:
+async def current_actor(request: Request, _: Annotated[object, Security(BEARER)] = None) -> Actor:
+    """Async, so that a token checked by an earlier request costs no trip to the thread pool: its kept check is
+    looked up here, in the event loop, with one read of the store's version; anything more (a first check, a last use
+    to write, a session cookie) runs in the thread pool."""
     header = request.headers.get("authorization", "")
     if not header.strip():
         cookie = request.cookies.get(COOKIE)
         if cookie:
-            return _session_actor(request, cookie)
+            return await run_in_threadpool(_session_actor, request, cookie)
         raise Unauthenticated(Message("server.not_signed_in"), hint=Message("server.not_signed_in_hint"))
     scheme, _, raw = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthenticated(Message("server.bearer_expected"), hint=Message("server.not_signed_in_hint"))
     runtime = _runtime(request)
+    store = runtime.open_store()
+    if store is not None:
+        try:
+            version = store_version(store)
+        except StoreUnavailable:
+            version = None  # told by the thread pool's try below, which also reopens the store
+        actor = None if version is None else known_actor(raw.strip(), runtime.tokens, version=version, now=_now())
+        if actor is not None:
+            _remember(request, actor, version)
+            return actor
+    return await run_in_threadpool(_token_actor, request, raw.strip())
+
+
+def _token_actor(request: Request, raw: str) -> Actor:
+    runtime = _runtime(request)
     with runtime.store() as store:
         version = store_version(store)
-        actor = actor_for_token(store, raw.strip(), now=datetime.now(UTC), known=runtime.tokens, version=version)
-    setattr(request.state, ACTOR_LANGUAGE, actor.language)
-    setattr(request.state, STORE_VERSION, version)
+        actor = actor_for_token(store, raw, now=_now(), known=runtime.tokens, version=version)
+    _remember(request, actor, version)
     return actor
+
+
+def _remember(request: Request, actor: Actor, version: int | None) -> None:
+    setattr(request.state, ACTOR_LANGUAGE, actor.language)
+    if version is not None:
+        setattr(request.state, STORE_VERSION, version)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _session_actor(request: Request, cookie: str) -> Actor:

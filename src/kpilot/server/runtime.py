@@ -74,6 +74,11 @@ class Runtime:
         """The settings and definition files the open workspace was loaded from (see `fingerprint`)."""
         return self._seen
 
+    def open_store(self) -> Store | None:
+        """The store if it is open, without waiting for the runtime's lock (which a long computation may hold): for
+        what the event loop itself may read."""
+        return self._store
+
     @contextmanager
     def store(self) -> Iterator[Store]:
         """The store (a pool of connections, safe between threads); reopened after it was unreachable."""

@@ -170,6 +170,15 @@ def actor_for_token(
     return kept.actor
 
 
+def known_actor(raw: str, known: KnownTokens, *, version: int, now: datetime) -> Actor | None:
+    """The actor of a check kept at `version` (as `actor_for_token` would use it), when using it needs nothing of
+    the store (its last use is recent); None otherwise, and then `actor_for_token` must be asked."""
+    kept = known.get(hashlib.sha256(raw.encode()).digest(), version, utc(now))
+    if kept is None or kept.last_used_at is None or utc(now) - kept.last_used_at >= LAST_USED_PRECISION:
+        return None
+    return kept.actor
+
+
 @dataclass(frozen=True)
 class CheckedToken:
     actor: Actor
