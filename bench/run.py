@@ -33,6 +33,7 @@ import references
 from ruamel.yaml import YAML
 
 import api
+import cli
 import kpilot
 from kpilot.errors import Severity
 
@@ -86,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.api_only:
         api.run(options.api_seconds)
         return 0
+    if options.cli_only:
+        cli.run(options.repeats)
+        return 0
     print(f"kpilot bench: {options.rows:,} rows, seed {options.seed}, {options.repeats} repetitions after warm-up")
     database = _database(options.rows, options.seed)
     _prepare_data(database, options.rows, options.seed)
@@ -110,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         workspace.close()
     api.run(options.api_seconds)
+    cli.run(options.repeats)
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
     return 0
 
@@ -123,6 +128,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--show-sql", action="store_true", help="print kpilot's SQL and DuckDB's EXPLAIN ANALYZE")
     parser.add_argument("--api-seconds", type=float, default=30.0, help="seconds of load on each API endpoint")
     parser.add_argument("--api-only", action="store_true", help="run the REST API section alone")
+    parser.add_argument("--cli-only", action="store_true", help="run the command line's start section alone")
     return parser.parse_args(argv)
 
 

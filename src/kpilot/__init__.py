@@ -6,28 +6,27 @@ The public API is what this module exports; everything else is internal and may 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from kpilot.api import Workspace
-from kpilot.engine.periods import Grain
-from kpilot.engine.plan import Request
-from kpilot.errors import (
-    DataError,
-    FormulaError,
-    InternalError,
-    Issue,
-    KpilotError,
-    Location,
-    QueryError,
-    Severity,
-    UserError,
-    ValidationFailed,
-    WarehouseDataError,
-    WarehouseError,
-    WarehouseQueryError,
-    WarehouseUnavailable,
-)
-from kpilot.i18n import Language, Message
-
 if TYPE_CHECKING:
+    from kpilot.api import Workspace
+    from kpilot.engine.periods import Grain
+    from kpilot.engine.plan import Request
+    from kpilot.errors import (
+        DataError,
+        FormulaError,
+        InternalError,
+        Issue,
+        KpilotError,
+        Location,
+        QueryError,
+        Severity,
+        UserError,
+        ValidationFailed,
+        WarehouseDataError,
+        WarehouseError,
+        WarehouseQueryError,
+        WarehouseUnavailable,
+    )
+    from kpilot.i18n import Language, Message
     from kpilot.results.check import CheckResult
     from kpilot.results.forecast import ForecastResult
     from kpilot.results.matrix import MatrixResult
@@ -62,9 +61,34 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-# The result types load the goals and forecasting code (and statsmodels): on first use, so that `import kpilot`
-# stays quick for a script that only computes.
-_RESULTS = {
+# Every public name loads on first use, from the module that defines it: importing any part of kpilot imports this
+# package first, so an eager import here would load the engine (Ibis, DuckDB, pyarrow) for `kpilot --help` and
+# `kpilot validate --no-data` too, and the goals and forecasting code (statsmodels) for a script that only computes.
+_HOMES = {
+    "Workspace": "kpilot.api",
+    "Grain": "kpilot.engine.periods",
+    "Request": "kpilot.engine.plan",
+    **dict.fromkeys(
+        [
+            "DataError",
+            "FormulaError",
+            "InternalError",
+            "Issue",
+            "KpilotError",
+            "Location",
+            "QueryError",
+            "Severity",
+            "UserError",
+            "ValidationFailed",
+            "WarehouseDataError",
+            "WarehouseError",
+            "WarehouseQueryError",
+            "WarehouseUnavailable",
+        ],
+        "kpilot.errors",
+    ),
+    "Language": "kpilot.i18n",
+    "Message": "kpilot.i18n",
     "CheckResult": "kpilot.results.check",
     "ForecastResult": "kpilot.results.forecast",
     "MatrixResult": "kpilot.results.matrix",
@@ -74,8 +98,10 @@ _RESULTS = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in _RESULTS:
-        return getattr(importlib.import_module(_RESULTS[name]), name)
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+        globals()[name] = value  # looked up once: the next access is a plain attribute
+        return value
     raise AttributeError(name, name=name)
 
 

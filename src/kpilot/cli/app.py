@@ -12,20 +12,40 @@ from rich.style import Style
 from rich.text import Text
 
 from kpilot.cli import reader
+from kpilot.cli.commands import COMMANDS
 from kpilot.cli.console import err, out
-from kpilot.cli.output import json_text
+from kpilot.cli.lazy import LazyGroup
 from kpilot.errors import InternalError, Issue, KpilotError, UserError, ValidationFailed
 from kpilot.errors_data import error_data
 from kpilot.i18n import Language, Message, Raw, render, text
 
+
+class Commands(LazyGroup):
+    """kpilot's commands, each imported when it runs (cli.lazy), registered on `app`."""
+
+    table = COMMANDS
+
+    @classmethod
+    def root(cls) -> typer.Typer:
+        return app
+
+
 app = typer.Typer(
     name="kpilot",
+    cls=Commands,
     help="kpilot: define KPIs once, precisely, and compute them correctly and fast.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 ALARM = Style(color="red", bold=True)  # the `error:` of a list of problems
+
+
+@app.callback()
+def _root() -> None:
+    """Nothing runs before a command. Registered so that `app` is a group even while no command module (or only one,
+    whose command Typer would then make the whole program) is imported yet."""
+
 
 WorkspaceOption = Annotated[
     str,
@@ -57,6 +77,8 @@ def report(error: BaseException) -> int:
         raise error
     speak = language()
     if reader.wants_json():
+        from kpilot.cli.output import json_text  # imported here: output loads pyarrow and the engine
+
         data = error_data(error, speak, internal=_internal(error), internal_hint=Message("cli.report_bug"))
         out.file.write(json_text(data) + "\n")
         out.file.flush()

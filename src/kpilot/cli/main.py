@@ -1,21 +1,26 @@
-"""The `kpilot` command: importing the command modules registers them on the app."""
+"""The `kpilot` command: `run` is its console entry point.
+
+Each command's module is imported when the command runs (cli.lazy, over the list in cli.commands), so that
+`kpilot --help` or `kpilot validate --no-data` does not wait for the engine, the store, the forecasts and the server
+to load. `app` is the whole command line, every command module imported, for what walks every command (the checks
+of docs/cli.md, say); asking for it here is what imports them.
+"""
 
 from __future__ import annotations
 
-from kpilot.cli import audit, check, compute, demo, forecast, ingest, matrix, scorecard, serve, setup, tables  # noqa: F401  (registration by import)
-from kpilot.cli.app import app, run
-from kpilot.cli.catalogue import app as catalogue_app
-from kpilot.cli.db import app as db_app
-from kpilot.cli.org import app as org_app
-from kpilot.cli.targets import app as targets_app
-from kpilot.cli.tokens import app as tokens_app
-from kpilot.cli.users import app as users_app
+from typing import TYPE_CHECKING, Any
 
-app.add_typer(catalogue_app, name="catalogue")
-app.add_typer(targets_app, name="targets")
-app.add_typer(db_app, name="db")
-app.add_typer(org_app, name="org")
-app.add_typer(users_app, name="users")
-app.add_typer(tokens_app, name="tokens")
+from kpilot.cli.app import Commands, run
+
+if TYPE_CHECKING:
+    import typer
+
+    app: typer.Typer
 
 __all__ = ["app", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return Commands.load_all()
+    raise AttributeError(name, name=name)

@@ -23,7 +23,6 @@ from typing import Annotated
 import typer
 
 from kpilot.cli.console import err
-from kpilot.definitions.loader import load_settings
 from kpilot.errors import KpilotError, UserError
 from kpilot.i18n import ENVIRONMENT_VARIABLE, Language, Message, choose_language, text, value_text
 
@@ -126,6 +125,9 @@ def _setting(workspace: str | None) -> Language | None:
     itself reports why)."""
     if workspace is None:
         return None
+    # Imported here, not above: the definitions' models take a while to build, and `kpilot --help` needs none.
+    from kpilot.definitions.loader import load_settings
+
     try:
         return Language(load_settings(Path(workspace).resolve()).language)
     except (KpilotError, OSError, ValueError):

@@ -1,4 +1,4 @@
-"""`kpilot init` and `kpilot validate`."""
+"""`kpilot init` (`kpilot validate` is in cli.validate)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kpilot.cli.app import LanguageOption, WorkspaceOption, app, err, language, out
-from kpilot.errors import Severity
+from kpilot.cli.app import LanguageOption, app, language, out
 from kpilot.i18n import text
 from kpilot.workspace import Workspace
 
@@ -34,23 +33,3 @@ def init(
     workspace.close()
     out.print(text("cli.setup.created", speak, folder=str(directory)), highlight=False, markup=False)
     out.print(text("cli.setup.next", speak), markup=False)
-
-
-@app.command()
-def validate(
-    workspace: WorkspaceOption = ".",
-    no_data: Annotated[bool, typer.Option("--no-data", help="Skip the checks that need the warehouse.")] = False,
-    lang: LanguageOption = None,
-) -> None:
-    """Check every definition (and, unless --no-data, against the warehouse); list each problem as file:line:col."""
-    speak = language()
-    with Workspace(workspace) as ws:
-        issues = ws.validate(with_data=not no_data)
-    errors = [issue for issue in issues if issue.severity is Severity.ERROR]
-    for issue in issues:
-        err.print(issue.describe(speak), highlight=False, markup=False)
-    if errors:
-        err.print(text("validation.problems_found", speak, count=len(errors)), style="red")
-        raise typer.Exit(1)
-    sources, kpis = len(ws.definitions.sources), len(ws.definitions.kpis)
-    out.print(text("cli.setup.valid", speak, sources=sources, kpis=kpis))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import ibis.expr.datatypes as dt
+from typing import TYPE_CHECKING
 
 from kpilot.definitions.model import Dimension
 from kpilot.errors import FormulaError
@@ -11,6 +11,9 @@ from kpilot.formula.check import Type, check, closest, did_you_mean
 from kpilot.formula.functions import Level
 from kpilot.formula.parser import parse
 from kpilot.i18n import Message, Raw
+
+if TYPE_CHECKING:  # only the annotations name Ibis types: `kpilot validate --no-data` runs without loading Ibis
+    import ibis.expr.datatypes as dt
 
 SHOWN_COLUMNS = 20  # a hint lists this many of a table's columns, in name order
 

@@ -13,18 +13,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
-
-import ibis
-import ibis.expr.datatypes as dt
 
 from kpilot.definitions.model import Source
 from kpilot.errors import Location, WarehouseError
 from kpilot.i18n import Message, Raw
 from kpilot.warehouse.failures import driver_errors, masked, open_failure, translated, url_secrets
 from kpilot.warehouse.folders import Folders
-from kpilot.warehouse.sql_guard import checked_sql
+
+# Ibis (and sqlglot, under sql_guard) are imported where they are used, not here: the checks that read definitions
+# only (`kpilot validate --no-data`, through semantic.validate and engine.preflight) import this module for its type.
+if TYPE_CHECKING:
+    import ibis.expr.datatypes as dt
 
 IBIS_TEMPORARY = "ibis_"
 INTERNAL_PREFIX = "_kpilot_"  # kpilot's own tables (the ingest log): never listed as the user's data
@@ -167,6 +168,8 @@ class Warehouse:
         def failure(message: Raw, error: BaseException) -> WarehouseError:
             return open_failure(self.shown, path, message, error)
 
+        import ibis  # see the imports above
+
         with translated(failure):
             con = ibis.duckdb.connect(database, read_only=exists and not self.writable_connection, **DUCKDB_CONFIG)
         try:
@@ -203,6 +206,8 @@ class Warehouse:
         def failure(message: Raw, error: BaseException) -> WarehouseError:
             return open_failure(self.shown, None, message, error)
 
+        import ibis  # see the imports above
+
         with translated(failure, self._secrets):
             return ibis.connect(url, options=options)
 
@@ -217,6 +222,8 @@ class Warehouse:
         return self._open_sql(source, source.locations.get("sql", where))
 
     def _open_sql(self, source: Source, where: Location | None) -> Any:
+        from kpilot.warehouse.sql_guard import checked_sql  # see the imports above
+
         sql = checked_sql(source, self.dialect, self.folders)  # refused before anything reaches the warehouse
         con = self.con  # connection problems have their own message
 
