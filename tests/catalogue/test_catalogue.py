@@ -301,7 +301,9 @@ def catalogue_file(root: Path) -> Path:
 
 
 def written(root: Path) -> dict[str, Any]:
-    data = YAML(typ="safe").load(catalogue_file(root).read_text(encoding="utf-8"))
+    # Read as kpilot reads definitions, by ruamel's own YAML 1.2 parser (`pure`): the C parser (libyaml, YAML 1.1)
+    # refuses plain scalars with a colon in a flow list, such as `tags: [breakdown:source]`, valid YAML 1.2.
+    data = YAML(typ="safe", pure=True).load(catalogue_file(root).read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
