@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import references
+import scorecard
 from ruamel.yaml import YAML
 
 import api
@@ -90,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.cli_only:
         cli.run(options.repeats)
         return 0
+    if options.scorecard_only:
+        return 0 if scorecard.run() else 1
     print(f"kpilot bench: {options.rows:,} rows, seed {options.seed}, {options.repeats} repetitions after warm-up")
     database = _database(options.rows, options.seed)
     _prepare_data(database, options.rows, options.seed)
@@ -115,8 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         workspace.close()
     api.run(options.api_seconds)
     cli.run(options.repeats)
+    agree = scorecard.run()
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
-    return 0
+    return 0 if agree else 1
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -129,6 +133,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--api-seconds", type=float, default=30.0, help="seconds of load on each API endpoint")
     parser.add_argument("--api-only", action="store_true", help="run the REST API section alone")
     parser.add_argument("--cli-only", action="store_true", help="run the command line's start section alone")
+    parser.add_argument("--scorecard-only", action="store_true", help="run the demo scorecard section alone")
     return parser.parse_args(argv)
 
 

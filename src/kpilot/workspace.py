@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import io
+import operator
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -23,14 +26,16 @@ from kpilot.definitions.model import Definitions, Settings, Source
 from kpilot.definitions.problems import problem_of
 from kpilot.engine.access import Access, intersect
 from kpilot.engine.arguments import checked, date_of, make_request
+from kpilot.engine.cache import LRU
 from kpilot.engine.compile import Compiled, compile_plan
 from kpilot.engine.currency import CurrencyChecks, currency_issues
-from kpilot.engine.execute import execute
+from kpilot.engine.execute import Extent, execute, run_together
 from kpilot.engine.merge import merge_results
 from kpilot.engine.periods import Calendar, Grain
-from kpilot.engine.plan import Request, make_plan
+from kpilot.engine.plan import Plan, Request, make_plan
 from kpilot.engine.preflight import SourceChecks, measureless_issues
 from kpilot.engine.scope import scope_of
+from kpilot.engine.sharing import measures_read, widened
 from kpilot.engine.target_checks import target_issues
 from kpilot.engine.value_checks import filter_issues, value_issues
 from kpilot.errors import FormulaError, Issue, QueryError, Severity, UserError, ValidationFailed
@@ -45,6 +50,8 @@ from kpilot.warehouse.connection import Warehouse
 
 # The first line of a new kpilot.yaml: a comment in the file, which docs/workspace.md shows as it is written.
 SETTINGS_HEADER = "# kpilot workspace settings: see docs/workspace.md\n"
+# Compiled queries kept per workspace (with its views): a scorecard compiles a handful, a dashboard a few dozen.
+COMPILED_KEPT = 256
 
 
 class AccessPolicy(Protocol):
@@ -89,6 +96,11 @@ class Workspace:
         self._source_checks: SourceChecks | None = None
         self._currency_checks: CurrencyChecks | None = None
         self.policy: AccessPolicy | None = None  # None: everything, as the files show it (see `restricted`)
+        # Shared with the views (`restricted`): kept under the definitions' content, so views with equal definitions
+        # (readers with the same visible KPIs) share what they compile.
+        self._compiled: LRU[_Kept] = LRU(COMPILED_KEPT)
+        self._rendered: LRU[str] = LRU(COMPILED_KEPT)  # source queries' SQL (engine.compile)
+        self._digest: tuple[Definitions, str] | None = None
 
     @classmethod
     def init(
@@ -170,6 +182,8 @@ class Workspace:
         if self._warehouse is not None:
             if self._owns_warehouse:
                 self._warehouse.close()
+                self._compiled.clear()
+                self._rendered.clear()
             self._warehouse = None
         self._source_checks = None  # a reopened warehouse may hold other data
         self._currency_checks = None
@@ -235,11 +249,19 @@ class Workspace:
     def compile(self, request: Request) -> Compiled:
         """The query of a request. In a view, the request's access is narrowed to what the reader may see of all
         its KPIs together, whatever access it came with (one query holds one restriction: `compute` computes KPIs
-        with different ones apart)."""
+        with different ones apart). A request compiled before, over definitions of the same content and on the
+        same connection to the warehouse, is not compiled again (the last COMPILED_KEPT are kept)."""
+        request, plan, kept = self._plan(request)
+        return self._compiled_plan(request, plan, kept)
+
+    def _plan(self, request: Request) -> tuple[Request, Plan, _Kept | None]:
+        """The request as compiled (with the reader's access), its plan, and what it compiled to before (if it was),
+        with the checks of the sources it reads passed."""
         request = self._with_policy(checked(request))
         if self.definition_errors:
             raise ValidationFailed(self.definition_errors)
-        plan = make_plan(request, self.model, self.calendar)
+        kept = self._compiled.find((self._definitions_key(), request, None))
+        plan = kept.compiled.plan if kept is not None else make_plan(request, self.model, self.calendar)
         # The data checks of `validate`, for the sources this request reads: a measure that sums a text column is
         # refused here with validate's message, not by the engine halfway through.
         if self._source_checks is None:
@@ -249,7 +271,26 @@ class Workspace:
             home = self.settings.currency
             self._currency_checks = CurrencyChecks(self.definitions, self.warehouse, self.calendar, home)
         self._currency_checks.require(sp.source for sp in plan.sources)
-        return compile_plan(plan, self.warehouse, currency=self.settings.currency)
+        return request, plan, kept
+
+    def _compiled_plan(self, request: Request, plan: Plan, kept: _Kept | None, shared: bool = False) -> Compiled:
+        """`plan` (of `request`, or widened from it when `shared`) compiled, or as it was compiled before."""
+        key = (self._definitions_key(), request, measures_read(plan) if shared else None)
+        if shared:
+            kept = self._compiled.find(key)
+        warehouse = self.warehouse
+        if kept is not None and kept.warehouse is warehouse and kept.connection == warehouse.connections:
+            return kept.compiled
+        compiled = compile_plan(plan, warehouse, currency=self.settings.currency, rendered=self._rendered)
+        self._compiled.keep(key, _Kept(compiled, warehouse, warehouse.connections))
+        return compiled
+
+    def _definitions_key(self) -> str:
+        """The definitions' content, as a digest (a view's definitions are its own: their digest is its own)."""
+        if self._digest is None or self._digest[0] is not self.definitions:
+            text = self.definitions.model_dump_json()
+            self._digest = (self.definitions, hashlib.sha256(text.encode()).hexdigest())
+        return self._digest[1]
 
     def _with_policy(self, request: Request) -> Request:
         """The request with the reader's access to each of its KPIs added to its own (a view's; as is otherwise)."""
@@ -325,6 +366,105 @@ class Workspace:
             return tables[0]
         return merge_results(tables, request)
 
+    def compute_each(
+        self, requests: Sequence[Request], *, today: date | None = None, share: bool = False
+    ) -> list[pa.Table | UserError]:
+        """What `compute` gives for each request (its table, or the UserError it raises), all computed by one
+        statement: the warehouse is asked once (engine.statement). With `share`, requests that read the same rows
+        (grain, by, range, where, scope, access and look-back alike) read each source once: each one's plan takes
+        from a source the measures all of them need (the others' change nothing in its KPIs); a request that
+        cannot be compiled so is compiled alone, so that each request fails or succeeds as `compute` would."""
+        day = date_of(today, "today") or self.calendar.today()
+        return [found if isinstance(found, UserError) else found[0] for found in self._run(requests, day, share)]
+
+    def compute_with_extent(self, request: Request, *, today: date | None = None) -> tuple[pa.Table, Extent]:
+        """`compute`, and the first and last period with data in what the request reads (engine.execute.Extent),
+        from the same scans."""
+        (found,) = self._run([request], date_of(today, "today") or self.calendar.today(), False, extent=True)
+        if isinstance(found, UserError):
+            raise found
+        table, extent = found
+        assert extent is not None
+        return table, extent
+
+    def extents(self, requests: Sequence[Request]) -> list[Extent | UserError]:
+        """For each request (at a grain other than `all`), the first and last period with data in what it reads, or
+        the UserError computing it raises: the ends its periods would have with no range. One statement for all,
+        which computes no KPI."""
+        found: list[Extent | UserError] = []
+        compiled: list[tuple[int, Compiled]] = []
+        for index, request in enumerate(requests):
+            try:
+                compiled += [(index, self.compile(part)) for part in self._parts(checked(request))]
+                found.append(Extent())
+            except UserError as error:
+                found.append(error)
+        compiled = [(index, each) for index, each in compiled if not isinstance(found[index], UserError)]
+        if compiled:
+            _, ends = run_together([], self.warehouse, self.calendar.today(), extents=[each for _, each in compiled])
+            for (index, _), extent in zip(compiled, ends, strict=True):
+                known = found[index]
+                assert isinstance(known, Extent)
+                found[index] = known | extent
+        return found
+
+    def _run(
+        self, requests: Sequence[Request], day: date, share: bool, extent: bool = False
+    ) -> list[tuple[pa.Table, Extent | None] | UserError]:
+        """Each request's table (and extent, when asked), or its error: see compute_each."""
+        found: dict[int, UserError] = {}
+        planned: list[tuple[int, Request, Plan, _Kept | None]] = []
+        for index, request in enumerate(requests):
+            try:
+                planned += [(index, *self._plan(part)) for part in self._parts(checked(request))]
+            except UserError as error:
+                found[index] = error
+        plans = [plan for _, _, plan, _ in planned]
+        wider = widened(plans) if share else plans
+        compiled: list[tuple[int, Compiled]] = []
+        for (index, request, plan, kept), wide in zip(planned, wider, strict=True):
+            if index in found:
+                continue
+            try:
+                try:
+                    each = self._compiled_plan(request, wide, kept, shared=wide is not plan)
+                except UserError:
+                    if wide is plan:
+                        raise
+                    each = self._compiled_plan(request, plan, kept)  # its own error, or its own query
+                compiled.append((index, each))
+            except UserError as error:
+                found[index] = error
+        compiled = [(index, each) for index, each in compiled if index not in found]
+        queries = [each for _, each in compiled]
+        outcomes: list[tuple[pa.Table, Extent | None] | UserError] = []
+        try:
+            tables, ends = run_together(queries, self.warehouse, day, extents=queries if extent else ())
+            outcomes = [(table, ends[i] if ends else None) for i, table in enumerate(tables)]
+        except UserError:  # one of them fails to run: each alone, to tell which
+            for each in queries:
+                try:
+                    alone, ends = run_together([each], self.warehouse, day, extents=[each] if extent else ())
+                    outcomes.append((alone[0], ends[0] if ends else None))
+                except UserError as error:
+                    outcomes.append(error)
+        parts: dict[int, list[tuple[pa.Table, Extent | None]]] = {}
+        for (index, _), outcome in zip(compiled, outcomes, strict=True):
+            if isinstance(outcome, UserError):
+                found.setdefault(index, outcome)
+            else:
+                parts.setdefault(index, []).append(outcome)
+        results: list[tuple[pa.Table, Extent | None] | UserError] = []
+        for index, request in enumerate(requests):
+            if index in found:
+                results.append(found[index])
+                continue
+            tables = [table for table, _ in parts[index]]
+            table = tables[0] if len(tables) == 1 else merge_results(tables, checked(request))
+            ends = [end for _, end in parts[index] if end is not None]
+            results.append((table, functools.reduce(operator.or_, ends) if ends else None))
+        return results
+
     def sql(
         self,
         kpis: Sequence[str],
@@ -339,11 +479,17 @@ class Workspace:
     ) -> str:
         """The SQL the warehouse runs for a compute request (in a view, one statement per restriction, in the
         order `compute` runs them, separated by `;`)."""
-        import ibis
-
         request = make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope, access=access)
-        statements = [self.compile(part) for part in self._parts(request)]
-        return ";\n\n".join(str(ibis.to_sql(compiled.expr, dialect=self.warehouse.dialect)) for compiled in statements)
+        return ";\n\n".join(self.compile(part).sql for part in self._parts(request))
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A compiled query, and the warehouse connection it was compiled against (its tables' columns and types)."""
+
+    compiled: Compiled
+    warehouse: Warehouse
+    connection: int  # Warehouse.connections then
 
 
 def _setting_issue(error: Any) -> Issue:

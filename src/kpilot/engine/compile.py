@@ -1,55 +1,120 @@
-"""Assemble a plan into one Ibis expression: per-source aggregates, joined onto a spine of periods, then KPIs.
+"""Compile a plan, once, into the SQL the warehouse runs: per-source aggregates, the frame that joins them onto a
+spine of periods, then the KPIs (engine.frame says what each step means).
 
-The spine (every period of the range, times every dimension combination seen) is what makes empty periods appear
-and keeps window functions honest: `previous` is the period before, not the row before.
+Ibis compiles each source's aggregate and the KPI formulas over a frame table that stands for the joined sources;
+`engine.statement` writes the joins and puts the pieces in one statement. Joining twenty sources in Ibis itself took
+seconds (each join re-resolves every column before it), the pieces take milliseconds, and the statement is compiled
+once: it is what runs, and what `kpilot sql` prints. The same query as one Ibis expression, for other Ibis backends
+and dialects, is built on demand (`Compiled.expr`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import ibis
+import ibis.backends.sql.compilers as sql_compilers
+import ibis.expr.operations as ops
+from sqlglot import exp
 
-from kpilot.definitions.model import Aggregation
-from kpilot.engine.aggregate import PERIOD, aggregate_source, group_keys
+from kpilot.engine.aggregate import aggregate_source, group_keys
+from kpilot.engine.cache import LRU
 from kpilot.engine.currency import converted, needs_conversion
-from kpilot.engine.kpis import compute_kpis, to_date_key
-from kpilot.engine.periods import Grain
+from kpilot.engine.frame import base, kpi_layer, normalised, portable_frame
 from kpilot.engine.plan import Plan, SourcePlan, column_name
-from kpilot.engine.timeexpr import period_start
-from kpilot.errors import Location, QueryError
+from kpilot.engine.statement import FRAME, Measure, Pieces, SourcePiece, pieces_of, source_name, statement
+from kpilot.errors import InternalError, Location, QueryError
 from kpilot.i18n import Message, Raw
 from kpilot.warehouse.connection import Warehouse
-
-ZERO_WHEN_EMPTY = frozenset({Aggregation.SUM, Aggregation.COUNT, Aggregation.COUNT_DISTINCT})
 
 
 @dataclass(frozen=True)
 class Compiled:
+    """A plan's query: the SQL the warehouse runs (in its dialect), compiled once, and its result's Ibis schema."""
+
     plan: Plan
-    expr: Any  # the Ibis table expression giving the result
+    pieces: Pieces  # the SQL's parts, for a statement that computes several requests at once
+    sql: str
+    schema: Any  # the Ibis schema of the result: what its columns are converted to
+    portable: Callable[[], Any] = field(repr=False, compare=False)
+
+    @cached_property
+    def expr(self) -> Any:
+        """The same query as one Ibis table expression (slow to build for many sources: on demand)."""
+        return self.portable()
 
 
-def compile_plan(plan: Plan, warehouse: Warehouse, *, currency: str = "EUR") -> Compiled:
-    """The query of a plan; `currency` is the workspace's, which every source's amounts are converted to."""
+def compile_plan(
+    plan: Plan, warehouse: Warehouse, *, currency: str = "EUR", rendered: LRU[str] | None = None
+) -> Compiled:
+    """The query of a plan; `currency` is the workspace's, which every source's amounts are converted to.
+    `rendered` keeps the SQL of source queries under their Ibis expression (equal expressions are equal queries):
+    requests that read a source alike (the KPIs of a check, in groups) render it once."""
     aggregates = [aggregate_source(sp, plan, _rows(sp, plan, warehouse, currency)) for sp in plan.sources]
     for source_plan, aggregate in zip(plan.sources, aggregates, strict=True):
         _check_numeric(source_plan, aggregate)
     aggregations = {column_name(sp.source.name, m.name): m.agg for sp in plan.sources for m in sp.measures}
-    frame = _frame(plan, aggregates, aggregations)
-    if plan.to_date_periods:
-        frame = frame.mutate(
-            **{to_date_key(p): period_start(frame[PERIOD], Grain(p), plan.calendar) for p in plan.to_date_periods}
-        )
+    compiler = getattr(sql_compilers, warehouse.dialect).compiler
     keys = group_keys(plan)
-    result = compute_kpis(frame, [(k.name, k.tree) for k in plan.kpis], plan.request.by, aggregations, keys)
-    if plan.first_period is not None:
-        result = result.filter(result[PERIOD] >= ibis.literal(plan.first_period, type="date"))
-    if keys:
-        result = result.order_by([result[key].asc(nulls_first=False) for key in keys])
-    return Compiled(plan, result)
+    # The pieces read each other by name: the sources' aggregates as tables of the same columns.
+    stand_ins = [
+        ibis.table(aggregate.schema(), name=source_name(sp.source.name))
+        for sp, aggregate in zip(plan.sources, aggregates, strict=True)
+    ]
+    rows = base(plan, stand_ins)
+    frame_types: dict[str, Any] = dict(rows.schema().items()) if rows is not None else {}
+    sources = []
+    for stand_in, aggregate in zip(stand_ins, aggregates, strict=True):
+        measures = []
+        for column in aggregate.columns:
+            if column in keys:
+                continue
+            value = normalised(stand_in[column], aggregations[column])
+            frame_types[column] = value.type()
+            measures.append(_measure(column, value, compiler))
+        unbound = aggregate.unbind()
+        sql = rendered.find((compiler.dialect, unbound.op())) if rendered is not None else None
+        if sql is None:
+            sql = _sqlglot(compiler, unbound).sql(dialect=compiler.dialect, pretty=True)
+            if rendered is not None:
+                rendered.keep((compiler.dialect, unbound.op()), sql)
+        sources.append((SourcePiece(stand_in.get_name(), sql, unbound.op()), measures))
+    result = kpi_layer(plan, ibis.table(frame_types, name=FRAME), aggregations)
+    schema = result.schema()
+    pieces = pieces_of(
+        compiler.dialect,
+        sources,
+        keys,
+        _sqlglot(compiler, rows) if rows is not None else None,
+        _sqlglot(compiler, result),
+        schema.names,
+        [compiler.type_mapper.from_ibis(dtype) for dtype in schema.types],
+    )
+
+    def portable() -> Any:
+        return kpi_layer(plan, portable_frame(plan, aggregates, aggregations), aggregations)
+
+    return Compiled(plan, pieces, statement([pieces]), schema, portable)
+
+
+def _sqlglot(compiler: Any, expr: Any) -> exp.Query:
+    query = compiler.to_sqlglot(expr)
+    if not isinstance(query, exp.Query):
+        raise InternalError(f"Ibis compiled a piece to {type(query).__name__}, not one query")
+    return query
+
+
+def _measure(column: str, value: Any, compiler: Any) -> Measure:
+    """How the frame takes a measure column: the cast and the 0 of `frame.normalised`, read off its Ibis expression
+    so that the SQL does exactly what the Ibis expression says (Ibis leaves out a cast to the type a column has)."""
+    op = value.op()
+    zero = isinstance(op, ops.Coalesce)
+    inner = op.arg[0] if zero else op
+    cast = compiler.type_mapper.from_ibis(inner.to) if isinstance(inner, ops.Cast) else None
+    return Measure(column, cast, zero)
 
 
 def _rows(source_plan: SourcePlan, plan: Plan, warehouse: Warehouse, currency: str) -> Any:
@@ -77,70 +142,3 @@ def _check_numeric(source_plan: SourcePlan, aggregate: Any) -> None:
                 location=measure.origin if measure.origin != Location() else None,
                 hint=Message("engine.measure_not_numeric_hint", example="expr: days_between(created_on, closed_on)"),
             )
-
-
-def _normalised(column: Any, aggregation: Aggregation) -> Any:
-    """Counts and sums of an empty period are 0; numbers leave the warehouse as int64 or float64 on every backend
-    (PostgreSQL's SUM of integers is NUMERIC, which would otherwise turn ratios into decimals)."""
-    dtype = column.type()
-    if dtype.is_integer():
-        column = column.cast("int64")
-    elif dtype.is_numeric():
-        column = column.cast("float64")
-    return ibis.coalesce(column, 0) if aggregation in ZERO_WHEN_EMPTY else column
-
-
-STEPS = {
-    Grain.DAY: {"days": 1},
-    Grain.WEEK: {"days": 7},
-    Grain.MONTH: {"months": 1},
-    Grain.QUARTER: {"months": 3},
-    Grain.YEAR: {"months": 12},
-}
-
-
-def _spine(plan: Plan, aggregates: list[Any]) -> Any:
-    """One row per period start, generated by the warehouse (range / generate_series). Ends the request leaves open
-    come from the aggregated data inside the same query, so no extra query is needed to find them."""
-    calendar, grain = plan.calendar, plan.request.grain
-    first = _bound(plan.scan_start and calendar.start(plan.scan_start, grain), aggregates, "min")
-    last = _bound(plan.request.end and calendar.start(plan.request.end, grain), aggregates, "max")
-    step = ibis.interval(**STEPS[grain])
-    return ibis.range(first, last + step, step).unnest().cast("date").name(PERIOD).as_table()
-
-
-def _bound(known: date | None, aggregates: list[Any], which: str) -> Any:
-    if known is not None:
-        return ibis.timestamp(known.isoformat())
-    ends = [getattr(aggregate[PERIOD], which)().as_scalar() for aggregate in aggregates]
-    combined = ends[0] if len(ends) == 1 else (ibis.least(*ends) if which == "min" else ibis.greatest(*ends))
-    return combined.cast("timestamp")
-
-
-def _frame(plan: Plan, aggregates: list[Any], aggregations: dict[str, Aggregation]) -> Any:
-    """The rows of the result: periods x dimension values, with every source's measures joined on (and normalised
-    in the same step, which keeps the expression small and quick to compile)."""
-    by = list(plan.request.by)
-    keys = group_keys(plan)
-    if not keys:
-        frame = aggregates[0]
-        for aggregate in aggregates[1:]:
-            frame = frame.cross_join(aggregate)
-        return frame.select(**{column: _normalised(frame[column], aggregations[column]) for column in aggregations})
-    base = None
-    if plan.request.grain is not Grain.ALL:
-        base = _spine(plan, aggregates)
-    if by:
-        seen = [aggregate.select(*by) for aggregate in aggregates]
-        combos = (seen[0] if len(seen) == 1 else ibis.union(*seen, distinct=True)).distinct()
-        base = combos if base is None else base.cross_join(combos)
-    assert base is not None
-    frame = base
-    for aggregate in aggregates:
-        measures = [c for c in aggregate.columns if c not in keys]
-        joined = frame.left_join(aggregate, [frame[k].identical_to(aggregate[k]) for k in keys])
-        frame = joined.select(
-            *[frame[c] for c in frame.columns],
-            **{c: _normalised(aggregate[c], aggregations[c]) for c in measures},
-        )
-    return frame

@@ -1,24 +1,100 @@
-"""Run a compiled query and mark the periods whose value does not cover the whole period."""
+"""Run compiled queries (their SQL as compiled, not compiled again) and mark the periods whose value does not cover
+the whole period."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpilot.engine.aggregate import PERIOD
 from kpilot.engine.compile import Compiled
 from kpilot.engine.periods import Grain
+from kpilot.engine.statement import PART, extent_pieces, part_column, statement
 from kpilot.errors import DataError, QueryError
 from kpilot.i18n import Message
 from kpilot.warehouse.connection import Warehouse
 
 PARTIAL = "partial"
 IMMATURE = "immature"
+EXTENT = ibis.schema({"first": "date", "last": "date"})
 
 
 def execute(compiled: Compiled, warehouse: Warehouse, today: date) -> pa.Table:
-    table = warehouse.to_arrow(compiled.expr)
+    return _flagged(compiled, warehouse.run(compiled.sql, compiled.schema), today)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The first and the last period with data in what a query reads (None, None: no data), under its filters and
+    range: the ends its periods would have if the request left them open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def __or__(self, other: Extent) -> Extent:
+        """The extent of both (the periods of either)."""
+        firsts = [day for day in (self.first, other.first) if day is not None]
+        lasts = [day for day in (self.last, other.last) if day is not None]
+        return Extent(min(firsts, default=None), max(lasts, default=None))
+
+
+def execute_together(compiled: Sequence[Compiled], warehouse: Warehouse, today: date) -> list[pa.Table]:
+    """Each query's result, all computed by one statement (engine.statement): a source that several of them read
+    with the same filters is scanned once, and the warehouse is asked once."""
+    return run_together(compiled, warehouse, today)[0]
+
+
+def run_together(
+    compiled: Sequence[Compiled], warehouse: Warehouse, today: date, *, extents: Sequence[Compiled] = ()
+) -> tuple[list[pa.Table], list[Extent]]:
+    """`execute_together`, and in the same statement the extent of each of `extents`: one of the queries computed,
+    its extent costs no other scan. A query at the grain `all` has no periods: its extent is empty."""
+    if any(each.plan.request.grain is Grain.ALL for each in extents):
+        dated = [each for each in extents if each.plan.request.grain is not Grain.ALL]
+        tables, measured = run_together(compiled, warehouse, today, extents=dated)
+        given = iter(measured)
+        return tables, [Extent() if each.plan.request.grain is Grain.ALL else next(given) for each in extents]
+    if not compiled and not extents:
+        return [], []
+    if len(compiled) == 1 and not extents:
+        return [execute(compiled[0], warehouse, today)], []
+    parts = [each.pieces for each in compiled] + [extent_pieces(each.pieces) for each in extents]
+    if len(parts) == 1:  # one extent alone: its statement as it is
+        return [], [_extent(warehouse.run(statement(parts), EXTENT), "first", "last")]
+    columns: list[list[str]] = []
+    types: dict[str, Any] = {PART: "int64"}
+    for index, names in enumerate([each.schema for each in compiled] + [EXTENT] * len(extents)):
+        columns.append([part_column(index, i) for i in range(len(names))])
+        types.update(zip(columns[-1], names.types, strict=True))
+    stacked = warehouse.run(statement(parts), ibis.schema(types))
+    found = [stacked.filter(pc.equal(stacked.column(PART), index)) for index in range(len(parts))]
+    tables = []
+    for each, rows, names in zip(compiled, found, columns, strict=False):
+        table = pa.Table.from_arrays([rows.column(name) for name in names], schema=each.schema.to_pyarrow())
+        tables.append(_flagged(each, table, today))
+    asked = zip(found[len(compiled) :], columns[len(compiled) :], strict=True)
+    ends = [_extent(rows, first, last) for rows, (first, last) in asked]
+    return tables, ends
+
+
+def _extent(rows: pa.Table, first: str, last: str) -> Extent:
+    """The extent in the one row of an extent's statement (in its columns `first` and `last`)."""
+    try:
+        (start,), (end,) = rows.column(first).to_pylist(), rows.column(last).to_pylist()
+    except (ValueError, OverflowError):  # beyond Python's calendar, as _period_starts says
+        raise DataError(
+            Message("engine.data_outside_calendar"), hint=Message("engine.data_outside_calendar_hint")
+        ) from None
+    return Extent(start, end)
+
+
+def _flagged(compiled: Compiled, table: pa.Table, today: date) -> pa.Table:
     table = table.append_column(PARTIAL, pa.array(_partial_flags(compiled, table, today), type=pa.bool_()))
     if any(kpi.mature_after for kpi in compiled.plan.kpis):
         table = table.append_column(IMMATURE, pa.array(_immature(compiled, table, today), type=pa.list_(pa.string())))

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from kpilot.engine.arguments import make_request
+from kpilot.engine.execute import Extent
 from kpilot.engine.period_names import last_complete, period_name
 from kpilot.engine.periods import Calendar, Grain
+from kpilot.engine.plan import Request
 from kpilot.engine.scope import Scope
 from kpilot.errors import QueryError, UserError
 from kpilot.formula.ast import MeasureRef
@@ -49,6 +52,9 @@ class History:
 
     computations: tuple[Computation, ...] = ()
     errors: Mapping[str, UserError] = field(default_factory=dict)
+    # The first and last period with data in what the KPIs read, in the range computed (when asked for, and the KPIs
+    # were computed together).
+    extent: Extent | None = None
 
     @cached_property
     def values(self) -> dict[str, dict[date, Any]]:
@@ -101,29 +107,45 @@ def kpi_history(
     scope: Scope = (),
     today: date | None = None,
     alone_on: tuple[type[UserError], ...] = (QueryError,),
+    extent: bool = False,
 ) -> History:
-    """All KPIs in one request (fused scans); if that fails with one of `alone_on`, each alone, keeping the others.
+    """All KPIs in one request (fused scans); if that fails with one of `alone_on`, each alone, keeping the others
+    (all of them in one more statement: engine.statement).
 
     By default only a request the plan refuses is retried (QueryError: a KPI that does not compute at this grain),
     so that a workspace that cannot compute at all fails as a whole, as the scorecard wants; `load_histories` retries
-    on any UserError, and `load_history` on none (its one KPI's error is the caller's)."""
+    on any UserError, and `load_history` on none (its one KPI's error is the caller's). With `extent`, the history
+    says where the data it read starts and ends (History.extent), when the KPIs computed together."""
     if not names:
         return History()
-    options: dict[str, Any] = {"grain": grain, "start": start, "end": end, "scope": dict(scope), "today": today}
+    request = make_request(list(names), grain=grain, start=start, end=end, scope=dict(scope))
     try:
-        return History((_computed(workspace, names, options),))
+        if extent:
+            table, found = workspace.compute_with_extent(request, today=today)
+            return History((_computation(names, table),), extent=found)
+        return History((_computation(names, workspace.compute(list(names), **_options(request), today=today)),))
     except alone_on:
-        computations, errors = [], {}
-        for name in names:
-            try:
-                computations.append(_computed(workspace, [name], options))
-            except UserError as error:
-                errors[name] = error
-        return History(tuple(computations), errors)
+        return _alone(workspace, [request], today)
 
 
-def _computed(workspace: Workspace, names: Sequence[str], options: dict[str, Any]) -> Computation:
-    return Computation(tuple(names), tuple(workspace.compute(list(names), **options).to_pylist()))
+def _alone(workspace: Workspace, requests: Sequence[Request], today: date | None) -> History:
+    """Each KPI of `requests` computed alone (in one statement), with the error of each that cannot be."""
+    alone = [replace(request, kpis=(name,)) for request in requests for name in request.kpis]
+    computations, errors = [], {}
+    for request, found in zip(alone, workspace.compute_each(alone, today=today), strict=True):
+        if isinstance(found, UserError):
+            errors[request.kpis[0]] = found
+        else:
+            computations.append(_computation(request.kpis, found))
+    return History(tuple(computations), errors)
+
+
+def _options(request: Request) -> dict[str, Any]:
+    return {"grain": request.grain, "start": request.start, "end": request.end, "scope": dict(request.scope)}
+
+
+def _computation(names: Sequence[str], table: Any) -> Computation:
+    return Computation(tuple(names), tuple(table.to_pylist()))
 
 
 def history_end(period: date, grain: Grain, calendar: Calendar, today: date) -> date:
@@ -150,7 +172,7 @@ def load_history(
     The start of a period left out because the data stops inside it is added to `left_out`, when given.
     """
     (computation,) = kpi_history(workspace, [kpi], grain, scope=scope, today=today, alone_on=()).computations
-    rows = _covered(workspace, [kpi], computation.rows, grain, scope, today)[kpi]
+    rows = _covered(workspace, [computation], grain, scope, today)[0][kpi]
     if left_out is not None:
         left_out.extend(row["period"] for row in computation.rows if row not in rows and row["period"] <= last)
     points = _points(rows, kpi, last, grain, workspace.calendar, final)
@@ -167,23 +189,28 @@ def load_histories(
     today: date | None = None,
     final: bool = False,
 ) -> dict[str, tuple[Point, ...] | UserError]:
-    """`load_history` for many KPIs, one computation per group of KPIs that read the same sources (so each source is
-    scanned once, and every KPI of a group has the same data range). A KPI that cannot be computed gets its error;
-    the others of its group still get their history, each computed alone."""
+    """`load_history` for many KPIs, one computation per group of KPIs that read the same sources (so that every KPI
+    of a group has the same data range), all groups in one statement that scans each source once. A KPI that cannot
+    be computed gets its error; the others of its group still get their history, each computed alone (in one more
+    statement for all such groups)."""
     groups: dict[frozenset[str], list[str]] = {}
     for kpi in kpis:
         groups.setdefault(sources_of(workspace, kpi), []).append(kpi)
-    found: dict[str, tuple[Point, ...] | UserError] = {}
-    for names in groups.values():
-        history = kpi_history(workspace, names, grain, scope=scope, today=today, alone_on=(UserError,))
-        points: dict[str, tuple[Point, ...]] = {}
-        for computation in history.computations:
-            covered = _covered(workspace, computation.names, computation.rows, grain, scope, today)
-            for name in computation.names:
-                points[name] = _points(covered[name], name, last, grain, workspace.calendar, final)
-        for name in names:
-            found[name] = points[name] if name in points else history.errors[name]
-    return found
+    requests = [make_request(names, grain=grain, scope=dict(scope)) for names in groups.values()]
+    computations: list[Computation] = []
+    failed: list[Request] = []
+    for request, found in zip(requests, workspace.compute_each(requests, today=today, share=True), strict=True):
+        if isinstance(found, UserError):
+            failed.append(request)
+        else:
+            computations.append(_computation(request.kpis, found))
+    alone = _alone(workspace, failed, today) if failed else History()
+    computations += alone.computations
+    points: dict[str, tuple[Point, ...]] = {}
+    for computation, covered in zip(computations, _covered(workspace, computations, grain, scope, today), strict=True):
+        for name in computation.names:
+            points[name] = _points(covered[name], name, last, grain, workspace.calendar, final)
+    return {name: points[name] if name in points else alone.errors[name] for names in groups.values() for name in names}
 
 
 def _points(
@@ -197,44 +224,64 @@ def _points(
     )
 
 
+@dataclass(frozen=True)
+class _Ending:
+    """What decides whether a computation's last period is left out: the days around it of `flows`."""
+
+    start: date  # the last complete period's start, and its end (exclusive)
+    end: date
+    before: date  # the period before it
+    moving: tuple[str, ...]  # the KPIs that would lose it (not stocks)
+    flows: tuple[str, ...]
+    request: Request  # `flows` per day from `before` to the end of the period
+
+
 def _covered(
-    workspace: Workspace,
-    names: Sequence[str],
-    rows: Sequence[Row],
-    grain: Grain,
-    scope: Scope,
-    today: date | None,
-) -> dict[str, Sequence[Row]]:
-    """Each KPI's rows, less the last period when the data stops well before its end (see the module's docstring)."""
-    found = dict.fromkeys(names, rows)
+    workspace: Workspace, computations: Sequence[Computation], grain: Grain, scope: Scope, today: date | None
+) -> list[dict[str, Sequence[Row]]]:
+    """For each computation, each KPI's rows, less the last period when the data stops well before its end (see the
+    module's docstring). The days that decide it are computed for all the computations in one statement."""
+    found: list[dict[str, Sequence[Row]]] = [dict.fromkeys(c.names, c.rows) for c in computations]
+    endings = [_ending(workspace, c.names, c.rows, grain, scope) for c in computations]
+    asked = [(index, ending) for index, ending in enumerate(endings) if ending is not None]
+    days = workspace.compute_each([ending.request for _, ending in asked], today=today) if asked else []
+    for (index, ending), result in zip(asked, days, strict=True):
+        if isinstance(result, UserError):
+            continue
+        rows = computations[index].rows
+        flows = ending.flows
+        seen = [row["period"] for row in result.to_pylist() if any(_number(row[n]) not in (None, 0.0) for n in flows)]
+        last, earlier = [d for d in seen if d >= ending.start], [d for d in seen if d < ending.start]
+        start, end, before = ending.start, ending.end, ending.before
+        allowance = max(timedelta(days=7), (end - start) / 10)
+        # Cut only when the data stops earlier in the period than it did in the period before: a source posted once a
+        # month, on the 10th, covers its months.
+        usual = max(earlier) - before if earlier else end - start - timedelta(days=1)
+        if last and max(last) < end - allowance and max(last) - start < usual - allowance:
+            for name in ending.moving:
+                found[index][name] = [row for row in rows if row["period"] != start]
+    return found
+
+
+def _ending(
+    workspace: Workspace, names: Sequence[str], rows: Sequence[Row], grain: Grain, scope: Scope
+) -> _Ending | None:
+    """What to look at to decide whether the last complete period is covered (None: it is, or nothing can say)."""
     complete = [row for row in rows if not row["partial"]]
     if not complete or grain is Grain.ALL:
-        return found
+        return None
     start = complete[-1]["period"]
     if any(row["period"] > start for row in rows):
-        return found  # the data goes on after the period: it covers the whole of it
+        return None  # the data goes on after the period: it covers the whole of it
     end = workspace.calendar.end(start, grain)
-    allowance = max(timedelta(days=7), (end - start) / 10)
     model = workspace.model
     moving = [name for name in names if series_kind(model, name) is not SeriesKind.STOCK]
     flows = [name for name in moving if series_kind(model, name) is SeriesKind.FLOW] or _flow_like(workspace, names)
     if not moving or not flows or grain is Grain.DAY:
-        return found
+        return None
     before = workspace.calendar.shift(start, -1, grain)
-    try:
-        days = workspace.compute(flows, grain=Grain.DAY, start=before, end=end - timedelta(days=1),
-                                 scope=dict(scope), today=today).to_pylist()  # fmt: skip
-    except UserError:
-        return found
-    seen = [row["period"] for row in days if any(_number(row[name]) not in (None, 0.0) for name in flows)]
-    last, earlier = [d for d in seen if d >= start], [d for d in seen if d < start]
-    # Cut only when the data stops earlier in the period than it did in the period before: a source posted once a
-    # month, on the 10th, covers its months.
-    usual = max(earlier) - before if earlier else end - start - timedelta(days=1)
-    if last and max(last) < end - allowance and max(last) - start < usual - allowance:
-        for name in moving:
-            found[name] = [row for row in rows if row["period"] != start]
-    return found
+    request = make_request(flows, grain=Grain.DAY, start=before, end=end - timedelta(days=1), scope=dict(scope))
+    return _Ending(start, end, before, tuple(moving), tuple(flows), request)
 
 
 def _flow_like(workspace: Workspace, names: Sequence[str]) -> list[str]:

@@ -11,16 +11,20 @@ dataset that ends in 2011 gets a scorecard of 2011 rather than one of zeros.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
 from kpilot.definitions.model import Kpi, Unit
+from kpilot.engine.arguments import make_request
+from kpilot.engine.execute import Extent
 from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain
 from kpilot.engine.scope import Scope, scope_of
-from kpilot.errors import FormulaError, UserError
+from kpilot.errors import FormulaError, QueryError, UserError
 from kpilot.forecast.history import History, kpi_history
 from kpilot.forecast.running import Projection, project_running_period, to_date_shares
 from kpilot.formula.ast import MeasureRef
@@ -86,18 +90,19 @@ def scorecard(
     kpis: Sequence[str] | None = None,
     scope: Mapping[str, str] | None = None,
     today: date | None = None,
+    *,
+    history: History | None = None,
 ) -> list[ScorecardLine]:
-    """One line per KPI. A KPI that cannot be computed at this grain gets a line with the reason, not a failure."""
+    """One line per KPI. A KPI that cannot be computed at this grain gets a line with the reason, not a failure.
+    `history` is `scorecard_history`'s for the same arguments, when the caller has it already."""
     names = list(kpis) if kpis is not None else [k.name for k in workspace.definitions.kpis]
     scope = dict(scope or {})
     calendar = workspace.calendar
     today = today or calendar.today()
     end = calendar.end(period, grain)
     chosen = scope_of(scope)
-    start = calendar.shift(period, -HISTORY[grain], grain)
-    # A running period counts up to today: rows dated later (planned, scheduled) are not yet facts.
-    last_day = min(end - timedelta(days=1), today) if period <= today else end - timedelta(days=1)
-    history = kpi_history(workspace, names, grain, start, last_day, scope=chosen, today=today)
+    if history is None:
+        history = scorecard_history(workspace, names, period, grain, chosen, today)
     additive = {name: is_additive(workspace.model, name) for name in names}
     running = history.partial.get(period, False) and period <= today < end
     elapsed = _elapsed(period, end, today) if running else 1.0
@@ -109,6 +114,54 @@ def scorecard(
             _line(workspace, kpi, history, period, grain, scope, additive[name], elapsed, shares.get(name), today)
         )
     return lines
+
+
+def scorecard_history(
+    workspace: Workspace,
+    names: Sequence[str],
+    period: date,
+    grain: Grain,
+    scope: Scope,
+    today: date,
+    *,
+    extent: bool = False,
+) -> History:
+    """What a scorecard of `period` reads: its KPIs over HISTORY periods up to it, all of them in one computation
+    (with `extent`, where the data read starts and ends: History.extent)."""
+    calendar = workspace.calendar
+    end = calendar.end(period, grain)
+    start = calendar.shift(period, -HISTORY[grain], grain)
+    # A running period counts up to today: rows dated later (planned, scheduled) are not yet facts.
+    last_day = min(end - timedelta(days=1), today) if period <= today else end - timedelta(days=1)
+    return kpi_history(workspace, names, grain, start, last_day, scope=scope, today=today, extent=extent)
+
+
+def default_scorecard(
+    workspace: Workspace,
+    kpis: Sequence[str] | None = None,
+    scope: Mapping[str, str] | None = None,
+    today: date | None = None,
+) -> tuple[DefaultPeriod, list[ScorecardLine]]:
+    """The period `default_period` chooses, and its scorecard.
+
+    The scorecard of the last complete month is computed first: that month is the default period whenever the data
+    reaches it, which the same scans tell (History.extent: data in that month). Only when they do not (the data
+    ends earlier, or a KPI cannot be computed) is `default_period` asked, which looks at the whole data."""
+    calendar = workspace.calendar
+    today = today or calendar.today()
+    names = list(kpis) if kpis is not None else [k.name for k in workspace.definitions.kpis]
+    last = last_complete(today, Grain.MONTH, calendar)
+    history = scorecard_history(workspace, names, last, Grain.MONTH, scope_of(scope), today, extent=True)
+    # Every KPI computed at month grain reads dated sources only (all of `default_period`'s), and none fails
+    # without a range either; the data in `last` is data up to `last` or later, as default_period asks.
+    reached = history.extent is not None and history.extent.last is not None and history.extent.last >= last
+    if names and not history.errors and reached:
+        chosen = DefaultPeriod(last, Grain.MONTH, PeriodChoice.LAST_COMPLETE)
+    else:
+        chosen = default_period(workspace, names, scope=scope, today=today)
+    same = (chosen.start, chosen.grain) == (last, Grain.MONTH)
+    lines = scorecard(workspace, chosen.start, chosen.grain, names, scope, today, history=history if same else None)
+    return chosen, lines
 
 
 def _line(
@@ -229,18 +282,34 @@ def default_period(
     names = list(kpis) if kpis is not None else [k.name for k in workspace.definitions.kpis]
     dated = [name for name in names if _dated(workspace, name)]
     scoped = scope_of(scope)
-    # The data's own range (no --from, no --to): its periods run from the first row to the last.
-    months = sorted(kpi_history(workspace, dated, Grain.MONTH, None, None, scope=scoped, today=today).partial)
-    if not months:
+    # The data's own range (no --from, no --to): its periods run from the first row to the last, which the
+    # extent of a computation gives without computing it (the months of the KPIs that compute at all).
+    months = _extent(workspace, dated, Grain.MONTH, None, scoped)
+    if months.first is None or months.last is None:
         return DefaultPeriod(last, Grain.MONTH, PeriodChoice.NO_DATA)
-    final = months[-1]
+    final = months.last
     if final >= last:
         return DefaultPeriod(last, Grain.MONTH, PeriodChoice.LAST_COMPLETE)
-    days = kpi_history(workspace, dated, Grain.DAY, final, None, scope=scoped, today=today).partial
-    data_ends = max(days, default=final)
+    days = _extent(workspace, dated, Grain.DAY, final, scoped).last
+    data_ends = days if days is not None and days >= final else final
     covered = data_ends == calendar.end(final, Grain.MONTH) - timedelta(days=1)
-    chosen = final if covered or len(months) == 1 else calendar.shift(final, -1, Grain.MONTH)
+    chosen = final if covered or months.first == final else calendar.shift(final, -1, Grain.MONTH)
     return DefaultPeriod(chosen, Grain.MONTH, PeriodChoice.DATA_ENDS, data_ends)
+
+
+def _extent(workspace: Workspace, names: list[str], grain: Grain, start: date | None, scope: Scope) -> Extent:
+    """Where the data of `names` starts and ends in periods of `grain` (from `start`): the periods `kpi_history`
+    would give them, from all of them together, or, when the plan refuses that, from each one that computes."""
+    if not names:
+        return Extent()
+    request = make_request(names, grain=grain, start=start, scope=dict(scope))
+    (found,) = workspace.extents([request])
+    if isinstance(found, QueryError):
+        alone = workspace.extents([replace(request, kpis=(name,)) for name in names])
+        return functools.reduce(operator.or_, [each for each in alone if isinstance(each, Extent)], Extent())
+    if isinstance(found, UserError):
+        raise found
+    return found
 
 
 def _dated(workspace: Workspace, name: str) -> bool:

@@ -13,7 +13,7 @@ from kpilot.engine.arguments import text_of
 from kpilot.engine.period_names import parse_period, period_name
 from kpilot.engine.periods import Grain
 from kpilot.errors import Issue
-from kpilot.goals.scorecard import DefaultPeriod, ScorecardLine, default_period, scorecard
+from kpilot.goals.scorecard import DefaultPeriod, ScorecardLine, default_scorecard, scorecard
 from kpilot.i18n import DEFAULT, Language
 from kpilot.results import arguments
 from kpilot.results.data import code, plain, words
@@ -57,11 +57,11 @@ def scorecard_result(
     named = arguments.period(period, calendar, day)
     chosen = None
     if named is None:
-        chosen = default_period(workspace, names, scope=chosen_scope, today=day)
+        chosen, lines = default_scorecard(workspace, names, scope=chosen_scope, today=day)
         start, grain = chosen.start, chosen.grain
     else:
         start, grain = parse_period(named, calendar)
-    lines = scorecard(workspace, start, grain, names, scope=chosen_scope, today=day)
+        lines = scorecard(workspace, start, grain, names, scope=chosen_scope, today=day)
     warnings = workspace.filter_warnings(None, names, scope=chosen_scope)
     name = period_name(start, grain, calendar)
     return ScorecardResult(start, grain, name, MappingProxyType(chosen_scope), tuple(lines), chosen, tuple(warnings))

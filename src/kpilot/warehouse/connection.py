@@ -59,6 +59,10 @@ class Warehouse:
         self.writable_connection = writable
         self._secrets = url_secrets(target) if self.is_url else ()
         self._tables: dict[str, Any] = {}
+        self._listing: list[str] | None = None  # the user's tables, as listed once per connection
+        # Connections made so far: what was compiled against one connection's tables (their columns and types) is
+        # compiled again against the next one's, which may differ (an ingest in between, say).
+        self.connections = 0
 
     def __repr__(self) -> str:
         return f"Warehouse({self.shown!r}{', writable' if self.writable_connection else ''})"
@@ -88,7 +92,9 @@ class Warehouse:
     @cached_property
     def con(self) -> Any:
         path = self.path
-        return self._connect_duckdb(path) if path is not None else self._connect_postgres()
+        con = self._connect_duckdb(path) if path is not None else self._connect_postgres()
+        self.connections += 1
+        return con
 
     def connect(self) -> None:
         """Open the connection now, rather than on first use."""
@@ -116,6 +122,7 @@ class Warehouse:
                 self.con.disconnect()
             del self.__dict__["con"]
         self._tables.clear()
+        self._listing = None
 
     # --- reading -----------------------------------------------------------------------------------------------
 
@@ -247,15 +254,25 @@ class Warehouse:
             return con.sql(sql)  # DuckDB describes the query (DESCRIBE binds it, runs nothing)
 
     def to_arrow(self, expr: Any) -> Any:
-        """Run a compiled request and return its Arrow table. A database error at run time (bad SQL in a source, a
+        """Run an Ibis expression and return its Arrow table. A database error at run time (bad SQL in a source, a
         type the engine rejects) is the user's to fix, told with any password masked; anything else is our bug."""
         con = self.con
-
-        def failure(message: Raw, error: BaseException) -> WarehouseError:
-            return WarehouseError(Message("warehouse.compute_failed", problem=message))
-
-        with translated(failure, self._secrets):
+        with translated(_compute_failure, self._secrets):
             return con.to_pyarrow(expr)
+
+    def run(self, sql: str, schema: Any) -> Any:
+        """Run a statement compiled for this warehouse (`dialect`) and return its rows as an Arrow table of `schema`
+        (an Ibis schema), converted as Ibis's own `to_pyarrow` converts them; errors as `to_arrow` tells them. The
+        engine compiles a request once and runs its SQL here, rather than have Ibis compile it again."""
+        con = self.con
+        with translated(_compute_failure, self._secrets):
+            if self.is_url:
+                from ibis.formats.pyarrow import PyArrowData
+
+                return PyArrowData.convert_table(_postgres_rows(con.con, sql, schema), schema)
+            from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+            return DuckDBPyArrowData.convert_table(con.con.sql(sql).to_arrow_table(), schema)
 
     def _open_table(self, source: Source, table: str, where: Location | None) -> Any:
         schema, _, name = table.rpartition(".")
@@ -268,8 +285,17 @@ class Warehouse:
                 field="table",
             )
 
+        listed = None if schema else self._listing  # listed earlier on this connection (None: not yet)
         with translated(failure, self._secrets):
-            known = con.list_tables(database=schema) if schema else self.list_tables()
+            if schema:
+                known = con.list_tables(database=schema)
+            else:
+                # Listed once for all the sources a computation opens; again when the name is not in the listing
+                # (the table may be new since), so that a missing table is told as missing.
+                if listed is None or name not in listed:
+                    listed = None
+                    self._listing = self.list_tables()
+                known = self._listing
         if name not in known:
             shown = tuple(sorted(known)[:TABLES_SHOWN])
             raise WarehouseError(
@@ -281,8 +307,14 @@ class Warehouse:
                 field="table",
                 suggestions=shown,
             )
-        with translated(failure, self._secrets):
-            return con.table(name, database=schema) if schema else con.table(name)
+        try:
+            with translated(failure, self._secrets):
+                return con.table(name, database=schema) if schema else con.table(name)
+        except WarehouseError:
+            if listed is None:
+                raise
+            self._listing = None  # the table was in an earlier listing: it may be gone since, as a new one tells
+            return self._open_table(source, table, where)
 
     def _open_file(self, source: Source, pattern: str, where: Location | None) -> Any:
         if self.is_url:
@@ -352,6 +384,21 @@ def _confine(raw: Any, folders: Folders, path: Path) -> None:
         raw.execute(f"SET allowed_configs = [{', '.join(repr(name) for name in DUCKDB_UNLOCKED)}]")
         raw.execute("SET lock_configuration = true")
     raw.execute("SET enable_progress_bar = false")
+
+
+def _postgres_rows(raw: Any, sql: str, schema: Any) -> Any:
+    """A PostgreSQL statement's rows as an Arrow table of `schema`, read as Ibis reads them (a row is a struct of
+    the schema's types), in a transaction of its own (read-only, as every session of the computing connection)."""
+    import pyarrow as pa  # see the imports above
+
+    with raw.cursor() as cursor, raw.transaction():
+        rows = cursor.execute(sql).fetchall()
+    batch = pa.RecordBatch.from_struct_array(pa.array(rows, type=schema.as_struct().to_pyarrow()))
+    return pa.Table.from_batches([batch], schema=schema.to_pyarrow())
+
+
+def _compute_failure(message: Raw, error: BaseException) -> WarehouseError:
+    return WarehouseError(Message("warehouse.compute_failed", problem=message))
 
 
 def _listing_failure(message: Raw, error: BaseException) -> WarehouseError:

@@ -1,24 +1,9 @@
-WITH "t5" AS (
+WITH "_kpilot_source_orders" AS (
   SELECT
-    DATE_TRUNC('MONTH', "t3"."day") AS "period",
-    "t3"."channel",
-    SUM("t3"."cost") AS "ads__cost"
-  FROM (
-    SELECT
-      *
-    FROM "ads" AS "t1"
-    WHERE
-      "t1"."day" <= MAKE_DATE(2025, 12, 31) AND "t1"."day" >= MAKE_DATE(2025, 1, 1)
-  ) AS "t3"
-  GROUP BY
-    1,
-    2
-), "t7" AS (
-  SELECT
-    DATE_TRUNC('MONTH', "t2"."ordered_at") AS "period",
-    "t2"."channel",
-    SUM("t2"."amount") FILTER(WHERE
-      "t2"."status" = 'paid') AS "orders__revenue"
+    DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
+    "t1"."channel",
+    SUM("t1"."amount") FILTER(WHERE
+      "t1"."status" = 'paid') AS "orders__revenue"
   FROM (
     SELECT
       *
@@ -26,21 +11,29 @@ WITH "t5" AS (
     WHERE
       "t0"."ordered_at" <= MAKE_DATE(2025, 12, 31)
       AND "t0"."ordered_at" >= MAKE_DATE(2025, 1, 1)
-  ) AS "t2"
+  ) AS "t1"
   GROUP BY
     1,
     2
-)
-SELECT
-  "t17"."period",
-  "t17"."channel",
-  CAST("t17"."orders__revenue" AS DOUBLE PRECISION) / NULLIF("t17"."ads__cost", 0) AS "roas"
-FROM (
+), "_kpilot_source_ads" AS (
   SELECT
-    "t6"."period",
-    "t16"."channel",
-    COALESCE(CAST("t11"."orders__revenue" AS DOUBLE PRECISION), 0) AS "orders__revenue",
-    COALESCE("t10"."ads__cost", 0) AS "ads__cost"
+    DATE_TRUNC('MONTH', "t1"."day") AS "period",
+    "t1"."channel",
+    SUM("t1"."cost") AS "ads__cost"
+  FROM (
+    SELECT
+      *
+    FROM "ads" AS "t0"
+    WHERE
+      "t0"."day" <= MAKE_DATE(2025, 12, 31) AND "t0"."day" >= MAKE_DATE(2025, 1, 1)
+  ) AS "t1"
+  GROUP BY
+    1,
+    2
+), "_kpilot_rows" AS (
+  SELECT
+    "t8"."period",
+    "t7"."channel"
   FROM (
     SELECT
       CAST(UNNEST(
@@ -88,7 +81,7 @@ FROM (
           ELSE CAST(ARRAY[] AS TIMESTAMP[])
         END
       ) AS DATE) AS "period"
-  ) AS "t6"
+  ) AS "t8"
   CROSS JOIN (
     SELECT DISTINCT
       *
@@ -97,28 +90,40 @@ FROM (
         *
       FROM (
         SELECT
-          "t9"."channel"
-        FROM "t7" AS "t9"
-      ) AS "t13"
+          "t0"."channel"
+        FROM "_kpilot_source_orders" AS "t0"
+      ) AS "t2"
       UNION
       SELECT
         *
       FROM (
         SELECT
-          "t8"."channel"
-        FROM "t5" AS "t8"
-      ) AS "t12"
-    ) AS "t14"
-  ) AS "t16"
-  LEFT OUTER JOIN "t7" AS "t11"
-    ON "t6"."period" IS NOT DISTINCT FROM "t11"."period"
-    AND "t16"."channel" IS NOT DISTINCT FROM "t11"."channel"
-  LEFT OUTER JOIN "t5" AS "t10"
-    ON "t6"."period" IS NOT DISTINCT FROM "t10"."period"
-    AND "t16"."channel" IS NOT DISTINCT FROM "t10"."channel"
-) AS "t17"
+          "t1"."channel"
+        FROM "_kpilot_source_ads" AS "t1"
+      ) AS "t3"
+    ) AS "t4"
+  ) AS "t7"
+), "_kpilot_frame" AS (
+  SELECT
+    "r"."period",
+    "r"."channel",
+    COALESCE(CAST("s0"."orders__revenue" AS DOUBLE PRECISION), 0) AS "orders__revenue",
+    COALESCE("s1"."ads__cost", 0) AS "ads__cost"
+  FROM "_kpilot_rows" AS "r"
+  LEFT JOIN "_kpilot_source_orders" AS "s0"
+    ON "r"."period" IS NOT DISTINCT FROM "s0"."period"
+    AND "r"."channel" IS NOT DISTINCT FROM "s0"."channel"
+  LEFT JOIN "_kpilot_source_ads" AS "s1"
+    ON "r"."period" IS NOT DISTINCT FROM "s1"."period"
+    AND "r"."channel" IS NOT DISTINCT FROM "s1"."channel"
+)
+SELECT
+  "t0"."period",
+  "t0"."channel",
+  CAST("t0"."orders__revenue" AS DOUBLE PRECISION) / NULLIF("t0"."ads__cost", 0) AS "roas"
+FROM "_kpilot_frame" AS "t0"
 WHERE
-  "t17"."period" >= MAKE_DATE(2025, 1, 1)
+  "t0"."period" >= MAKE_DATE(2025, 1, 1)
 ORDER BY
-  "t17"."period" ASC,
-  "t17"."channel" ASC
+  "t0"."period" ASC,
+  "t0"."channel" ASC

@@ -1,12 +1,44 @@
+WITH "_kpilot_source_orders" AS (
+  SELECT
+    DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
+    SUM("t1"."amount") FILTER(WHERE
+      "t1"."status" = 'paid') AS "orders__revenue"
+  FROM (
+    SELECT
+      *
+    FROM "orders" AS "t0"
+    WHERE
+      "t0"."ordered_at" <= MAKE_DATE(2025, 12, 31)
+      AND "t0"."ordered_at" >= MAKE_DATE(2024, 12, 1)
+  ) AS "t1"
+  GROUP BY
+    1
+), "_kpilot_rows" AS (
+  SELECT
+    CAST(UNNEST(
+      RANGE(
+        MAKE_TIMESTAMP(2024, 12, 1, 0, 0, 0.0),
+        MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
+        INTERVAL '1' MONTH
+      )
+    ) AS DATE) AS "period"
+), "_kpilot_frame" AS (
+  SELECT
+    "r"."period",
+    COALESCE(CAST("s0"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue"
+  FROM "_kpilot_rows" AS "r"
+  LEFT JOIN "_kpilot_source_orders" AS "s0"
+    ON "r"."period" IS NOT DISTINCT FROM "s0"."period"
+)
 SELECT
   *
 FROM (
   SELECT
-    "t7"."period",
+    "t1"."period",
     (
-      "t7"."_kpilot_arg_0" / NULLIF(
-        LAG("t7"."_kpilot_arg_0", 1) OVER (
-          ORDER BY "t7"."period" ASC
+      "t1"."_kpilot_arg_0" / NULLIF(
+        LAG("t1"."_kpilot_arg_0", 1) OVER (
+          ORDER BY "t1"."period" ASC
           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
         ),
         0
@@ -14,44 +46,13 @@ FROM (
     ) - 1 AS "revenue_growth"
   FROM (
     SELECT
-      "t6"."period",
-      "t6"."orders__revenue",
-      "t6"."orders__revenue" AS "_kpilot_arg_0"
-    FROM (
-      SELECT
-        "t3"."period",
-        COALESCE(CAST("t5"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue"
-      FROM (
-        SELECT
-          CAST(UNNEST(
-            RANGE(
-              MAKE_TIMESTAMP(2024, 12, 1, 0, 0, 0.0),
-              MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
-              INTERVAL '1' MONTH
-            )
-          ) AS DATE) AS "period"
-      ) AS "t3"
-      LEFT OUTER JOIN (
-        SELECT
-          DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
-          SUM("t1"."amount") FILTER(WHERE
-            "t1"."status" = 'paid') AS "orders__revenue"
-        FROM (
-          SELECT
-            *
-          FROM "orders" AS "t0"
-          WHERE
-            "t0"."ordered_at" <= MAKE_DATE(2025, 12, 31)
-            AND "t0"."ordered_at" >= MAKE_DATE(2024, 12, 1)
-        ) AS "t1"
-        GROUP BY
-          1
-      ) AS "t5"
-        ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-    ) AS "t6"
-  ) AS "t7"
-) AS "t8"
+      "t0"."period",
+      "t0"."orders__revenue",
+      "t0"."orders__revenue" AS "_kpilot_arg_0"
+    FROM "_kpilot_frame" AS "t0"
+  ) AS "t1"
+) AS "t2"
 WHERE
-  "t8"."period" >= MAKE_DATE(2025, 1, 1)
+  "t2"."period" >= MAKE_DATE(2025, 1, 1)
 ORDER BY
-  "t8"."period" ASC
+  "t2"."period" ASC

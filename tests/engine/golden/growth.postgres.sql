@@ -1,12 +1,82 @@
+WITH "_kpilot_source_orders" AS (
+  SELECT
+    DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
+    SUM("t1"."amount") FILTER(WHERE
+      "t1"."status" = 'paid') AS "orders__revenue"
+  FROM (
+    SELECT
+      *
+    FROM "orders" AS "t0"
+    WHERE
+      "t0"."ordered_at" <= MAKE_DATE(2025, 12, 31)
+      AND "t0"."ordered_at" >= MAKE_DATE(2024, 12, 1)
+  ) AS "t1"
+  GROUP BY
+    1
+), "_kpilot_rows" AS (
+  SELECT
+    CAST(UNNEST(
+      CASE
+        WHEN NULLIF(INTERVAL '1 MONTH', MAKE_INTERVAL()) IS NOT NULL
+        AND CASE
+          WHEN INTERVAL '1 MONTH' = MAKE_INTERVAL()
+          THEN 0
+          WHEN INTERVAL '1 MONTH' < MAKE_INTERVAL()
+          THEN -1
+          WHEN INTERVAL '1 MONTH' > MAKE_INTERVAL()
+          THEN 1
+          ELSE NULL
+        END = CASE
+          WHEN (
+            (
+              CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
+            ) - CAST('2024-12-01T00:00:00' AS TIMESTAMP)
+          ) = MAKE_INTERVAL()
+          THEN 0
+          WHEN (
+            (
+              CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
+            ) - CAST('2024-12-01T00:00:00' AS TIMESTAMP)
+          ) < MAKE_INTERVAL()
+          THEN -1
+          WHEN (
+            (
+              CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
+            ) - CAST('2024-12-01T00:00:00' AS TIMESTAMP)
+          ) > MAKE_INTERVAL()
+          THEN 1
+          ELSE NULL
+        END
+        THEN ARRAY_REMOVE(
+          ARRAY(SELECT
+            *
+          FROM GENERATE_SERIES(
+            CAST('2024-12-01T00:00:00' AS TIMESTAMP),
+            CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH',
+            INTERVAL '1 MONTH'
+          )),
+          CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
+        )
+        ELSE CAST(ARRAY[] AS TIMESTAMP[])
+      END
+    ) AS DATE) AS "period"
+), "_kpilot_frame" AS (
+  SELECT
+    "r"."period",
+    COALESCE(CAST("s0"."orders__revenue" AS DOUBLE PRECISION), 0) AS "orders__revenue"
+  FROM "_kpilot_rows" AS "r"
+  LEFT JOIN "_kpilot_source_orders" AS "s0"
+    ON "r"."period" IS NOT DISTINCT FROM "s0"."period"
+)
 SELECT
   *
 FROM (
   SELECT
-    "t7"."period",
+    "t1"."period",
     (
-      CAST("t7"."_kpilot_arg_0" AS DOUBLE PRECISION) / NULLIF(
-        LAG("t7"."_kpilot_arg_0", 1) OVER (
-          ORDER BY "t7"."period" ASC
+      CAST("t1"."_kpilot_arg_0" AS DOUBLE PRECISION) / NULLIF(
+        LAG("t1"."_kpilot_arg_0", 1) OVER (
+          ORDER BY "t1"."period" ASC
           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
         ),
         0
@@ -14,82 +84,13 @@ FROM (
     ) - 1 AS "revenue_growth"
   FROM (
     SELECT
-      "t6"."period",
-      "t6"."orders__revenue",
-      "t6"."orders__revenue" AS "_kpilot_arg_0"
-    FROM (
-      SELECT
-        "t3"."period",
-        COALESCE(CAST("t5"."orders__revenue" AS DOUBLE PRECISION), 0) AS "orders__revenue"
-      FROM (
-        SELECT
-          CAST(UNNEST(
-            CASE
-              WHEN NULLIF(INTERVAL '1 MONTH', MAKE_INTERVAL()) IS NOT NULL
-              AND CASE
-                WHEN INTERVAL '1 MONTH' = MAKE_INTERVAL()
-                THEN 0
-                WHEN INTERVAL '1 MONTH' < MAKE_INTERVAL()
-                THEN -1
-                WHEN INTERVAL '1 MONTH' > MAKE_INTERVAL()
-                THEN 1
-                ELSE NULL
-              END = CASE
-                WHEN (
-                  (
-                    CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
-                  ) - CAST('2024-12-01T00:00:00' AS TIMESTAMP)
-                ) = MAKE_INTERVAL()
-                THEN 0
-                WHEN (
-                  (
-                    CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
-                  ) - CAST('2024-12-01T00:00:00' AS TIMESTAMP)
-                ) < MAKE_INTERVAL()
-                THEN -1
-                WHEN (
-                  (
-                    CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
-                  ) - CAST('2024-12-01T00:00:00' AS TIMESTAMP)
-                ) > MAKE_INTERVAL()
-                THEN 1
-                ELSE NULL
-              END
-              THEN ARRAY_REMOVE(
-                ARRAY(SELECT
-                  *
-                FROM GENERATE_SERIES(
-                  CAST('2024-12-01T00:00:00' AS TIMESTAMP),
-                  CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH',
-                  INTERVAL '1 MONTH'
-                )),
-                CAST('2025-12-01T00:00:00' AS TIMESTAMP) + INTERVAL '1 MONTH'
-              )
-              ELSE CAST(ARRAY[] AS TIMESTAMP[])
-            END
-          ) AS DATE) AS "period"
-      ) AS "t3"
-      LEFT OUTER JOIN (
-        SELECT
-          DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
-          SUM("t1"."amount") FILTER(WHERE
-            "t1"."status" = 'paid') AS "orders__revenue"
-        FROM (
-          SELECT
-            *
-          FROM "orders" AS "t0"
-          WHERE
-            "t0"."ordered_at" <= MAKE_DATE(2025, 12, 31)
-            AND "t0"."ordered_at" >= MAKE_DATE(2024, 12, 1)
-        ) AS "t1"
-        GROUP BY
-          1
-      ) AS "t5"
-        ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-    ) AS "t6"
-  ) AS "t7"
-) AS "t8"
+      "t0"."period",
+      "t0"."orders__revenue",
+      "t0"."orders__revenue" AS "_kpilot_arg_0"
+    FROM "_kpilot_frame" AS "t0"
+  ) AS "t1"
+) AS "t2"
 WHERE
-  "t8"."period" >= MAKE_DATE(2025, 1, 1)
+  "t2"."period" >= MAKE_DATE(2025, 1, 1)
 ORDER BY
-  "t8"."period" ASC
+  "t2"."period" ASC

@@ -1,43 +1,44 @@
+WITH "_kpilot_source_orders" AS (
+  SELECT
+    DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
+    SUM("t1"."amount") FILTER(WHERE
+      "t1"."status" = 'paid') AS "orders__revenue"
+  FROM (
+    SELECT
+      *
+    FROM "orders" AS "t0"
+    WHERE
+      "t0"."ordered_at" <= MAKE_DATE(2025, 12, 31)
+      AND "t0"."ordered_at" >= MAKE_DATE(2024, 11, 1)
+  ) AS "t1"
+  GROUP BY
+    1
+), "_kpilot_rows" AS (
+  SELECT
+    CAST(UNNEST(
+      RANGE(
+        MAKE_TIMESTAMP(2024, 11, 1, 0, 0, 0.0),
+        MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
+        INTERVAL '1' MONTH
+      )
+    ) AS DATE) AS "period"
+), "_kpilot_frame" AS (
+  SELECT
+    "r"."period",
+    COALESCE(CAST("s0"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue"
+  FROM "_kpilot_rows" AS "r"
+  LEFT JOIN "_kpilot_source_orders" AS "s0"
+    ON "r"."period" IS NOT DISTINCT FROM "s0"."period"
+)
 SELECT
   *
 FROM (
   SELECT
-    "t6"."period",
-    SUM("t6"."orders__revenue") OVER (ORDER BY "t6"."period" ASC ROWS BETWEEN 2 preceding AND CURRENT ROW) AS "revenue_3m"
-  FROM (
-    SELECT
-      "t3"."period",
-      COALESCE(CAST("t5"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue"
-    FROM (
-      SELECT
-        CAST(UNNEST(
-          RANGE(
-            MAKE_TIMESTAMP(2024, 11, 1, 0, 0, 0.0),
-            MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
-            INTERVAL '1' MONTH
-          )
-        ) AS DATE) AS "period"
-    ) AS "t3"
-    LEFT OUTER JOIN (
-      SELECT
-        DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
-        SUM("t1"."amount") FILTER(WHERE
-          "t1"."status" = 'paid') AS "orders__revenue"
-      FROM (
-        SELECT
-          *
-        FROM "orders" AS "t0"
-        WHERE
-          "t0"."ordered_at" <= MAKE_DATE(2025, 12, 31)
-          AND "t0"."ordered_at" >= MAKE_DATE(2024, 11, 1)
-      ) AS "t1"
-      GROUP BY
-        1
-    ) AS "t5"
-      ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-  ) AS "t6"
-) AS "t7"
+    "t0"."period",
+    SUM("t0"."orders__revenue") OVER (ORDER BY "t0"."period" ASC ROWS BETWEEN 2 preceding AND CURRENT ROW) AS "revenue_3m"
+  FROM "_kpilot_frame" AS "t0"
+) AS "t1"
 WHERE
-  "t7"."period" >= MAKE_DATE(2025, 1, 1)
+  "t1"."period" >= MAKE_DATE(2025, 1, 1)
 ORDER BY
-  "t7"."period" ASC
+  "t1"."period" ASC
