@@ -8,7 +8,7 @@ import hashlib
 import io
 import operator
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -29,7 +29,7 @@ from kpilot.engine.arguments import checked, date_of, make_request
 from kpilot.engine.cache import LRU
 from kpilot.engine.compile import Compiled, compile_plan
 from kpilot.engine.currency import CurrencyChecks, currency_issues
-from kpilot.engine.execute import Extent, execute, run_together
+from kpilot.engine.execute import Extent, run_together
 from kpilot.engine.merge import merge_results
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.plan import Plan, Request, make_plan
@@ -47,11 +47,16 @@ from kpilot.semantic.resolve import SemanticModel
 from kpilot.semantic.validate import name_issues, static_issues, warehouse_issues
 from kpilot.semantic.visibility import showing_only
 from kpilot.warehouse.connection import Warehouse
+from kpilot.warehouse.data_version import DataVersions, data_versions
 
 # The first line of a new kpilot.yaml: a comment in the file, which docs/workspace.md shows as it is written.
 SETTINGS_HEADER = "# kpilot workspace settings: see docs/workspace.md\n"
 # Compiled queries kept per workspace (with its views): a scorecard compiles a handful, a dashboard a few dozen.
 COMPILED_KEPT = 256
+# Answers kept per workspace (with its views), under the data's versions (warehouse.data_version): a repeated request
+# over unchanged data is served from memory. Bounded by count and by their tables' bytes.
+ANSWERS_KEPT = 1024
+ANSWERS_BYTES = 256 * 1024 * 1024
 
 
 class AccessPolicy(Protocol):
@@ -100,6 +105,7 @@ class Workspace:
         # (readers with the same visible KPIs) share what they compile.
         self._compiled: LRU[_Kept] = LRU(COMPILED_KEPT)
         self._rendered: LRU[str] = LRU(COMPILED_KEPT)  # source queries' SQL (engine.compile)
+        self._answers: LRU[_Answer] = LRU(ANSWERS_KEPT, budget=ANSWERS_BYTES, weigh=_Answer.weight)
         self._digest: tuple[Definitions, str] | None = None
 
     @classmethod
@@ -184,6 +190,8 @@ class Workspace:
                 self._warehouse.close()
                 self._compiled.clear()
                 self._rendered.clear()
+                # The answers stay: they are kept under the data's versions, read again at the next request (a
+                # server lets its connection go between requests and reopens it).
             self._warehouse = None
         self._source_checks = None  # a reopened warehouse may hold other data
         self._currency_checks = None
@@ -285,6 +293,11 @@ class Workspace:
         self._compiled.keep(key, _Kept(compiled, warehouse, warehouse.connections))
         return compiled
 
+    def forget_answers(self) -> None:
+        """Forget the answers kept in memory (the next requests compute from the warehouse); never needed for
+        correct numbers, since an answer is kept under the data's versions (docs/performance.md)."""
+        self._answers.clear()
+
     def _definitions_key(self) -> str:
         """The definitions' content, as a digest (a view's definitions are its own: their digest is its own)."""
         if self._digest is None or self._digest[0] is not self.definitions:
@@ -359,12 +372,10 @@ class Workspace:
         In a view, KPIs the reader sees over different rows are computed apart and put side by side
         (engine.merge)."""
         request = make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope, access=access)
-        day = date_of(today, "today") or self.calendar.today()
-        parts = self._parts(request)
-        tables = [execute(self.compile(part), self.warehouse, day) for part in parts]
-        if len(tables) == 1:
-            return tables[0]
-        return merge_results(tables, request)
+        (found,) = self._run([request], date_of(today, "today") or self.calendar.today(), False)
+        if isinstance(found, UserError):
+            raise found
+        return found[0]
 
     def compute_each(
         self, requests: Sequence[Request], *, today: date | None = None, share: bool = False
@@ -401,7 +412,21 @@ class Workspace:
                 found.append(error)
         compiled = [(index, each) for index, each in compiled if not isinstance(found[index], UserError)]
         if compiled:
-            _, ends = run_together([], self.warehouse, self.calendar.today(), extents=[each for _, each in compiled])
+            day = self.calendar.today()
+            queries = [each for _, each in compiled]
+            keys = self._answer_keys(queries, day, "extent")
+            kept = [self._answers.find(key) if key is not None else None for key in keys]
+            asked = [each for each, answer in zip(queries, kept, strict=True) if answer is None]
+            _, measured = run_together([], self.warehouse, day, extents=asked) if asked else ([], [])
+            given = iter(measured)
+            ends = []
+            for key, answer in zip(keys, kept, strict=True):
+                if answer is None:
+                    answer = _Answer(None, next(given))
+                    if key is not None:
+                        self._answers.keep(key, answer)
+                assert answer.extent is not None
+                ends.append(answer.extent)
             for (index, _), extent in zip(compiled, ends, strict=True):
                 known = found[index]
                 assert isinstance(known, Extent)
@@ -436,18 +461,7 @@ class Workspace:
             except UserError as error:
                 found[index] = error
         compiled = [(index, each) for index, each in compiled if index not in found]
-        queries = [each for _, each in compiled]
-        outcomes: list[tuple[pa.Table, Extent | None] | UserError] = []
-        try:
-            tables, ends = run_together(queries, self.warehouse, day, extents=queries if extent else ())
-            outcomes = [(table, ends[i] if ends else None) for i, table in enumerate(tables)]
-        except UserError:  # one of them fails to run: each alone, to tell which
-            for each in queries:
-                try:
-                    alone, ends = run_together([each], self.warehouse, day, extents=[each] if extent else ())
-                    outcomes.append((alone[0], ends[0] if ends else None))
-                except UserError as error:
-                    outcomes.append(error)
+        outcomes = self._answered([each for _, each in compiled], day, extent)
         parts: dict[int, list[tuple[pa.Table, Extent | None]]] = {}
         for (index, _), outcome in zip(compiled, outcomes, strict=True):
             if isinstance(outcome, UserError):
@@ -465,6 +479,51 @@ class Workspace:
             results.append((table, functools.reduce(operator.or_, ends) if ends else None))
         return results
 
+    def _answered(
+        self, queries: Sequence[Compiled], day: date, extent: bool
+    ) -> list[tuple[pa.Table, Extent | None] | UserError]:
+        """Each query's table (and extent), or the error running it raises: kept answers where the data is as it
+        was when they were computed, and one statement for the others."""
+        keys = self._answer_keys(queries, day, "table+extent" if extent else "table")
+        outcomes: list[tuple[pa.Table, Extent | None] | UserError | None] = []
+        for key in keys:
+            answer = self._answers.find(key) if key is not None else None
+            # kept under a `table` kind: it has its table
+            outcomes.append(None if answer is None or answer.table is None else (answer.table, answer.extent))
+        asked = [index for index, outcome in enumerate(outcomes) if outcome is None]
+        if not asked:
+            return [outcome for outcome in outcomes if outcome is not None]
+        todo = [queries[index] for index in asked]
+        computed: list[tuple[pa.Table, Extent | None] | UserError] = []
+        try:
+            tables, ends = run_together(todo, self.warehouse, day, extents=todo if extent else ())
+            computed = [(table, ends[i] if ends else None) for i, table in enumerate(tables)]
+        except UserError:  # one of them fails to run: each alone, to tell which
+            for each in todo:
+                try:
+                    alone, ends = run_together([each], self.warehouse, day, extents=[each] if extent else ())
+                    computed.append((alone[0], ends[0] if ends else None))
+                except UserError as error:
+                    computed.append(error)
+        for index, outcome in zip(asked, computed, strict=True):
+            outcomes[index] = outcome
+            key = keys[index]
+            if key is not None and not isinstance(outcome, UserError):
+                self._answers.keep(key, _Answer(*outcome))
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _answer_keys(self, queries: Sequence[Compiled], day: date, kind: str) -> list[Hashable | None]:
+        """What each query's answer is kept under: the definitions' content, the request (with the reader's access)
+        and the SQL it compiled to (which holds the scope and every row restriction), the day (running periods),
+        what is asked (`kind`), and the version of the data of every source it reads. None: not kept (a source whose
+        data has no version, such as a PostgreSQL table)."""
+        if not queries:
+            return []
+        read = {source.name: source for each in queries for source in _sources_read(each.plan)}
+        versions = data_versions(self.warehouse, read)
+        definitions = self._definitions_key()
+        return [_answer_key(definitions, each, day, kind, versions) for each in queries]
+
     def sql(
         self,
         kpis: Sequence[str],
@@ -481,6 +540,33 @@ class Workspace:
         order `compute` runs them, separated by `;`)."""
         request = make_request(kpis, grain=grain, by=by, start=start, end=end, where=where, scope=scope, access=access)
         return ";\n\n".join(self.compile(part).sql for part in self._parts(request))
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A computed answer: a query's table (None: only its extent was asked) and its extent (None: not asked)."""
+
+    table: pa.Table | None
+    extent: Extent | None
+
+    def weight(self) -> int:
+        return self.table.nbytes if self.table is not None else 0
+
+
+def _sources_read(plan: Plan) -> list[Source]:
+    """Every source a plan reads rows of: its sources, and their exchange rates."""
+    return [source for sp in plan.sources for source in (sp.source, sp.rates) if source is not None]
+
+
+def _answer_key(
+    definitions: str, compiled: Compiled, day: date, kind: str, versions: DataVersions | None
+) -> Hashable | None:
+    if versions is None:
+        return None
+    data = tuple(versions.of(source) for source in _sources_read(compiled.plan))
+    if any(version is None for version in data):
+        return None
+    return definitions, compiled.plan.request, compiled.sql, day, kind, data
 
 
 @dataclass(frozen=True)

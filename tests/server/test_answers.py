@@ -36,6 +36,27 @@ def test_a_repeated_request_is_kept_and_equal(pushing: Pushing) -> None:
         assert other.json() != first.json()
 
 
+def test_a_kept_answer_is_served_in_the_event_loop_without_the_workspace(
+    pushing: Pushing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with client(pushing.root) as api:
+        params = {"period": "2025-02", "kpi": KPIS}
+        first = api.get("/api/v1/scorecard", params=params, headers=pushing.reader("ada"))
+        assert first.status_code == 200, first.text
+        runtime = api.app.state.runtime
+
+        def taken() -> None:
+            raise AssertionError("the workspace (and its lock) was asked for")
+
+        monkeypatch.setattr(runtime, "workspace", taken)
+        again = api.get("/api/v1/scorecard", params=params, headers=pushing.reader("ada"))
+        assert again.status_code == 200, again.text
+        assert again.json() == first.json()
+        monkeypatch.undo()
+        other = api.get("/api/v1/scorecard", params={**params, "period": "2025-03"}, headers=pushing.reader("ada"))
+        assert other.status_code == 200, other.text  # not kept: computed in the thread pool, with the workspace
+
+
 def test_an_ingest_is_seen_at_once(pushing: Pushing) -> None:
     with client(pushing.root) as api:
         assert total(api, pushing, "company_revenue") == 1775

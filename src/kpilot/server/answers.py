@@ -19,8 +19,6 @@ At most `SIZE` answers are kept, the least recently used dropped first.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import date
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any
 from fastapi import Request
 
 from kpilot.auth.actor import Actor
+from kpilot.engine.cache import LRU
 from kpilot.i18n import Language
 
 SIZE = 512
@@ -38,32 +37,9 @@ STORE_VERSION = "kpilot_store_version"
 FileVersion = tuple[int, int] | None
 
 
-class AnswerCache:
-    def __init__(self, size: int = SIZE) -> None:
-        self._size = size
-        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            if key not in self._answers:
-                return None
-            self._answers.move_to_end(key)
-            return self._answers[key]
-
-    def put(self, key: Hashable, answer: Any) -> None:
-        with self._lock:
-            self._answers[key] = answer
-            self._answers.move_to_end(key)
-            while len(self._answers) > self._size:
-                self._answers.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._answers.clear()
-
-    def __len__(self) -> int:
-        return len(self._answers)
+def answer_cache(size: int = SIZE) -> LRU[Any]:
+    """The answers a server keeps (engine.cache: least recently used out first, safe between threads)."""
+    return LRU(size)
 
 
 def data_version(warehouse_file: Path | None) -> tuple[FileVersion, FileVersion] | None:

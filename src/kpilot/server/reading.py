@@ -8,15 +8,17 @@ from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import StringConstraints
 
 from kpilot.api import Workspace
 from kpilot.auth.actor import Actor
 from kpilot.engine.scope import parse_scope
+from kpilot.i18n import Language
 from kpilot.server.answers import STORE_VERSION, answer_key, data_version
 from kpilot.server.language import request_language
-from kpilot.server.runtime import Runtime
+from kpilot.server.runtime import Runtime, fingerprint
 from kpilot.services.audit import store_version
 from kpilot.services.kpis import workspace_for
 
@@ -53,11 +55,45 @@ def seen_by(runtime: Runtime, actor: Actor) -> Iterator[Workspace]:
         yield workspace_for(actor, workspace)
 
 
-def kept_answer(request: Request, runtime: Runtime, actor: Actor, produce: Callable[[Workspace], Any]) -> Response:
+async def kept_answer(
+    request: Request, runtime: Runtime, actor: Actor, produce: Callable[[Workspace], Any]
+) -> Response:
     """`produce(the actor's view)` as JSON, or the answer kept for exactly this request, actor and state of things
-    (server.answers). Computed and looked up under the workspace's lock, with the versions read there. What is kept
-    is the JSON itself, so that a kept answer costs no encoding either."""
+    (server.answers). What is kept is the JSON itself, so that a kept answer costs no encoding either.
+
+    A kept answer is looked up in the event loop first, with the versions read there (the definition files, the
+    data file, the store's version the actor was checked at): a repeated request then costs no trip to the thread
+    pool and no wait for the workspace's lock, which a long computation may hold. Anything else (no workspace open
+    yet, definitions changed on disk, a store version not read with the actor, no kept answer) is answered in the
+    thread pool, under the lock, where the versions are read again."""
     language = request_language(request)
+    known = _known_answer(request, runtime, actor, language)
+    if known is not None:
+        return Response(known, media_type=JSON)
+    return await run_in_threadpool(_answer, request, runtime, actor, language, produce)
+
+
+def _known_answer(request: Request, runtime: Runtime, actor: Actor, language: Language) -> bytes | None:
+    loaded = runtime.loaded()
+    organisation = getattr(request.state, STORE_VERSION, None)
+    if loaded is None or organisation is None:
+        return None
+    workspace, definitions = loaded
+    if fingerprint(runtime.root) != definitions:  # edited on disk: the thread pool reloads them
+        return None
+    data = data_version(workspace.warehouse.path)
+    if data is None:
+        return None
+    key = answer_key(
+        request, actor, language, versions=(definitions, data, organisation), day=workspace.calendar.today()
+    )
+    found = runtime.answers.find(key)
+    return found if isinstance(found, bytes) else None
+
+
+def _answer(
+    request: Request, runtime: Runtime, actor: Actor, language: Language, produce: Callable[[Workspace], Any]
+) -> Response:
     with runtime.workspace() as workspace:
         data = data_version(workspace.warehouse.path)
         key = None
@@ -68,12 +104,12 @@ def kept_answer(request: Request, runtime: Runtime, actor: Actor, produce: Calla
                     organisation = store_version(store)
             versions = (runtime.definitions_version, data, organisation)
             key = answer_key(request, actor, language, versions=versions, day=workspace.calendar.today())
-            kept = runtime.answers.get(key)
+            kept = runtime.answers.find(key)
             if kept is not None:
                 return Response(kept, media_type=JSON)
         body = JSONResponse(produce(workspace_for(actor, workspace))).body
         if key is not None:
-            runtime.answers.put(key, body)
+            runtime.answers.keep(key, body)
         return Response(body, media_type=JSON)
 
 

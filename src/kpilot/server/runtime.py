@@ -22,7 +22,7 @@ from pathlib import Path
 from kpilot.api import Workspace
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE
 from kpilot.errors import WarehouseUnavailable
-from kpilot.server.answers import AnswerCache
+from kpilot.server.answers import answer_cache
 from kpilot.services.tokens import KnownTokens
 from kpilot.store.errors import StoreUnavailable
 from kpilot.store.session import Store, open_store
@@ -39,8 +39,10 @@ class Runtime:
         self._lock = threading.RLock()
         self._workspace: Workspace | None = None
         self._seen: Fingerprint = ()
+        # The open workspace and the files it was loaded from, as one value: read without the lock (`loaded`).
+        self._loaded: tuple[Workspace, Fingerprint] | None = None
         self._store: Store | None = None
-        self.answers = AnswerCache()
+        self.answers = answer_cache()
         self.tokens = KnownTokens()
         self._last_used = time.monotonic()
         self._idle_watch: threading.Thread | None = None
@@ -56,6 +58,7 @@ class Runtime:
             if self._workspace is None:
                 self._workspace = Workspace(self.root)
                 self._seen = now
+                self._loaded = (self._workspace, now)
             workspace = self._workspace
             try:
                 if workspace.warehouse.path is not None:
@@ -73,6 +76,12 @@ class Runtime:
     def definitions_version(self) -> Fingerprint:
         """The settings and definition files the open workspace was loaded from (see `fingerprint`)."""
         return self._seen
+
+    def loaded(self) -> tuple[Workspace, Fingerprint] | None:
+        """The open workspace and the fingerprint of the files it was loaded from, without waiting for the lock
+        (for what the event loop reads: the settings of a workspace are not changed once loaded); None when none is
+        open."""
+        return self._loaded
 
     def open_store(self) -> Store | None:
         """The store if it is open, without waiting for the runtime's lock (which a long computation may hold): for
@@ -121,6 +130,7 @@ class Runtime:
                     self._workspace.close()  # the warehouse connection; the definitions stay loaded
 
     def _drop_workspace(self) -> None:
+        self._loaded = None
         if self._workspace is not None:
             self._workspace.close()
             self._workspace = None

@@ -34,6 +34,7 @@ from kpilot.store.models import IDEMPOTENCY_KEY_LENGTH
 from kpilot.store.records import Outcome
 from kpilot.store.session import Store, open_store
 from kpilot.store.times import utc
+from kpilot.warehouse.data_version import file_stamp, note_logged_write
 from kpilot.warehouse.date_formats import DateFormats
 from kpilot.warehouse.ingest import IngestReport, Loaded, ingest_file, ingest_parsed
 from kpilot.warehouse.ingest_settings import TableSettings, table_settings
@@ -289,7 +290,11 @@ def _release(store: Store, request_id: int) -> None:
 @contextmanager
 def _writer(workspace: Workspace, seconds: float, on_wait: Callable[[UserError], None] | None) -> Iterator[Any]:
     """The warehouse's writing connection, waiting up to `seconds` for another process's lock on a DuckDB file;
-    after that, an error that says how long it waited and what to do."""
+    after that, an error that says how long it waited and what to do. Every write through it is a load the ingest
+    log records: once it is done (its connection closed), the warehouse's stamp is noted as explained by the log,
+    so that answers kept over the tables it did not touch stay valid (warehouse.data_version)."""
+    path = workspace.warehouse.path
+    before = file_stamp(path) if path is not None else None
     with ExitStack() as stack:
         try:
             con = stack.enter_context(writable_waiting(workspace.warehouse, seconds=seconds, on_wait=on_wait))
@@ -303,6 +308,8 @@ def _writer(workspace: Workspace, seconds: float, on_wait: Callable[[UserError],
                 ),
             ) from error
         yield con
+    if before is not None:  # not reached when the load failed: the file's stamp then counts as unexplained
+        note_logged_write(workspace.warehouse, before)
 
 
 def _mode(report: IngestReport) -> str:

@@ -15,8 +15,6 @@ made at, the token has not expired, and for at most `TRUSTED_FOR`, which bounds 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -26,6 +24,7 @@ from typing import Any
 from kpilot.auth.actor import Actor, TokenScope
 from kpilot.auth.errors import AuthError, TokenRefused, UnknownToken
 from kpilot.auth.tokens import make_token, parse_scopes, parse_token, secret_matches
+from kpilot.engine.cache import LRU
 from kpilot.i18n import Message
 from kpilot.services.accounts import find_account
 from kpilot.services.actors import actor_of
@@ -193,28 +192,20 @@ class KnownTokens:
     """The tokens a server has checked, by a hash of the token (never the token itself), bounded in number."""
 
     def __init__(self, size: int = KNOWN_TOKENS) -> None:
-        self._size = size
-        self._kept: OrderedDict[bytes, CheckedToken] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept: LRU[CheckedToken] = LRU(size)
 
     def get(self, key: bytes, version: int, now: datetime) -> CheckedToken | None:
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is None:
-                return None
-            fresh = kept.checked_at is not None and now - kept.checked_at < TRUSTED_FOR
-            if kept.version != version or kept.expires_at <= now or not fresh:
-                del self._kept[key]
-                return None
-            self._kept.move_to_end(key)
-            return kept
+        kept = self._kept.find(key)
+        if kept is None:
+            return None
+        fresh = kept.checked_at is not None and now - kept.checked_at < TRUSTED_FOR
+        if kept.version != version or kept.expires_at <= now or not fresh:
+            self._kept.forget(key)
+            return None
+        return kept
 
     def put(self, key: bytes, checked: CheckedToken) -> None:
-        with self._lock:
-            self._kept[key] = checked
-            self._kept.move_to_end(key)
-            while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
+        self._kept.keep(key, checked)
 
     def __len__(self) -> int:
         return len(self._kept)

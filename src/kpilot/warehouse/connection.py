@@ -59,6 +59,7 @@ class Warehouse:
         self.writable_connection = writable
         self._secrets = url_secrets(target) if self.is_url else ()
         self._tables: dict[str, Any] = {}
+        self._files: dict[str, tuple[Path, ...]] = {}  # the files each file source read when opened
         self._listing: list[str] | None = None  # the user's tables, as listed once per connection
         # Connections made so far: what was compiled against one connection's tables (their columns and types) is
         # compiled again against the next one's, which may differ (an ingest in between, say).
@@ -122,6 +123,7 @@ class Warehouse:
                 self.con.disconnect()
             del self.__dict__["con"]
         self._tables.clear()
+        self._files.clear()
         self._listing = None
 
     # --- reading -----------------------------------------------------------------------------------------------
@@ -161,6 +163,11 @@ class Warehouse:
         if source.name not in self._tables:
             self._tables[source.name] = self._open(source)
         return self._tables[source.name]
+
+    def files_read(self, source: Source) -> tuple[Path, ...]:
+        """The files a file source reads on this connection (those its pattern matched when it was opened)."""
+        self.source_table(source)
+        return self._files.get(source.name, ())
 
     def source_schema(self, source: Source) -> dict[str, dt.DataType]:
         return dict(self.source_table(source).schema().items())
@@ -352,7 +359,9 @@ class Warehouse:
             )
 
         with translated(failure):
-            return getattr(con, reader)([str(m) for m in matches], table_name=f"kpilot_file_{source.name}")
+            table = getattr(con, reader)([str(m) for m in matches], table_name=f"kpilot_file_{source.name}")
+        self._files[source.name] = tuple(matches)
+        return table
 
 
 def _confine(raw: Any, folders: Folders, path: Path) -> None:

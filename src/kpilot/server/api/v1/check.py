@@ -14,6 +14,6 @@ router = APIRouter(tags=["check"])
 
 
 @router.get("/check", response_model=dict[str, Any], summary="Whether each KPI and target is SMART")
-def check(request: Request, actor: CurrentActor, runtime: CurrentRuntime) -> Response:
+async def check(request: Request, actor: CurrentActor, runtime: CurrentRuntime) -> Response:
     language = request_language(request)
-    return kept_answer(request, runtime, actor, lambda workspace: workspace.check().to_data(language))
+    return await kept_answer(request, runtime, actor, lambda workspace: workspace.check().to_data(language))

@@ -18,7 +18,7 @@ router = APIRouter(tags=["compute"])
 
 
 @router.get("/compute", response_model=dict[str, Any], summary="KPIs per period (and dimension values)")
-def compute(
+async def compute(
     request: Request,
     actor: CurrentActor,
     runtime: CurrentRuntime,
@@ -38,4 +38,4 @@ def compute(
         warnings = workspace.filter_warnings(where, kpi, scope=chosen)
         return {"rows": plain(table.to_pylist()), "warnings": [issue_data(issue, language) for issue in warnings]}
 
-    return kept_answer(request, runtime, actor, answer)
+    return await kept_answer(request, runtime, actor, answer)

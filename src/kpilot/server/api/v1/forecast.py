@@ -20,7 +20,7 @@ router = APIRouter(tags=["forecast"])
     response_model=dict[str, Any],
     summary="The next periods of a KPI, with the method chosen and its bands",
 )
-def forecast(
+async def forecast(
     kpi: str,
     request: Request,
     actor: CurrentActor,
@@ -39,4 +39,4 @@ def forecast(
         )
         return result.to_data(language)
 
-    return kept_answer(request, runtime, actor, answer)
+    return await kept_answer(request, runtime, actor, answer)

@@ -22,7 +22,7 @@ router = APIRouter(tags=["scorecard"])
     response_model=dict[str, Any],
     summary="Value, target, status, pace, projection and changes of each KPI",
 )
-def scorecard(
+async def scorecard(
     request: Request,
     actor: CurrentActor,
     runtime: CurrentRuntime,
@@ -45,4 +45,4 @@ def scorecard(
             "warnings": [issue_data(issue, language) for issue in result.warnings],
         }
 
-    return kept_answer(request, runtime, actor, answer)
+    return await kept_answer(request, runtime, actor, answer)
