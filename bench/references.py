@@ -13,6 +13,10 @@ import pyarrow as pa
 
 RATIO_KPIS = ("ctr", "cpc", "cpm", "cvr", "cpa", "roas", "aov", "revenue_per_click", "rpm", "conversions_per_mille")
 DAILY_KPIS = ("revenue", "revenue_mtd", "revenue_7d")
+# The 20-KPI scorecard: the ratios, the five sums, and each sum's growth on the period before.
+TOTAL_KPIS = ("revenue", "impressions", "clicks", "spend", "conversions")
+GROWTH_KPIS = tuple(f"{name}_growth" for name in TOTAL_KPIS)
+SCORECARD_KPIS = RATIO_KPIS + TOTAL_KPIS + GROWTH_KPIS
 
 DEFINITIONS = """\
 # Written by bench/run.py: the benchmark's source and KPIs (see docs/performance.md).
@@ -42,6 +46,31 @@ kpis:
   - {name: revenue, formula: revenue, unit: currency}
   - {name: revenue_mtd, formula: "to_date(revenue, 'month')", unit: currency}
   - {name: revenue_7d, formula: "rolling(revenue, 7)", unit: currency}
+  - {name: impressions, formula: impressions}
+  - {name: clicks, formula: clicks}
+  - {name: spend, formula: spend, unit: currency, direction: down}
+  - {name: conversions, formula: conversions}
+  - {name: revenue_growth, formula: growth(revenue), unit: percent}
+  - {name: impressions_growth, formula: growth(impressions), unit: percent}
+  - {name: clicks_growth, formula: growth(clicks), unit: percent}
+  - {name: spend_growth, formula: growth(spend), unit: percent, direction: down}
+  - {name: conversions_growth, formula: growth(conversions), unit: percent}
+"""
+
+# What a scorecard of one month reads, written by hand: the source's five sums by month over its history (the
+# month, the 24 before it, which hold the month before and the same month last year). {start} and {end}: dates.
+SCORECARD_SQL = """
+SELECT
+    CAST(date_trunc('month', date) AS DATE) AS period,
+    sum(impressions) AS impressions,
+    sum(clicks) AS clicks,
+    sum(spend) AS spend,
+    sum(conversions) AS conversions,
+    sum(revenue) AS revenue
+FROM marketing
+WHERE date >= DATE '{start}' AND date < DATE '{end}'
+GROUP BY ALL
+ORDER BY period
 """
 
 MONTHLY_SQL = """

@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 import generate
+import ingest
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -41,6 +42,8 @@ from kpilot.errors import Severity
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 DEFAULT_ROWS, DEFAULT_SEED = 20_000_000, 42
+QUICK_ROWS = 2_000_000  # the marketing table of --quick
+INGEST_ROWS, INGEST_QUICK_ROWS = 2_000_000, 200_000  # rows of the ingest section's files
 WORKSPACE = DATA / "ws"
 TOLERANCE = 1e-9  # relative
 ORDER_SEED = 7  # of the random running order
@@ -56,6 +59,16 @@ class Goal:
     limit: float
     at_most: bool  # True: the ratio must be <= limit; False: >= limit
 
+
+SCORECARD_GOALS = (
+    Goal(
+        "scorecard / the hand-written per-source query",
+        "kpilot scorecard, 20 KPIs",
+        "hand-written per-source query",
+        1.3,
+        True,
+    ),
+)
 
 MONTHLY_GOALS = (
     Goal("kpilot / hand-written SQL", "kpilot", "hand-written SQL", 1.15, at_most=True),
@@ -93,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if options.scorecard_only:
         return 0 if scorecard.run() else 1
+    if options.ingest_only:
+        return 0 if ingest.run(INGEST_QUICK_ROWS if options.quick else INGEST_ROWS) else 1
     print(f"kpilot bench: {options.rows:,} rows, seed {options.seed}, {options.repeats} repetitions after warm-up")
     database = _database(options.rows, options.seed)
     _prepare_data(database, options.rows, options.seed)
@@ -114,27 +129,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         del frame
         daily = _measure(_daily_contenders(workspace, con), options.repeats, options.warmup)
         _report("revenue by day: plain, month-to-date, 7-day rolling (no --by)", daily, DAILY_GOALS, DAILY_INFO)
+        contenders, problems = _scorecard_contenders(workspace, con)
+        if problems:
+            print("\nRESULTS DISAGREE:\n  " + "\n  ".join(problems))
+            return 1
+        scored = _measure(contenders, options.repeats, options.warmup)
+        _report(f"a scorecard of {len(references.SCORECARD_KPIS)} KPIs", scored, SCORECARD_GOALS, ())
     finally:
         workspace.close()
     api.run(options.api_seconds)
     cli.run(options.repeats)
     agree = scorecard.run()
+    agree = ingest.run(INGEST_QUICK_ROWS if options.quick else INGEST_ROWS) and agree
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
     return 0 if agree else 1
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows of the marketing table")
+    parser.add_argument("--rows", type=int, default=None, help=f"rows of the marketing table ({DEFAULT_ROWS:,})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="numpy seed of the generator")
-    parser.add_argument("--repeats", type=int, default=9, help="timed repetitions of each contender")
+    parser.add_argument("--repeats", type=int, default=None, help="timed repetitions of each contender (9)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed repetitions first")
     parser.add_argument("--show-sql", action="store_true", help="print kpilot's SQL and DuckDB's EXPLAIN ANALYZE")
-    parser.add_argument("--api-seconds", type=float, default=30.0, help="seconds of load on each API endpoint")
+    parser.add_argument("--api-seconds", type=float, default=None, help="seconds of load on each API endpoint (30)")
     parser.add_argument("--api-only", action="store_true", help="run the REST API section alone")
     parser.add_argument("--cli-only", action="store_true", help="run the command line's start section alone")
     parser.add_argument("--scorecard-only", action="store_true", help="run the demo scorecard section alone")
-    return parser.parse_args(argv)
+    parser.add_argument("--ingest-only", action="store_true", help="run the ingest speed section alone")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"smaller tables, shorter runs: {QUICK_ROWS:,} rows, 3 repetitions, 10 s"
+    )
+    options = parser.parse_args(argv)
+    # What is not given: the standard run's, or the quick one's.
+    if options.rows is None:
+        options.rows = QUICK_ROWS if options.quick else DEFAULT_ROWS
+    if options.repeats is None:
+        options.repeats = 3 if options.quick else 9
+    if options.api_seconds is None:
+        options.api_seconds = 10.0 if options.quick else 30.0
+    return options
 
 
 def _database(rows: int, seed: int) -> Path:
@@ -190,10 +224,20 @@ def _timed(label: str, work: Callable[[], Any]) -> Any:
 def _kpilot(
     workspace: kpilot.Workspace, kpis: Sequence[str], grain: str, by: Sequence[str], *, ranged: bool
 ) -> Callable[[], pa.Table]:
-    """A kpilot compute call: over the data's own range, or (ranged) with --from/--to set to that range."""
-    if ranged:
-        return partial(workspace.compute, kpis, grain=grain, by=by, start=FIRST, end=LAST)
-    return partial(workspace.compute, kpis, grain=grain, by=by)
+    """A kpilot compute call: over the data's own range, or (ranged) with --from/--to set to that range. Each call
+    computes: the answer the workspace kept from the call before is forgotten first (docs/performance.md, "Answers
+    kept in memory"), so that the engine is what is timed."""
+    compute = (
+        partial(workspace.compute, kpis, grain=grain, by=by, start=FIRST, end=LAST)
+        if ranged
+        else partial(workspace.compute, kpis, grain=grain, by=by)
+    )
+
+    def computed() -> pa.Table:
+        workspace.forget_answers()
+        return compute()
+
+    return computed
 
 
 def _monthly_contenders(workspace: kpilot.Workspace, con: Any, frame: pd.DataFrame) -> dict[str, Callable[[], Any]]:
@@ -207,6 +251,46 @@ def _monthly_contenders(workspace: kpilot.Workspace, con: Any, frame: pd.DataFra
         "hand-written SQL": lambda: references.run_sql(con, references.MONTHLY_SQL),
         "pandas": lambda: references.pandas_monthly(frame),
     }
+
+
+def _scorecard_contenders(workspace: kpilot.Workspace, con: Any) -> tuple[dict[str, Callable[[], Any]], list[str]]:
+    """The scorecard of the data's last complete month for the 20 KPIs (value, previous, last year, target, status,
+    pace and forecast from 24 months of history), computed each time (the kept answers forgotten first), against the
+    per-source query written by hand that reads the same history; and the problems found comparing their numbers."""
+    # The last complete month of the data: LAST's own when LAST ends it, else the one before.
+    complete = (LAST + timedelta(days=1)).day == 1
+    period = LAST.replace(day=1) if complete else (LAST.replace(day=1) - timedelta(days=1)).replace(day=1)
+    end = (period + timedelta(days=32)).replace(day=1)
+    start = period.replace(year=period.year - 2)
+    today = end  # the day after the month: the month is complete
+    sql = references.SCORECARD_SQL.format(start=start.isoformat(), end=end.isoformat())
+    kpis = list(references.SCORECARD_KPIS)
+
+    def scorecard() -> Any:
+        workspace.forget_answers()
+        return workspace.scorecard(period=f"{period:%Y-%m}", kpis=kpis, today=today)
+
+    lines = {line.kpi.name: line for line in scorecard().lines}
+    months = {row["period"]: row for row in references.run_sql(con, sql).to_pylist()}
+    month, before = months[period], months[(period - timedelta(days=1)).replace(day=1)]
+    expected = {
+        "revenue": month["revenue"],
+        "clicks": month["clicks"],
+        "ctr": month["clicks"] / month["impressions"],
+        "roas": month["revenue"] / month["spend"],
+        "revenue_growth": month["revenue"] / before["revenue"] - 1,
+    }
+    problems = [
+        f"scorecard {name}: {lines[name].value} vs hand-written {value}"
+        for name, value in expected.items()
+        if lines[name].value is None or not math.isclose(lines[name].value, value, rel_tol=TOLERANCE)
+    ]
+    problems += [f"scorecard {name}: {line.error}" for name, line in lines.items() if line.value is None]
+    contenders = {
+        "kpilot scorecard, 20 KPIs": scorecard,
+        "hand-written per-source query": lambda: references.run_sql(con, sql),
+    }
+    return contenders, problems
 
 
 def _daily_contenders(workspace: kpilot.Workspace, con: Any) -> dict[str, Callable[[], Any]]:

@@ -11,7 +11,8 @@ shuffled order over several rounds (medians printed):
   the scorecard's history (each source grouped by month, with every measure the scorecard needs from it, its
   filters and the workspace's time zone), each run alone, so that the reference is the scans and nothing else;
 - the same scorecard again in the same workspace object, which compiles nothing again (the count of queries
-  compiled is printed); its results are not kept between calls (another task), so it computes again.
+  compiled is printed) and computes nothing either: the data has not changed, so the answers the workspace kept
+  serve it (docs/performance.md, "Answers kept in memory").
 
 Goals of issue 8 (docs/performance.md): the fresh scorecard within 3x the reference; a repeated one under 50 ms.
 The fresh and repeated scorecards must be equal, else the section says so and fails.

@@ -2,18 +2,30 @@
 
 Handles the encoding (`text_encoding`), blank lines, trailing delimiters, delimiter sniffing (which also settles
 whether a decimal comma is possible) and the line each record starts on, for error messages.
+
+Two readers give the same grid of cells. Arrow's CSV reader (C++, on every core) reads a file in which every
+record is provably one line and the quoting is plain: the header on the first line, as many records as lines (no
+quoted value holds a line break), every line as wide as the header, none blank, and no quote that is neither at
+a field's edge nor doubled (where Python's csv module would refuse the record, or read it otherwise). Then record i
+is on line i + 2, which is what the messages name. Any other file, or any line Arrow's reader refuses, is read by
+Python's csv module, record by record, which knows the line of each record and says precisely what is wrong where
+(docs/ingest.md).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from kpilot.errors import DataError, Location
 from kpilot.i18n import Message, Raw
@@ -40,7 +52,7 @@ class _Grid:
     header: list[str]
     header_line: int
     columns: list[list[pa.Array]]
-    lines: list[int]
+    lines: Sequence[int]
 
 
 def read_text(
@@ -59,7 +71,7 @@ def read_text(
         delimiter, style = _sniff(sample, at_end=len(sample) < _SAMPLE_CHARS)
     else:
         style = NumberStyle(comma_decimal=True, prefer_comma=False)
-    grid = _read_grid(io.StringIO(decoded.text, newline=""), delimiter, source)
+    grid = _arrow_grid(decoded.text, delimiter) or _read_grid(io.StringIO(decoded.text, newline=""), delimiter, source)
     found = (decoded.notice,) if decoded.notice is not None else ()
     return _type_grid(grid, source, style, formats, found)
 
@@ -127,6 +139,56 @@ def _read_grid(handle: TextIO, delimiter: str, source: str) -> _Grid:
         )
     _flush(rows, columns)
     return _Grid(header=header, header_line=header_line, columns=columns, lines=lines)
+
+
+def _arrow_grid(text: str, delimiter: str) -> _Grid | None:
+    """The grid, read by Arrow's CSV reader, when every record is provably one line (see the module's docstring);
+    None otherwise, for `_read_grid` to read."""
+    if "\r" in text.replace("\r\n", "\n") or text.count('"') % 2 or _odd_quote(delimiter).search(text):
+        return None  # lone carriage returns, a quote left open, odd quoting: csv's to read
+    first, _, rest = text.partition("\n")
+    try:
+        header = next(csv.reader([first.removesuffix("\r")], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration):
+        return None
+    if _is_blank(header) or not rest.strip("\r\n"):  # a blank first line, or a header alone: csv's to read
+        return None
+    body = rest.encode("utf-8")
+    if body.endswith(b"\n"):  # the last line's end: not a blank line of its own
+        body = body[:-1].removesuffix(b"\r")
+    lines = body.count(b"\n") + 1
+    names = [f"c{index}" for index in range(len(header))]
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(body),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, _STRING), quoted_strings_can_be_null=False, null_values=[]
+            ),
+        )
+    except pa.ArrowException:  # a line of another width, say: csv's reader tells which
+        return None
+    if table.num_rows != lines:  # a quoted value over several lines
+        return None
+    blank = None
+    for column in table.columns:  # a blank line: csv's reader skips it and counts lines
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():  # no line blank so far: none is blank
+            break
+    else:
+        return None
+    columns = [list(column.chunks) for column in table.columns]
+    return _Grid(header=header, header_line=1, columns=columns, lines=range(2, lines + 2))
+
+
+@functools.cache
+def _odd_quote(delimiter: str) -> re.Pattern[str]:
+    """A quote with text on both sides (neither a field's edge nor half of a doubled quote): `"a"b`, `a "b"`."""
+    edge = re.escape(delimiter) + '\r\n"'
+    # The quote first, its neighbours looked at around it: the search then jumps from quote to quote.
+    return re.compile(f'"(?<=[^{edge}]")(?=[^{edge}])')
 
 
 def _records(reader: Any, source: str) -> Iterator[tuple[int, list[str]]]:
