@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -215,12 +215,14 @@ def test_validate_without_data_refuses_a_folder_that_is_not_a_workspace(
 
 
 def test_validate_without_data_on_the_demo_is_the_workspaces(tmp_path: Path) -> None:
-    demo = Path("/tmp/demo")
-    if not (demo / "kpilot.yaml").is_file():
-        pytest.skip("no demo workspace at /tmp/demo (`kpilot demo /tmp/demo` makes one)")
-    copy = tmp_path / "demo"
-    shutil.copytree(demo / "definitions", copy / "definitions")
-    shutil.copy(demo / "kpilot.yaml", copy / "kpilot.yaml")
+    from kpilot.catalogue.add import add_to_workspace
+    from kpilot.catalogue.catalogue import load_catalogue
+
+    copy = tmp_path / "demo"  # the demo's definitions: the whole catalogue and its goals, without its data
+    Workspace.init(copy, name="demo", timezone="Europe/Rome", currency="EUR").close()
+    add_to_workspace(copy, list(load_catalogue().names), {}, check=False)  # no data: its tables are not there
+    goals = resources.files("kpilot.demo").joinpath("data", "goals.yaml").read_text(encoding="utf-8")
+    (copy / "definitions" / "goals.yaml").write_text(goals, encoding="utf-8")
     definitions, issues = definition_issues(copy)
     with Workspace(copy) as ws:
         assert issues == ws.validate(with_data=False)

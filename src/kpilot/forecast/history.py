@@ -129,9 +129,27 @@ def kpi_history(
 
 
 def _alone(workspace: Workspace, requests: Sequence[Request], today: date | None) -> History:
-    """Each KPI of `requests` computed alone (in one statement), with the error of each that cannot be."""
-    alone = [replace(request, kpis=(name,)) for request in requests for name in request.kpis]
-    computations, errors = [], {}
+    """Each KPI of `requests` computed apart from those that fail, with the error of each that cannot be.
+
+    KPIs that read the same sources are computed together first (one request per group, all groups in one statement
+    that scans each source once): such KPIs succeed or fail together when the cause is theirs in common (a source
+    without the scope's dimension, say), which is what fails most often. Only the KPIs of a group that fails are then
+    computed one by one, in one more statement, so that each gets its own value or its own error."""
+    groups: list[Request] = []
+    for request in requests:
+        by_sources: dict[frozenset[str], list[str]] = {}
+        for name in request.kpis:
+            by_sources.setdefault(sources_of(workspace, name), []).append(name)
+        groups += [replace(request, kpis=tuple(names)) for names in by_sources.values()]
+    computations, errors, failed = [], {}, []
+    for group, found in zip(groups, workspace.compute_each(groups, today=today, share=True), strict=True):
+        if not isinstance(found, UserError):
+            computations.append(_computation(group.kpis, found))
+        elif len(group.kpis) == 1:
+            errors[group.kpis[0]] = found
+        else:
+            failed.append(group)
+    alone = [replace(group, kpis=(name,)) for group in failed for name in group.kpis]
     for request, found in zip(alone, workspace.compute_each(alone, today=today), strict=True):
         if isinstance(found, UserError):
             errors[request.kpis[0]] = found
