@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from kpilot import Workspace
 from kpilot.auth.actor import Actor, Role
@@ -83,6 +85,28 @@ def test_a_new_password_or_a_disabled_account_ends_the_session(served: Company) 
         with Workspace(served.root) as workspace, open_store(workspace) as store:
             set_disabled(store, Actor.operator(), EMAIL, True, now=datetime.now(UTC))
         assert api.get("/api/v1/me").status_code == 401
+
+
+def test_a_repeated_request_with_the_cookie_reads_only_the_stores_version(served: Company) -> None:
+    with client(served.root) as api:
+        sign_in(api)
+        assert api.get("/api/v1/me").status_code == 200  # checked once, and kept (services.sessions)
+        statements: list[str] = []
+        with api.app.state.runtime.store() as store:  # type: ignore[attr-defined]
+            engine = store._engine
+
+            def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+                statements.append(statement)
+
+            event.listen(engine, "before_cursor_execute", seen)
+            try:
+                me = api.get("/api/v1/me")
+            finally:
+                event.remove(engine, "before_cursor_execute", seen)
+        assert (me.status_code, me.json()["email"]) == (200, EMAIL)
+        reads = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+        assert len(reads) == 1, statements
+        assert "audit_log" in reads[0]
 
 
 def test_a_tampered_or_foreign_cookie_is_no_session(served: Company) -> None:

@@ -15,7 +15,7 @@ from fastapi.security import HTTPBearer
 
 from kpilot.auth.actor import Actor
 from kpilot.auth.errors import NotPermitted
-from kpilot.auth.sessions import COOKIE, CSRF_HEADER, SessionCodec, SessionInvalid, csrf_matches
+from kpilot.auth.sessions import COOKIE, CSRF_HEADER, SessionClaim, SessionCodec, SessionInvalid, csrf_matches
 from kpilot.i18n import Message
 from kpilot.server.answers import STORE_VERSION
 from kpilot.server.language import ACTOR_LANGUAGE
@@ -52,23 +52,37 @@ async def current_actor(request: Request, _: Annotated[object, Security(BEARER)]
     if not header.strip():
         cookie = request.cookies.get(COOKIE)
         if cookie:
-            return await run_in_threadpool(_session_actor, request, cookie)
+            claim = _claim(request, cookie)  # signature, age and CSRF: no store needed
+            runtime = _runtime(request)
+            version = _store_version(runtime)
+            actor = None if version is None else runtime.sessions.actor(claim, version=version, now=_now())
+            if actor is not None:
+                _remember(request, actor, version)
+                return actor
+            return await run_in_threadpool(_session_actor, request, claim)
         raise Unauthenticated(Message("server.not_signed_in"), hint=Message("server.not_signed_in_hint"))
     scheme, _, raw = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthenticated(Message("server.bearer_expected"), hint=Message("server.not_signed_in_hint"))
     runtime = _runtime(request)
-    store = runtime.open_store()
-    if store is not None:
-        try:
-            version = store_version(store)
-        except StoreUnavailable:
-            version = None  # told by the thread pool's try below, which also reopens the store
-        actor = None if version is None else known_actor(raw.strip(), runtime.tokens, version=version, now=_now())
-        if actor is not None:
-            _remember(request, actor, version)
-            return actor
+    version = _store_version(runtime)
+    actor = None if version is None else known_actor(raw.strip(), runtime.tokens, version=version, now=_now())
+    if actor is not None:
+        _remember(request, actor, version)
+        return actor
     return await run_in_threadpool(_token_actor, request, raw.strip())
+
+
+def _store_version(runtime: Runtime) -> int | None:
+    """The store's version, read in the event loop when the store is open; None when it is not (or fails: told by
+    the thread pool's try, which also reopens the store)."""
+    store = runtime.open_store()
+    if store is None:
+        return None
+    try:
+        return store_version(store)
+    except StoreUnavailable:
+        return None
 
 
 def _token_actor(request: Request, raw: str) -> Actor:
@@ -90,7 +104,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _session_actor(request: Request, cookie: str) -> Actor:
+def _claim(request: Request, cookie: str) -> SessionClaim:
     codec: SessionCodec = request.app.state.sessions
     try:
         claim = codec.read(cookie)
@@ -98,9 +112,16 @@ def _session_actor(request: Request, cookie: str) -> Actor:
         raise Unauthenticated(Message("server.session_invalid"), hint=Message("auth.session_ended_hint")) from None
     if request.method not in SAFE_METHODS and not csrf_matches(claim, request.headers.get(CSRF_HEADER)):
         raise NotPermitted(Message("server.csrf_missing", header=CSRF_HEADER), field="csrf")
-    with _runtime(request).store() as store:
+    return claim
+
+
+def _session_actor(request: Request, claim: SessionClaim) -> Actor:
+    runtime = _runtime(request)
+    with runtime.store() as store:
+        version = store_version(store)  # before the check: a change made meanwhile is a version not yet kept
         actor = actor_for_session(store, claim)
-    setattr(request.state, ACTOR_LANGUAGE, actor.language)
+    runtime.sessions.keep(claim, actor, version=version, now=_now())
+    _remember(request, actor, version)
     return actor
 
 

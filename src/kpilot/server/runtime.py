@@ -23,6 +23,7 @@ from kpilot.api import Workspace
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE
 from kpilot.errors import WarehouseUnavailable
 from kpilot.server.answers import answer_cache
+from kpilot.services.sessions import KnownSessions
 from kpilot.services.tokens import KnownTokens
 from kpilot.store.errors import StoreUnavailable
 from kpilot.store.session import Store, open_store
@@ -44,6 +45,7 @@ class Runtime:
         self._store: Store | None = None
         self.answers = answer_cache()
         self.tokens = KnownTokens()
+        self.sessions = KnownSessions()
         self._last_used = time.monotonic()
         self._idle_watch: threading.Thread | None = None
         self._stopping = threading.Event()
