@@ -1,4 +1,4 @@
-"""What kpilot is measured against: the same KPIs as kpilot definitions, hand-written DuckDB SQL, and pandas.
+"""What kpilot is measured against: the same KPIs as kpilot definitions, hand-written DuckDB SQL, pandas and polars.
 
 The three are written out separately on purpose (not generated from one list), as a user would write them; the
 benchmark checks that they agree before it times anything.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import polars as pl
 import pyarrow as pa
 
 RATIO_KPIS = ("ctr", "cpc", "cpm", "cvr", "cpa", "roas", "aov", "revenue_per_click", "rpm", "conversions_per_mille")
@@ -155,6 +156,43 @@ def pandas_monthly(frame: pd.DataFrame) -> pd.DataFrame:
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """Division where a zero divisor gives no value (NaN), as NULLIF does in SQL, rather than infinity."""
     return numerator / denominator.where(denominator != 0)
+
+
+def load_polars(con: Any) -> pl.DataFrame:
+    """The whole table in memory as a polars DataFrame, through Arrow (date Date, channel and campaign String)."""
+    frame = pl.from_arrow(con.execute("SELECT * FROM marketing").to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def polars_monthly(frame: pl.DataFrame) -> pl.DataFrame:
+    """The ten ratio KPIs by month and channel in polars: group, sum, divide (a zero divisor gives null)."""
+
+    def ratio(numerator: str, denominator: str) -> pl.Expr:
+        return pl.when(pl.col(denominator) != 0).then(pl.col(numerator) / pl.col(denominator))
+
+    sums = frame.group_by(pl.col("date").dt.truncate("1mo").alias("period"), "channel").agg(
+        pl.col(list(MEASURES)).sum().cast(pl.Float64)
+    )
+    return sums.select(
+        "period",
+        "channel",
+        ratio("clicks", "impressions").alias("ctr"),
+        ratio("spend", "clicks").alias("cpc"),
+        (ratio("spend", "impressions") * 1000).alias("cpm"),
+        ratio("conversions", "clicks").alias("cvr"),
+        ratio("spend", "conversions").alias("cpa"),
+        ratio("revenue", "spend").alias("roas"),
+        ratio("revenue", "conversions").alias("aov"),
+        ratio("revenue", "clicks").alias("revenue_per_click"),
+        ratio("revenue", "impressions").alias("rpm"),
+        (ratio("conversions", "impressions") * 1000).alias("conversions_per_mille"),
+    ).sort("period", "channel")
+
+
+def polars_as_arrow(result: pl.DataFrame) -> pa.Table:
+    """polars' result as Arrow, for the comparison only (not timed)."""
+    return result.to_arrow()
 
 
 def pandas_as_arrow(result: pd.DataFrame) -> pa.Table:

@@ -37,6 +37,7 @@ from ruamel.yaml import YAML
 import api
 import cli
 import kpilot
+import spark
 from kpilot.errors import Severity
 
 HERE = Path(__file__).resolve().parent
@@ -75,6 +76,7 @@ MONTHLY_GOALS = (
     Goal("kpilot (--from/--to) / hand-written SQL", "kpilot --from/--to", "hand-written SQL", 1.15, at_most=True),
     Goal("pandas / kpilot", "pandas", "kpilot", 8.0, at_most=False),
 )
+PEERS_INFO = (("polars / kpilot", "polars", "kpilot"), ("polars / hand-written SQL", "polars", "hand-written SQL"))
 DAILY_GOALS = (
     Goal("month-to-date / daily revenue (kpilot)", "kpilot revenue_mtd", "kpilot revenue", 2.0, at_most=True),
     Goal("7-day rolling / daily revenue (kpilot)", "kpilot revenue_7d", "kpilot revenue", 2.0, at_most=True),
@@ -108,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if scorecard.run() else 1
     if options.ingest_only:
         return 0 if ingest.run(INGEST_QUICK_ROWS if options.quick else INGEST_ROWS) else 1
+    if options.spark_only:
+        return 0 if _spark(options) else 1
     print(f"kpilot bench: {options.rows:,} rows, seed {options.seed}, {options.repeats} repetitions after warm-up")
     database = _database(options.rows, options.seed)
     _prepare_data(database, options.rows, options.seed)
@@ -119,14 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.show_sql:
             _show_sql(workspace, con)
         frame = _timed("load the table into pandas", lambda: references.load_frame(con))
-        problems = _check_monthly(workspace, con, frame) + _check_daily(workspace, con)
+        polars_frame = _timed("load the table into polars", lambda: references.load_polars(con))
+        problems = _check_monthly(workspace, con, frame, polars_frame) + _check_daily(workspace, con)
         if problems:
             print("\nRESULTS DISAGREE:\n  " + "\n  ".join(problems))
             return 1
         print(f"\nall results agree (relative tolerance {TOLERANCE:g})")
-        monthly = _measure(_monthly_contenders(workspace, con, frame), options.repeats, options.warmup)
-        _report("10 ratio KPIs by month and channel", monthly, MONTHLY_GOALS, MONTHLY_INFO)
-        del frame
+        monthly = _measure(_monthly_contenders(workspace, con, frame, polars_frame), options.repeats, options.warmup)
+        _report("10 ratio KPIs by month and channel", monthly, MONTHLY_GOALS, MONTHLY_INFO + PEERS_INFO)
+        del frame, polars_frame
         daily = _measure(_daily_contenders(workspace, con), options.repeats, options.warmup)
         _report("revenue by day: plain, month-to-date, 7-day rolling (no --by)", daily, DAILY_GOALS, DAILY_INFO)
         contenders, problems = _scorecard_contenders(workspace, con)
@@ -141,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.run(options.repeats)
     agree = scorecard.run()
     agree = ingest.run(INGEST_QUICK_ROWS if options.quick else INGEST_ROWS) and agree
+    agree = _spark(options) and agree
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
     return 0 if agree else 1
 
@@ -157,6 +163,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cli-only", action="store_true", help="run the command line's start section alone")
     parser.add_argument("--scorecard-only", action="store_true", help="run the demo scorecard section alone")
     parser.add_argument("--ingest-only", action="store_true", help="run the ingest speed section alone")
+    parser.add_argument("--spark-only", action="store_true", help="run the Spark local mode vs DuckDB section alone")
     parser.add_argument(
         "--quick", action="store_true", help=f"smaller tables, shorter runs: {QUICK_ROWS:,} rows, 3 repetitions, 10 s"
     )
@@ -169,6 +176,18 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     if options.api_seconds is None:
         options.api_seconds = 10.0 if options.quick else 30.0
     return options
+
+
+def _spark(options: argparse.Namespace) -> bool:
+    """The Spark section (bench/spark.py), on the marketing table of this run's size."""
+    database = _database(options.rows, options.seed)
+    _prepare_data(database, options.rows, options.seed)
+    folder = spark.prepare(database)
+    workspace = _open_workspace(WORKSPACE, database)
+    try:
+        return spark.run(folder, workspace, options.repeats)
+    finally:
+        workspace.close()
 
 
 def _database(rows: int, seed: int) -> Path:
@@ -240,7 +259,9 @@ def _kpilot(
     return computed
 
 
-def _monthly_contenders(workspace: kpilot.Workspace, con: Any, frame: pd.DataFrame) -> dict[str, Callable[[], Any]]:
+def _monthly_contenders(
+    workspace: kpilot.Workspace, con: Any, frame: pd.DataFrame, polars_frame: Any
+) -> dict[str, Callable[[], Any]]:
     kpis, by = references.RATIO_KPIS, ["channel"]
     generated = workspace.sql(kpis, grain="month", by=by, start=FIRST, end=LAST)
     return {
@@ -250,6 +271,7 @@ def _monthly_contenders(workspace: kpilot.Workspace, con: Any, frame: pd.DataFra
         "kpilot: making the SQL alone": lambda: workspace.sql(kpis, grain="month", by=by, start=FIRST, end=LAST),
         "hand-written SQL": lambda: references.run_sql(con, references.MONTHLY_SQL),
         "pandas": lambda: references.pandas_monthly(frame),
+        "polars": lambda: references.polars_monthly(polars_frame),
     }
 
 
@@ -313,16 +335,17 @@ def _daily_contenders(workspace: kpilot.Workspace, con: Any) -> dict[str, Callab
 # --- checking ------------------------------------------------------------------------------------------------------
 
 
-def _check_monthly(workspace: kpilot.Workspace, con: Any, frame: pd.DataFrame) -> list[str]:
+def _check_monthly(workspace: kpilot.Workspace, con: Any, frame: pd.DataFrame, polars_frame: Any) -> list[str]:
     kpis, by, keys = list(references.RATIO_KPIS), ["channel"], ["period", "channel"]
     expected = references.run_sql(con, references.MONTHLY_SQL)
     results = {
         "kpilot": _kpilot(workspace, kpis, "month", by, ranged=False)(),
         "kpilot --from/--to": _kpilot(workspace, kpis, "month", by, ranged=True)(),
         "pandas": references.pandas_as_arrow(references.pandas_monthly(frame)),
+        "polars": references.polars_as_arrow(references.polars_monthly(polars_frame)),
     }
     problems = [p for name, got in results.items() for p in _compare(f"{name} vs SQL", expected, got, keys, kpis)]
-    print(f"checked: {expected.num_rows} month x channel rows, {len(kpis)} KPIs, three ways")
+    print(f"checked: {expected.num_rows} month x channel rows, {len(kpis)} KPIs, four ways")
     return problems
 
 

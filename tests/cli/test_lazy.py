@@ -28,7 +28,7 @@ from tests.support import run_cli, write_workspace
 ROOT = Path(__file__).resolve().parents[2]
 # What computing, the store, forecasting and the server need, and a look at definitions does not: each takes from a
 # tenth of a second (sqlalchemy) to seconds (statsmodels, with scipy and pandas under it) to import.
-HEAVY = ("duckdb", "ibis", "pandas", "statsmodels", "pyarrow", "fastapi", "sqlalchemy")
+HEAVY = ("duckdb", "ibis", "pandas", "statsmodels", "pyarrow", "fastapi", "sqlalchemy", "pyspark", "polars")
 
 # Runs the command line given as arguments in this fresh interpreter, then writes what got imported to a file.
 PROBE = """

@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from kpilot.definitions.base import Frozen, Identifier, Invalid
 from kpilot.definitions.goals_model import Goal, Target
+from kpilot.definitions.spark_target import is_spark, parse_spark_target
 from kpilot.errors import Location
 from kpilot.i18n import Message, Raw
 
@@ -63,6 +64,7 @@ class Settings(Frozen):
     """`kpilot.yaml`: how the workspace reads time and where its data lives."""
 
     name: str = "kpilot workspace"
+    # A DuckDB file, a postgresql:// URL, or a spark:// target (docs/scale.md).
     warehouse: str = "warehouse.duckdb"
     # The metadata store (people, teams...): a SQLite file in the workspace, or a PostgreSQL URL (docs/store.md).
     store: str = "kpilot.db"
@@ -90,6 +92,13 @@ class Settings(Frozen):
                 raise Invalid(Message("definitions.allowed_path_url", path=shown))
             if entry.rstrip("/\\") == "":
                 raise Invalid(Message("definitions.allowed_path_everything", path=shown))
+        return value
+
+    @field_validator("warehouse")
+    @classmethod
+    def _warehouse_target(cls, value: str) -> str:
+        if is_spark(value) and parse_spark_target(value) is None:
+            raise Invalid(Message("definitions.spark_target", target=Raw(repr(value))))
         return value
 
     @field_validator("store")

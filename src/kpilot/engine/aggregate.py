@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 
 from kpilot.definitions.model import Aggregation, Measure, Source
@@ -24,6 +25,14 @@ LATEST = "_kpilot_latest_"  # + measure name: the latest time in the group for a
 LOCAL_TIME = "_kpilot_time"
 CONSTANT = "_kpilot_constant_"  # + measure name: a constant expr as a column
 
+
+def _kept(value: Any, where: Any) -> Any:
+    """The value where the filter holds, empty elsewhere: how a median or percentile takes a filter. Ibis's own
+    `where=` puts the filter on the fraction too on Spark (IF(where, 0.5, NULL)), which Spark refuses: the fraction
+    must be a constant. Quantiles skip empty values on every backend, so the result is the same."""
+    return value if where is None else ibis.ifelse(where, value, ibis.null(value.type()))
+
+
 AGGREGATORS: dict[Aggregation, Callable[[Any, Any, Measure], Any]] = {
     Aggregation.SUM: lambda value, where, m: value.sum(where=where),
     Aggregation.COUNT: lambda value, where, m: value.count(where=where),
@@ -32,8 +41,8 @@ AGGREGATORS: dict[Aggregation, Callable[[Any, Any, Measure], Any]] = {
     Aggregation.AVG: lambda value, where, m: value.cast("float64").mean(where=where),
     Aggregation.MIN: lambda value, where, m: value.min(where=where),
     Aggregation.MAX: lambda value, where, m: value.max(where=where),
-    Aggregation.MEDIAN: lambda value, where, m: value.cast("float64").median(where=where),
-    Aggregation.PERCENTILE: lambda value, where, m: value.cast("float64").quantile(m.fraction, where=where),
+    Aggregation.MEDIAN: lambda value, where, m: _kept(value.cast("float64"), where).median(),
+    Aggregation.PERCENTILE: lambda value, where, m: _kept(value.cast("float64"), where).quantile(m.fraction),
     Aggregation.LAST: lambda value, where, m: value.sum(where=where),
 }
 

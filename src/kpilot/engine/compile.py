@@ -16,7 +16,6 @@ from functools import cached_property
 from typing import Any
 
 import ibis
-import ibis.backends.sql.compilers as sql_compilers
 import ibis.expr.operations as ops
 from sqlglot import exp
 
@@ -26,9 +25,13 @@ from kpilot.engine.currency import converted, needs_conversion
 from kpilot.engine.frame import base, kpi_layer, normalised, portable_frame
 from kpilot.engine.plan import Plan, SourcePlan, column_name
 from kpilot.engine.statement import FRAME, Measure, Pieces, SourcePiece, pieces_of, source_name, statement
+from kpilot.engine.timeexpr import kpilot_instant, kpilot_wall_clock
 from kpilot.errors import InternalError, Location, QueryError
 from kpilot.i18n import Message, Raw
 from kpilot.warehouse.connection import Warehouse
+
+# The dialects whose SQL kpilot writes the time-zone conversions of (engine.timeexpr) for: those it computes on.
+TIME_ZONE_DIALECTS = frozenset({"duckdb", "postgres", "pyspark"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def compile_plan(
     for source_plan, aggregate in zip(plan.sources, aggregates, strict=True):
         _check_numeric(source_plan, aggregate)
     aggregations = {column_name(sp.source.name, m.name): m.agg for sp in plan.sources for m in sp.measures}
-    compiler = getattr(sql_compilers, warehouse.dialect).compiler
+    compiler = warehouse.compiler
     keys = group_keys(plan)
     # The pieces read each other by name: the sources' aggregates as tables of the same columns.
     stand_ins = [
@@ -98,6 +101,35 @@ def compile_plan(
         return kpi_layer(plan, portable_frame(plan, aggregates, aggregations), aggregations)
 
     return Compiled(plan, pieces, statement([pieces]), schema, portable)
+
+
+def sql_in(compiled: Compiled, dialect: str) -> str:
+    """The query in another dialect (as SQLGlot names it: trino, snowflake, bigquery, clickhouse...), compiled only:
+    Ibis renders the whole query as one expression (`Compiled.expr`). What cannot be written for the dialect is a
+    QueryError saying so, never SQL that would not compute the same."""
+    from ibis.common.exceptions import IbisError
+    from sqlglot.errors import SqlglotError
+
+    if dialect not in TIME_ZONE_DIALECTS and _converts_time_zones(compiled.expr):
+        raise QueryError(
+            Message("engine.dialect_no_time_zones", dialect=dialect), hint=Message("engine.dialect_cannot_compile_hint")
+        )
+    try:
+        return str(ibis.to_sql(compiled.expr, dialect=dialect))
+    except (IbisError, SqlglotError) as error:
+        problem = (str(error).strip() or type(error).__name__).splitlines()[0]
+        raise QueryError(
+            Message("engine.dialect_cannot_compile", dialect=dialect, problem=Raw(problem)),
+            hint=Message("engine.dialect_cannot_compile_hint"),
+        ) from error
+
+
+def _converts_time_zones(expr: Any) -> bool:
+    """Whether the query calls kpilot's time-zone functions (engine.timeexpr), which only some dialects know."""
+    return any(
+        getattr(op, "__func__", None) in (kpilot_instant.__wrapped__, kpilot_wall_clock.__wrapped__)
+        for op in expr.op().find(ops.ScalarUDF)
+    )
 
 
 def _sqlglot(compiler: Any, expr: Any) -> exp.Query:

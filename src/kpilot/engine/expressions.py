@@ -47,6 +47,12 @@ def _seconds(value: Any) -> Any:
     return value.epoch_seconds()
 
 
+def _elapsed(start: Any, end: Any) -> Any:
+    """Seconds from `start` to `end`, as a float64 to divide: a literal 86400.0 is a DECIMAL to Spark, whose
+    quotients come back as decimals, not quite the number once converted."""
+    return (_seconds(end) - _seconds(start)).cast("float64")
+
+
 # The literal `null` has no type in Ibis, and no methods: given where a function takes text (or a number, or a
 # timestamp), it is first made an empty value of that type.
 NULL_AS = {Type.NUMBER: "float64", Type.STRING: "string", Type.TIMESTAMP: "timestamp", Type.DATE: "date"}
@@ -65,8 +71,8 @@ SCALAR_FUNCTIONS: dict[str, Callable[[BoundCall, dict[str, Any], list[Any]], Any
     "coalesce": lambda b, v, rest: ibis.coalesce(*rest),
     "abs": lambda b, v, rest: v["x"].abs(),
     "round": lambda b, v, rest: v["x"].round(int(b.literals["digits"])),
-    "days_between": lambda b, v, rest: (_seconds(v["end"]) - _seconds(v["start"])) / 86400.0,
-    "hours_between": lambda b, v, rest: (_seconds(v["end"]) - _seconds(v["start"])) / 3600.0,
+    "days_between": lambda b, v, rest: _elapsed(v["start"], v["end"]) / 86400,
+    "hours_between": lambda b, v, rest: _elapsed(v["start"], v["end"]) / 3600,
     "nullif": lambda b, v, rest: v["a"].nullif(v["b"]),
     # LEAST and GREATEST skip empty values on both warehouses: empty only when every value is.
     "least": lambda b, v, rest: ibis.least(*rest),

@@ -66,7 +66,9 @@ def _spine(plan: Plan, aggregates: list[Any]) -> Any:
     first = _bound(plan.scan_start and calendar.start(plan.scan_start, grain), aggregates, "min")
     last = _bound(plan.request.end and calendar.start(plan.request.end, grain), aggregates, "max")
     step = ibis.interval(**STEPS[grain])
-    return ibis.range(first, last + step, step).unnest().cast("date").name(PERIOD).as_table()
+    # Unnested in one select and cast in the next: Spark refuses a generator (its EXPLODE) inside an expression.
+    starts = ibis.range(first, last + step, step).unnest().name(PERIOD).as_table()
+    return starts.select(starts[PERIOD].cast("date").name(PERIOD))
 
 
 def _bound(known: date | None, aggregates: list[Any], which: str) -> Any:

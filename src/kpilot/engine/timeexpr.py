@@ -15,10 +15,18 @@ from kpilot.engine.periods import Calendar, Grain
 from kpilot.errors import InternalError
 
 
+# `timezone(zone, ts)`: DuckDB and PostgreSQL both read a naive ts as local to `zone` (giving an instant), and an
+# instant as the wall-clock time in `zone`. Two calls convert a naive UTC time to naive local time. The direction is
+# a function of its own, though both are `timezone` there: Spark converts each way with another function, which
+# warehouse.spark_backend finds by these Python names.
 @ibis.udf.scalar.builtin(name="timezone")  # type: ignore[untyped-decorator]
-def _timezone(zone: str, value: datetime) -> datetime:  # type: ignore[empty-body]
-    """`timezone(zone, ts)`: DuckDB and PostgreSQL both read a naive ts as local to `zone` (giving an instant), and an
-    instant as the wall-clock time in `zone`. Two calls convert a naive UTC time to naive local time."""
+def kpilot_instant(zone: str, value: datetime) -> datetime:  # type: ignore[empty-body]
+    """Naive wall-clock time in `zone` -> the instant."""
+
+
+@ibis.udf.scalar.builtin(name="timezone")  # type: ignore[untyped-decorator]
+def kpilot_wall_clock(zone: str, value: datetime) -> datetime:  # type: ignore[empty-body]
+    """An instant -> naive wall-clock time in `zone`."""
 
 
 def local_time(column: Any, dtype: dt.DataType, workspace_zone: str, source_zone: str | None) -> Any:
@@ -30,11 +38,11 @@ def local_time(column: Any, dtype: dt.DataType, workspace_zone: str, source_zone
     if dtype.is_date():
         return column
     if dtype.is_timestamp() and getattr(dtype, "timezone", None):
-        return _timezone(workspace_zone, column)
+        return kpilot_wall_clock(workspace_zone, column)
     zone = source_zone or "UTC"
     if zone == workspace_zone:
         return column
-    return _timezone(workspace_zone, _timezone(zone, column))
+    return kpilot_wall_clock(workspace_zone, kpilot_instant(zone, column))
 
 
 def local_date(column: Any, dtype: dt.DataType, workspace_zone: str, source_zone: str | None) -> Any:

@@ -1,10 +1,11 @@
-"""The warehouse: an Ibis backend (embedded DuckDB by default, or PostgreSQL), and sources as Ibis tables.
+"""The warehouse: an Ibis backend (embedded DuckDB by default, PostgreSQL, or Spark), and sources as Ibis tables.
 
 Definitions, filters and scopes may come from people other than the one running kpilot, so the connection that
 computes is fenced: it is read-only (DuckDB opens the file read-only, PostgreSQL sessions default to read-only
 transactions), DuckDB reads files only inside the workspace folder and the `allowed_paths` folders and loads no
 extension, and a `sql:` source must pass `sql_guard` before the warehouse sees it. Writing (kpilot ingest, kpilot
-init, the demo) asks for a separate connection with `writable()`.
+init, the demo) asks for a separate connection with `writable()`. On Spark (`warehouse.spark`, imported only for a
+`spark://` target) nothing but kpilot's compiled queries and guarded `sql:` sources reach the session.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from kpilot.definitions.model import Source
+from kpilot.definitions.spark_target import is_spark
 from kpilot.errors import Location, WarehouseError
 from kpilot.i18n import Message, Raw
 from kpilot.warehouse.failures import driver_errors, masked, open_failure, translated, url_secrets
@@ -73,6 +75,10 @@ class Warehouse:
         return "://" in self.target
 
     @property
+    def is_spark(self) -> bool:
+        return is_spark(self.target)
+
+    @property
     def shown(self) -> str:
         """The target as messages show it: a password in a URL is masked."""
         return masked(self.target, self._secrets)
@@ -88,12 +94,28 @@ class Warehouse:
     @property
     def dialect(self) -> str:
         """The SQL dialect, as Ibis and SQLGlot name it (known without connecting)."""
+        if self.is_spark:
+            return "pyspark"
         return "postgres" if self.is_url else "duckdb"
+
+    @property
+    def compiler(self) -> Any:
+        """Ibis's SQL compiler for this warehouse's dialect (on Spark, one that knows kpilot's own functions)."""
+        if self.is_spark:
+            from kpilot.warehouse.spark_backend import compiler
+
+            return compiler
+        import ibis.backends.sql.compilers as sql_compilers  # see the imports above
+
+        return getattr(sql_compilers, self.dialect).compiler
 
     @cached_property
     def con(self) -> Any:
         path = self.path
-        con = self._connect_duckdb(path) if path is not None else self._connect_postgres()
+        if self.is_spark:
+            con = self._connect_spark()
+        else:
+            con = self._connect_duckdb(path) if path is not None else self._connect_postgres()
         self.connections += 1
         return con
 
@@ -119,8 +141,10 @@ class Warehouse:
 
     def close(self) -> None:
         if "con" in self.__dict__:
+            # A Spark session is left running: Ibis's disconnect stops the one Spark context the process may have.
             with suppress(*driver_errors()):  # a connection that fails to close is gone all the same
-                self.con.disconnect()
+                if not self.is_spark:
+                    self.con.disconnect()
             del self.__dict__["con"]
         self._tables.clear()
         self._files.clear()
@@ -194,6 +218,17 @@ class Warehouse:
             raise
         return con
 
+    def _connect_spark(self) -> Any:
+        from kpilot.warehouse import spark
+
+        target = spark.parse(self.target)
+
+        def failure(message: Raw, error: BaseException) -> WarehouseError:
+            return open_failure(self.shown, None, message, error)
+
+        with translated(failure, self._secrets):
+            return spark.connect(target, self.root, writable=self.writable_connection)
+
     def _connect_postgres(self) -> Any:
         try:
             parts = urlsplit(self.target)
@@ -254,6 +289,8 @@ class Warehouse:
             )
 
         with translated(failure, self._secrets):
+            if self.is_spark:
+                return con.sql(sql)  # Spark analyses the query for its columns, runs nothing
             if self.is_url:
                 from kpilot.warehouse.postgres import query_schema
 
@@ -273,6 +310,10 @@ class Warehouse:
         engine compiles a request once and runs its SQL here, rather than have Ibis compile it again."""
         con = self.con
         with translated(_compute_failure, self._secrets):
+            if self.is_spark:
+                from kpilot.warehouse import spark
+
+                return spark.run(con, sql, schema)
             if self.is_url:
                 from ibis.formats.pyarrow import PyArrowData
 
@@ -324,7 +365,7 @@ class Warehouse:
             return self._open_table(source, table, where)
 
     def _open_file(self, source: Source, pattern: str, where: Location | None) -> Any:
-        if self.is_url:
+        if self.is_url and not self.is_spark:
             raise WarehouseError(
                 Message("warehouse.file_source_needs_duckdb", source=source.name),
                 location=where,
@@ -337,14 +378,15 @@ class Warehouse:
                 Message("warehouse.no_file_matches", source=source.name, pattern=pattern), location=where, field="file"
             )
         suffixes = {m.suffix.lower() for m in matches}
-        reader = FILE_READERS.get(suffixes.pop()) if len(suffixes) == 1 else None
+        readers = self._file_readers()
+        reader = readers.get(suffixes.pop()) if len(suffixes) == 1 else None
         if reader is None:
             raise WarehouseError(
                 Message(
                     "warehouse.files_of_one_kind",
                     source=source.name,
                     pattern=pattern,
-                    kinds=tuple(sorted(FILE_READERS)),
+                    kinds=tuple(sorted(readers)),
                 ),
                 location=where,
                 field="file",
@@ -359,9 +401,21 @@ class Warehouse:
             )
 
         with translated(failure):
-            table = getattr(con, reader)([str(m) for m in matches], table_name=f"kpilot_file_{source.name}")
+            if self.is_spark:
+                from kpilot.warehouse import spark
+
+                table = spark.read_files(con, matches, source.name)
+            else:
+                table = getattr(con, reader)([str(m) for m in matches], table_name=f"kpilot_file_{source.name}")
         self._files[source.name] = tuple(matches)
         return table
+
+    def _file_readers(self) -> dict[str, str]:
+        if self.is_spark:
+            from kpilot.warehouse.spark import FILE_FORMATS
+
+            return FILE_FORMATS
+        return FILE_READERS
 
 
 def _confine(raw: Any, folders: Folders, path: Path) -> None:

@@ -78,6 +78,17 @@ PSYCOPG_KINDS: dict[str, Kind] = {
     "IntegrityError": WarehouseDataError,
 }
 
+# pyspark's exceptions (pyspark.errors), by name: the JVM's errors arrive as these, the analyser's as AnalysisException.
+SPARK_KINDS: dict[str, Kind] = {
+    "AnalysisException": WarehouseQueryError,  # a missing table or column, a type Spark refuses
+    "ParseException": WarehouseQueryError,
+    "ArithmeticException": WarehouseDataError,  # an overflow in ANSI mode
+    "NumberFormatException": WarehouseDataError,
+    "DateTimeException": WarehouseDataError,
+    "IllegalArgumentException": WarehouseQueryError,
+    "PySparkException": WarehouseError,
+}
+
 OTHER_KINDS: dict[str, Kind] = {
     "ibis.common.exceptions.IbisError": WarehouseQueryError,  # Ibis refused what a source or request asks
     "sqlglot.errors.SqlglotError": WarehouseQueryError,
@@ -93,6 +104,10 @@ def error_kind(error: BaseException) -> Kind:
             return DUCKDB_KINDS[cls.__name__]
         if module.startswith("psycopg") and cls.__name__ in PSYCOPG_KINDS and _is_psycopg_category(cls):
             return PSYCOPG_KINDS[cls.__name__]
+        if module.startswith("pyspark.errors") and cls.__name__ in SPARK_KINDS:
+            return SPARK_KINDS[cls.__name__]
+        if module.startswith("py4j"):  # the JVM behind Spark went away, or never started
+            return WarehouseUnavailable
         if f"{module}.{cls.__qualname__}" in OTHER_KINDS:
             return OTHER_KINDS[f"{module}.{cls.__qualname__}"]
     return WarehouseError
@@ -155,6 +170,8 @@ def driver_errors() -> tuple[type[BaseException], ...]:
         ("ibis.common.exceptions", "IbisError"),
         ("sqlglot.errors", "SqlglotError"),
         ("pyarrow", "ArrowException"),
+        ("pyspark.errors", "PySparkException"),
+        ("py4j.protocol", "Py4JError"),
     ):
         loaded = sys.modules.get(module)
         kind = getattr(loaded, name, None) if loaded is not None else None

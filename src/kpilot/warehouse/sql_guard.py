@@ -79,6 +79,8 @@ REFUSED = (
         frozenset({"nextval", "setval", "txid_current", "pg_current_xact_id", "pg_export_snapshot"}),
         why=Message("warehouse.sql_why_changes_database"),
     ),
+    # Spark's calls of any Java method by name.
+    Refused(frozenset({"reflect", "java_method", "try_reflect"}), why=Message("warehouse.sql_why_runs_code")),
     Refused(
         frozenset({"pg_reload_conf", "pg_rotate_logfile", "pg_promote", "pg_switch_wal", "pg_notify"}),
         ADMINISTRATION,
@@ -91,6 +93,8 @@ FILE_FUNCTIONS = Refused(
     ("read_", "parquet_", "iceberg_"),
     ("_scan",),
 )
+# Spark's data sources, which read a file for a table named FORMAT.`path`.
+SPARK_FORMATS = frozenset({"parquet", "orc", "json", "csv", "text", "avro", "binaryfile", "delta", "xml", "libsvm"})
 # A table named like a file is one to DuckDB (FROM 'data/x.csv' reads the file): the same rule applies.
 FILE_LIKE = re.compile(r"[/\\*?]|\.(?:csv|tsv|txt|parquet|json|jsonl|ndjson)(?:\.(?:gz|zst))?$", re.IGNORECASE)
 
@@ -154,6 +158,8 @@ class _Guard:
             self.check_function(node)
         if isinstance(node, exp.Table) and self.dialect == "duckdb":
             self.check_table(node)
+        if isinstance(node, exp.Table) and self.dialect == "pyspark":
+            self.check_spark_table(node)
 
     def check_function(self, node: exp.Func) -> None:
         names = _function_names(node, self.dialect)
@@ -188,6 +194,16 @@ class _Guard:
         if isinstance(name, exp.Identifier) and not node.args.get("db") and FILE_LIKE.search(name.name):
             subject = Message("warehouse.subject_sql_file_path", source=self.source.name)
             node.set("this", exp.to_identifier(self.allowed(name.name, subject), quoted=True))
+
+    def check_spark_table(self, node: exp.Table) -> None:
+        """Spark reads a file for a table named FORMAT.`path` (parquet.`/data/x.parquet`): on Spark, files are
+        read by `file:` sources, within the folders, and a `sql:` source reads tables only."""
+        db = node.args.get("db")
+        if isinstance(db, exp.Identifier) and (db.name.lower() in SPARK_FORMATS or FILE_LIKE.search(node.name)):
+            raise self.refuse(
+                Message("warehouse.sql_spark_reads_file", table=f"{db.name}.{node.name}"),
+                hint=Message("warehouse.sql_spark_reads_file_hint"),
+            )
 
     def allowed(self, pattern: str, subject: Message) -> str:
         """The absolute path the warehouse must read for `pattern`, refused when it (or a link it matches) leads

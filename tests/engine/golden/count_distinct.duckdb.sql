@@ -22,13 +22,17 @@ WITH "_kpilot_source_orders" AS (
     1
 ), "_kpilot_rows" AS (
   SELECT
-    CAST(UNNEST(
-      RANGE(
-        MAKE_TIMESTAMP(2024, 12, 30, 0, 0, 0.0),
-        MAKE_TIMESTAMP(2025, 12, 29, 0, 0, 0.0) + INTERVAL '7' DAY,
-        INTERVAL '7' DAY
-      )
-    ) AS DATE) AS "period"
+    CAST("t0"."period" AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(
+        RANGE(
+          MAKE_TIMESTAMP(2024, 12, 30, 0, 0, 0.0),
+          MAKE_TIMESTAMP(2025, 12, 29, 0, 0, 0.0) + INTERVAL '7' DAY,
+          INTERVAL '7' DAY
+        )
+      ) AS "period"
+  ) AS "t0"
 ), "_kpilot_frame" AS (
   SELECT
     "r"."period",

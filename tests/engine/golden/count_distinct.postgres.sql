@@ -22,51 +22,55 @@ WITH "_kpilot_source_orders" AS (
     1
 ), "_kpilot_rows" AS (
   SELECT
-    CAST(UNNEST(
-      CASE
-        WHEN NULLIF(INTERVAL '7 DAY', MAKE_INTERVAL()) IS NOT NULL
-        AND CASE
-          WHEN INTERVAL '7 DAY' = MAKE_INTERVAL()
-          THEN 0
-          WHEN INTERVAL '7 DAY' < MAKE_INTERVAL()
-          THEN -1
-          WHEN INTERVAL '7 DAY' > MAKE_INTERVAL()
-          THEN 1
-          ELSE NULL
-        END = CASE
-          WHEN (
-            (
-              CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
-            ) - CAST('2024-12-30T00:00:00' AS TIMESTAMP)
-          ) = MAKE_INTERVAL()
-          THEN 0
-          WHEN (
-            (
-              CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
-            ) - CAST('2024-12-30T00:00:00' AS TIMESTAMP)
-          ) < MAKE_INTERVAL()
-          THEN -1
-          WHEN (
-            (
-              CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
-            ) - CAST('2024-12-30T00:00:00' AS TIMESTAMP)
-          ) > MAKE_INTERVAL()
-          THEN 1
-          ELSE NULL
+    CAST("t0"."period" AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(
+        CASE
+          WHEN NULLIF(INTERVAL '7 DAY', MAKE_INTERVAL()) IS NOT NULL
+          AND CASE
+            WHEN INTERVAL '7 DAY' = MAKE_INTERVAL()
+            THEN 0
+            WHEN INTERVAL '7 DAY' < MAKE_INTERVAL()
+            THEN -1
+            WHEN INTERVAL '7 DAY' > MAKE_INTERVAL()
+            THEN 1
+            ELSE NULL
+          END = CASE
+            WHEN (
+              (
+                CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
+              ) - CAST('2024-12-30T00:00:00' AS TIMESTAMP)
+            ) = MAKE_INTERVAL()
+            THEN 0
+            WHEN (
+              (
+                CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
+              ) - CAST('2024-12-30T00:00:00' AS TIMESTAMP)
+            ) < MAKE_INTERVAL()
+            THEN -1
+            WHEN (
+              (
+                CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
+              ) - CAST('2024-12-30T00:00:00' AS TIMESTAMP)
+            ) > MAKE_INTERVAL()
+            THEN 1
+            ELSE NULL
+          END
+          THEN ARRAY_REMOVE(
+            ARRAY(SELECT
+              *
+            FROM GENERATE_SERIES(
+              CAST('2024-12-30T00:00:00' AS TIMESTAMP),
+              CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY',
+              INTERVAL '7 DAY'
+            )),
+            CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
+          )
+          ELSE CAST(ARRAY[] AS TIMESTAMP[])
         END
-        THEN ARRAY_REMOVE(
-          ARRAY(SELECT
-            *
-          FROM GENERATE_SERIES(
-            CAST('2024-12-30T00:00:00' AS TIMESTAMP),
-            CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY',
-            INTERVAL '7 DAY'
-          )),
-          CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7 DAY'
-        )
-        ELSE CAST(ARRAY[] AS TIMESTAMP[])
-      END
-    ) AS DATE) AS "period"
+      ) AS "period"
+  ) AS "t0"
 ), "_kpilot_frame" AS (
   SELECT
     "r"."period",

@@ -1,167 +1,171 @@
 SELECT
-  "t6"."period",
-  "t6"."orders__customers" AS "customer_count"
+  "t7"."period",
+  "t7"."orders__customers" AS "customer_count"
 FROM (
   SELECT
-    "t3"."period",
+    "t6"."period",
     COALESCE("t5"."orders__customers", 0) AS "orders__customers"
   FROM (
     SELECT
-      CAST(CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS DATE) AS "period"
-    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-      0,
-      (
-        GREATEST(
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+      CAST("t2"."period" AS DATE) AS "period"
+    FROM (
+      SELECT
+        CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS "period"
+      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+        0,
+        (
+          GREATEST(
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          DAY,
-                          TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
-                          DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      7
-                    ))) AS _t0(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            DAY,
+                            TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
+                            DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        7
+                      ))) AS _t0(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          )
-        ) - 1
-      ) + 1
-    ))) AS _u(seq, key, path, index, pos, this)
-    CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
-      ARRAY_TO_STRING(
-        NULLIF(
-          (
-            SELECT
-              ARRAY_AGG(
-                REPLACE(
-                  TO_CHAR(
-                    DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
-                    'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                  ),
-                  'Z',
-                  '+00:00'
-                )
               )
-            FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-              0,
-              (
-                DATEDIFF(
-                  DAY,
-                  TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
-                  DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
-                ) - 1
-              ) + 1,
-              7
-            ))) AS _t1(seq, key, path, index, value, this)
+            )
+          ) - 1
+        ) + 1
+      ))) AS _u(seq, key, path, index, pos, this)
+      CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
+        ARRAY_TO_STRING(
+          NULLIF(
+            (
+              SELECT
+                ARRAY_AGG(
+                  REPLACE(
+                    TO_CHAR(
+                      DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
+                      'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                    ),
+                    'Z',
+                    '+00:00'
+                  )
+                )
+              FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                0,
+                (
+                  DATEDIFF(
+                    DAY,
+                    TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
+                    DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
+                  ) - 1
+                ) + 1,
+                7
+              ))) AS _t1(seq, key, path, index, value, this)
+            ),
+            []
           ),
-          []
+          'generated'
         ),
         'generated'
-      ),
-      'generated'
-    ))) AS _u_2(seq, key, path, pos_2, "period", this)
-    WHERE
-      _u.pos = _u_2.pos_2
-      OR (
-        _u.pos > (
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+      ))) AS _u_2(seq, key, path, pos_2, "period", this)
+      WHERE
+        _u.pos = _u_2.pos_2
+        OR (
+          _u.pos > (
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          DAY,
-                          TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
-                          DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      7
-                    ))) AS _t2(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            DAY,
+                            TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
+                            DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        7
+                      ))) AS _t2(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          ) - 1
-        )
-        AND _u_2.pos_2 = (
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+              )
+            ) - 1
+          )
+          AND _u_2.pos_2 = (
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          DAY,
-                          TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
-                          DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      7
-                    ))) AS _t3(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            DAY,
+                            TIMESTAMP_FROM_PARTS(2024, 12, 30, 0, 0, 0, 0),
+                            DATEADD(DAY, '7', TIMESTAMP_FROM_PARTS(2025, 12, 29, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        7
+                      ))) AS _t3(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          ) - 1
+              )
+            ) - 1
+          )
         )
-      )
-  ) AS "t3"
+    ) AS "t2"
+  ) AS "t6"
   LEFT OUTER JOIN (
     SELECT
       DATE_TRUNC('WEEK', "t1"."ordered_at") AS "period",
@@ -185,9 +189,9 @@ FROM (
     GROUP BY
       1
   ) AS "t5"
-    ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-) AS "t6"
+    ON "t6"."period" IS NOT DISTINCT FROM "t5"."period"
+) AS "t7"
 WHERE
-  "t6"."period" >= DATE_FROM_PARTS(2024, 12, 30)
+  "t7"."period" >= DATE_FROM_PARTS(2024, 12, 30)
 ORDER BY
-  "t6"."period" ASC
+  "t7"."period" ASC

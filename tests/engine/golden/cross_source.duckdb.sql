@@ -32,18 +32,22 @@ WITH "_kpilot_source_orders" AS (
     2
 ), "_kpilot_rows" AS (
   SELECT
-    "t8"."period",
+    "t9"."period",
     "t7"."channel"
   FROM (
     SELECT
-      CAST(UNNEST(
-        RANGE(
-          MAKE_TIMESTAMP(2025, 1, 1, 0, 0, 0.0),
-          MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
-          INTERVAL '1' MONTH
-        )
-      ) AS DATE) AS "period"
-  ) AS "t8"
+      CAST("t5"."period" AS DATE) AS "period"
+    FROM (
+      SELECT
+        UNNEST(
+          RANGE(
+            MAKE_TIMESTAMP(2025, 1, 1, 0, 0, 0.0),
+            MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
+            INTERVAL '1' MONTH
+          )
+        ) AS "period"
+    ) AS "t5"
+  ) AS "t9"
   CROSS JOIN (
     SELECT DISTINCT
       *

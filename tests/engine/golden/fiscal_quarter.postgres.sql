@@ -18,51 +18,55 @@ WITH "_kpilot_source_orders" AS (
     1
 ), "_kpilot_rows" AS (
   SELECT
-    CAST(UNNEST(
-      CASE
-        WHEN NULLIF(INTERVAL '3 MONTH', MAKE_INTERVAL()) IS NOT NULL
-        AND CASE
-          WHEN INTERVAL '3 MONTH' = MAKE_INTERVAL()
-          THEN 0
-          WHEN INTERVAL '3 MONTH' < MAKE_INTERVAL()
-          THEN -1
-          WHEN INTERVAL '3 MONTH' > MAKE_INTERVAL()
-          THEN 1
-          ELSE NULL
-        END = CASE
-          WHEN (
-            (
-              CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
-            ) - CAST('2025-01-01T00:00:00' AS TIMESTAMP)
-          ) = MAKE_INTERVAL()
-          THEN 0
-          WHEN (
-            (
-              CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
-            ) - CAST('2025-01-01T00:00:00' AS TIMESTAMP)
-          ) < MAKE_INTERVAL()
-          THEN -1
-          WHEN (
-            (
-              CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
-            ) - CAST('2025-01-01T00:00:00' AS TIMESTAMP)
-          ) > MAKE_INTERVAL()
-          THEN 1
-          ELSE NULL
+    CAST("t0"."period" AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(
+        CASE
+          WHEN NULLIF(INTERVAL '3 MONTH', MAKE_INTERVAL()) IS NOT NULL
+          AND CASE
+            WHEN INTERVAL '3 MONTH' = MAKE_INTERVAL()
+            THEN 0
+            WHEN INTERVAL '3 MONTH' < MAKE_INTERVAL()
+            THEN -1
+            WHEN INTERVAL '3 MONTH' > MAKE_INTERVAL()
+            THEN 1
+            ELSE NULL
+          END = CASE
+            WHEN (
+              (
+                CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
+              ) - CAST('2025-01-01T00:00:00' AS TIMESTAMP)
+            ) = MAKE_INTERVAL()
+            THEN 0
+            WHEN (
+              (
+                CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
+              ) - CAST('2025-01-01T00:00:00' AS TIMESTAMP)
+            ) < MAKE_INTERVAL()
+            THEN -1
+            WHEN (
+              (
+                CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
+              ) - CAST('2025-01-01T00:00:00' AS TIMESTAMP)
+            ) > MAKE_INTERVAL()
+            THEN 1
+            ELSE NULL
+          END
+          THEN ARRAY_REMOVE(
+            ARRAY(SELECT
+              *
+            FROM GENERATE_SERIES(
+              CAST('2025-01-01T00:00:00' AS TIMESTAMP),
+              CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH',
+              INTERVAL '3 MONTH'
+            )),
+            CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
+          )
+          ELSE CAST(ARRAY[] AS TIMESTAMP[])
         END
-        THEN ARRAY_REMOVE(
-          ARRAY(SELECT
-            *
-          FROM GENERATE_SERIES(
-            CAST('2025-01-01T00:00:00' AS TIMESTAMP),
-            CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH',
-            INTERVAL '3 MONTH'
-          )),
-          CAST('2025-10-01T00:00:00' AS TIMESTAMP) + INTERVAL '3 MONTH'
-        )
-        ELSE CAST(ARRAY[] AS TIMESTAMP[])
-      END
-    ) AS DATE) AS "period"
+      ) AS "period"
+  ) AS "t0"
 ), "_kpilot_frame" AS (
   SELECT
     "r"."period",

@@ -1,170 +1,174 @@
 SELECT
-  "t6"."period",
-  "t6"."orders__revenue" / NULLIF(CAST("t6"."orders__orders" AS DOUBLE), 0) AS "aov",
-  "t6"."orders__customers" AS "customer_count"
+  "t7"."period",
+  "t7"."orders__revenue" / NULLIF(CAST("t7"."orders__orders" AS DOUBLE), 0) AS "aov",
+  "t7"."orders__customers" AS "customer_count"
 FROM (
   SELECT
-    "t3"."period",
-    COALESCE(CAST("t5"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue",
-    COALESCE("t5"."orders__orders", 0) AS "orders__orders",
-    COALESCE("t5"."orders__customers", 0) AS "orders__customers"
+    "t5"."period",
+    COALESCE(CAST("t6"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue",
+    COALESCE("t6"."orders__orders", 0) AS "orders__orders",
+    COALESCE("t6"."orders__customers", 0) AS "orders__customers"
   FROM (
     SELECT
-      CAST(CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS DATE) AS "period"
-    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-      0,
-      (
-        GREATEST(
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+      CAST("t2"."period" AS DATE) AS "period"
+    FROM (
+      SELECT
+        CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS "period"
+      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+        0,
+        (
+          GREATEST(
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          MONTH,
-                          TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                          DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      3
-                    ))) AS _t0(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            MONTH,
+                            TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                            DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        3
+                      ))) AS _t0(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          )
-        ) - 1
-      ) + 1
-    ))) AS _u(seq, key, path, index, pos, this)
-    CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
-      ARRAY_TO_STRING(
-        NULLIF(
-          (
-            SELECT
-              ARRAY_AGG(
-                REPLACE(
-                  TO_CHAR(
-                    DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                    'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                  ),
-                  'Z',
-                  '+00:00'
-                )
               )
-            FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-              0,
-              (
-                DATEDIFF(
-                  MONTH,
-                  TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                  DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
-                ) - 1
-              ) + 1,
-              3
-            ))) AS _t1(seq, key, path, index, value, this)
+            )
+          ) - 1
+        ) + 1
+      ))) AS _u(seq, key, path, index, pos, this)
+      CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
+        ARRAY_TO_STRING(
+          NULLIF(
+            (
+              SELECT
+                ARRAY_AGG(
+                  REPLACE(
+                    TO_CHAR(
+                      DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                      'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                    ),
+                    'Z',
+                    '+00:00'
+                  )
+                )
+              FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                0,
+                (
+                  DATEDIFF(
+                    MONTH,
+                    TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                    DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
+                  ) - 1
+                ) + 1,
+                3
+              ))) AS _t1(seq, key, path, index, value, this)
+            ),
+            []
           ),
-          []
+          'generated'
         ),
         'generated'
-      ),
-      'generated'
-    ))) AS _u_2(seq, key, path, pos_2, "period", this)
-    WHERE
-      _u.pos = _u_2.pos_2
-      OR (
-        _u.pos > (
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+      ))) AS _u_2(seq, key, path, pos_2, "period", this)
+      WHERE
+        _u.pos = _u_2.pos_2
+        OR (
+          _u.pos > (
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          MONTH,
-                          TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                          DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      3
-                    ))) AS _t2(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            MONTH,
+                            TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                            DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        3
+                      ))) AS _t2(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          ) - 1
-        )
-        AND _u_2.pos_2 = (
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+              )
+            ) - 1
+          )
+          AND _u_2.pos_2 = (
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          MONTH,
-                          TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                          DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      3
-                    ))) AS _t3(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            MONTH,
+                            TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                            DATEADD(MONTH, '3', TIMESTAMP_FROM_PARTS(2025, 10, 1, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        3
+                      ))) AS _t3(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          ) - 1
+              )
+            ) - 1
+          )
         )
-      )
-  ) AS "t3"
+    ) AS "t2"
+  ) AS "t5"
   LEFT OUTER JOIN (
     SELECT
       DATEADD(MONTH, '3', DATE_TRUNC('QUARTER', DATEADD(MONTH, -'3', "t1"."ordered_at"))) AS "period",
@@ -181,10 +185,10 @@ FROM (
     ) AS "t1"
     GROUP BY
       1
-  ) AS "t5"
-    ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-) AS "t6"
+  ) AS "t6"
+    ON "t5"."period" IS NOT DISTINCT FROM "t6"."period"
+) AS "t7"
 WHERE
-  "t6"."period" >= DATE_FROM_PARTS(2025, 1, 1)
+  "t7"."period" >= DATE_FROM_PARTS(2025, 1, 1)
 ORDER BY
-  "t6"."period" ASC
+  "t7"."period" ASC

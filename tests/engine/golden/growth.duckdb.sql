@@ -15,13 +15,17 @@ WITH "_kpilot_source_orders" AS (
     1
 ), "_kpilot_rows" AS (
   SELECT
-    CAST(UNNEST(
-      RANGE(
-        MAKE_TIMESTAMP(2024, 12, 1, 0, 0, 0.0),
-        MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
-        INTERVAL '1' MONTH
-      )
-    ) AS DATE) AS "period"
+    CAST("t0"."period" AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(
+        RANGE(
+          MAKE_TIMESTAMP(2024, 12, 1, 0, 0, 0.0),
+          MAKE_TIMESTAMP(2025, 12, 1, 0, 0, 0.0) + INTERVAL '1' MONTH,
+          INTERVAL '1' MONTH
+        )
+      ) AS "period"
+  ) AS "t0"
 ), "_kpilot_frame" AS (
   SELECT
     "r"."period",

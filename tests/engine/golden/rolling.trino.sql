@@ -2,187 +2,191 @@ SELECT
   *
 FROM (
   SELECT
-    "t6"."period",
-    SUM("t6"."orders__revenue") OVER (ORDER BY "t6"."period" ASC ROWS BETWEEN 2 preceding AND CURRENT ROW) AS "revenue_3m"
+    "t7"."period",
+    SUM("t7"."orders__revenue") OVER (ORDER BY "t7"."period" ASC ROWS BETWEEN 2 preceding AND CURRENT ROW) AS "revenue_3m"
   FROM (
     SELECT
-      "t3"."period",
+      "t6"."period",
       COALESCE(CAST("t5"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue"
     FROM (
       SELECT
-        CAST(IF(_u.pos = _u_2.pos_2, _u_2."period") AS DATE) AS "period"
-      FROM UNNEST(SEQUENCE(
-        1,
-        GREATEST(
-          CARDINALITY(
-            IF(
-              NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
-              AND CASE
-                WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
-                THEN 0
-                WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
-                THEN -1
-                WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
-                THEN 1
-              END = CASE
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) = PARSE_DURATION('0s')
-                THEN 0
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) < PARSE_DURATION('0s')
-                THEN -1
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) > PARSE_DURATION('0s')
-                THEN 1
-              END,
-              ARRAY_REMOVE(
-                SEQUENCE(
-                  CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
-                  CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
-                  INTERVAL '1' MONTH
+        CAST("t2"."period" AS DATE) AS "period"
+      FROM (
+        SELECT
+          IF(_u.pos = _u_2.pos_2, _u_2."period") AS "period"
+        FROM UNNEST(SEQUENCE(
+          1,
+          GREATEST(
+            CARDINALITY(
+              IF(
+                NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
+                AND CASE
+                  WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
+                  THEN 0
+                  WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
+                  THEN -1
+                  WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
+                  THEN 1
+                END = CASE
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) = PARSE_DURATION('0s')
+                  THEN 0
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) < PARSE_DURATION('0s')
+                  THEN -1
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) > PARSE_DURATION('0s')
+                  THEN 1
+                END,
+                ARRAY_REMOVE(
+                  SEQUENCE(
+                    CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
+                    CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
+                    INTERVAL '1' MONTH
+                  ),
+                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
                 ),
-                CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-              ),
-              ARRAY[]
+                ARRAY[]
+              )
             )
           )
-        )
-      )) AS _u(pos)
-      CROSS JOIN UNNEST(IF(
-        NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
-        AND CASE
-          WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
-          THEN 0
-          WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
-          THEN -1
-          WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
-          THEN 1
-        END = CASE
-          WHEN (
-            (
-              CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-            ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-          ) = PARSE_DURATION('0s')
-          THEN 0
-          WHEN (
-            (
-              CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-            ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-          ) < PARSE_DURATION('0s')
-          THEN -1
-          WHEN (
-            (
-              CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-            ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-          ) > PARSE_DURATION('0s')
-          THEN 1
-        END,
-        ARRAY_REMOVE(
-          SEQUENCE(
-            CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
-            CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
-            INTERVAL '1' MONTH
+        )) AS _u(pos)
+        CROSS JOIN UNNEST(IF(
+          NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
+          AND CASE
+            WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
+            THEN 0
+            WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
+            THEN -1
+            WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
+            THEN 1
+          END = CASE
+            WHEN (
+              (
+                CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+              ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+            ) = PARSE_DURATION('0s')
+            THEN 0
+            WHEN (
+              (
+                CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+              ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+            ) < PARSE_DURATION('0s')
+            THEN -1
+            WHEN (
+              (
+                CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+              ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+            ) > PARSE_DURATION('0s')
+            THEN 1
+          END,
+          ARRAY_REMOVE(
+            SEQUENCE(
+              CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
+              CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
+              INTERVAL '1' MONTH
+            ),
+            CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
           ),
-          CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-        ),
-        ARRAY[]
-      )) WITH ORDINALITY AS _u_2("period", pos_2)
-      WHERE
-        _u.pos = _u_2.pos_2
-        OR (
-          _u.pos > CARDINALITY(
-            IF(
-              NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
-              AND CASE
-                WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
-                THEN 0
-                WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
-                THEN -1
-                WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
-                THEN 1
-              END = CASE
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) = PARSE_DURATION('0s')
-                THEN 0
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) < PARSE_DURATION('0s')
-                THEN -1
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) > PARSE_DURATION('0s')
-                THEN 1
-              END,
-              ARRAY_REMOVE(
-                SEQUENCE(
-                  CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
-                  CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
-                  INTERVAL '1' MONTH
+          ARRAY[]
+        )) WITH ORDINALITY AS _u_2("period", pos_2)
+        WHERE
+          _u.pos = _u_2.pos_2
+          OR (
+            _u.pos > CARDINALITY(
+              IF(
+                NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
+                AND CASE
+                  WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
+                  THEN 0
+                  WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
+                  THEN -1
+                  WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
+                  THEN 1
+                END = CASE
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) = PARSE_DURATION('0s')
+                  THEN 0
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) < PARSE_DURATION('0s')
+                  THEN -1
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) > PARSE_DURATION('0s')
+                  THEN 1
+                END,
+                ARRAY_REMOVE(
+                  SEQUENCE(
+                    CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
+                    CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
+                    INTERVAL '1' MONTH
+                  ),
+                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
                 ),
-                CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-              ),
-              ARRAY[]
+                ARRAY[]
+              )
+            )
+            AND _u_2.pos_2 = CARDINALITY(
+              IF(
+                NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
+                AND CASE
+                  WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
+                  THEN 0
+                  WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
+                  THEN -1
+                  WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
+                  THEN 1
+                END = CASE
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) = PARSE_DURATION('0s')
+                  THEN 0
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) < PARSE_DURATION('0s')
+                  THEN -1
+                  WHEN (
+                    (
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                    ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
+                  ) > PARSE_DURATION('0s')
+                  THEN 1
+                END,
+                ARRAY_REMOVE(
+                  SEQUENCE(
+                    CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
+                    CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
+                    INTERVAL '1' MONTH
+                  ),
+                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
+                ),
+                ARRAY[]
+              )
             )
           )
-          AND _u_2.pos_2 = CARDINALITY(
-            IF(
-              NULLIF(INTERVAL '1' MONTH, PARSE_DURATION('0s')) IS NOT NULL
-              AND CASE
-                WHEN INTERVAL '1' MONTH = PARSE_DURATION('0s')
-                THEN 0
-                WHEN INTERVAL '1' MONTH < PARSE_DURATION('0s')
-                THEN -1
-                WHEN INTERVAL '1' MONTH > PARSE_DURATION('0s')
-                THEN 1
-              END = CASE
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) = PARSE_DURATION('0s')
-                THEN 0
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) < PARSE_DURATION('0s')
-                THEN -1
-                WHEN (
-                  (
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-                  ) - CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP)
-                ) > PARSE_DURATION('0s')
-                THEN 1
-              END,
-              ARRAY_REMOVE(
-                SEQUENCE(
-                  CAST(FROM_ISO8601_TIMESTAMP('2024-11-01T00:00:00') AS TIMESTAMP),
-                  CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH AS TIMESTAMP),
-                  INTERVAL '1' MONTH
-                ),
-                CAST(FROM_ISO8601_TIMESTAMP('2025-12-01T00:00:00') AS TIMESTAMP) + INTERVAL '1' MONTH
-              ),
-              ARRAY[]
-            )
-          )
-        )
-    ) AS "t3"
+      ) AS "t2"
+    ) AS "t6"
     LEFT OUTER JOIN (
       SELECT
         DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
@@ -199,10 +203,10 @@ FROM (
       GROUP BY
         1
     ) AS "t5"
-      ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-  ) AS "t6"
-) AS "t7"
+      ON "t6"."period" IS NOT DISTINCT FROM "t5"."period"
+  ) AS "t7"
+) AS "t8"
 WHERE
-  "t7"."period" >= FROM_ISO8601_DATE('2025-01-01')
+  "t8"."period" >= FROM_ISO8601_DATE('2025-01-01')
 ORDER BY
-  "t7"."period" ASC
+  "t8"."period" ASC

@@ -1,168 +1,172 @@
 SELECT
-  "t6"."period",
-  "t6"."orders__revenue" / NULLIF(CAST("t6"."orders__orders" AS DOUBLE), 0) AS "aov"
+  "t7"."period",
+  "t7"."orders__revenue" / NULLIF(CAST("t7"."orders__orders" AS DOUBLE), 0) AS "aov"
 FROM (
   SELECT
-    "t3"."period",
+    "t6"."period",
     COALESCE(CAST("t5"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue",
     COALESCE("t5"."orders__orders", 0) AS "orders__orders"
   FROM (
     SELECT
-      CAST(CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS DATE) AS "period"
-    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-      0,
-      (
-        GREATEST(
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+      CAST("t2"."period" AS DATE) AS "period"
+    FROM (
+      SELECT
+        CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS "period"
+      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+        0,
+        (
+          GREATEST(
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          MONTH,
-                          TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                          DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      1
-                    ))) AS _t0(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            MONTH,
+                            TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                            DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        1
+                      ))) AS _t0(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          )
-        ) - 1
-      ) + 1
-    ))) AS _u(seq, key, path, index, pos, this)
-    CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
-      ARRAY_TO_STRING(
-        NULLIF(
-          (
-            SELECT
-              ARRAY_AGG(
-                REPLACE(
-                  TO_CHAR(
-                    DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                    'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                  ),
-                  'Z',
-                  '+00:00'
-                )
               )
-            FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-              0,
-              (
-                DATEDIFF(
-                  MONTH,
-                  TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                  DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
-                ) - 1
-              ) + 1,
-              1
-            ))) AS _t1(seq, key, path, index, value, this)
+            )
+          ) - 1
+        ) + 1
+      ))) AS _u(seq, key, path, index, pos, this)
+      CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
+        ARRAY_TO_STRING(
+          NULLIF(
+            (
+              SELECT
+                ARRAY_AGG(
+                  REPLACE(
+                    TO_CHAR(
+                      DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                      'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                    ),
+                    'Z',
+                    '+00:00'
+                  )
+                )
+              FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                0,
+                (
+                  DATEDIFF(
+                    MONTH,
+                    TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                    DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
+                  ) - 1
+                ) + 1,
+                1
+              ))) AS _t1(seq, key, path, index, value, this)
+            ),
+            []
           ),
-          []
+          'generated'
         ),
         'generated'
-      ),
-      'generated'
-    ))) AS _u_2(seq, key, path, pos_2, "period", this)
-    WHERE
-      _u.pos = _u_2.pos_2
-      OR (
-        _u.pos > (
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+      ))) AS _u_2(seq, key, path, pos_2, "period", this)
+      WHERE
+        _u.pos = _u_2.pos_2
+        OR (
+          _u.pos > (
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          MONTH,
-                          TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                          DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      1
-                    ))) AS _t2(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            MONTH,
+                            TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                            DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        1
+                      ))) AS _t2(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          ) - 1
-        )
-        AND _u_2.pos_2 = (
-          ARRAY_SIZE(
-            SPLIT(
-              ARRAY_TO_STRING(
-                NULLIF(
-                  (
-                    SELECT
-                      ARRAY_AGG(
-                        REPLACE(
-                          TO_CHAR(
-                            DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                            'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                          ),
-                          'Z',
-                          '+00:00'
+              )
+            ) - 1
+          )
+          AND _u_2.pos_2 = (
+            ARRAY_SIZE(
+              SPLIT(
+                ARRAY_TO_STRING(
+                  NULLIF(
+                    (
+                      SELECT
+                        ARRAY_AGG(
+                          REPLACE(
+                            TO_CHAR(
+                              DATEADD(MONTH, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                              'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                            ),
+                            'Z',
+                            '+00:00'
+                          )
                         )
-                      )
-                    FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                      0,
-                      (
-                        DATEDIFF(
-                          MONTH,
-                          TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                          DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
-                        ) - 1
-                      ) + 1,
-                      1
-                    ))) AS _t3(seq, key, path, index, value, this)
+                      FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                        0,
+                        (
+                          DATEDIFF(
+                            MONTH,
+                            TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                            DATEADD(MONTH, '1', TIMESTAMP_FROM_PARTS(2025, 12, 1, 0, 0, 0, 0))
+                          ) - 1
+                        ) + 1,
+                        1
+                      ))) AS _t3(seq, key, path, index, value, this)
+                    ),
+                    []
                   ),
-                  []
+                  'generated'
                 ),
                 'generated'
-              ),
-              'generated'
-            )
-          ) - 1
+              )
+            ) - 1
+          )
         )
-      )
-  ) AS "t3"
+    ) AS "t2"
+  ) AS "t6"
   LEFT OUTER JOIN (
     SELECT
       DATE_TRUNC('MONTH', "t1"."ordered_at") AS "period",
@@ -180,9 +184,9 @@ FROM (
     GROUP BY
       1
   ) AS "t5"
-    ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-) AS "t6"
+    ON "t6"."period" IS NOT DISTINCT FROM "t5"."period"
+) AS "t7"
 WHERE
-  "t6"."period" >= DATE_FROM_PARTS(2025, 1, 1)
+  "t7"."period" >= DATE_FROM_PARTS(2025, 1, 1)
 ORDER BY
-  "t6"."period" ASC
+  "t7"."period" ASC

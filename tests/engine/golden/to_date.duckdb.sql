@@ -15,13 +15,17 @@ WITH "_kpilot_source_orders" AS (
     1
 ), "_kpilot_rows" AS (
   SELECT
-    CAST(UNNEST(
-      RANGE(
-        MAKE_TIMESTAMP(2025, 1, 1, 0, 0, 0.0),
-        MAKE_TIMESTAMP(2025, 12, 31, 0, 0, 0.0) + INTERVAL '1' DAY,
-        INTERVAL '1' DAY
-      )
-    ) AS DATE) AS "period"
+    CAST("t0"."period" AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(
+        RANGE(
+          MAKE_TIMESTAMP(2025, 1, 1, 0, 0, 0.0),
+          MAKE_TIMESTAMP(2025, 12, 31, 0, 0, 0.0) + INTERVAL '1' DAY,
+          INTERVAL '1' DAY
+        )
+      ) AS "period"
+  ) AS "t0"
 ), "_kpilot_frame" AS (
   SELECT
     "r"."period",

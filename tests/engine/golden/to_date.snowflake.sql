@@ -2,178 +2,182 @@ SELECT
   *
 FROM (
   SELECT
-    "t7"."period",
-    SUM("t7"."orders__revenue") OVER (
-      PARTITION BY "t7"."_kpilot_to_date_month"
-      ORDER BY "t7"."period" ASC
+    "t8"."period",
+    SUM("t8"."orders__revenue") OVER (
+      PARTITION BY "t8"."_kpilot_to_date_month"
+      ORDER BY "t8"."period" ASC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS "revenue_mtd"
   FROM (
     SELECT
-      "t6"."period",
-      "t6"."orders__revenue",
-      DATE_TRUNC('MONTH', "t6"."period") AS "_kpilot_to_date_month"
+      "t7"."period",
+      "t7"."orders__revenue",
+      DATE_TRUNC('MONTH', "t7"."period") AS "_kpilot_to_date_month"
     FROM (
       SELECT
-        "t3"."period",
+        "t6"."period",
         COALESCE(CAST("t5"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue"
       FROM (
         SELECT
-          CAST(CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS DATE) AS "period"
-        FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-          0,
-          (
-            GREATEST(
-              ARRAY_SIZE(
-                SPLIT(
-                  ARRAY_TO_STRING(
-                    NULLIF(
-                      (
-                        SELECT
-                          ARRAY_AGG(
-                            REPLACE(
-                              TO_CHAR(
-                                DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                                'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                              ),
-                              'Z',
-                              '+00:00'
+          CAST("t2"."period" AS DATE) AS "period"
+        FROM (
+          SELECT
+            CAST(NULLIF(IFF(_u.pos = _u_2.pos_2, _u_2."period", NULL), '') AS TIMESTAMP) AS "period"
+          FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+            0,
+            (
+              GREATEST(
+                ARRAY_SIZE(
+                  SPLIT(
+                    ARRAY_TO_STRING(
+                      NULLIF(
+                        (
+                          SELECT
+                            ARRAY_AGG(
+                              REPLACE(
+                                TO_CHAR(
+                                  DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                                  'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                                ),
+                                'Z',
+                                '+00:00'
+                              )
                             )
-                          )
-                        FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                          0,
-                          (
-                            DATEDIFF(
-                              DAY,
-                              TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                              DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
-                            ) - 1
-                          ) + 1,
-                          1
-                        ))) AS _t0(seq, key, path, index, value, this)
+                          FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                            0,
+                            (
+                              DATEDIFF(
+                                DAY,
+                                TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                                DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
+                              ) - 1
+                            ) + 1,
+                            1
+                          ))) AS _t0(seq, key, path, index, value, this)
+                        ),
+                        []
                       ),
-                      []
+                      'generated'
                     ),
                     'generated'
-                  ),
-                  'generated'
-                )
-              )
-            ) - 1
-          ) + 1
-        ))) AS _u(seq, key, path, index, pos, this)
-        CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
-          ARRAY_TO_STRING(
-            NULLIF(
-              (
-                SELECT
-                  ARRAY_AGG(
-                    REPLACE(
-                      TO_CHAR(
-                        DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                        'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                      ),
-                      'Z',
-                      '+00:00'
-                    )
                   )
-                FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                  0,
-                  (
-                    DATEDIFF(
-                      DAY,
-                      TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                      DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
-                    ) - 1
-                  ) + 1,
-                  1
-                ))) AS _t1(seq, key, path, index, value, this)
+                )
+              ) - 1
+            ) + 1
+          ))) AS _u(seq, key, path, index, pos, this)
+          CROSS JOIN TABLE(FLATTEN(INPUT => SPLIT(
+            ARRAY_TO_STRING(
+              NULLIF(
+                (
+                  SELECT
+                    ARRAY_AGG(
+                      REPLACE(
+                        TO_CHAR(
+                          DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                          'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                        ),
+                        'Z',
+                        '+00:00'
+                      )
+                    )
+                  FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                    0,
+                    (
+                      DATEDIFF(
+                        DAY,
+                        TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                        DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
+                      ) - 1
+                    ) + 1,
+                    1
+                  ))) AS _t1(seq, key, path, index, value, this)
+                ),
+                []
               ),
-              []
+              'generated'
             ),
             'generated'
-          ),
-          'generated'
-        ))) AS _u_2(seq, key, path, pos_2, "period", this)
-        WHERE
-          _u.pos = _u_2.pos_2
-          OR (
-            _u.pos > (
-              ARRAY_SIZE(
-                SPLIT(
-                  ARRAY_TO_STRING(
-                    NULLIF(
-                      (
-                        SELECT
-                          ARRAY_AGG(
-                            REPLACE(
-                              TO_CHAR(
-                                DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                                'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                              ),
-                              'Z',
-                              '+00:00'
+          ))) AS _u_2(seq, key, path, pos_2, "period", this)
+          WHERE
+            _u.pos = _u_2.pos_2
+            OR (
+              _u.pos > (
+                ARRAY_SIZE(
+                  SPLIT(
+                    ARRAY_TO_STRING(
+                      NULLIF(
+                        (
+                          SELECT
+                            ARRAY_AGG(
+                              REPLACE(
+                                TO_CHAR(
+                                  DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                                  'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                                ),
+                                'Z',
+                                '+00:00'
+                              )
                             )
-                          )
-                        FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                          0,
-                          (
-                            DATEDIFF(
-                              DAY,
-                              TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                              DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
-                            ) - 1
-                          ) + 1,
-                          1
-                        ))) AS _t2(seq, key, path, index, value, this)
+                          FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                            0,
+                            (
+                              DATEDIFF(
+                                DAY,
+                                TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                                DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
+                              ) - 1
+                            ) + 1,
+                            1
+                          ))) AS _t2(seq, key, path, index, value, this)
+                        ),
+                        []
                       ),
-                      []
+                      'generated'
                     ),
                     'generated'
-                  ),
-                  'generated'
-                )
-              ) - 1
-            )
-            AND _u_2.pos_2 = (
-              ARRAY_SIZE(
-                SPLIT(
-                  ARRAY_TO_STRING(
-                    NULLIF(
-                      (
-                        SELECT
-                          ARRAY_AGG(
-                            REPLACE(
-                              TO_CHAR(
-                                DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
-                                'YYYY-MM-DD"T"HH24:MI:SS.FF6'
-                              ),
-                              'Z',
-                              '+00:00'
+                  )
+                ) - 1
+              )
+              AND _u_2.pos_2 = (
+                ARRAY_SIZE(
+                  SPLIT(
+                    ARRAY_TO_STRING(
+                      NULLIF(
+                        (
+                          SELECT
+                            ARRAY_AGG(
+                              REPLACE(
+                                TO_CHAR(
+                                  DATEADD(DAY, value, TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0)),
+                                  'YYYY-MM-DD"T"HH24:MI:SS.FF6'
+                                ),
+                                'Z',
+                                '+00:00'
+                              )
                             )
-                          )
-                        FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
-                          0,
-                          (
-                            DATEDIFF(
-                              DAY,
-                              TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
-                              DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
-                            ) - 1
-                          ) + 1,
-                          1
-                        ))) AS _t3(seq, key, path, index, value, this)
+                          FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+                            0,
+                            (
+                              DATEDIFF(
+                                DAY,
+                                TIMESTAMP_FROM_PARTS(2025, 1, 1, 0, 0, 0, 0),
+                                DATEADD(DAY, '1', TIMESTAMP_FROM_PARTS(2025, 12, 31, 0, 0, 0, 0))
+                              ) - 1
+                            ) + 1,
+                            1
+                          ))) AS _t3(seq, key, path, index, value, this)
+                        ),
+                        []
                       ),
-                      []
+                      'generated'
                     ),
                     'generated'
-                  ),
-                  'generated'
-                )
-              ) - 1
+                  )
+                ) - 1
+              )
             )
-          )
-      ) AS "t3"
+        ) AS "t2"
+      ) AS "t6"
       LEFT OUTER JOIN (
         SELECT
           "t1"."ordered_at" AS "period",
@@ -189,11 +193,11 @@ FROM (
         GROUP BY
           1
       ) AS "t5"
-        ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-    ) AS "t6"
-  ) AS "t7"
-) AS "t8"
+        ON "t6"."period" IS NOT DISTINCT FROM "t5"."period"
+    ) AS "t7"
+  ) AS "t8"
+) AS "t9"
 WHERE
-  "t8"."period" >= DATE_FROM_PARTS(2025, 1, 1)
+  "t9"."period" >= DATE_FROM_PARTS(2025, 1, 1)
 ORDER BY
-  "t8"."period" ASC
+  "t9"."period" ASC

@@ -2,196 +2,200 @@ SELECT
   *
 FROM (
   SELECT
-    "t7"."period",
-    SUM("t7"."orders__revenue") OVER (
-      PARTITION BY "t7"."_kpilot_to_date_month"
-      ORDER BY "t7"."period" ASC
+    "t8"."period",
+    SUM("t8"."orders__revenue") OVER (
+      PARTITION BY "t8"."_kpilot_to_date_month"
+      ORDER BY "t8"."period" ASC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS "revenue_mtd"
   FROM (
     SELECT
-      "t6"."period",
-      "t6"."orders__revenue",
-      DATE_TRUNC('MONTH', "t6"."period") AS "_kpilot_to_date_month"
+      "t7"."period",
+      "t7"."orders__revenue",
+      DATE_TRUNC('MONTH', "t7"."period") AS "_kpilot_to_date_month"
     FROM (
       SELECT
-        "t3"."period",
+        "t6"."period",
         COALESCE(CAST("t5"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue"
       FROM (
         SELECT
-          CAST(IF(_u.pos = _u_2.pos_2, _u_2."period") AS DATE) AS "period"
-        FROM UNNEST(SEQUENCE(
-          1,
-          GREATEST(
-            CARDINALITY(
-              IF(
-                NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
-                AND CASE
-                  WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
-                  THEN 0
-                  WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
-                  THEN -1
-                  WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
-                  THEN 1
-                END = CASE
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) = PARSE_DURATION('0s')
-                  THEN 0
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) < PARSE_DURATION('0s')
-                  THEN -1
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) > PARSE_DURATION('0s')
-                  THEN 1
-                END,
-                ARRAY_REMOVE(
-                  SEQUENCE(
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
-                    CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
-                    INTERVAL '1' DAY
+          CAST("t2"."period" AS DATE) AS "period"
+        FROM (
+          SELECT
+            IF(_u.pos = _u_2.pos_2, _u_2."period") AS "period"
+          FROM UNNEST(SEQUENCE(
+            1,
+            GREATEST(
+              CARDINALITY(
+                IF(
+                  NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
+                  AND CASE
+                    WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
+                    THEN 0
+                    WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
+                    THEN -1
+                    WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
+                    THEN 1
+                  END = CASE
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) = PARSE_DURATION('0s')
+                    THEN 0
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) < PARSE_DURATION('0s')
+                    THEN -1
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) > PARSE_DURATION('0s')
+                    THEN 1
+                  END,
+                  ARRAY_REMOVE(
+                    SEQUENCE(
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
+                      CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
+                      INTERVAL '1' DAY
+                    ),
+                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
                   ),
-                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                ),
-                ARRAY[]
+                  ARRAY[]
+                )
               )
             )
-          )
-        )) AS _u(pos)
-        CROSS JOIN UNNEST(IF(
-          NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
-          AND CASE
-            WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
-            THEN 0
-            WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
-            THEN -1
-            WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
-            THEN 1
-          END = CASE
-            WHEN (
-              (
-                CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-              ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-            ) = PARSE_DURATION('0s')
-            THEN 0
-            WHEN (
-              (
-                CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-              ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-            ) < PARSE_DURATION('0s')
-            THEN -1
-            WHEN (
-              (
-                CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-              ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-            ) > PARSE_DURATION('0s')
-            THEN 1
-          END,
-          ARRAY_REMOVE(
-            SEQUENCE(
-              CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
-              CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
-              INTERVAL '1' DAY
+          )) AS _u(pos)
+          CROSS JOIN UNNEST(IF(
+            NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
+            AND CASE
+              WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
+              THEN 0
+              WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
+              THEN -1
+              WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
+              THEN 1
+            END = CASE
+              WHEN (
+                (
+                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+              ) = PARSE_DURATION('0s')
+              THEN 0
+              WHEN (
+                (
+                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+              ) < PARSE_DURATION('0s')
+              THEN -1
+              WHEN (
+                (
+                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+              ) > PARSE_DURATION('0s')
+              THEN 1
+            END,
+            ARRAY_REMOVE(
+              SEQUENCE(
+                CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
+                CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
+                INTERVAL '1' DAY
+              ),
+              CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
             ),
-            CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-          ),
-          ARRAY[]
-        )) WITH ORDINALITY AS _u_2("period", pos_2)
-        WHERE
-          _u.pos = _u_2.pos_2
-          OR (
-            _u.pos > CARDINALITY(
-              IF(
-                NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
-                AND CASE
-                  WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
-                  THEN 0
-                  WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
-                  THEN -1
-                  WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
-                  THEN 1
-                END = CASE
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) = PARSE_DURATION('0s')
-                  THEN 0
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) < PARSE_DURATION('0s')
-                  THEN -1
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) > PARSE_DURATION('0s')
-                  THEN 1
-                END,
-                ARRAY_REMOVE(
-                  SEQUENCE(
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
-                    CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
-                    INTERVAL '1' DAY
+            ARRAY[]
+          )) WITH ORDINALITY AS _u_2("period", pos_2)
+          WHERE
+            _u.pos = _u_2.pos_2
+            OR (
+              _u.pos > CARDINALITY(
+                IF(
+                  NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
+                  AND CASE
+                    WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
+                    THEN 0
+                    WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
+                    THEN -1
+                    WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
+                    THEN 1
+                  END = CASE
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) = PARSE_DURATION('0s')
+                    THEN 0
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) < PARSE_DURATION('0s')
+                    THEN -1
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) > PARSE_DURATION('0s')
+                    THEN 1
+                  END,
+                  ARRAY_REMOVE(
+                    SEQUENCE(
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
+                      CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
+                      INTERVAL '1' DAY
+                    ),
+                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
                   ),
-                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                ),
-                ARRAY[]
+                  ARRAY[]
+                )
+              )
+              AND _u_2.pos_2 = CARDINALITY(
+                IF(
+                  NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
+                  AND CASE
+                    WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
+                    THEN 0
+                    WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
+                    THEN -1
+                    WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
+                    THEN 1
+                  END = CASE
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) = PARSE_DURATION('0s')
+                    THEN 0
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) < PARSE_DURATION('0s')
+                    THEN -1
+                    WHEN (
+                      (
+                        CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                      ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
+                    ) > PARSE_DURATION('0s')
+                    THEN 1
+                  END,
+                  ARRAY_REMOVE(
+                    SEQUENCE(
+                      CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
+                      CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
+                      INTERVAL '1' DAY
+                    ),
+                    CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
+                  ),
+                  ARRAY[]
+                )
               )
             )
-            AND _u_2.pos_2 = CARDINALITY(
-              IF(
-                NULLIF(INTERVAL '1' DAY, PARSE_DURATION('0s')) IS NOT NULL
-                AND CASE
-                  WHEN INTERVAL '1' DAY = PARSE_DURATION('0s')
-                  THEN 0
-                  WHEN INTERVAL '1' DAY < PARSE_DURATION('0s')
-                  THEN -1
-                  WHEN INTERVAL '1' DAY > PARSE_DURATION('0s')
-                  THEN 1
-                END = CASE
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) = PARSE_DURATION('0s')
-                  THEN 0
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) < PARSE_DURATION('0s')
-                  THEN -1
-                  WHEN (
-                    (
-                      CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                    ) - CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP)
-                  ) > PARSE_DURATION('0s')
-                  THEN 1
-                END,
-                ARRAY_REMOVE(
-                  SEQUENCE(
-                    CAST(FROM_ISO8601_TIMESTAMP('2025-01-01T00:00:00') AS TIMESTAMP),
-                    CAST(CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY AS TIMESTAMP),
-                    INTERVAL '1' DAY
-                  ),
-                  CAST(FROM_ISO8601_TIMESTAMP('2025-12-31T00:00:00') AS TIMESTAMP) + INTERVAL '1' DAY
-                ),
-                ARRAY[]
-              )
-            )
-          )
-      ) AS "t3"
+        ) AS "t2"
+      ) AS "t6"
       LEFT OUTER JOIN (
         SELECT
           "t1"."ordered_at" AS "period",
@@ -208,11 +212,11 @@ FROM (
         GROUP BY
           1
       ) AS "t5"
-        ON "t3"."period" IS NOT DISTINCT FROM "t5"."period"
-    ) AS "t6"
-  ) AS "t7"
-) AS "t8"
+        ON "t6"."period" IS NOT DISTINCT FROM "t5"."period"
+    ) AS "t7"
+  ) AS "t8"
+) AS "t9"
 WHERE
-  "t8"."period" >= FROM_ISO8601_DATE('2025-01-01')
+  "t9"."period" >= FROM_ISO8601_DATE('2025-01-01')
 ORDER BY
-  "t8"."period" ASC
+  "t9"."period" ASC

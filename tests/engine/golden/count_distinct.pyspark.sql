@@ -1,0 +1,97 @@
+WITH `_kpilot_source_orders` AS (
+  SELECT
+    DATE_TRUNC('week', `t1`.`ordered_at`) AS `period`,
+    COUNT(DISTINCT `t1`.`customer_id`) AS `orders__customers`
+  FROM (
+    SELECT
+      *
+    FROM `orders` AS `t0`
+    WHERE
+      `t0`.`ordered_at` <= MAKE_DATE(2025, 12, 31)
+      AND `t0`.`ordered_at` >= MAKE_DATE(2024, 12, 30)
+      AND (
+        (
+          `t0`.`ordered_at` < MAKE_DATE(2024, 12, 30)
+        )
+        OR (
+          `t0`.`ordered_at` >= MAKE_DATE(2025, 1, 1)
+        )
+      )
+  ) AS `t1`
+  GROUP BY
+    1
+), `_kpilot_rows` AS (
+  SELECT
+    CAST(`t0`.`period` AS DATE) AS `period`
+  FROM (
+    SELECT
+      EXPLODE(
+        IF(
+          (
+            INTERVAL '7' DAY <> INTERVAL 0 day
+          )
+          AND (
+            SIGN(INTERVAL '7' DAY) = SIGN(
+              (
+                CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7' DAY
+              ) - CAST('2024-12-30T00:00:00' AS TIMESTAMP)
+            )
+          ),
+          IF(
+            ELEMENT_AT(
+              SEQUENCE(
+                CAST('2024-12-30T00:00:00' AS TIMESTAMP),
+                CAST(CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7' DAY AS TIMESTAMP),
+                INTERVAL '7' DAY
+              ),
+              SIZE(
+                SEQUENCE(
+                  CAST('2024-12-30T00:00:00' AS TIMESTAMP),
+                  CAST(CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7' DAY AS TIMESTAMP),
+                  INTERVAL '7' DAY
+                )
+              )
+            ) = (
+              CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7' DAY
+            ),
+            SLICE(
+              SEQUENCE(
+                CAST('2024-12-30T00:00:00' AS TIMESTAMP),
+                CAST(CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7' DAY AS TIMESTAMP),
+                INTERVAL '7' DAY
+              ),
+              1,
+              SIZE(
+                SEQUENCE(
+                  CAST('2024-12-30T00:00:00' AS TIMESTAMP),
+                  CAST(CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7' DAY AS TIMESTAMP),
+                  INTERVAL '7' DAY
+                )
+              ) - 1
+            ),
+            SEQUENCE(
+              CAST('2024-12-30T00:00:00' AS TIMESTAMP),
+              CAST(CAST('2025-12-29T00:00:00' AS TIMESTAMP) + INTERVAL '7' DAY AS TIMESTAMP),
+              INTERVAL '7' DAY
+            )
+          ),
+          ARRAY()
+        )
+      ) AS `period`
+  ) AS `t0`
+), `_kpilot_frame` AS (
+  SELECT
+    `r`.`period`,
+    COALESCE(`s0`.`orders__customers`, 0) AS `orders__customers`
+  FROM `_kpilot_rows` AS `r`
+  LEFT JOIN `_kpilot_source_orders` AS `s0`
+    ON `r`.`period` IS NOT DISTINCT FROM `s0`.`period`
+)
+SELECT
+  `t0`.`period`,
+  `t0`.`orders__customers` AS `customer_count`
+FROM `_kpilot_frame` AS `t0`
+WHERE
+  `t0`.`period` >= MAKE_DATE(2024, 12, 30)
+ORDER BY
+  `t0`.`period` ASC NULLS LAST

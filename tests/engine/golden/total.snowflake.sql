@@ -1,0 +1,34 @@
+SELECT
+  "t8"."orders__revenue" / NULLIF(CAST("t8"."orders__orders" AS DOUBLE), 0) AS "aov",
+  "t8"."orders__revenue" / NULLIF("t8"."ads__cost", 0) AS "roas"
+FROM (
+  SELECT
+    COALESCE(CAST("t7"."orders__revenue" AS DOUBLE), 0) AS "orders__revenue",
+    COALESCE("t7"."orders__orders", 0) AS "orders__orders",
+    COALESCE("t6"."ads__cost", 0) AS "ads__cost"
+  FROM (
+    SELECT
+      SUM(IFF("t2"."status" = 'paid', "t2"."amount", NULL)) AS "orders__revenue",
+      COUNT_IF("t2"."status" = 'paid') AS "orders__orders"
+    FROM (
+      SELECT
+        *
+      FROM "orders" AS "t0"
+      WHERE
+        "t0"."ordered_at" <= DATE_FROM_PARTS(2025, 12, 31)
+        AND "t0"."ordered_at" >= DATE_FROM_PARTS(2025, 1, 1)
+    ) AS "t2"
+  ) AS "t7"
+  CROSS JOIN (
+    SELECT
+      SUM("t3"."cost") AS "ads__cost"
+    FROM (
+      SELECT
+        *
+      FROM "ads" AS "t1"
+      WHERE
+        "t1"."day" <= DATE_FROM_PARTS(2025, 12, 31)
+        AND "t1"."day" >= DATE_FROM_PARTS(2025, 1, 1)
+    ) AS "t3"
+  ) AS "t6"
+) AS "t8"
