@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import big
 import duckdb
 import generate
 import ingest
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import references
+import rollup
 import scorecard
 from ruamel.yaml import YAML
 
@@ -45,6 +47,7 @@ DATA = HERE / "data"
 DEFAULT_ROWS, DEFAULT_SEED = 20_000_000, 42
 QUICK_ROWS = 2_000_000  # the marketing table of --quick
 INGEST_ROWS, INGEST_QUICK_ROWS = 2_000_000, 200_000  # rows of the ingest section's files
+BIG_ROWS, BIG_QUICK_ROWS = 100_000_000, 10_000_000  # rows of the big-data section's table (bench/big.py)
 WORKSPACE = DATA / "ws"
 TOLERANCE = 1e-9  # relative
 ORDER_SEED = 7  # of the random running order
@@ -112,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if ingest.run(INGEST_QUICK_ROWS if options.quick else INGEST_ROWS) else 1
     if options.spark_only:
         return 0 if _spark(options) else 1
+    if options.big_only:
+        return 0 if _big(options) else 1
+    if options.rollup_only:
+        return 0 if _rollup(options) else 1
     print(f"kpilot bench: {options.rows:,} rows, seed {options.seed}, {options.repeats} repetitions after warm-up")
     database = _database(options.rows, options.seed)
     _prepare_data(database, options.rows, options.seed)
@@ -147,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     agree = scorecard.run()
     agree = ingest.run(INGEST_QUICK_ROWS if options.quick else INGEST_ROWS) and agree
     agree = _spark(options) and agree
+    agree = _rollup(options) and agree
+    agree = _big(options) and agree
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
     return 0 if agree else 1
 
@@ -164,6 +173,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--scorecard-only", action="store_true", help="run the demo scorecard section alone")
     parser.add_argument("--ingest-only", action="store_true", help="run the ingest speed section alone")
     parser.add_argument("--spark-only", action="store_true", help="run the Spark local mode vs DuckDB section alone")
+    parser.add_argument("--rollup-only", action="store_true", help="run the rollups section alone")
+    parser.add_argument(
+        "--big-only", "--big", action="store_true", help="run the big-data section alone (100 M rows, bounded memory)"
+    )
     parser.add_argument(
         "--quick", action="store_true", help=f"smaller tables, shorter runs: {QUICK_ROWS:,} rows, 3 repetitions, 10 s"
     )
@@ -188,6 +201,18 @@ def _spark(options: argparse.Namespace) -> bool:
         return spark.run(folder, workspace, options.repeats)
     finally:
         workspace.close()
+
+
+def _rollup(options: argparse.Namespace) -> bool:
+    """The rollups section (bench/rollup.py), on a copy of the marketing table of this run's size."""
+    database = _database(options.rows, options.seed)
+    _prepare_data(database, options.rows, options.seed)
+    return rollup.run(database, options.repeats)
+
+
+def _big(options: argparse.Namespace) -> bool:
+    """The big-data section (bench/big.py): 100 M rows, or 10 M with --quick."""
+    return big.run(BIG_QUICK_ROWS if options.quick else BIG_ROWS, options.repeats, _compare)
 
 
 def _database(rows: int, seed: int) -> Path:

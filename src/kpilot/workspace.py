@@ -34,6 +34,10 @@ from kpilot.engine.merge import merge_results
 from kpilot.engine.periods import Calendar, Grain
 from kpilot.engine.plan import Plan, Request, make_plan
 from kpilot.engine.preflight import SourceChecks, measureless_issues
+from kpilot.engine.rollups.layout import Layout
+from kpilot.engine.rollups.state import Declared as DeclaredRollup
+from kpilot.engine.rollups.state import current as current_rollups
+from kpilot.engine.rollups.state import declared as declared_rollups
 from kpilot.engine.scope import scope_of
 from kpilot.engine.sharing import measures_read, widened
 from kpilot.engine.target_checks import target_issues
@@ -48,6 +52,7 @@ from kpilot.semantic.validate import name_issues, static_issues, warehouse_issue
 from kpilot.semantic.visibility import showing_only
 from kpilot.warehouse.connection import Warehouse
 from kpilot.warehouse.data_version import DataVersions, data_versions
+from kpilot.warehouse.resources import Resources
 
 # The first line of a new kpilot.yaml: a comment in the file, which docs/workspace.md shows as it is written.
 SETTINGS_HEADER = "# kpilot workspace settings: see docs/workspace.md\n"
@@ -107,6 +112,7 @@ class Workspace:
         self._rendered: LRU[str] = LRU(COMPILED_KEPT)  # source queries' SQL (engine.compile)
         self._answers: LRU[_Answer] = LRU(ANSWERS_KEPT, budget=ANSWERS_BYTES, weigh=_Answer.weight)
         self._digest: tuple[Definitions, str] | None = None
+        self._declared: tuple[Definitions, tuple[DeclaredRollup, ...]] | None = None
 
     @classmethod
     def init(
@@ -153,7 +159,16 @@ class Workspace:
     @property
     def warehouse(self) -> Warehouse:
         if self._warehouse is None:
-            self._warehouse = Warehouse(self.settings.warehouse, self.root, allowed_paths=self.settings.allowed_paths)
+            settings = self.settings
+            resources = Resources.of(
+                self.root,
+                memory_limit=settings.memory_limit,
+                temp_directory=settings.temp_directory,
+                threads=settings.threads,
+            )
+            self._warehouse = Warehouse(
+                settings.warehouse, self.root, allowed_paths=settings.allowed_paths, resources=resources
+            )
         return self._warehouse
 
     def restricted(self, policy: AccessPolicy) -> Self:
@@ -259,16 +274,29 @@ class Workspace:
         its KPIs together, whatever access it came with (one query holds one restriction: `compute` computes KPIs
         with different ones apart). A request compiled before, over definitions of the same content and on the
         same connection to the warehouse, is not compiled again (the last COMPILED_KEPT are kept)."""
-        request, plan, kept = self._plan(request)
-        return self._compiled_plan(request, plan, kept)
+        rollups, _ = self._current_rollups()
+        request, plan, kept = self._plan(request, rollups)
+        return self._compiled_plan(request, plan, kept, rollups=rollups)
 
-    def _plan(self, request: Request) -> tuple[Request, Plan, _Kept | None]:
+    def _current_rollups(self) -> tuple[Mapping[str, Layout], DataVersions | None]:
+        """The rollups that are current now (engine.rollups.state), by source: read once for each batch of
+        requests, and part of what a compiled query is kept under (it reads them); and the data's versions read to
+        tell (None: not read), which the batch's answers are then kept under."""
+        if self._declared is None or self._declared[0] is not self.definitions:
+            timezone, currency = self.settings.timezone, self.settings.currency
+            self._declared = (self.definitions, tuple(declared_rollups(self.definitions, timezone, currency)))
+        if not self._declared[1]:
+            return {}, None
+        found, versions = current_rollups(self.warehouse, self._declared[1])
+        return {name: each.layout for name, each in found.items()}, versions
+
+    def _plan(self, request: Request, rollups: Mapping[str, Layout]) -> tuple[Request, Plan, _Kept | None]:
         """The request as compiled (with the reader's access), its plan, and what it compiled to before (if it was),
         with the checks of the sources it reads passed."""
         request = self._with_policy(checked(request))
         if self.definition_errors:
             raise ValidationFailed(self.definition_errors)
-        kept = self._compiled.find((self._definitions_key(), request, None))
+        kept = self._compiled.find((self._definitions_key(), request, None, tuple(sorted(rollups))))
         plan = kept.compiled.plan if kept is not None else make_plan(request, self.model, self.calendar)
         # The data checks of `validate`, for the sources this request reads: a measure that sums a text column is
         # refused here with validate's message, not by the engine halfway through.
@@ -281,15 +309,26 @@ class Workspace:
         self._currency_checks.require(sp.source for sp in plan.sources)
         return request, plan, kept
 
-    def _compiled_plan(self, request: Request, plan: Plan, kept: _Kept | None, shared: bool = False) -> Compiled:
-        """`plan` (of `request`, or widened from it when `shared`) compiled, or as it was compiled before."""
-        key = (self._definitions_key(), request, measures_read(plan) if shared else None)
+    def _compiled_plan(
+        self,
+        request: Request,
+        plan: Plan,
+        kept: _Kept | None,
+        shared: bool = False,
+        rollups: Mapping[str, Layout] | None = None,
+    ) -> Compiled:
+        """`plan` (of `request`, or widened from it when `shared`) compiled, or as it was compiled before, reading
+        the current `rollups` where they answer exactly."""
+        rollups = rollups or {}
+        key = (self._definitions_key(), request, measures_read(plan) if shared else None, tuple(sorted(rollups)))
         if shared:
             kept = self._compiled.find(key)
         warehouse = self.warehouse
         if kept is not None and kept.warehouse is warehouse and kept.connection == warehouse.connections:
             return kept.compiled
-        compiled = compile_plan(plan, warehouse, currency=self.settings.currency, rendered=self._rendered)
+        compiled = compile_plan(
+            plan, warehouse, currency=self.settings.currency, rendered=self._rendered, rollups=rollups
+        )
         self._compiled.keep(key, _Kept(compiled, warehouse, warehouse.connections))
         return compiled
 
@@ -439,9 +478,10 @@ class Workspace:
         """Each request's table (and extent, when asked), or its error: see compute_each."""
         found: dict[int, UserError] = {}
         planned: list[tuple[int, Request, Plan, _Kept | None]] = []
+        rollups, versions = self._current_rollups()
         for index, request in enumerate(requests):
             try:
-                planned += [(index, *self._plan(part)) for part in self._parts(checked(request))]
+                planned += [(index, *self._plan(part, rollups)) for part in self._parts(checked(request))]
             except UserError as error:
                 found[index] = error
         plans = [plan for _, _, plan, _ in planned]
@@ -452,16 +492,16 @@ class Workspace:
                 continue
             try:
                 try:
-                    each = self._compiled_plan(request, wide, kept, shared=wide is not plan)
+                    each = self._compiled_plan(request, wide, kept, shared=wide is not plan, rollups=rollups)
                 except UserError:
                     if wide is plan:
                         raise
-                    each = self._compiled_plan(request, plan, kept)  # its own error, or its own query
+                    each = self._compiled_plan(request, plan, kept, rollups=rollups)  # its own error, or query
                 compiled.append((index, each))
             except UserError as error:
                 found[index] = error
         compiled = [(index, each) for index, each in compiled if index not in found]
-        outcomes = self._answered([each for _, each in compiled], day, extent)
+        outcomes = self._answered([each for _, each in compiled], day, extent, versions)
         parts: dict[int, list[tuple[pa.Table, Extent | None]]] = {}
         for (index, _), outcome in zip(compiled, outcomes, strict=True):
             if isinstance(outcome, UserError):
@@ -480,11 +520,12 @@ class Workspace:
         return results
 
     def _answered(
-        self, queries: Sequence[Compiled], day: date, extent: bool
+        self, queries: Sequence[Compiled], day: date, extent: bool, versions: DataVersions | None = None
     ) -> list[tuple[pa.Table, Extent | None] | UserError]:
         """Each query's table (and extent), or the error running it raises: kept answers where the data is as it
-        was when they were computed, and one statement for the others."""
-        keys = self._answer_keys(queries, day, "table+extent" if extent else "table")
+        was when they were computed, and one statement for the others. `versions`: the data's versions as read
+        before the queries were compiled, if they were."""
+        keys = self._answer_keys(queries, day, "table+extent" if extent else "table", versions)
         outcomes: list[tuple[pa.Table, Extent | None] | UserError | None] = []
         for key in keys:
             answer = self._answers.find(key) if key is not None else None
@@ -512,7 +553,9 @@ class Workspace:
                 self._answers.keep(key, _Answer(*outcome))
         return [outcome for outcome in outcomes if outcome is not None]
 
-    def _answer_keys(self, queries: Sequence[Compiled], day: date, kind: str) -> list[Hashable | None]:
+    def _answer_keys(
+        self, queries: Sequence[Compiled], day: date, kind: str, versions: DataVersions | None = None
+    ) -> list[Hashable | None]:
         """What each query's answer is kept under: the definitions' content, the request (with the reader's access)
         and the SQL it compiled to (which holds the scope and every row restriction), the day (running periods),
         what is asked (`kind`), and the version of the data of every source it reads. None: not kept (a source whose
@@ -520,7 +563,10 @@ class Workspace:
         if not queries:
             return []
         read = {source.name: source for each in queries for source in _sources_read(each.plan)}
-        versions = data_versions(self.warehouse, read)
+        # Versions read before compiling hold every table's (and read earlier is never newer); a file source's files
+        # are stamped as the query opened them.
+        if versions is None or any(source.file is not None for source in read.values()):
+            versions = data_versions(self.warehouse, read)
         definitions = self._definitions_key()
         return [_answer_key(definitions, each, day, kind, versions) for each in queries]
 

@@ -106,6 +106,12 @@ COMMANDS = (
         group="app",
     ),
     Command(
+        "rollups",
+        "kpilot.cli.rollups",
+        summary="The daily aggregates kept for sources that declare a rollup: where each stands, and building them.",
+        group="app",
+    ),
+    Command(
         "org", "kpilot.cli.org", summary="The organisation: people, teams and who is in which team when.", group="app"
     ),
     Command(

@@ -29,6 +29,7 @@ from kpilot.warehouse.notices import (
     HeaderNamed,
     LoadedBefore,
     Notice,
+    RollupNotKept,
     RowsAlreadyInTable,
     TimesConvertedToUtc,
     TwoDigitYears,
@@ -150,6 +151,8 @@ def notice_message(notice: Notice) -> Message:
             return Message("cli.ingest.loaded_before", table=table, loaded_at=loaded_at, file=file)
         case RowsAlreadyInTable(table=table, count=count, rows=rows):
             return Message("cli.ingest.rows_already_in_table", table=table, count=count, rows=rows)
+        case RollupNotKept(source=source, problem=problem):
+            return Message("cli.ingest.rollup_not_kept", source=source, problem=problem)
     raise AssertionError(f"no words for notice {notice!r}")  # pragma: no cover - every notice has a case
 
 

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from kpilot.definitions.base import Frozen, Identifier, Invalid
 from kpilot.definitions.goals_model import Goal, Target
@@ -60,6 +60,24 @@ class OidcSettings(Frozen):
     create_accounts: bool = True  # a first sign-in makes the account (without a password)
 
 
+# `memory_limit:` as DuckDB reads it, kept to the units it documents: 1000-based KB..TB, 1024-based KiB..TiB.
+MEMORY_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+MEMORY_UNITS = {
+    **{unit: 1000 ** (power + 1) for power, unit in enumerate(("KB", "MB", "GB", "TB"))},
+    **{unit: 1024 ** (power + 1) for power, unit in enumerate(("KiB", "MiB", "GiB", "TiB"))},
+}
+# Below this DuckDB cannot hold even a query's first buffers: it fails every statement rather than spilling.
+MIN_MEMORY_BYTES = 16 * 1000**2
+MAX_THREADS = 1024
+
+
+def _only_duckdb(info: ValidationInfo, key: str) -> None:
+    """The resource settings are the embedded DuckDB's: a server (PostgreSQL, Spark) is configured on its side."""
+    warehouse = info.data.get("warehouse")
+    if isinstance(warehouse, str) and "://" in warehouse:
+        raise Invalid(Message("definitions.duckdb_only_setting", key=key))
+
+
 class Settings(Frozen):
     """`kpilot.yaml`: how the workspace reads time and where its data lives."""
 
@@ -76,6 +94,46 @@ class Settings(Frozen):
     # Folders besides the workspace folder whose files `file:` and `sql:` sources may read (docs/workspace.md).
     allowed_paths: tuple[str, ...] = ()
     oidc: OidcSettings | None = None  # sign-in through an OpenID Connect provider (docs/accounts.md)
+    # What the embedded DuckDB may use (docs/workspace.md#memory-and-spilling); None leaves DuckDB's own default
+    # (80% of the machine's memory, every core). The spill folder is relative to the workspace, or absolute; by
+    # default `.kpilot/spill` in the workspace. Left out of `kpilot init`'s file while unset.
+    memory_limit: str | None = None
+    temp_directory: str | None = None
+    threads: int | None = Field(default=None, ge=1, le=MAX_THREADS)
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_amount(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        _only_duckdb(info, "memory_limit")
+        amount = MEMORY_AMOUNT.fullmatch(value)
+        if amount is None:
+            raise Invalid(Message("definitions.memory_limit_invalid", value=Raw(repr(value))))
+        unit = amount.group(2).upper().replace("I", "i")
+        if float(amount.group(1)) * MEMORY_UNITS[unit] < MIN_MEMORY_BYTES:
+            raise Invalid(Message("definitions.memory_limit_too_small", value=Raw(repr(value)), least="16MB"))
+        return value
+
+    @field_validator("temp_directory")
+    @classmethod
+    def _spill_folder(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        _only_duckdb(info, "temp_directory")
+        shown = Raw(repr(value))
+        if not value or "\x00" in value or "://" in value or value.startswith("~"):
+            raise Invalid(Message("definitions.temp_directory_invalid", path=shown))
+        if value.rstrip("/\\") == "":
+            raise Invalid(Message("definitions.allowed_path_everything", path=shown))
+        return value
+
+    @field_validator("threads")
+    @classmethod
+    def _threads_on_duckdb(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None:
+            _only_duckdb(info, "threads")
+        return value
 
     @field_validator("allowed_paths")
     @classmethod
@@ -194,6 +252,22 @@ class Currency(Frozen):
         return self
 
 
+class Rollup(Frozen):
+    """Daily aggregates of a source's additive measures kept in the warehouse (docs/performance.md, "Rollups"):
+    over `dimensions` (all the source's dimensions when left out), refreshed by every ingest into its table."""
+
+    dimensions: tuple[Identifier, ...] | None = None
+    origin: Location = Location()
+    locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("dimensions")
+    @classmethod
+    def _each_once(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise Invalid(Message("definitions.rollup_dimension_twice"))
+        return value
+
+
 class Source(Frozen):
     """Where rows come from (exactly one of table, file, sql), how they sit in time, and what is measured."""
 
@@ -210,9 +284,42 @@ class Source(Frozen):
     # a row, so that a file's rows replace the table's rows with the same key; and how the files write their dates.
     key: tuple[str, ...] = ()
     date_format: str | dict[str, str] | None = None
+    rollup: Rollup | None = None  # `rollup: true` keeps one over every dimension
     description: str | None = None
     origin: Location = Location()
     locations: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("rollup", mode="before")
+    @classmethod
+    def _rollup_shorthand(cls, value: object) -> object:
+        if value is True:
+            return {}
+        return None if value is False else value
+
+    @model_validator(mode="after")
+    def _rollup_fits(self) -> Source:
+        if self.rollup is None:
+            return self
+        if self.table is None or self.time is None:
+            raise Invalid(Message("definitions.rollup_needs_table_and_time"))
+        declared = {d.name for d in self.dimensions}
+        unknown = [name for name in self.rollup.dimensions or () if name not in declared]
+        if unknown:
+            raise Invalid(
+                Message(
+                    "definitions.rollup_unknown_dimension", dimension=unknown[0], dimensions=tuple(sorted(declared))
+                )
+            )
+        return self
+
+    @property
+    def rollup_dimensions(self) -> tuple[str, ...]:
+        """The dimensions a rollup of this source is kept over (none without a rollup)."""
+        if self.rollup is None:
+            return ()
+        if self.rollup.dimensions is None:
+            return tuple(d.name for d in self.dimensions)
+        return self.rollup.dimensions
 
     @field_validator("key", mode="before")
     @classmethod

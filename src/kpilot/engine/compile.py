@@ -10,7 +10,7 @@ and dialects, is built on demand (`Compiled.expr`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -24,6 +24,9 @@ from kpilot.engine.cache import LRU
 from kpilot.engine.currency import converted, needs_conversion
 from kpilot.engine.frame import base, kpi_layer, normalised, portable_frame
 from kpilot.engine.plan import Plan, SourcePlan, column_name
+from kpilot.engine.rollups.answer import answer as rollup_answer
+from kpilot.engine.rollups.answer import answers as rollup_answers
+from kpilot.engine.rollups.layout import Layout
 from kpilot.engine.statement import FRAME, Measure, Pieces, SourcePiece, pieces_of, source_name, statement
 from kpilot.engine.timeexpr import kpilot_instant, kpilot_wall_clock
 from kpilot.errors import InternalError, Location, QueryError
@@ -51,12 +54,19 @@ class Compiled:
 
 
 def compile_plan(
-    plan: Plan, warehouse: Warehouse, *, currency: str = "EUR", rendered: LRU[str] | None = None
+    plan: Plan,
+    warehouse: Warehouse,
+    *,
+    currency: str = "EUR",
+    rendered: LRU[str] | None = None,
+    rollups: Mapping[str, Layout] | None = None,
 ) -> Compiled:
     """The query of a plan; `currency` is the workspace's, which every source's amounts are converted to.
     `rendered` keeps the SQL of source queries under their Ibis expression (equal expressions are equal queries):
-    requests that read a source alike (the KPIs of a check, in groups) render it once."""
-    aggregates = [aggregate_source(sp, plan, _rows(sp, plan, warehouse, currency)) for sp in plan.sources]
+    requests that read a source alike (the KPIs of a check, in groups) render it once. `rollups` are the current
+    rollups (engine.rollups.state), by source: a source's part is read from its rollup where that gives exactly
+    the raw rows' answer."""
+    aggregates = [_aggregate(sp, plan, warehouse, currency, (rollups or {}).get(sp.source.name)) for sp in plan.sources]
     for source_plan, aggregate in zip(plan.sources, aggregates, strict=True):
         _check_numeric(source_plan, aggregate)
     aggregations = {column_name(sp.source.name, m.name): m.agg for sp in plan.sources for m in sp.measures}
@@ -147,6 +157,14 @@ def _measure(column: str, value: Any, compiler: Any) -> Measure:
     inner = op.arg[0] if zero else op
     cast = compiler.type_mapper.from_ibis(inner.to) if isinstance(inner, ops.Cast) else None
     return Measure(column, cast, zero)
+
+
+def _aggregate(source_plan: SourcePlan, plan: Plan, warehouse: Warehouse, currency: str, rollup: Layout | None) -> Any:
+    if rollup is not None:
+        columns = warehouse.source_table(source_plan.source).columns
+        if rollup_answers(rollup, source_plan, plan, columns):
+            return rollup_answer(rollup, source_plan, plan, warehouse.con.table(rollup.table))
+    return aggregate_source(source_plan, plan, _rows(source_plan, plan, warehouse, currency))
 
 
 def _rows(source_plan: SourcePlan, plan: Plan, warehouse: Warehouse, currency: str) -> Any:

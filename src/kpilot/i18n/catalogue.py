@@ -36,19 +36,35 @@ def catalogue() -> Mapping[str, Entry]:
     """Every code, from every file under `kpilot/i18n/messages/`, read once."""
     entries: dict[str, Entry] = {}
     origin: dict[str, str] = {}
-    folder = resources.files("kpilot.i18n") / "messages"
-    for item in sorted(folder.iterdir(), key=lambda path: path.name):
-        if not item.name.endswith(".yaml"):
-            continue
-        data = YAML(typ="safe").load(item.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise CatalogueBroken(f"{item.name}: expected a mapping of codes")
-        for code, texts in data.items():
+    for name in files():
+        for code, entry in _file(name).items():
             if code in entries:
-                raise CatalogueBroken(f"{item.name}: code {code!r} is also in {origin[code]}")
-            entries[str(code)] = _entry(item.name, str(code), texts)
-            origin[str(code)] = item.name
+                raise CatalogueBroken(f"{name}: code {code!r} is also in {origin[code]}")
+            entries[code] = entry
+            origin[code] = name
     return MappingProxyType(entries)
+
+
+def entry(code: str) -> Entry | None:
+    """One code's texts, reading only the file it belongs to: a code's first part names its file (`cli.` is in
+    cli.yaml), and the few codes of no area are in core.yaml. A command that prints a line reads one file of the
+    catalogue, not all of it (docs/performance.md, "The command line's start")."""
+    area = code.partition(".")[0]
+    for name in (f"{area}.yaml", "core.yaml"):
+        if name in files():
+            found = _file(name).get(code)
+            if found is not None:
+                return found
+    return catalogue().get(code)  # a code filed elsewhere (the catalogue tests refuse it): still found
+
+
+@cache
+def _file(name: str) -> Mapping[str, Entry]:
+    item = resources.files("kpilot.i18n") / "messages" / name
+    data = YAML(typ="safe").load(item.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise CatalogueBroken(f"{name}: expected a mapping of codes")
+    return MappingProxyType({str(code): _entry(name, str(code), texts) for code, texts in data.items()})
 
 
 def _entry(file: str, code: str, texts: object) -> Entry:
@@ -68,6 +84,7 @@ def _entry(file: str, code: str, texts: object) -> Entry:
     return MappingProxyType(entry)
 
 
+@cache
 def files() -> tuple[str, ...]:
     """The catalogue files' names (for the completeness tests and docs)."""
     folder = resources.files("kpilot.i18n") / "messages"

@@ -13,7 +13,8 @@ from babel import Locale
 from babel.dates import format_date
 
 from kpilot.i18n import message as messages
-from kpilot.i18n.catalogue import Text, catalogue
+from kpilot.i18n.catalogue import Text
+from kpilot.i18n.catalogue import entry as catalogue_entry
 from kpilot.i18n.languages import DEFAULT, Language
 from kpilot.i18n.message import Amount, Message, Number, Period, Points, Raw, Share
 from kpilot.i18n.numbers import fixed, localize, money, sentence_number, sentence_percent, sentence_share
@@ -115,7 +116,7 @@ def period_text(period: Period, language: Language) -> str:
 
 
 def _text(code: str, language: Language) -> Any:
-    entry = catalogue().get(code)
+    entry = catalogue_entry(code)
     if entry is None:
         raise MessageMissing(f"no message has the code {code!r}")
     found = entry.get(language, entry.get(DEFAULT))

@@ -22,6 +22,8 @@ from typing import Any
 
 from kpilot.auth.actor import Actor
 from kpilot.definitions.model import Source
+from kpilot.engine.rollups.refresh import Refresher
+from kpilot.engine.rollups.refresh import refresher as rollup_refresher
 from kpilot.errors import InternalError, UserError, WarehouseUnavailable
 from kpilot.formula.check import closest, suggestion
 from kpilot.i18n import Message
@@ -34,7 +36,7 @@ from kpilot.store.models import IDEMPOTENCY_KEY_LENGTH
 from kpilot.store.records import Outcome
 from kpilot.store.session import Store, open_store
 from kpilot.store.times import utc
-from kpilot.warehouse.data_version import file_stamp, note_logged_write
+from kpilot.warehouse.data_version import file_stamp, note_logged_write, unlogged_stamp
 from kpilot.warehouse.date_formats import DateFormats
 from kpilot.warehouse.ingest import IngestReport, Loaded, ingest_file, ingest_parsed
 from kpilot.warehouse.ingest_settings import TableSettings, table_settings
@@ -116,7 +118,7 @@ def ingest_local_file(
     formats = settings.date_formats if date_formats is None else date_formats.over(settings.date_formats)
     store = _audit_store(workspace)
     try:
-        with _writer(workspace, wait_seconds, on_wait) as con:
+        with warehouse_writer(workspace, wait_seconds, on_wait) as (con, after_write):
             report = ingest_file(
                 con,
                 path,
@@ -127,6 +129,7 @@ def ingest_local_file(
                 date_formats=formats,
                 encoding=encoding,
                 declared_by=settings.declared_by,
+                after_write=after_write,
             )
         if store is not None:
             with store.writing() as session:
@@ -185,9 +188,15 @@ def push_rows(
             settings = table_settings(opened.definitions.sources, source.table)
             parsed = read_upload(push.body, push.format, BODY_NAME, date_formats=settings.date_formats)
             loaded = Loaded(content_sha256=hashlib.sha256(push.body).hexdigest(), file=PUSHED_FROM)
-            with _writer(opened, wait_seconds, None) as con:
+            with warehouse_writer(opened, wait_seconds, None) as (con, after_write):
                 report = ingest_parsed(
-                    con, parsed, source.table, loaded, key=settings.key, declared_by=settings.declared_by
+                    con,
+                    parsed,
+                    source.table,
+                    loaded,
+                    key=settings.key,
+                    declared_by=settings.declared_by,
+                    after_write=after_write,
                 )
                 written = True
         data = _answer(source.name, report)
@@ -288,11 +297,14 @@ def _release(store: Store, request_id: int) -> None:
 
 
 @contextmanager
-def _writer(workspace: Workspace, seconds: float, on_wait: Callable[[UserError], None] | None) -> Iterator[Any]:
+def warehouse_writer(
+    workspace: Workspace, seconds: float, on_wait: Callable[[UserError], None] | None
+) -> Iterator[tuple[Any, Refresher | None]]:
     """The warehouse's writing connection, waiting up to `seconds` for another process's lock on a DuckDB file;
     after that, an error that says how long it waited and what to do. Every write through it is a load the ingest
     log records: once it is done (its connection closed), the warehouse's stamp is noted as explained by the log,
-    so that answers kept over the tables it did not touch stay valid (warehouse.data_version)."""
+    so that answers kept over the tables it did not touch stay valid (warehouse.data_version). With it comes what
+    keeps the rollups over the table a load writes, in the load's transaction (engine.rollups.refresh)."""
     path = workspace.warehouse.path
     before = file_stamp(path) if path is not None else None
     with ExitStack() as stack:
@@ -307,7 +319,13 @@ def _writer(workspace: Workspace, seconds: float, on_wait: Callable[[UserError],
                     "services.ingest.warehouse_busy_hint", then=error.hint or Message("warehouse.nothing_written")
                 ),
             ) from error
-        yield con
+        after_write = None
+        if before is not None:
+            unlogged = unlogged_stamp(workspace.warehouse, before)
+            after_write = rollup_refresher(
+                workspace.definitions, workspace.calendar, workspace.settings.currency, unlogged, str(con.name)
+            )
+        yield con, after_write
     if before is not None:  # not reached when the load failed: the file's stamp then counts as unexplained
         note_logged_write(workspace.warehouse, before)
 

@@ -23,6 +23,7 @@ from kpilot.errors import Location, WarehouseError
 from kpilot.i18n import Message, Raw
 from kpilot.warehouse.failures import driver_errors, masked, open_failure, translated, url_secrets
 from kpilot.warehouse.folders import Folders
+from kpilot.warehouse.resources import Resources
 
 # Ibis (and sqlglot, under sql_guard) are imported where they are used, not here: the checks that read definitions
 # only (`kpilot validate --no-data`, through semantic.validate and engine.preflight) import this module for its type.
@@ -51,12 +52,22 @@ class Warehouse:
     """Where a workspace's data lives. `target` is a DuckDB file path (relative to the workspace) or a URL.
 
     The connection is read-only unless `writable`; `allowed_paths` are the folders, besides the workspace folder,
-    whose files sources may read (relative to the workspace folder, or absolute)."""
+    whose files sources may read (relative to the workspace folder, or absolute); `resources` what DuckDB may use
+    (its memory, threads and spill folder; by default DuckDB's memory and threads, spilling to `.kpilot/spill`)."""
 
-    def __init__(self, target: str, root: Path, *, allowed_paths: Sequence[str] = (), writable: bool = False) -> None:
+    def __init__(
+        self,
+        target: str,
+        root: Path,
+        *,
+        allowed_paths: Sequence[str] = (),
+        writable: bool = False,
+        resources: Resources | None = None,
+    ) -> None:
         self.target = target
         self.root = root
         self.allowed_paths = tuple(allowed_paths)
+        self.resources = resources if resources is not None else Resources.of(root)
         self.folders = Folders.of(root, self.allowed_paths)
         self.writable_connection = writable
         self._secrets = url_secrets(target) if self.is_url else ()
@@ -133,7 +144,9 @@ class Warehouse:
         """An Ibis connection that may write, for the block only. This warehouse's own (read-only) connection is
         closed first: DuckDB opens a file in one mode per process."""
         self.close()
-        writer = Warehouse(self.target, self.root, allowed_paths=self.allowed_paths, writable=True)
+        writer = Warehouse(
+            self.target, self.root, allowed_paths=self.allowed_paths, writable=True, resources=self.resources
+        )
         try:
             yield writer.con
         finally:
@@ -212,7 +225,7 @@ class Warehouse:
             con = ibis.duckdb.connect(database, read_only=exists and not self.writable_connection, **DUCKDB_CONFIG)
         try:
             with translated(failure):
-                _confine(con.con, self.folders, path)
+                _confine(con.con, self.folders, path, self.resources)
         except BaseException:
             con.disconnect()
             raise
@@ -418,12 +431,13 @@ class Warehouse:
         return FILE_READERS
 
 
-def _confine(raw: Any, folders: Folders, path: Path) -> None:
+def _confine(raw: Any, folders: Folders, path: Path, resources: Resources) -> None:
     """Limit DuckDB's file access to the folders, and lock its configuration so that no statement can lift that.
 
     DuckDB refuses `allowed_directories` before the database has started, so these are set right after connecting
-    (Ibis sets the time zone in between). The database file stays open wherever it is, and DuckDB adds its spill
-    folder (`<file>.tmp`) to the allowed folders itself, so large queries can still spill to disk.
+    (Ibis sets the time zone in between). The workspace's resources (memory, threads, spill folder) are set first,
+    since nothing may change them once locked. The database file stays open wherever it is, and DuckDB adds its
+    spill folder to the allowed folders itself, so large queries can still spill to disk.
     """
     wanted = sorted(str(folder).rstrip("/") + "/" for folder in folders.all)  # a prefix: "/ws" would allow "/ws2"
     (locked,) = raw.execute("SELECT current_setting('lock_configuration')").fetchone()
@@ -440,6 +454,7 @@ def _confine(raw: Any, folders: Folders, path: Path) -> None:
                 hint=Message("warehouse.file_open_other_folders_hint"),
             )
     else:
+        resources.apply(raw)
         # SET takes no bound parameters; the folders are resolved paths, quoted as DuckDB literals ('' for ').
         listing = ", ".join("'" + folder.replace("'", "''") + "'" for folder in wanted)
         raw.execute(f"SET allowed_directories = [{listing}]")

@@ -84,6 +84,12 @@ def note_logged_write(warehouse: Warehouse, before: FileStamp) -> None:
     written.replace(target)  # whole or not at all: a reader never sees half a note
 
 
+def unlogged_stamp(warehouse: Warehouse, before: FileStamp) -> Hashable:
+    """The stamp of the writes kpilot did not log, as a load that starts with the file at `before` leaves it (what
+    the rollups it refreshes are built from: engine.rollups)."""
+    return _unlogged(warehouse, before)
+
+
 def _unlogged(warehouse: Warehouse, stamp: FileStamp) -> Hashable:
     """The stamp of the writes kpilot did not log, for the file at `stamp`: the noted one while the file is as
     kpilot's last logged load left it, the file's own stamp otherwise."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from kpilot.i18n import Message
+
 
 @dataclass(frozen=True)
 class EncodingConverted:
@@ -118,6 +120,16 @@ class RowsAlreadyInTable:
     rows: int
 
 
+@dataclass(frozen=True)
+class RollupNotKept:
+    """The rows were loaded, but the rollup of `source` could not be built from them (`problem` says why): it answers
+    nothing until a load or `kpilot rollups build` builds it; requests read the raw rows meanwhile."""
+
+    code: ClassVar[str] = "rollup_not_kept"
+    source: str
+    problem: Message
+
+
 Notice = (
     EncodingConverted
     | HeaderNamed
@@ -129,4 +141,5 @@ Notice = (
     | DatesKept
     | LoadedBefore
     | RowsAlreadyInTable
+    | RollupNotKept
 )

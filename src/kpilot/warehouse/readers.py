@@ -25,10 +25,32 @@ from kpilot.warehouse.delimited import read_text
 from kpilot.warehouse.parsed import ParsedFile
 from kpilot.warehouse.spreadsheets import read_parquet, read_xlsx
 
-__all__ = ["SUPPORTED_EXTENSIONS", "TEXT_EXTENSIONS", "ParsedFile", "read_file", "read_table_file"]
+__all__ = [
+    "STREAM_BYTES",
+    "SUPPORTED_EXTENSIONS",
+    "TEXT_EXTENSIONS",
+    "ParsedFile",
+    "read_file",
+    "read_table_file",
+    "streams",
+]
 
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, ".parquet", ".xlsx")
+# A Parquet file this large or larger is loaded batch by batch (`streaming`), not read whole. Compressed Parquet
+# grows five to ten times in memory: this keeps a whole-file read (one statement, faster for small files) under
+# about half a gigabyte. Text and Excel files are always read whole (docs/ingest.md#large-files).
+STREAM_BYTES = 64 * 1024**2
+
+
+def streams(path: Path) -> bool:
+    """Whether `ingest.ingest_file` loads `path` batch by batch: a Parquet file of at least STREAM_BYTES."""
+    if path.suffix.lower() != ".parquet":
+        return False
+    try:
+        return path.is_file() and path.stat().st_size >= STREAM_BYTES
+    except OSError:  # not readable: `read_file` says why
+        return False
 
 
 def read_table_file(path: Path, *, date_formats: DateFormats = NO_FORMATS, encoding: str | None = None) -> pa.Table:

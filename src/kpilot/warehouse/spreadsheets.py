@@ -306,14 +306,13 @@ def _midnight(value: dt.date) -> dt.datetime:
 
 
 def read_parquet(path: Path, source: str) -> ParsedFile:
+    """The whole file, in memory (a large one is loaded batch by batch instead: `streaming`)."""
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        raise DataError(
-            Message("warehouse.parquet_unreadable", problem=Raw(str(exc))), location=Location(file=source)
-        ) from exc
+        raise parquet_unreadable(exc, source) from exc
     named, notices = name_columns(enumerate(table.column_names), source, None)
-    columns = {name: _flat_column(table.column(index), name, source) for index, name in named}
+    columns = {name: flat_column(table.column(index), name, source) for index, name in named}
     return ParsedFile(
         places=RowPlaces(source=source, positions=range(1, table.num_rows + 1), kind="row", has_lines=False),
         table=pa.table(columns) if columns else table,
@@ -321,8 +320,12 @@ def read_parquet(path: Path, source: str) -> ParsedFile:
     )
 
 
-def _flat_column(column: pa.ChunkedArray, name: str, source: str) -> pa.Array:
-    """Parquet types as a warehouse table can hold them."""
+def parquet_unreadable(exc: BaseException, source: str) -> DataError:
+    return DataError(Message("warehouse.parquet_unreadable", problem=Raw(str(exc))), location=Location(file=source))
+
+
+def flat_column(column: pa.ChunkedArray, name: str, source: str) -> pa.Array:
+    """Parquet types as a warehouse table can hold them (of a whole file, or of one batch of its rows)."""
     array = column.combine_chunks()
     kind = array.type
     if pa.types.is_dictionary(kind):
