@@ -12,7 +12,7 @@ import pytest
 from kpilot import Workspace
 from kpilot.auth.actor import Actor
 from kpilot.services.ingest import ingest_local_file
-from tests.support import run_cli, write_workspace
+from tests.support import postgres_available, postgres_database, run_cli, write_workspace
 
 DEFINITIONS = """
 sources:
@@ -94,3 +94,22 @@ def test_no_rollup_declared(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     code, _, err = run_cli(capsys, "rollups", "build", "-w", str(tmp_path / "plain"))
     assert code != 0
     assert "no source declares a rollup" in err
+
+
+@pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not running on 127.0.0.1:5432")
+def test_on_postgresql_loads_go_on_and_requests_read_the_raw_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with postgres_database() as url:
+        write_workspace(tmp_path / "pg", DEFINITIONS, warehouse=url)
+        path = tmp_path / "sales.csv"
+        path.write_text("day,team,customer,amount\n2025-01-02,north,a,10\n2025-01-03,south,a,7\n")
+        with Workspace(tmp_path / "pg") as ws:
+            ingest_local_file(ws, Actor.operator(), path, "sales", now=datetime.now(UTC))
+            assert ws.compute(["revenue"], grain="all").column("revenue").to_pylist() == [17]
+            assert "_kpilot_rollup_" not in ws.sql(["revenue"], grain="all")
+        found = status(capsys, tmp_path / "pg")
+        assert found["standing"] == "unsupported"
+        code, _, err = run_cli(capsys, "rollups", "build", "-w", str(tmp_path / "pg"))
+        assert code != 0
+        assert "this warehouse cannot keep rollups" in err

@@ -87,3 +87,32 @@ def test_a_team_move_is_seen_at_once_and_readers_never_share_answers(pushing: Pu
         with Workspace(pushing.root) as workspace:
             import_file(workspace, moved, on=date.today())
         assert total(api, pushing, "team_revenue", who="dino") == 700 + 1000  # APAC's rows and his own
+
+
+def test_a_push_keeps_the_rollup_that_answers_every_reader(pushing: Pushing) -> None:
+    """With a rollup over `deals`, pushed rows are added to it in the push's transaction: every reader's numbers
+    include them at once, from the rollup (EMEA 1075 + 25 for Dino, APAC 700 for Carl, 1775 + 25 for Ada)."""
+    from kpilot.auth.actor import Actor
+    from kpilot.services.rollups import build_rollups, rollup_status
+
+    found = [path for path in (pushing.root / "definitions").glob("*.yaml") if "- name: deals\n" in path.read_text()]
+    (path,) = found
+    text = path.read_text()
+    path.write_text(
+        text.replace("  - name: deals\n    table: deals\n", "  - name: deals\n    table: deals\n    rollup: true\n")
+    )
+    with Workspace(pushing.root) as workspace:
+        build_rollups(workspace, Actor.operator())
+    with client(pushing.root) as api:
+        assert total(api, pushing, "company_revenue") == 1775
+        rows = [{"day": "2025-04-02", "team": "EMEA", "owner": "anna", "amount": 25}]
+        pushed = api.post("/api/v1/sources/deals/rows", json=rows, headers=pushing.pusher("ada"))
+        assert pushed.status_code == 200, pushed.text
+        assert total(api, pushing, "company_revenue") == 1775 + 25
+        assert total(api, pushing, "team_revenue", who="dino") == 1075 + 25
+        assert total(api, pushing, "team_revenue", who="carl") == 700
+    with Workspace(pushing.root) as workspace:
+        (status,) = rollup_status(workspace, Actor.operator())
+        assert status.standing.value == "current"
+        assert status.refreshed_at != status.built_at  # added to, not built again
+        assert "_kpilot_rollup_deals" in workspace.sql(["company_revenue"], grain="all")
