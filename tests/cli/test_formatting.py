@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from kpilot.cli.formatting import (
+from kpilot.definitions.model import Kpi, TimeUnit, Unit
+from kpilot.goals.status import Status
+from kpilot.results.formatting import (
     EMPTY,
     format_change,
     format_kpi_value,
@@ -16,8 +18,6 @@ from kpilot.cli.formatting import (
     format_weight,
     status_words,
 )
-from kpilot.definitions.model import Kpi, TimeUnit, Unit
-from kpilot.goals.status import Status
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from kpilot.cli.formatting import (
+from kpilot.definitions.model import Kpi, TimeUnit, Unit
+from kpilot.goals.status import Status
+from kpilot.i18n import Language
+from kpilot.results.formatting import (
     format_change,
     format_percent,
     format_range,
@@ -18,9 +21,6 @@ from kpilot.cli.formatting import (
     format_weight,
     status_words,
 )
-from kpilot.definitions.model import Kpi, TimeUnit, Unit
-from kpilot.goals.status import Status
-from kpilot.i18n import Language
 
 EN, IT, PL, ZH = Language.EN, Language.IT, Language.PL, Language.ZH
 NBSP = "\u00a0"

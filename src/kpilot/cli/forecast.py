@@ -10,7 +10,6 @@ from rich.table import Table
 
 from kpilot.cli.app import LanguageOption, WorkspaceOption, app, language, out
 from kpilot.cli.formats import Format, TableOrJson
-from kpilot.cli.formatting import format_percent
 from kpilot.cli.output import EMPTY, format_value, json_text
 from kpilot.cli.reader import words
 from kpilot.engine.periods import Grain
@@ -19,6 +18,7 @@ from kpilot.forecast.kpi import KpiForecast
 from kpilot.i18n import Language, text, value_text
 from kpilot.i18n.numbers import localize
 from kpilot.results.forecast import forecast_result
+from kpilot.results.formatting import format_percent
 from kpilot.workspace import Workspace
 
 

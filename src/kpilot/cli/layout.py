@@ -29,8 +29,8 @@ from rich.segment import Segments
 from rich.table import Table
 from rich.text import Text
 
-from kpilot.cli.formatting import EMPTY
 from kpilot.i18n import DEFAULT, Language, text
+from kpilot.results.formatting import EMPTY
 
 LABEL_MIN = 10  # a label column is never narrower than this (unless all its text is shorter)
 LABEL_WORD_CAP = 16  # words up to this long are not folded inside a label column

@@ -9,15 +9,6 @@ from rich.markup import escape
 
 from kpilot.cli.app import LanguageOption, WorkspaceOption, app, language, out
 from kpilot.cli.formats import Format, TableOrJson
-from kpilot.cli.formatting import (
-    EMPTY,
-    format_kpi_value,
-    format_range,
-    format_share,
-    format_weight,
-    is_count,
-    status_words,
-)
 from kpilot.cli.layout import Cell, Fitted, Indented, Kind, Spec, fit_table, terminal_width
 from kpilot.cli.output import json_text
 from kpilot.cli.reader import words
@@ -26,6 +17,15 @@ from kpilot.goals.matrix import Column, Matrix
 from kpilot.goals.matrix import Kind as FlagKind
 from kpilot.goals.status import Status
 from kpilot.i18n import Language, Message, text
+from kpilot.results.formatting import (
+    EMPTY,
+    format_kpi_value,
+    format_range,
+    format_share,
+    format_weight,
+    is_count,
+    status_words,
+)
 from kpilot.results.matrix import matrix_result
 from kpilot.semantic.additive import is_additive
 from kpilot.workspace import Workspace

@@ -1,6 +1,6 @@
 """Rendering results: a Rich table for people, CSV and JSON for machines (raw values, full precision).
 
-Numbers for people are formatted by `cli.formatting` (re-exported here as `format_value` and `EMPTY`).
+Numbers for people are formatted by `results.formatting` (re-exported here as `format_value` and `EMPTY`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import pyarrow as pa
 from rich.markup import escape
 
 from kpilot.cli.export_safety import neutralised
-from kpilot.cli.formatting import EMPTY, format_kpi_value, format_value
 from kpilot.cli.layout import Fitted, Kind, Spec, fit_table
 from kpilot.definitions.model import Kpi
 from kpilot.engine.aggregate import PERIOD
 from kpilot.engine.execute import IMMATURE, PARTIAL
 from kpilot.i18n import DEFAULT, Language, text
 from kpilot.results.data import plain, plain_value
+from kpilot.results.formatting import EMPTY, format_kpi_value, format_value
 
 # Columns that say something about a row rather than hold a value: `partial` (shown as '*') and the engine's list of
 # KPIs whose cohorts are not final yet (`immature`, only there when a KPI has `mature_after`).

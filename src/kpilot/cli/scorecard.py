@@ -10,7 +10,6 @@ from rich.style import Style
 
 from kpilot.cli.app import LanguageOption, WorkspaceOption, app, err, language, out, warn
 from kpilot.cli.formats import Format, TableCsvOrJson
-from kpilot.cli.formatting import EMPTY, format_change, format_kpi_value, format_range, is_count, status_words
 from kpilot.cli.layout import Fitted, Kind, Spec, fit_table, terminal_width
 from kpilot.cli.output import csv_text, json_text
 from kpilot.cli.reader import words
@@ -19,6 +18,7 @@ from kpilot.engine.scope import parse_scope
 from kpilot.goals.scorecard import Change, DefaultPeriod, PeriodChoice, ScorecardLine
 from kpilot.goals.status import Status
 from kpilot.i18n import Language, text
+from kpilot.results.formatting import EMPTY, format_change, format_kpi_value, format_range, is_count, status_words
 from kpilot.results.scorecard import scorecard_result
 from kpilot.workspace import Workspace
 

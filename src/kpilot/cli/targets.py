@@ -11,7 +11,6 @@ from rich.table import Table
 
 from kpilot.cli.app import LanguageOption, WorkspaceOption, language, out
 from kpilot.cli.formats import Format, TableOrJson
-from kpilot.cli.formatting import format_percent
 from kpilot.cli.output import EMPTY, format_value, json_text
 from kpilot.cli.reader import words
 from kpilot.definitions.model import Direction
@@ -23,6 +22,7 @@ from kpilot.goals.suggest.methods import Method
 from kpilot.goals.suggest.propose import Level, Suggestion
 from kpilot.goals.writer import WriteReport
 from kpilot.i18n import Language, Message, text
+from kpilot.results.formatting import format_percent
 from kpilot.results.targets import suggestion_result
 from kpilot.workspace import Workspace
 

@@ -23,8 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kpilot.cli.export_safety import neutralised
-from kpilot.cli.formatting import TIME_UNITS
 from kpilot.definitions.model import Kpi, Unit
+from kpilot.results.formatting import TIME_UNITS
 
 SHEET = "kpilot"
 DATE_FORMAT = "yyyy-mm-dd"

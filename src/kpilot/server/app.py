@@ -19,6 +19,7 @@ from kpilot.server.api.v1 import router as api_v1
 from kpilot.server.language import SETTING_LANGUAGE
 from kpilot.server.runtime import Runtime
 from kpilot.server.secret import secret_key
+from kpilot.server.web import install as install_web
 
 OPENAPI_URL = "/api/openapi.json"
 
@@ -53,6 +54,7 @@ def create_app(folder: str | Path) -> FastAPI:
     problems.install(app)
     app.include_router(health.router)
     app.include_router(api_v1)
+    install_web(app)  # the pages (docs/dashboard.md)
     settings = _settings(root)
     if settings is not None and settings.oidc is not None:
         oidc.install(app, settings.oidc, secret)

@@ -1,5 +1,6 @@
-"""Numbers for people: the one place where every command-line table (compute, scorecard, matrix, forecast, targets)
-turns a value into text. CSV, JSON and XLSX keep values raw; only what a person reads goes through here.
+"""Numbers for people: the one place where every table a person reads (the command line's compute, scorecard,
+matrix, forecast and targets tables, and the web pages) turns a value into text. CSV, JSON and XLSX keep values raw;
+only what a person reads goes through here.
 
 The rules (docs/cli.md, "Numbers in tables"):
 

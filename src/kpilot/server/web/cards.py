@@ -1,0 +1,57 @@
+"""A KPI as a card on a page: its value with unit, its status and the reason in words, and the three comparisons
+(target, previous period, same period last year; in percentage points for rates), all as text in the reader's
+language, made from a scorecard line (goals.scorecard). The numbers are the scorecard's, formatted as every table
+formats them (kpilot.results.formatting)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpilot.goals.scorecard import ScorecardLine
+from kpilot.i18n import Language
+from kpilot.results.data import words
+from kpilot.results.formatting import EMPTY, format_change, format_kpi_value, format_share, is_count, status_words
+
+
+@dataclass(frozen=True)
+class Card:
+    kpi: str
+    label: str
+    value: str
+    status: str | None  # the status's code (its colour); None: no target to judge by
+    status_words: str | None
+    reason: str | None
+    target: str
+    attainment: str
+    previous: str
+    vs_previous: str
+    last_year: str
+    vs_last_year: str
+    partial: bool
+    description: str | None
+
+
+def card(line: ScorecardLine, currency: str, language: Language) -> Card:
+    kpi, evaluation, target = line.kpi, line.evaluation, line.target
+    whole = is_count(kpi, line.additive, line.value)
+
+    def shown(value: float | None) -> str:
+        return format_kpi_value(value, kpi, currency, whole=whole, language=language) if value is not None else EMPTY
+
+    reason = evaluation.reason if evaluation is not None else line.error
+    return Card(
+        kpi=kpi.name,
+        label=kpi.title,
+        value=shown(line.value),
+        status=evaluation.status.value if evaluation is not None else None,
+        status_words=status_words(evaluation.status, language) if evaluation is not None else None,
+        reason=words(reason, language),
+        target=shown(target.target) if target is not None else EMPTY,
+        attainment=format_share(evaluation.attainment if evaluation is not None else None, language),
+        previous=shown(line.previous),
+        vs_previous=format_change(line.vs_previous.amount, line.vs_previous.kind, language),
+        last_year=shown(line.last_year),
+        vs_last_year=format_change(line.vs_last_year.amount, line.vs_last_year.kind, language),
+        partial=line.partial,
+        description=kpi.description,
+    )
