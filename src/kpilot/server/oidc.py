@@ -21,6 +21,7 @@ from kpilot.auth.sessions import SessionCodec
 from kpilot.definitions.model import OidcSettings
 from kpilot.i18n import Message
 from kpilot.server.cookies import set_session
+from kpilot.server.paths import local_path
 from kpilot.server.problems import ProviderUnavailable
 from kpilot.server.runtime import Runtime
 from kpilot.services.oidc import oidc_session
@@ -48,7 +49,7 @@ def install(app: FastAPI, settings: OidcSettings, secret: str) -> None:
 
     @router.get("/auth/oidc/login")
     async def login(request: Request, next: str = DEFAULT_NEXT) -> RedirectResponse:
-        request.session["next"] = next if next.startswith("/") and not next.startswith("//") else DEFAULT_NEXT
+        request.session["next"] = local_path(next, DEFAULT_NEXT)
         try:
             response: RedirectResponse = await provider.authorize_redirect(
                 request, str(request.url_for("oidc_callback"))

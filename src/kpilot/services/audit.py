@@ -43,6 +43,7 @@ class Action(StrEnum):
     TARGETS_REMOVED = "targets.removed"
     DEFINITION_EDITED = "definition.edited"  # a KPI, goal or source added or replaced
     DEFINITION_REMOVED = "definition.removed"
+    LANGUAGE_SET = "person.language_set"  # a person chose the language kpilot speaks to them in
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

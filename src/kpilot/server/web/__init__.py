@@ -7,10 +7,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kpilot.server.web import my_kpis, sign_in
+from kpilot.server.web import language, my_kpis, sign_in
+
+ROUTERS = (sign_in.router, my_kpis.router, language.router)  # every page (docs/dashboard.md has a section each)
 
 
 def install(app: FastAPI) -> None:
-    app.include_router(sign_in.router)
-    app.include_router(my_kpis.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("kpilot.server.web", "static")]), name="static")

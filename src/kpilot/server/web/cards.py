@@ -5,7 +5,9 @@ formats them (kpilot.results.formatting)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kpilot.goals.scorecard import ScorecardLine
 from kpilot.i18n import Language
@@ -29,9 +31,10 @@ class Card:
     vs_last_year: str
     partial: bool
     description: str | None
+    spark: Mapping[str, Any] | None = None  # the sparkline's Vega-Lite spec (server.web.charts)
 
 
-def card(line: ScorecardLine, currency: str, language: Language) -> Card:
+def card(line: ScorecardLine, currency: str, language: Language, *, spark: Mapping[str, Any] | None = None) -> Card:
     kpi, evaluation, target = line.kpi, line.evaluation, line.target
     whole = is_count(kpi, line.additive, line.value)
 
@@ -54,4 +57,5 @@ def card(line: ScorecardLine, currency: str, language: Language) -> Card:
         vs_last_year=format_change(line.vs_last_year.amount, line.vs_last_year.kind, language),
         partial=line.partial,
         description=kpi.description,
+        spark=spark,
     )

@@ -4,18 +4,28 @@ as cards. Signed out, it sends the browser to `/sign-in` and back here after."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from kpilot.api import Workspace
 from kpilot.auth.actor import Actor
-from kpilot.i18n import Period
+from kpilot.engine.arguments import make_request
+from kpilot.engine.periods import Grain
+from kpilot.errors import UserError
+from kpilot.goals.scorecard import ScorecardLine
+from kpilot.i18n import Period, text
 from kpilot.server.identity import current_actor
 from kpilot.server.language import request_language
 from kpilot.server.problems import Unauthenticated
 from kpilot.server.reading import seen_by
 from kpilot.server.runtime import Runtime
 from kpilot.server.web.cards import Card, card
+from kpilot.server.web.charts import sparkline
 from kpilot.server.web.templates import page
 
 router = APIRouter(include_in_schema=False)
@@ -35,10 +45,49 @@ async def my_kpis(request: Request) -> Response:
             result = workspace.scorecard()
             currency = workspace.settings.currency
             shown = Period(result.period, result.grain.value, result.name)
-            return shown, [card(line, currency, language) for line in result.lines]
+            trends = history(workspace, [line.kpi.name for line in result.lines], result.period, result.grain)
+            labels = {"period": text("web.chart.period", language), "value": text("web.chart.value", language)}
+            return shown, [
+                card(line, currency, language, spark=_spark(trends.get(line.kpi.name), line, labels))
+                for line in result.lines
+            ]
 
     period, found = await run_in_threadpool(cards)
     return page(request, "my_kpis.html", language, actor=_who(actor), period=period, cards=found, csrf=_csrf(request))
+
+
+HISTORY = 12  # periods a card's sparkline shows, the period shown last
+
+
+def history(
+    workspace: Workspace, kpis: list[str], period: date, grain: Grain
+) -> dict[str, list[tuple[date, float | None]]]:
+    """Each KPI's values over the HISTORY periods that end with `period`, computed together (one statement per
+    group of sources); a KPI that cannot be computed over them has none."""
+    if grain is Grain.ALL or not kpis:
+        return {}
+    calendar = workspace.calendar
+    first = calendar.shift(period, 1 - HISTORY, grain)
+    last = calendar.shift(period, 1, grain) - timedelta(days=1)
+    requests = [make_request([kpi], grain=grain, start=first, end=last) for kpi in kpis]
+    found: dict[str, list[tuple[date, float | None]]] = {}
+    for kpi, outcome in zip(kpis, workspace.compute_each(requests), strict=True):
+        if isinstance(outcome, UserError):
+            continue
+        found[kpi] = [(row["period"], _number(row[kpi])) for row in outcome.to_pylist()]
+    return found
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float | Decimal) and not isinstance(value, bool) else None
+
+
+def _spark(
+    points: list[tuple[date, float | None]] | None, line: ScorecardLine, labels: dict[str, str]
+) -> dict[str, Any] | None:
+    if not points or all(value is None for _, value in points):
+        return None
+    return sparkline(points, line.target.target if line.target is not None else None, labels)
 
 
 def _who(actor: Actor) -> str:

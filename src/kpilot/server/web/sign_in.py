@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,6 +21,7 @@ from kpilot.errors import UserError
 from kpilot.i18n import render
 from kpilot.server.cookies import end_session, set_session
 from kpilot.server.language import request_language
+from kpilot.server.paths import local_path
 from kpilot.server.runtime import Runtime
 from kpilot.server.web.templates import page
 from kpilot.services.sessions import open_session
@@ -32,7 +32,7 @@ FORM_COOKIE = "kpilot_sign_in"  # the sign-in form's own token (double submit)
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: str = "/") -> Response:
-    return _form(request, _local(next))
+    return _form(request, local_path(next))
 
 
 @router.post("/sign-in")
@@ -45,7 +45,7 @@ async def sign_in(
 ) -> Response:
     expected = request.cookies.get(FORM_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, form_token):
-        return _form(request, _local(next), problem="web.sign_in.expired", email=email, status_code=400)
+        return _form(request, local_path(next), problem="web.sign_in.expired", email=email, status_code=400)
     runtime: Runtime = request.app.state.runtime
     codec: SessionCodec = request.app.state.sessions
     client = request.client.host if request.client else None
@@ -59,8 +59,8 @@ async def sign_in(
         cookie, csrf = await run_in_threadpool(opened)
     except UserError as error:
         words = render(error.message, request_language(request))
-        return _form(request, _local(next), problem_words=words, email=email, status_code=401)
-    response = RedirectResponse(_local(next), status_code=303)
+        return _form(request, local_path(next), problem_words=words, email=email, status_code=401)
+    response = RedirectResponse(local_path(next), status_code=303)
     set_session(response, request, cookie, csrf)
     response.delete_cookie(FORM_COOKIE, path="/sign-in")
     return response
@@ -106,11 +106,3 @@ def _form(
     secure = request.url.scheme == "https"
     response.set_cookie(FORM_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/sign-in")
     return response
-
-
-def _local(target: str) -> str:
-    """Where to go after signing in: a path of this site only (never another site's address)."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return "/"
-    return target
