@@ -26,8 +26,7 @@ from pathlib import Path
 
 from kpilot.definitions.model import Source
 from kpilot.warehouse.connection import Warehouse
-from kpilot.warehouse.ingest_log import LOG_TABLE
-from kpilot.warehouse.sessions import quote
+from kpilot.warehouse.ingest_log import LAST_LOADS, LOG_TABLE
 
 NOTE_FILE = Path(".kpilot") / "data-version.json"
 # (size, modification time in ns) of the DuckDB file and of its write-ahead log (None: absent)
@@ -112,7 +111,7 @@ def _loads(warehouse: Warehouse) -> dict[str, int]:
     ).fetchone()
     if not found or not found[0]:
         return {}
-    rows = con.execute(f"SELECT table_name, max(seq) FROM {quote(LOG_TABLE)} GROUP BY table_name").fetchall()
+    rows = con.execute(LAST_LOADS).fetchall()
     return {str(table): int(seq) for table, seq in rows}
 
 

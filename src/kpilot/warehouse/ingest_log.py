@@ -54,6 +54,21 @@ class EarlierLoad:
     sheet: str | None
 
 
+# Each table's last load: what the data's versions are made of (warehouse.data_version, engine.rollups).
+LAST_LOADS = f"SELECT table_name, max(seq) FROM {quote(LOG_TABLE)} GROUP BY table_name"
+
+
+def last_loads(session: Session) -> dict[str, int]:
+    """Each table's last load (`seq`), as this transaction sees the log."""
+    return {str(table): int(seq) for table, seq in session.fetch(LAST_LOADS)}
+
+
+def load_before_last(session: Session, table: str) -> int:
+    """The load into `table` before its last one (0: none)."""
+    rows = session.fetch(f"SELECT seq FROM {quote(LOG_TABLE)} WHERE table_name = ? ORDER BY seq DESC LIMIT 2", [table])
+    return int(rows[1][0]) if len(rows) > 1 else 0
+
+
 def ensure_log(session: Session) -> None:
     session.execute(_CREATE)
 

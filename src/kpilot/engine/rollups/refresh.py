@@ -23,7 +23,7 @@ from kpilot.engine.rollups.state import Declared, declared, version_text
 from kpilot.errors import QueryError, UserError
 from kpilot.i18n import Message, Raw
 from kpilot.warehouse.data_version import DataVersions
-from kpilot.warehouse.ingest_log import LOG_TABLE, ensure_log
+from kpilot.warehouse.ingest_log import ensure_log, last_loads, load_before_last
 from kpilot.warehouse.notices import Notice, RollupNotKept
 from kpilot.warehouse.rollup_state import RollupState, ensure_states, forget_state, state_in, write_state
 from kpilot.warehouse.sessions import Session, quote
@@ -44,7 +44,7 @@ class Refresher:
         if not touched:
             return ()
         ensure_states(session)
-        loads = _loads(session)
+        loads = last_loads(session)
         notices: list[Notice] = []
         for each in touched:
             try:
@@ -58,7 +58,7 @@ class Refresher:
         """Build the rollups again from all their rows (`names`: of these sources only)."""
         ensure_log(session)
         ensure_states(session)
-        loads = _loads(session)
+        loads = last_loads(session)
         built = []
         for each in self.rollups:
             if names and each.source.name not in names:
@@ -104,7 +104,7 @@ def _was_current(
 ) -> bool:
     """Whether the rollup was current before the load into `table` that the log's last entry for it records."""
     before = dict(loads)
-    previous = _previous_load(session, table)
+    previous = load_before_last(session, table)
     if previous:
         before[table] = previous
     else:
@@ -167,14 +167,3 @@ def _tables_of(each: Declared) -> set[str | None]:
 
 def _version(each: Declared, loads: dict[str, int], how: Refresher) -> str | None:
     return version_text(DataVersions(loads, how.unlogged, {}), each.source, each.rates)
-
-
-def _loads(session: Session) -> dict[str, int]:
-    rows = session.fetch(f"SELECT table_name, max(seq) FROM {quote(LOG_TABLE)} GROUP BY table_name")
-    return {str(table): int(seq) for table, seq in rows}
-
-
-def _previous_load(session: Session, table: str) -> int:
-    """The load into `table` before the last one (0: none)."""
-    rows = session.fetch(f"SELECT seq FROM {quote(LOG_TABLE)} WHERE table_name = ? ORDER BY seq DESC LIMIT 2", [table])
-    return int(rows[1][0]) if len(rows) > 1 else 0
