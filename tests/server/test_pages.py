@@ -88,6 +88,23 @@ def test_signed_out_the_page_asks_to_sign_in(api: TestClient) -> None:
     page = api.get("/sign-in")
     assert '<html lang="en">' in page.text
     assert "Sign in" in page.text
+    assert 'class="pages"' not in page.text  # no navigation before signing in
+
+
+def test_the_way_back_after_signing_in_keeps_the_query(api: TestClient) -> None:
+    answer = api.get("/?lang=it", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/sign-in?next=/%3Flang%3Dit"  # the whole path, as one parameter
+
+
+def test_a_signed_in_page_has_the_navigation_and_the_sign_out(served: Company) -> None:
+    with signed_in(served.root, "dino") as api:
+        english = api.get("/").text
+        polish = api.get("/?lang=pl").text
+    assert re.search(r'<nav class="pages" aria-label="Pages">\s*<a href="/" aria-current="page">My KPIs</a>', english)
+    assert "dino@acme.example" in english
+    assert 'action="/sign-out"' in english
+    assert re.search(r'aria-label="Strony">\s*<a href="/" aria-current="page">Moje KPI</a>', polish)
 
 
 def test_each_reader_sees_their_own_numbers(served: Company) -> None:

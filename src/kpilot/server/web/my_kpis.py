@@ -10,34 +10,29 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from kpilot.api import Workspace
-from kpilot.auth.actor import Actor
 from kpilot.engine.arguments import make_request
 from kpilot.engine.periods import Grain
 from kpilot.errors import UserError
 from kpilot.goals.scorecard import ScorecardLine
 from kpilot.i18n import Period, text
-from kpilot.server.identity import current_actor
-from kpilot.server.language import request_language
-from kpilot.server.problems import Unauthenticated
 from kpilot.server.reading import seen_by
 from kpilot.server.runtime import Runtime
 from kpilot.server.web.cards import Card, card
 from kpilot.server.web.charts import sparkline
-from kpilot.server.web.templates import page
+from kpilot.server.web.reader import Reader, signed_in, signed_page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
 async def my_kpis(request: Request) -> Response:
-    try:
-        actor = await current_actor(request)
-    except Unauthenticated:
-        return RedirectResponse("/sign-in?next=/", status_code=303)
-    language = request_language(request)
+    reader = await signed_in(request)
+    if not isinstance(reader, Reader):
+        return reader
+    actor, language = reader.actor, reader.language
     runtime: Runtime = request.app.state.runtime
 
     def cards() -> tuple[Period, list[Card]]:
@@ -53,7 +48,7 @@ async def my_kpis(request: Request) -> Response:
             ]
 
     period, found = await run_in_threadpool(cards)
-    return page(request, "my_kpis.html", language, actor=_who(actor), period=period, cards=found, csrf=_csrf(request))
+    return signed_page(request, "my_kpis.html", reader, period=period, cards=found)
 
 
 HISTORY = 12  # periods a card's sparkline shows, the period shown last
@@ -88,13 +83,3 @@ def _spark(
     if not points or all(value is None for _, value in points):
         return None
     return sparkline(points, line.target.target if line.target is not None else None, labels)
-
-
-def _who(actor: Actor) -> str:
-    return actor.email or ""
-
-
-def _csrf(request: Request) -> str:
-    from kpilot.auth.sessions import CSRF_COOKIE
-
-    return request.cookies.get(CSRF_COOKIE, "")
