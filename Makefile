@@ -21,7 +21,7 @@ APT_INSTALL = if ! command -v apt-get >/dev/null; then echo "make: apt-get not f
 	echo "make: installing Debian's $$packages" >&2; \
 	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages >/dev/null
 
-.PHONY: demo test lint typecheck unit bench clean assets
+.PHONY: demo test lint typecheck unit bench clean assets screenshots
 
 # The assets are order-only here: an editable install has them, and a change to the lock file rebuilds them
 # (through `assets`, `unit`, `demo`, `bench`), never the venv.
@@ -52,12 +52,21 @@ $(CHROMIUM):
 $(CJK_FONT):
 	@packages=fonts-wqy-zenhei; $(APT_INSTALL)
 
+# Ends by serving the dashboard on the demo company until Ctrl-C (`make demo SERVE=no` stops after the scorecards).
+# The demo accounts' passwords are printed again just before (they are kept nowhere: held in the shell only).
+SERVE ?= yes
+PORT ?= 8000
+
 demo: $(STAMP) $(ASSETS)
 	rm -rf demo-workspace
-	$(BIN)/kpilot demo demo-workspace
-	$(BIN)/kpilot scorecard -w demo-workspace
-	$(BIN)/kpilot scorecard -w demo-workspace --period current --category sales --explain
-	$(BIN)/kpilot matrix -w demo-workspace
+	@made="$$($(BIN)/kpilot demo demo-workspace)" || exit 1; printf '%s\n' "$$made"; \
+	$(BIN)/kpilot scorecard -w demo-workspace && \
+	$(BIN)/kpilot scorecard -w demo-workspace --period current --category sales --explain && \
+	$(BIN)/kpilot matrix -w demo-workspace || exit 1; \
+	if [ "$(SERVE)" != no ]; then \
+		printf '\n%s\n\n' "$$made"; \
+		exec $(BIN)/kpilot serve -w demo-workspace --port $(PORT); \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -71,6 +80,16 @@ unit: $(STAMP) $(ASSETS) $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/pytest -n auto -q
 
 test: lint typecheck unit
+
+# The screenshots of docs/dashboard.md: the browser tests write every page in every language to tests/web/screenshots/;
+# each page in English, and My KPIs in the four languages, are copied to docs/screenshots/.
+screenshots: $(STAMP) $(ASSETS) $(CHROMIUM) $(CJK_FONT)
+	rm -rf tests/web/screenshots
+	$(BIN)/pytest -n auto -q -m web tests/web/test_accessibility.py
+	mkdir -p docs/screenshots
+	rm -f docs/screenshots/*.png
+	cp tests/web/screenshots/page-*-en.png tests/web/screenshots/page-my-kpis-it.png tests/web/screenshots/page-my-kpis-pl.png \
+		tests/web/screenshots/page-my-kpis-zh.png docs/screenshots/
 
 bench: $(STAMP) $(ASSETS)
 	$(BIN)/python bench/run.py

@@ -93,11 +93,11 @@ def _prepare() -> str:
 
 
 @contextmanager
-def _server() -> Iterator[int]:
+def _server(root: Path = DEMO) -> Iterator[int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    command = [str(KPILOT), "serve", "-w", str(DEMO), "--port", str(port)]
+    command = [str(KPILOT), "serve", "-w", str(root), "--port", str(port)]
     log = (HERE / "data" / "serve.log").open("w")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
     try:

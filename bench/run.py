@@ -29,6 +29,7 @@ import duckdb
 import generate
 import ingest
 import numpy as np
+import pages
 import pandas as pd
 import pyarrow as pa
 import references
@@ -109,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.cli_only:
         cli.run(options.repeats)
         return 0
+    if options.pages_only:
+        return 0 if pages.run() else 1
     if options.scorecard_only:
         return 0 if scorecard.run() else 1
     if options.ingest_only:
@@ -150,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         workspace.close()
     api.run(options.api_seconds)
+    pages.run()
     cli.run(options.repeats)
     agree = scorecard.run()
     agree = ingest.run(INGEST_QUICK_ROWS if options.quick else INGEST_ROWS) and agree
@@ -170,6 +174,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--api-seconds", type=float, default=None, help="seconds of load on each API endpoint (30)")
     parser.add_argument("--api-only", action="store_true", help="run the REST API section alone")
     parser.add_argument("--cli-only", action="store_true", help="run the command line's start section alone")
+    parser.add_argument("--pages-only", action="store_true", help="run the dashboard pages section alone")
     parser.add_argument("--scorecard-only", action="store_true", help="run the demo scorecard section alone")
     parser.add_argument("--ingest-only", action="store_true", help="run the ingest speed section alone")
     parser.add_argument("--spark-only", action="store_true", help="run the Spark local mode vs DuckDB section alone")

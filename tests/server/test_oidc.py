@@ -124,3 +124,17 @@ def test_mapped_groups_move_the_person_between_teams_from_today(served: Company)
         {"via": "oidc", "teams_joined": ["APAC"], "teams_left": ["EMEA"]},
         {"via": "oidc"},
     ]
+
+
+def test_the_sign_in_page_offers_the_provider_with_the_same_destination(served: Company) -> None:
+    with client(served.root) as api:
+        page = api.get("/sign-in", params={"next": "/kpis?region=EMEA"})
+        assert page.status_code == 200
+        assert 'href="/auth/oidc/login?next=%2Fkpis%3Fregion%3DEMEA"' in page.text
+        assert "Sign in with your company account" in page.text
+        assert "Accedi con l&#39;account aziendale" in api.get("/sign-in", params={"lang": "it"}).text
+
+
+def test_without_a_provider_the_sign_in_page_offers_none(tmp_path: Path) -> None:
+    with client(build_served_company(tmp_path / "ws").root) as api:
+        assert "/auth/oidc/login" not in api.get("/sign-in").text

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from fastapi.testclient import TestClient
 
 from kpilot import Workspace
@@ -241,4 +242,21 @@ def test_docs_dashboard_md_describes_every_page() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "dashboard.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^### ((?:GET|POST|PUT|PATCH|DELETE) /\S*)$", text, re.M))
     assert pages == documented
-    assert len(pages) == 5
+    assert {"GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "POST /language", "GET /live"} <= pages
+
+
+def test_my_kpis_shows_the_running_period_on_request(served: Company) -> None:
+    """`?period=current`: the running month (today's, in the workspace's UTC), so far; the deals end in 2025-03, so
+    Dino's team revenue is 0 so far, marked as partial. Any other value is the last complete period, as without one."""
+    today = datetime.now(UTC).date()
+    with signed_in(served.root, "dino") as api:
+        running = api.get("/", params={"period": "current"})
+        other = api.get("/", params={"period": "nonsense"})
+    assert running.status_code == 200
+    month = format_date(today, "LLLL y", locale="en")
+    assert f"My KPIs, {month} so far" in running.text
+    assert '<a href="/?period=current" aria-current="page">Running period</a>' in running.text
+    card = running.text.split('data-kpi="team_revenue"')[1].split("</li>")[0]
+    assert '<p class="value">0 <span class="partial"' in card
+    assert "My KPIs, February 2025" in other.text
+    assert '<a href="/" aria-current="page">Last complete period</a>' in other.text

@@ -25,7 +25,7 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
     assert (code, out) == (
         0,
-        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0003)\n"
+        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0004)\n"
         "status: not created yet; run `kpilot db upgrade`\n",
     )
     assert not (here / "ws" / "kpilot.db").exists()  # looking creates nothing
@@ -33,19 +33,22 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     title = "The organisation: people, teams, memberships with effective dates, and the scopes of people and teams"
     accounts = "Accounts: sign-in, roles, permissions, API tokens and the audit log"
     keys = "Idempotency keys: REST API requests made at most once"
+    shares = "Share links: read-only links to a KPI or a board, with locked filters, an expiry and a revocation"
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
     assert (code, out) == (
         0,
-        f"Created the store ws/kpilot.db: now at revision 0003.\n  applied 0001: {title}\n  applied 0002: {accounts}\n"
-        f"  applied 0003: {keys}\n",
+        f"Created the store ws/kpilot.db: now at revision 0004.\n  applied 0001: {title}\n  applied 0002: {accounts}\n"
+        f"  applied 0003: {keys}\n  applied 0004: {shares}\n",
     )
     assert run_cli(capsys, "db", "upgrade", "-w", "ws")[:2] == (
         0,
-        "The store ws/kpilot.db is up to date (revision 0003).\n",
+        "The store ws/kpilot.db is up to date (revision 0004).\n",
     )
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out == "store: ws/kpilot.db\nrevision: 0003 (this kpilot's newest: 0003)\nstatus: up to date\n"
+    assert out == "store: ws/kpilot.db\nrevision: 0004 (this kpilot's newest: 0004)\nstatus: up to date\n"
 
+    code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
+    assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at 0003.\n  undid 0004: {shares}\n")
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at 0002.\n  undid 0003: {keys}\n")
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
@@ -53,12 +56,12 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at no revision.\n  undid 0001: {title}\n")
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out.endswith("status: behind (to apply: 0001, 0002, 0003); run `kpilot db upgrade`\n")
+    assert out.endswith("status: behind (to apply: 0001, 0002, 0003, 0004); run `kpilot db upgrade`\n")
     code, _, err = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, err) == (1, "error: the store ws/kpilot.db has no migrations applied: nothing to downgrade\n")
 
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
-    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0003.")
+    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0004.")
 
 
 def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None:
@@ -66,7 +69,7 @@ def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None
     code, _, err = run_cli(capsys, "db", "downgrade", "nope", "-w", "ws")
     assert code == 1
     assert err.startswith("error: cannot downgrade the store ws/kpilot.db to 'nope': ")
-    assert "hint: name a revision (0001, 0002, 0003), 'base' (downgrade: everything) or a step such as -1" in err
+    assert "hint: name a revision (0001, 0002, 0003, 0004), 'base' (downgrade: everything) or a step such as -1" in err
 
 
 def test_org_commands_on_a_missing_store_say_to_upgrade(here: Path, capsys: Capsys) -> None:

@@ -5,13 +5,14 @@ The lowest layer of kpilot: it imports nothing of kpilot's. Domain code builds `
 """
 
 from kpilot.i18n.languages import DEFAULT, ENVIRONMENT_VARIABLE, Language, choose_language
-from kpilot.i18n.message import Amount, Message, Number, Period, Points, Raw, Share
+from kpilot.i18n.message import Amount, Elapsed, Message, Number, Period, Points, Raw, Share
 from kpilot.i18n.render import MessageMissing, render, text, value_text
 
 __all__ = [
     "DEFAULT",
     "ENVIRONMENT_VARIABLE",
     "Amount",
+    "Elapsed",
     "Language",
     "Message",
     "MessageMissing",

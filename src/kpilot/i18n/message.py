@@ -49,6 +49,14 @@ class Points:
 
 
 @dataclass(frozen=True)
+class Elapsed:
+    """How long ago something happened, for a sentence, in the reader's language: 300 -> 5 minutes ago (5 minuti
+    fa, 5 minut temu, 5分钟前); rounded to the largest unit that fits (Babel's format_timedelta)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Period:
     """A period for a sentence: `name` is the canonical name (2025-05, 2025-Q2, 2025, 2025-05-12) shown as is for
     quarters and years; months, days and weeks are written in the reader's language (May 2025, maggio 2025)."""
@@ -80,6 +88,7 @@ class Raw:
 
 Value: TypeAlias = (
     "str | int | float | Decimal | date | datetime | bool | Amount | Share | Points | Period | Number | Raw | Message"
+    " | Elapsed"
     " | tuple[Value, ...] | None"
 )
 

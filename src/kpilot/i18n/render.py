@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 
 from kpilot.i18n import message as messages
 from kpilot.i18n.catalogue import Text
 from kpilot.i18n.catalogue import entry as catalogue_entry
 from kpilot.i18n.languages import DEFAULT, Language
-from kpilot.i18n.message import Amount, Message, Number, Period, Points, Raw, Share
+from kpilot.i18n.message import Amount, Elapsed, Message, Number, Period, Points, Raw, Share
 from kpilot.i18n.numbers import fixed, localize, money, sentence_number, sentence_percent, sentence_share
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
@@ -70,6 +70,9 @@ def value_text(value: Any, language: Language) -> str:
         return text("value.points", language, points=Raw(fixed(abs(value.fraction) * 100, 1, language, trim=True)))
     if isinstance(value, Period):
         return period_text(value, language)
+    if isinstance(value, Elapsed):
+        ago = timedelta(seconds=-max(value.seconds, 1.0))  # never "in 0 seconds": a moment ago is one second ago
+        return format_timedelta(ago, add_direction=True, locale=language.locale)
     if isinstance(value, Number):
         return number_text(value, language)
     if isinstance(value, datetime):

@@ -16,6 +16,7 @@ from kpilot.errors import KpilotError
 from kpilot.i18n import Language
 from kpilot.server import health, oidc, problems
 from kpilot.server.api.v1 import router as api_v1
+from kpilot.server.data_watch import DataWatch
 from kpilot.server.language import SETTING_LANGUAGE
 from kpilot.server.runtime import Runtime
 from kpilot.server.secret import secret_key
@@ -48,6 +49,7 @@ def create_app(folder: str | Path) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.data_watch = DataWatch(runtime)  # what the pages' live updates listen to
     secret = secret_key(root)
     app.state.sessions = SessionCodec(secret)
     setattr(app.state, SETTING_LANGUAGE, _setting_language(root))
@@ -56,6 +58,7 @@ def create_app(folder: str | Path) -> FastAPI:
     app.include_router(api_v1)
     install_web(app)  # the pages (docs/dashboard.md)
     settings = _settings(root)
+    app.state.oidc = settings is not None and settings.oidc is not None  # the sign-in page offers the provider
     if settings is not None and settings.oidc is not None:
         oidc.install(app, settings.oidc, secret)
     return app

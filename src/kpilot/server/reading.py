@@ -51,8 +51,10 @@ JSON = "application/json"
 
 @contextmanager
 def seen_by(runtime: Runtime, actor: Actor) -> Iterator[Workspace]:
+    """The workspace as `actor` may see it; the organisation is read through the server's open store, when it is
+    open (signing in opens it), rather than opening the store again for each request."""
     with runtime.workspace() as workspace:
-        yield workspace_for(actor, workspace)
+        yield workspace_for(actor, workspace, store=runtime.open_store())
 
 
 async def kept_answer(

@@ -44,6 +44,8 @@ class Action(StrEnum):
     DEFINITION_EDITED = "definition.edited"  # a KPI, goal or source added or replaced
     DEFINITION_REMOVED = "definition.removed"
     LANGUAGE_SET = "person.language_set"  # a person chose the language kpilot speaks to them in
+    SHARE_CREATED = "share.created"  # a read-only link to a KPI or a board (services.sharing)
+    SHARE_REVOKED = "share.revoked"
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

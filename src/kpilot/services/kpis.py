@@ -18,7 +18,7 @@ from kpilot.services.access import sees_everything
 from kpilot.services.permissions import Action, Permissions
 from kpilot.services.reader import reader_of
 from kpilot.store.organisation import Organisation, read_organisation
-from kpilot.store.session import open_store
+from kpilot.store.session import Store, open_store
 from kpilot.workspace import Workspace
 
 W = TypeVar("W", bound=Workspace)
@@ -44,21 +44,28 @@ class KpiPolicy:
         self.permissions.ensure(Action(action))
 
 
-def permissions_for(actor: Actor, workspace: Workspace, *, on: date | None = None) -> Permissions:
+def permissions_for(
+    actor: Actor, workspace: Workspace, *, on: date | None = None, store: Store | None = None
+) -> Permissions:
     """The decisions for `actor` on `on` (default: today in the workspace's time zone). The store is read only when
     the actor's rules depend on the organisation (a person who is not an admin or editor); a store that is missing
-    or not up to date is then an error (store.StoreError), never an organisation taken as empty."""
+    or not up to date is then an error (store.StoreError), never an organisation taken as empty. `store`: one
+    already open (a server's), else the workspace's is opened for this decision (which checks its revision)."""
     day = on or workspace.calendar.today()
     organisation: Organisation | None = None
     if actor.person_id is not None and not sees_everything(actor):
-        with open_store(workspace) as store, store.reading() as session:
-            organisation = read_organisation(session)
+        if store is not None:
+            with store.reading() as session:
+                organisation = read_organisation(session)
+        else:
+            with open_store(workspace) as opened, opened.reading() as session:
+                organisation = read_organisation(session)
     return Permissions(reader_of(actor, organisation, day), workspace.definitions)
 
 
-def workspace_for(actor: Actor, workspace: W, *, on: date | None = None) -> W:
+def workspace_for(actor: Actor, workspace: W, *, on: date | None = None, store: Store | None = None) -> W:
     """`workspace` as `actor` may see it on `on`: hidden KPIs unknown, every value computed over the actor's rows.
     An actor who may not compute at all (no role, a token without `read`) is refused here (PermissionDenied)."""
-    permissions = permissions_for(actor, workspace, on=on)
+    permissions = permissions_for(actor, workspace, on=on, store=store)
     permissions.ensure(Action.COMPUTE)
     return workspace.restricted(KpiPolicy(permissions))

@@ -208,3 +208,25 @@ class IdempotencyKeyRow(Base):
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+SHARE_KINDS = ("kpi", "board")  # what a share link shows: one KPI, or a board (the company's or a team's)
+
+
+class ShareLinkRow(Base):
+    """A read-only link to a KPI or a board (docs/dashboard.md#sharing-and-embedding), made by an account: its
+    `target` (a KPI's name, `company` or `team:NAME`) and the filters it locks (JSON: scope, period, grain). The link
+    given out is this row's id signed with the server's secret; the row says whether it still works (expired at
+    `expires_at`, or revoked)."""
+
+    __tablename__ = "share_links"
+    __table_args__ = (CheckConstraint(column("kind").in_(SHARE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(VALUE_LENGTH))
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -7,12 +7,52 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kpilot.server.web import language, my_kpis, sign_in
+from kpilot.server.web import (
+    admin_accounts,
+    admin_audit,
+    admin_pages,
+    admin_tokens,
+    boards,
+    exports,
+    goals_page,
+    kpi_page,
+    kpis_page,
+    language,
+    live,
+    my_kpis,
+    share_links_page,
+    sharing,
+    sign_in,
+    smart_page,
+    targets_page,
+    tv,
+)
+from kpilot.server.web.framing import NoFraming
 
-ROUTERS = (sign_in.router, my_kpis.router, language.router)  # every page (docs/dashboard.md has a section each)
+ROUTERS = (
+    sign_in.router,
+    my_kpis.router,
+    kpis_page.router,
+    kpi_page.router,
+    boards.router,
+    tv.router,
+    goals_page.router,
+    smart_page.router,
+    targets_page.router,
+    admin_pages.router,
+    admin_accounts.router,
+    admin_tokens.router,
+    admin_audit.router,
+    share_links_page.router,
+    sharing.router,
+    exports.router,
+    language.router,
+    live.router,
+)  # every page (docs/dashboard.md has a section each)
 
 
 def install(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(NoFraming)  # no site frames a page, but a share link's `?embed=1` (server.web.framing)
     app.mount("/static", StaticFiles(packages=[("kpilot.server.web", "static")]), name="static")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from kpilot.goals.scorecard import ScorecardLine
-from kpilot.i18n import Language
+from kpilot.i18n import Elapsed, Language, text
 from kpilot.results.data import words
 from kpilot.results.formatting import EMPTY, format_change, format_kpi_value, format_share, is_count, status_words
 
@@ -32,9 +33,18 @@ class Card:
     partial: bool
     description: str | None
     spark: Mapping[str, Any] | None = None  # the sparkline's Vega-Lite spec (server.web.charts)
+    loaded: str | None = None  # how fresh its data is, in words ("data loaded 5 minutes ago"); None: unknown
 
 
-def card(line: ScorecardLine, currency: str, language: Language, *, spark: Mapping[str, Any] | None = None) -> Card:
+def card(
+    line: ScorecardLine,
+    currency: str,
+    language: Language,
+    *,
+    spark: Mapping[str, Any] | None = None,
+    loaded: datetime | None = None,
+    now: datetime | None = None,
+) -> Card:
     kpi, evaluation, target = line.kpi, line.evaluation, line.target
     whole = is_count(kpi, line.additive, line.value)
 
@@ -58,4 +68,12 @@ def card(line: ScorecardLine, currency: str, language: Language, *, spark: Mappi
         partial=line.partial,
         description=kpi.description,
         spark=spark,
+        loaded=_loaded(loaded, now, language),
     )
+
+
+def _loaded(loaded: datetime | None, now: datetime | None, language: Language) -> str | None:
+    if loaded is None:
+        return None
+    elapsed = ((now or datetime.now(UTC)) - loaded).total_seconds()
+    return text("web.card.loaded", language, ago=Elapsed(elapsed))

@@ -20,10 +20,21 @@ from kpilot.server.language import request_language
 from kpilot.server.paths import local_path
 from kpilot.server.problems import Unauthenticated
 from kpilot.server.web.templates import page
+from kpilot.services.permissions import Action, can
 
 # The pages of the navigation bar, in its order: (path, the catalogue code of its name). A page whose path starts
 # with an entry's path (other than `/`) marks that entry as the current one.
-NAV: tuple[tuple[str, str], ...] = (("/", "web.nav.my_kpis"),)
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "web.nav.my_kpis"),
+    ("/kpis", "web.nav.kpis"),
+    ("/boards", "web.nav.boards"),
+    ("/goals", "web.nav.goals"),
+    ("/smart", "web.nav.smart"),
+    ("/shares", "web.nav.shares"),
+    ("/admin", "web.nav.admin"),
+)
+# Entries only some readers see: path -> what the reader must be allowed to do (the service layer decides).
+NAV_ONLY: dict[str, Action] = {"/admin": Action.MANAGE_ACCOUNTS}
 
 
 @dataclass(frozen=True)
@@ -51,5 +62,6 @@ def signed_page(
     request: Request, template: str, reader: Reader, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     """`template` for `reader`: `context` holds values only, as for `templates.page`."""
-    shared = {"actor": reader.who, "csrf": reader.csrf, "nav": NAV}
+    nav = tuple(entry for entry in NAV if entry[0] not in NAV_ONLY or can(reader.actor, NAV_ONLY[entry[0]]))
+    shared = {"actor": reader.who, "csrf": reader.csrf, "nav": nav}
     return page(request, template, reader.language, status_code, **shared, **context)

@@ -4,13 +4,15 @@ the same service as `POST /api/v1/session` (services.sessions), and the button t
 The form carries a token of its own, also set as a cookie (double submit), so that another site cannot sign a
 visitor in to an account of its choosing ("login CSRF"); signing out needs the session's CSRF token, sent by the
 page's form as a field. A refused sign-in shows the service's words, never which of the address or the password
-was wrong (services.sign_in says neither)."""
+was wrong (services.sign_in says neither). When the workspace signs in through an OpenID Connect provider
+(`oidc:` in kpilot.yaml), the page also offers it, with the same destination."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
@@ -92,6 +94,8 @@ def _form(
     status_code: int = 200,
 ) -> Response:
     token = secrets.token_urlsafe(32)
+    offered = getattr(request.app.state, "oidc", False)
+    provider = f"/auth/oidc/login?{urlencode({'next': next})}" if offered else None
     response = page(
         request,
         "sign_in.html",
@@ -102,6 +106,7 @@ def _form(
         email=email,
         problem=problem,
         problem_words=problem_words,
+        provider=provider,
     )
     secure = request.url.scheme == "https"
     response.set_cookie(FORM_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/sign-in")

@@ -31,9 +31,10 @@ def page(request: Request, template: str, language: Language, status_code: int =
         return text(code, language, **values)
 
     links = [(other, str(request.url.include_query_params(lang=other.value))) for other in Language]
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")  # what live updates fetch again
     html = (
         environment()
         .get_template(template)
-        .render(t=words, language=language, languages=links, path=request.url.path, **context)
+        .render(t=words, language=language, languages=links, path=request.url.path, here=here, **context)
     )
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})

@@ -93,6 +93,8 @@ async def push(
         answer = await run_in_threadpool(
             push_rows, store, runtime.workspace, actor, pushed, now=now, wait_seconds=LOCK_WAIT_SECONDS
         )
+    if not answer.replayed and answer.status < 300:
+        request.app.state.data_watch.touched(frozenset({source}))  # open pages update (server.data_watch)
     headers = {REPLAYED_HEADER: "true"} if answer.replayed else {}
     return JSONResponse(answer.data, status_code=answer.status, headers=headers)
 

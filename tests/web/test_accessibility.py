@@ -1,0 +1,82 @@
+"""Good citizenship of every page, in Debian's Chromium (docs/dashboard.md#accessibility-and-phones): axe-core finds no
+serious or critical violation, and at a phone's width (390 px) nothing is wider than the screen. Every page means
+every GET page route of kpilot.server.web (the list tests/server/test_page_words.py checks the words of), opened as
+Ada (an admin, who may open them all). A screenshot of each page in each language goes to tests/web/screenshots/
+(`make screenshots` copies them to docs/screenshots/).
+
+axe-core comes from the npm registry, pinned in package-lock.json (a development dependency: `make assets` installs
+it into node_modules/ and it is never served by kpilot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from kpilot.i18n import Language
+from tests.server.test_page_words import page_paths
+from tests.web.web_support import ROOT, SignIn, screenshot
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+REFUSED = ("serious", "critical")
+PHONE = {"width": 390, "height": 844}
+# The elements that stick out past the screen's right edge (for the message of a failure).
+WIDE = """() => [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 6)
+    .map((e) => `${e.tagName.toLowerCase()} ${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def shot_name(path: str, language: Language) -> str:
+    slug = "shared-kpi" if path.startswith("/s/") else path.strip("/").replace("/", "-") or "my-kpis"
+    return f"page-{slug}-{language.value}"
+
+
+def settled(page: Page) -> None:
+    """The page loaded, with its charts drawn (an open event stream never lets the network be idle)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => [...document.querySelectorAll('[data-spark]')].every(e => e.querySelector('svg'))")
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate("async () => (await axe.run(document)).violations")
+    return [violation for violation in found if violation["impact"] in REFUSED]
+
+
+def shared_path(page: Page) -> str:
+    """A new share link of the signed-in reader's to team_revenue, made through the form of /shares: `/s/<token>`."""
+    page.goto("/shares")
+    csrf = page.locator('input[name="csrf"]').first.get_attribute("value")
+    form = {"kind": "kpi", "name": "team_revenue", "scope": "", "period": "", "grain": "month", "days": "30"}
+    made = page.request.post("/shares", form={**form, "csrf": csrf or ""}, max_redirects=0)
+    assert made.status == 303, made.text()
+    page.goto(made.headers["location"])
+    url = page.locator("input.share-url").first.get_attribute("value") or ""
+    return "/s/" + url.split("/s/", 1)[1].split("?")[0]
+
+
+@pytest.mark.parametrize("path", page_paths())
+def test_every_page_is_accessible_and_fits_a_phone(page: Page, sign_in: SignIn, path: str) -> None:
+    assert AXE.exists(), f"{AXE} is missing: `make assets` installs it (npm ci)"
+    sign_in(page.context, "ada")
+    if "/s/TOKEN" in path:
+        path = path.replace("/s/TOKEN", shared_path(page))
+    for language in Language:
+        joiner = "&" if "?" in path else "?"
+        response = page.goto(f"{path}{joiner}lang={language.value}")
+        assert response is not None
+        assert response.status == 200, (path, response.status)
+        settled(page)
+        screenshot(page, shot_name(path, language))
+    page.goto(f"{path}{'&' if '?' in path else '?'}lang=en")
+    settled(page)
+    refused = axe_violations(page)
+    described = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3], v["help"]) for v in refused]
+    assert not refused, f"{path}: {described}"
+    page.set_viewport_size(PHONE)
+    page.reload()  # as a phone opens it: the charts sized for its width
+    settled(page)
+    wider = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert wider <= 0, f"{path} is {wider} px wider than a phone's screen: {page.evaluate(WIDE)}"
