@@ -42,12 +42,14 @@ def test_twelve_cards_fit_above_the_fold(context: BrowserContext, page: Page, si
 
 def test_tv_mode_moves_on_by_itself(context: BrowserContext, page: Page, sign_in: SignIn) -> None:
     sign_in(context, "dino")
+    page.clock.install()  # the page's timers run on a clock the test moves: no real waiting
     page.goto("/tv?boards=team:emea,company&every=5")
     expect(page.get_by_role("heading", level=1)).to_have_text("EMEA, February 2025")
     expect(page.locator("header")).to_have_count(0)  # no navigation, no language switch, no sign-out
     expect(page.locator('[data-kpi="team_revenue"] .value')).to_have_text("45")
     screenshot(page, "tv-en")
     # After five seconds the page loads the next board by itself.
+    page.clock.fast_forward(6_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Company scorecard, February 2025", timeout=15_000)
     assert "at=1" in page.url
     expect(page.locator('[data-kpi="company_revenue"] .value')).to_have_text("245")
@@ -55,13 +57,15 @@ def test_tv_mode_moves_on_by_itself(context: BrowserContext, page: Page, sign_in
 
 def test_tv_mode_pauses(context: BrowserContext, page: Page, sign_in: SignIn) -> None:
     sign_in(context, "dino")
+    page.clock.install()
     page.goto("/tv?boards=team:emea,company&every=5")
     pause = page.get_by_role("button", name="Pause the rotation")
     pause.click()
     expect(pause).to_have_attribute("aria-pressed", "true")
-    page.wait_for_timeout(6_000)  # past the five seconds: still the first board
+    page.clock.fast_forward(6_000)  # past the five seconds: still the first board
     expect(page.get_by_role("heading", level=1)).to_have_text("EMEA, February 2025")
     pause.click()
+    page.clock.fast_forward(6_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Company scorecard, February 2025", timeout=15_000)
 
 
