@@ -1,5 +1,6 @@
-"""What the editing pages (targets, admin) share: the reader of a form that changes something, checked against the
-session's CSRF token sent as the form's `csrf` field, and the page that says in words why something is refused.
+"""What the pages that change something (targets, admin, share links) share: the reader of a form that changes
+something, checked against the session's CSRF token sent as the form's `csrf` field, and the page that says in words
+why something is refused.
 
 A POST with the session cookie cannot go through `reader.signed_in`: the API's identity check asks such a request
 for the `X-CSRF-Token` header, which a plain HTML form cannot send. So the form's field stands for the header here,
@@ -7,6 +8,8 @@ as `/language` and `/sign-out` read it, and the account is checked again by the 
 or a password changed since, ends the session)."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
@@ -24,10 +27,13 @@ from kpilot.server.web.reader import Reader, signed_page
 from kpilot.services.permissions import NotFound
 from kpilot.services.sessions import actor_for_session
 
+Refused = Callable[[Request, Reader], Awaitable[Response]]
 
-async def form_reader(request: Request, csrf: str, back: str) -> Reader | Response:
+
+async def form_reader(request: Request, csrf: str, back: str, refused: Refused | None = None) -> Reader | Response:
     """The reader who sent this form, or the answer that refuses it: signed out (or the session ended), the way to
-    /sign-in and back to `back`; a form without the session's token (another site's), a 403 page, nothing done."""
+    /sign-in and back to `back`; a form without the session's token (another site's), a 403 page, nothing done
+    (`refused` makes that page, else the refusal page below)."""
     target = local_path(back)
     codec: SessionCodec = request.app.state.sessions
     try:
@@ -47,6 +53,8 @@ async def form_reader(request: Request, csrf: str, back: str) -> Reader | Respon
     setattr(request.state, ACTOR_LANGUAGE, actor.language)
     reader = Reader(actor, request_language(request), request.cookies.get(CSRF_COOKIE, ""))
     if not csrf_matches(claim, csrf):
+        if refused is not None:
+            return await refused(request, reader)
         return refusal_page(request, reader, "web.admin.form_expired", status_code=403)
     return reader
 

@@ -16,18 +16,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from kpilot.auth.errors import AuthError
-from kpilot.auth.sessions import COOKIE, SessionCodec, SessionInvalid, csrf_matches
 from kpilot.engine.scope import parse_scope
 from kpilot.errors import UserError
 from kpilot.i18n import Language, Message, render, text, value_text
-from kpilot.server.language import ACTOR_LANGUAGE, request_language
 from kpilot.server.reading import seen_by
 from kpilot.server.runtime import Runtime
+from kpilot.server.web.edit_forms import form_reader
 from kpilot.server.web.reader import Reader, signed_in, signed_page
 from kpilot.server.web.sharing import codec, max_days, now
 from kpilot.services.boards import team_boards
-from kpilot.services.sessions import actor_for_session
 from kpilot.services.sharing import (
     COMPANY,
     DEFAULT_DAYS,
@@ -147,29 +144,14 @@ async def revoke(request: Request, link_id: int, csrf: Annotated[str, Form(max_l
 
 
 async def _form_reader(request: Request, csrf: str, back: str) -> Reader | Response:
-    """The reader of a form's post, when the form is this site's own (its CSRF token is the session's): else a 403
-    page that changes nothing, or the way to sign in."""
-    sessions: SessionCodec = request.app.state.sessions
-    try:
-        claim = sessions.read(request.cookies.get(COOKIE, ""))
-    except SessionInvalid:
-        return RedirectResponse(f"/sign-in?next={back}", status_code=303)
-    runtime: Runtime = request.app.state.runtime
+    """The reader of a form's post (server.web.edit_forms), refused on this page's own form when its CSRF token is
+    not the session's."""
 
-    def found() -> Any:
-        with runtime.store() as store:
-            return actor_for_session(store, claim)
-
-    try:
-        actor = await run_in_threadpool(found)
-    except AuthError:
-        return RedirectResponse(f"/sign-in?next={back}", status_code=303)
-    setattr(request.state, ACTOR_LANGUAGE, actor.language)
-    reader = Reader(actor, request_language(request), claim.csrf)
-    if not csrf_matches(claim, csrf):
+    async def refused(request: Request, reader: Reader) -> Response:
         problem = text("web.share.csrf", reader.language)
         return await _page(request, reader, ShareForm(), problem=problem, status=403)
-    return reader
+
+    return await form_reader(request, csrf, back, refused)
 
 
 async def _page(
