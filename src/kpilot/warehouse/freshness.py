@@ -11,10 +11,8 @@ from datetime import UTC, datetime
 
 from kpilot.definitions.model import Source
 from kpilot.warehouse.connection import Warehouse
-from kpilot.warehouse.ingest_log import LOG_TABLE
-from kpilot.warehouse.sessions import quote, transaction
-
-LAST_LOADED = f"SELECT table_name, max(loaded_at) FROM {quote(LOG_TABLE)} GROUP BY table_name"
+from kpilot.warehouse.ingest_log import LAST_LOADED, LOG_TABLE
+from kpilot.warehouse.sessions import transaction
 
 
 def loaded_at(warehouse: Warehouse, sources: Iterable[Source]) -> dict[str, datetime]:

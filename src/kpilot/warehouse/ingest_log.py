@@ -56,6 +56,8 @@ class EarlierLoad:
 
 # Each table's last load: what the data's versions are made of (warehouse.data_version, engine.rollups).
 LAST_LOADS = f"SELECT table_name, max(seq) FROM {quote(LOG_TABLE)} GROUP BY table_name"
+# Each table's last load's time (warehouse.freshness: how fresh a source's data is).
+LAST_LOADED = f"SELECT table_name, max(loaded_at) FROM {quote(LOG_TABLE)} GROUP BY table_name"
 
 
 def last_loads(session: Session) -> dict[str, int]:
