@@ -22,10 +22,15 @@ ALLOWED: dict[Role, set[Action]] = {
         A.EDIT_TARGETS,
         A.READ_PEOPLE,
         A.INGEST,
+        A.READ_OKRS,
+        A.MANAGE_CYCLES,
+        A.EDIT_OKRS,
+        A.CHECK_IN,
     },
-    Role.MANAGER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE},
-    Role.MEMBER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE},
-    Role.VIEWER: {A.READ_KPIS, A.COMPUTE},
+    # Whose OKRs a manager or member may write and check in on: tests/okr/test_okr_service.py.
+    Role.MANAGER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE, A.READ_OKRS, A.EDIT_OKRS, A.CHECK_IN},
+    Role.MEMBER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE, A.READ_OKRS, A.EDIT_OKRS, A.CHECK_IN},
+    Role.VIEWER: {A.READ_KPIS, A.COMPUTE, A.READ_OKRS},
 }
 DEALS = SourceResource("deals")
 

@@ -25,7 +25,7 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
     assert (code, out) == (
         0,
-        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0004)\n"
+        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0005)\n"
         "status: not created yet; run `kpilot db upgrade`\n",
     )
     assert not (here / "ws" / "kpilot.db").exists()  # looking creates nothing
@@ -34,19 +34,24 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     accounts = "Accounts: sign-in, roles, permissions, API tokens and the audit log"
     keys = "Idempotency keys: REST API requests made at most once"
     shares = "Share links: read-only links to a KPI or a board, with locked filters, an expiry and a revocation"
+    okrs = (
+        "OKRs: cycles, objectives, key results, alignment links, milestones, check-ins and initiatives (docs/okrs.md)"
+    )
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
     assert (code, out) == (
         0,
-        f"Created the store ws/kpilot.db: now at revision 0004.\n  applied 0001: {title}\n  applied 0002: {accounts}\n"
-        f"  applied 0003: {keys}\n  applied 0004: {shares}\n",
+        f"Created the store ws/kpilot.db: now at revision 0005.\n  applied 0001: {title}\n  applied 0002: {accounts}\n"
+        f"  applied 0003: {keys}\n  applied 0004: {shares}\n  applied 0005: {okrs}\n",
     )
     assert run_cli(capsys, "db", "upgrade", "-w", "ws")[:2] == (
         0,
-        "The store ws/kpilot.db is up to date (revision 0004).\n",
+        "The store ws/kpilot.db is up to date (revision 0005).\n",
     )
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out == "store: ws/kpilot.db\nrevision: 0004 (this kpilot's newest: 0004)\nstatus: up to date\n"
+    assert out == "store: ws/kpilot.db\nrevision: 0005 (this kpilot's newest: 0005)\nstatus: up to date\n"
 
+    code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
+    assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at 0004.\n  undid 0005: {okrs}\n")
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at 0003.\n  undid 0004: {shares}\n")
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
@@ -56,12 +61,12 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at no revision.\n  undid 0001: {title}\n")
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out.endswith("status: behind (to apply: 0001, 0002, 0003, 0004); run `kpilot db upgrade`\n")
+    assert out.endswith("status: behind (to apply: 0001, 0002, 0003, 0004, 0005); run `kpilot db upgrade`\n")
     code, _, err = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, err) == (1, "error: the store ws/kpilot.db has no migrations applied: nothing to downgrade\n")
 
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
-    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0004.")
+    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0005.")
 
 
 def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None:
@@ -69,7 +74,8 @@ def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None
     code, _, err = run_cli(capsys, "db", "downgrade", "nope", "-w", "ws")
     assert code == 1
     assert err.startswith("error: cannot downgrade the store ws/kpilot.db to 'nope': ")
-    assert "hint: name a revision (0001, 0002, 0003, 0004), 'base' (downgrade: everything) or a step such as -1" in err
+    revisions = "0001, 0002, 0003, 0004, 0005"
+    assert f"hint: name a revision ({revisions}), 'base' (downgrade: everything) or a step such as -1" in err
 
 
 def test_org_commands_on_a_missing_store_say_to_upgrade(here: Path, capsys: Capsys) -> None:

@@ -38,6 +38,13 @@ EXPECTED_TABLES = {
     "sign_in_failures",
     "idempotency_keys",
     "share_links",
+    "okr_cycles",
+    "okr_objectives",
+    "okr_key_results",
+    "okr_alignments",
+    "okr_milestones",
+    "okr_check_ins",
+    "okr_initiatives",
 }
 
 
@@ -89,7 +96,7 @@ def test_state_of_a_missing_sqlite_store_does_not_create_it(tmp_path: Path) -> N
 
 def test_every_migration_has_a_title_and_the_chain_is_linear() -> None:
     found = revisions()
-    assert [r.id for r in found] == ["0001", "0002", "0003", "0004"]
+    assert [r.id for r in found] == ["0001", "0002", "0003", "0004", "0005"]
     assert all(r.title for r in found)
 
 

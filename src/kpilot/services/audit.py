@@ -46,6 +46,15 @@ class Action(StrEnum):
     LANGUAGE_SET = "person.language_set"  # a person chose the language kpilot speaks to them in
     SHARE_CREATED = "share.created"  # a read-only link to a KPI or a board (services.sharing)
     SHARE_REVOKED = "share.revoked"
+    OKR_CYCLE_CREATED = "okr.cycle_created"  # OKRs (services.okrs)
+    OKR_CYCLE_OPENED = "okr.cycle_opened"
+    OKR_CYCLE_CLOSED = "okr.cycle_closed"
+    OKR_OBJECTIVE_ADDED = "okr.objective_added"
+    OKR_KEY_RESULT_ADDED = "okr.key_result_added"
+    OKR_ALIGNED = "okr.aligned"
+    OKR_CHECKED_IN = "okr.checked_in"
+    OKR_INITIATIVE_ADDED = "okr.initiative_added"
+    OKR_IMPORTED = "okr.imported"
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

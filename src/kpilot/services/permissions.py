@@ -45,6 +45,10 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"
     INGEST = "ingest"  # push rows into a source
     READ_COMPENSATION = "read_compensation"  # pay data (bonus statements)
+    READ_OKRS = "read_okrs"  # cycles, objectives, key results, check-ins
+    MANAGE_CYCLES = "manage_cycles"  # open, close and import OKR cycles
+    EDIT_OKRS = "edit_okrs"  # objectives and key results (services.okr_owners: whose)
+    CHECK_IN = "check_in"  # on key results (services.okr_owners: whose)
 
 
 EVERY_ROLE = frozenset(Role)
@@ -61,6 +65,11 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
     Action.INGEST: frozenset({Role.ADMIN, Role.EDITOR}),
     Action.READ_COMPENSATION: EVERY_ROLE,  # and the `compensation` permission
+    Action.READ_OKRS: EVERY_ROLE,
+    Action.MANAGE_CYCLES: frozenset({Role.ADMIN, Role.EDITOR}),
+    # A member writes and checks in on their own OKRs, a manager on their team's and their reports' as well.
+    Action.EDIT_OKRS: frozenset({Role.ADMIN, Role.EDITOR, Role.MANAGER, Role.MEMBER}),
+    Action.CHECK_IN: frozenset({Role.ADMIN, Role.EDITOR, Role.MANAGER, Role.MEMBER}),
 }
 WRITES = frozenset(
     {
@@ -69,6 +78,9 @@ WRITES = frozenset(
         Action.EDIT_SOURCES,
         Action.MANAGE_PEOPLE,
         Action.MANAGE_ACCOUNTS,
+        Action.MANAGE_CYCLES,
+        Action.EDIT_OKRS,
+        Action.CHECK_IN,
     }
 )
 
@@ -239,4 +251,8 @@ ACTION_WORDS = {
     Action.READ_AUDIT: Message("permissions.action.read_audit"),
     Action.INGEST: Message("permissions.action.ingest"),
     Action.READ_COMPENSATION: Message("permissions.action.read_compensation"),
+    Action.READ_OKRS: Message("permissions.action.read_okrs"),
+    Action.MANAGE_CYCLES: Message("permissions.action.manage_cycles"),
+    Action.EDIT_OKRS: Message("permissions.action.edit_okrs"),
+    Action.CHECK_IN: Message("permissions.action.check_in"),
 }

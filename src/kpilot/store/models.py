@@ -230,3 +230,153 @@ class ShareLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+# OKRs (docs/okrs.md). Numbers are kept as the decimal text they were given (`Decimal(str)` reads them back
+# exactly): neither SQLite nor a float column would keep 0.1 as 0.1.
+NUMBER_LENGTH = 64
+CYCLE_STATES = ("draft", "open", "closed")
+ROLLUPS = ("weighted_mean", "minimum")
+LEVELS = ("company", "department", "team", "person")
+KEY_RESULT_KINDS = ("kpi", "number", "milestone", "milestones")
+DIRECTIONS = ("increase", "decrease", "stay_above", "stay_below", "stay_within")
+INITIATIVE_STATES = ("planned", "active", "done", "dropped")
+
+
+class OkrCycleRow(Base):
+    """A cycle: a named period (`2026-Q4`, fiscal, or a year) or custom dates, [starts_on, ends_on)."""
+
+    __tablename__ = "okr_cycles"
+    __table_args__ = (
+        CheckConstraint(column("state").in_(CYCLE_STATES), name="state"),
+        CheckConstraint(column("rollup").in_(ROLLUPS), name="rollup"),
+        CheckConstraint("ends_on > starts_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    period: Mapped[str | None] = mapped_column(String(32))  # as named (`2026-Q4`); None for custom dates
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # the first day after the cycle
+    state: Mapped[str] = mapped_column(String(16))
+    rollup: Mapped[str] = mapped_column(String(16))
+    green: Mapped[str] = mapped_column(String(NUMBER_LENGTH))  # the grading's thresholds
+    yellow: Mapped[str] = mapped_column(String(NUMBER_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class OkrObjectiveRow(Base):
+    """An objective, owned by a person or a team (exactly one of the two), at a level of the cascade."""
+
+    __tablename__ = "okr_objectives"
+    __table_args__ = (
+        CheckConstraint(column("level").in_(LEVELS), name="level"),
+        CheckConstraint("(owner_person_id IS NULL) <> (owner_team_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("okr_cycles.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(VALUE_LENGTH))
+    description: Mapped[str] = mapped_column(String(4000))
+    level: Mapped[str] = mapped_column(String(16))
+    owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    owner_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OkrKeyResultRow(Base):
+    """A key result: measured by a KPI over a scope, typed in check-ins, a milestone or a set of milestones. The
+    final value and progress are written when the cycle closes, and kept."""
+
+    __tablename__ = "okr_key_results"
+    __table_args__ = (
+        CheckConstraint(column("kind").in_(KEY_RESULT_KINDS), name="kind"),
+        CheckConstraint(column("direction").in_(DIRECTIONS), name="direction"),
+        UniqueConstraint("objective_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(ForeignKey("okr_objectives.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()  # 1 to 5, in the objective's order
+    title: Mapped[str] = mapped_column(String(VALUE_LENGTH))
+    kind: Mapped[str] = mapped_column(String(16))
+    kpi: Mapped[str | None] = mapped_column(String(DIMENSION_LENGTH))
+    scope: Mapped[dict[str, str]] = mapped_column(JSON())
+    direction: Mapped[str | None] = mapped_column(String(16))  # None for milestones
+    baseline: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    target: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    stretch: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    upper: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    unit: Mapped[str | None] = mapped_column(String(64))  # a typed number's unit, as written
+    weight: Mapped[str] = mapped_column(String(NUMBER_LENGTH))
+    final_value: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    final_progress: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+
+
+class OkrAlignmentRow(Base):
+    """An objective aligned to a parent objective or to a parent key result (exactly one), with its weight."""
+
+    __tablename__ = "okr_alignments"
+    __table_args__ = (
+        CheckConstraint("(parent_objective_id IS NULL) <> (parent_key_result_id IS NULL)", name="one_parent"),
+        # Named by hand: the convention's name would pass PostgreSQL's 63 characters.
+        UniqueConstraint("child_id", "parent_objective_id", "parent_key_result_id", name="uq_okr_alignments_link"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("okr_objectives.id", ondelete="CASCADE"), index=True)
+    parent_objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("okr_objectives.id", ondelete="CASCADE"), index=True
+    )
+    parent_key_result_id: Mapped[int | None] = mapped_column(
+        ForeignKey("okr_key_results.id", ondelete="CASCADE"), index=True
+    )
+    weight: Mapped[str] = mapped_column(String(NUMBER_LENGTH))
+
+
+class OkrMilestoneRow(Base):
+    __tablename__ = "okr_milestones"
+    __table_args__ = (UniqueConstraint("key_result_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_result_id: Mapped[int] = mapped_column(ForeignKey("okr_key_results.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(String(VALUE_LENGTH))
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class OkrCheckInRow(Base):
+    """A check-in on a key result, only ever added: the value (typed key results), done milestones, the confidence
+    0..10 and a note. The author is kept as written (account id and address), as in the audit log. `correction`
+    marks a check-in made after the cycle closed."""
+
+    __tablename__ = "okr_check_ins"
+    __table_args__ = (
+        CheckConstraint(column("confidence").between(0, 10), name="confidence"),
+        Index(None, "key_result_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_result_id: Mapped[int] = mapped_column(ForeignKey("okr_key_results.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    author_account_id: Mapped[int | None] = mapped_column()
+    author_email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
+    value: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    done: Mapped[list[int] | None] = mapped_column(JSON())  # milestones: the positions done by this check-in
+    confidence: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(String(4000))
+    correction: Mapped[bool] = mapped_column()
+
+
+class OkrInitiativeRow(Base):
+    """A project meant to move a key result; it never counts in progress."""
+
+    __tablename__ = "okr_initiatives"
+    __table_args__ = (CheckConstraint(column("state").in_(INITIATIVE_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_result_id: Mapped[int] = mapped_column(ForeignKey("okr_key_results.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(VALUE_LENGTH))
+    state: Mapped[str] = mapped_column(String(16))
+    link: Mapped[str | None] = mapped_column(String(1000))
