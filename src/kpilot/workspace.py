@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 
 from kpilot.definitions.editing import write_atomically, write_error
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions, load_settings
-from kpilot.definitions.model import Definitions, Settings, Source
+from kpilot.definitions.model import Definitions, Kpi, Settings, Source
 from kpilot.definitions.problems import problem_of
 from kpilot.engine.access import Access, intersect
 from kpilot.engine.arguments import checked, date_of, make_request
@@ -42,7 +42,7 @@ from kpilot.engine.scope import scope_of
 from kpilot.engine.sharing import measures_read, widened
 from kpilot.engine.target_checks import target_issues
 from kpilot.engine.value_checks import filter_issues, value_issues
-from kpilot.errors import FormulaError, Issue, QueryError, Severity, UserError, ValidationFailed
+from kpilot.errors import FormulaError, InternalError, Issue, QueryError, Severity, UserError, ValidationFailed
 from kpilot.formula.ast import MeasureRef
 from kpilot.formula.check import walk
 from kpilot.i18n import Message, Raw
@@ -188,6 +188,30 @@ class Workspace:
         view._owns_warehouse = False
         view._source_checks = view._currency_checks = None
         return view
+
+    def with_kpis(self, kpis: Sequence[Kpi]) -> Self:
+        """This workspace with more KPIs, made for one computation (the numerator and denominator of a ratio that
+        analysis decomposes, say); their names must be new. It shares this workspace's warehouse and what it keeps
+        (under the definitions' content, which the new KPIs change), and is valid while this workspace is open. Made
+        from the workspace itself, never from a reader's view: make the view from it, so that the new KPIs are seen
+        as the reader may see them."""
+        if self.policy is not None:
+            raise InternalError("with_kpis extends a workspace, not a reader's view: make the view from it")
+        taken = {kpi.name for kpi in self.definitions.kpis}
+        clashing = sorted(kpi.name for kpi in kpis if kpi.name in taken)
+        if clashing:
+            raise InternalError(f"with_kpis: {clashing} are KPIs of the workspace already")
+        _ = self.definition_errors
+        extended = copy.copy(self)
+        current = self.definitions
+        extended.definitions = Definitions.model_construct(
+            sources=current.sources, kpis=(*current.kpis, *kpis), targets=current.targets, goals=current.goals
+        )
+        extended.model = SemanticModel(extended.definitions)
+        extended._warehouse = self.warehouse
+        extended._owns_warehouse = False
+        extended._source_checks = extended._currency_checks = None
+        return extended
 
     @property
     def _restricting(self) -> bool:

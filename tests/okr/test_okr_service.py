@@ -189,11 +189,11 @@ def test_a_check_in_asks_for_a_note_when_confidence_is_low_or_behind_pace(compan
     with pytest.raises(OkrRefused) as behind:
         okrs.check_in(store, OPERATOR, workspace, kr_id, confidence=8, value=Decimal(60), now=NOW)
     assert (behind.value.code, behind.value.field) == ("okr.note_needed", "note")
-    assert "behind_pace" in str(behind.value)
+    assert "more than 15 points behind the pace" in str(behind.value)
     okrs.check_in(store, OPERATOR, workspace, kr_id, confidence=8, value=Decimal(80), now=NOW)
     with pytest.raises(OkrRefused) as low:
         okrs.check_in(store, OPERATOR, workspace, kr_id, confidence=3, value=Decimal(80), now=NOW)
-    assert "low_confidence" in str(low.value)
+    assert "confidence under 4" in str(low.value)
     okrs.check_in(
         store, OPERATOR, workspace, kr_id, confidence=3, value=Decimal(80), note="a big deal slipped", now=NOW
     )
@@ -223,3 +223,33 @@ def test_closing_keeps_final_values_and_records_corrections(company: tuple[Works
     with pytest.raises(OkrRefused) as late:
         okrs.add_objective(store, OPERATOR, workspace, "Q1", objective("Late", "EMEA"), now=NOW)
     assert late.value.code == "okr.cycle_closed"
+
+
+def test_the_matrix_learns_which_objectives_move_which_kpis(company: tuple[Workspace, Store]) -> None:
+    from kpilot.services.okr_links import moving_kpis
+
+    workspace, store = company
+    kr = NewKeyResult(
+        "EMEA revenue", KeyResultKind.KPI, kpi="company_revenue", direction=Direction.INCREASE,
+        baseline=Decimal(0), target=Decimal(2000),
+    )  # fmt: skip
+    okrs.add_objective(store, OPERATOR, workspace, "Q1", objective("Grow EMEA", "EMEA", kr, number("n", "5")), now=NOW)
+    found = moving_kpis(workspace, OPERATOR, today=NOW.date())
+    assert list(found) == ["company_revenue"]
+    (moving,) = found["company_revenue"]
+    assert (moving.objective, moving.owner, moving.key_result, moving.grade) == (
+        "Grow EMEA", "EMEA", "EMEA revenue", Fraction(43, 80)
+    )  # fmt: skip
+
+
+def test_a_scope_the_kpi_cannot_have_is_refused(company: tuple[Workspace, Store]) -> None:
+    workspace, store = company
+    kr = NewKeyResult(
+        "Nowhere", KeyResultKind.KPI, kpi="company_revenue", scope={"planet": "Mars"}, direction=Direction.INCREASE,
+        baseline=Decimal(0), target=Decimal(10),
+    )  # fmt: skip
+    with pytest.raises(OkrRefused) as refused:
+        okrs.add_objective(store, OPERATOR, workspace, "Q1", objective("Mars", "EMEA", kr), now=NOW)
+    assert refused.value.field == "key_results[0].scope"
+    assert "planet" in str(refused.value)
+    assert counts(store) == (0, 0, 0, 0)

@@ -28,11 +28,13 @@ from kpilot.i18n.catalogue import catalogue
 from kpilot.server.web import ROUTERS
 from tests.server.server_support import Company
 from tests.server.share_support import make_link
+from tests.server.test_okr_pages import OKR_TEXTS, build_okrs
 from tests.server.test_pages import served, signed_in  # noqa: F401 (the module's fixture, shared)
 
 NOT_PAGES = re.compile(r"^/live$|/export\b")  # the event stream and the exports (files, checked by their own tests)
 # A value for each path parameter of a page's route (the served company of tests/server/server_support.py).
-SAMPLES = {"name": "team_revenue", "team": "EMEA", "token": "TOKEN"}  # TOKEN: a share link the test makes
+# TOKEN: a share link the test makes; objective 1: the first objective of the OKR cycle the `okrs` fixture makes.
+SAMPLES = {"name": "team_revenue", "team": "EMEA", "token": "TOKEN", "objective": "1"}
 SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 LETTER = re.compile(r"[^\W\d_]")
 OTHERS = [language for language in Language if language is not Language.EN]
@@ -139,12 +141,19 @@ def shared(admin: TestClient) -> str:
     return path
 
 
+@pytest.fixture(scope="module")
+def okrs(served: Company) -> None:  # noqa: F811 (the shared fixture)
+    """The OKR cycle of tests/server/test_okr_pages.py, so that the OKR pages have objectives to show."""
+    build_okrs(served.root)
+
+
 @pytest.mark.parametrize("path", page_paths())
 @pytest.mark.parametrize("language", OTHERS, ids=str)
 def test_every_string_of_every_page_is_translated(
     admin: TestClient,
     served: Company,  # noqa: F811 (the shared fixture)
     shared: str,
+    okrs: None,
     path: str,
     language: Language,
 ) -> None:
@@ -154,6 +163,6 @@ def test_every_string_of_every_page_is_translated(
     other = admin.get(f"{path}{joiner}lang={language.value}")
     assert english.status_code == other.status_code == 200, (path, english.status_code, other.status_code)
     assert english.headers["content-type"].startswith("text/html"), f"{path} is not a page: add it to NOT_PAGES"
-    allowed = same_in_every_language(language) | data_texts(served)
+    allowed = same_in_every_language(language) | data_texts(served) | OKR_TEXTS
     untranslated = sorted((texts(english.text) & texts(other.text)) - allowed)
     assert not untranslated, f"{path} in {language.value}: untranslated: {untranslated}"

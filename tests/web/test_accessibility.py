@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from kpilot.i18n import Language
+from tests.server.test_okr_pages import build_okrs
 from tests.server.test_page_words import page_paths
 from tests.web.web_support import PASSWORD, ROOT, LiveServer, screenshot
 
@@ -70,11 +71,18 @@ def admin(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def okrs(live_server: LiveServer) -> None:
+    """The OKR cycle of tests/server/test_okr_pages.py, so that the OKR pages have objectives to show (objective 1
+    is the sample of tests/server/test_page_words.py)."""
+    build_okrs(live_server.company.root)
+
+
 ENGLISH_LAST = [*(language for language in Language if language is not Language.EN), Language.EN]
 
 
 @pytest.mark.parametrize("path", page_paths())
-def test_every_page_is_accessible_and_fits_a_phone(admin: Page, path: str) -> None:
+def test_every_page_is_accessible_and_fits_a_phone(admin: Page, okrs: None, path: str) -> None:
     assert AXE.exists(), f"{AXE} is missing: `make assets` installs it (npm ci)"
     page = admin
     page.set_viewport_size(DESKTOP)

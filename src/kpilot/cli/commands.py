@@ -46,6 +46,11 @@ COMMANDS = (
         "and the whole catalogue.",
     ),
     Command(
+        "explain",
+        "kpilot.cli.explain",
+        summary="Explain what moved a KPI: each member's part of the change, split into rate and mix for a ratio.",
+    ),
+    Command(
         "forecast",
         "kpilot.cli.forecast",
         summary="Forecast a KPI's next periods from its complete periods; "
@@ -121,6 +126,12 @@ COMMANDS = (
         "tokens",
         "kpilot.cli.tokens",
         summary="API tokens for scripts: create one (shown once), list them, revoke one.",
+        group="app",
+    ),
+    Command(
+        "okr",
+        "kpilot.cli.okr",
+        summary="OKRs: cycles of objectives and key results, scored from KPIs and check-ins.",
         group="app",
     ),
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+from kpilot.auth.actor import Actor
 from kpilot.cli.app import LanguageOption, WorkspaceOption, app, language, out
 from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.layout import Cell, Fitted, Indented, Kind, Spec, fit_table, terminal_width
@@ -28,6 +30,7 @@ from kpilot.results.formatting import (
 )
 from kpilot.results.matrix import matrix_result
 from kpilot.semantic.additive import is_additive
+from kpilot.services.okr_links import Moving, moving_kpis
 from kpilot.workspace import Workspace
 
 STATUS_STYLES = {
@@ -62,10 +65,16 @@ def matrix_command(
         currency = ws.settings.currency
         title = text("cli.matrix.title", speak, period=matrix.name, workspace=ws.settings.name)
         additive = {column.kpi.name for column in matrix.columns if is_additive(ws.model, column.kpi.name)}
+        shown = {column.kpi.name for column in matrix.columns}
+        moving = {kpi: found for kpi, found in moving_kpis(ws, Actor.operator()).items() if kpi in shown}
     if output is Format.JSON:
-        out.file.write(json_text(result.to_data(speak)) + "\n")
+        data = result.to_data(speak)
+        if moving:  # OKRs live in the store: the Python API's matrix (definitions and data only) has none
+            data["okrs"] = {kpi: [item.to_data() for item in found] for kpi, found in moving.items()}
+        out.file.write(json_text(data) + "\n")
         return
     _print(matrix, currency, title, additive, speak)
+    _print_okrs(matrix, moving, speak)
 
 
 SHOWN_ORPHANS = 12  # KPIs named in the line about KPIs that serve no goal; the others are counted
@@ -90,6 +99,22 @@ def _print(matrix: Matrix, currency: str, title: str, additive: set[str], speak:
         line = text("cli.matrix.kpis_without_goal", speak, count=len(orphans), kpis=listed)
         warning = text("severity.warning", speak)
         out.print(f"[yellow]{escape(warning)}:[/] {escape(line)}", highlight=False)
+
+
+def _print_okrs(matrix: Matrix, moving: Mapping[str, tuple[Moving, ...]], speak: Language) -> None:
+    """The current cycle's key results measured by the matrix's KPIs: which objectives move which KPIs."""
+    if not moving:
+        return
+    cycle = next(iter(moving.values()))[0].cycle
+    out.print(text("cli.matrix.okrs_title", speak, cycle=cycle), highlight=False, markup=False)
+    for column in matrix.columns:
+        for item in moving.get(column.kpi.name, ()):
+            grade = EMPTY if item.grade is None else format_share(float(item.grade), speak)
+            line = text(
+                "cli.matrix.okr_line", speak, kpi=column.kpi.title, objective=item.objective, owner=item.owner,
+                key_result=item.key_result, grade=grade,
+            )  # fmt: skip
+            out.print(f"  {escape(line)}", highlight=False)
 
 
 def columns(speak: Language) -> tuple[Spec, ...]:

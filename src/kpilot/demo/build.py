@@ -15,8 +15,9 @@ from kpilot.catalogue.catalogue import load_catalogue
 from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.editing import dump, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR
-from kpilot.demo.company import DemoAccess, add_accounts, add_people, leader_emails, organisation_data
+from kpilot.demo.company import DemoAccess, add_accounts, add_people, demo_rep, leader_emails, organisation_data
 from kpilot.demo.generator import build_tables, demo_range, to_arrow
+from kpilot.demo.okrs import add_okrs
 from kpilot.engine.period_names import last_complete
 from kpilot.engine.periods import Grain
 from kpilot.errors import UserError
@@ -64,6 +65,9 @@ def build_demo(
         write_targets(root, suggested_targets(workspace, today))
     progress(Message("demo.adding_accounts"))
     access(add_accounts(root, tables["employees"]))
+    progress(Message("demo.adding_okrs"))
+    with Workspace(root) as workspace:
+        add_okrs(workspace, {"sales_rep": demo_rep(tables["employees"])}, today or workspace.calendar.today())
     return Workspace(root)
 
 
@@ -86,7 +90,8 @@ def assign_owners(path: Path) -> None:
 
 def suggested_targets(workspace: Workspace, today: date | None = None) -> list[dict[str, Any]]:
     """Commit, target and stretch for every KPI, at its own grain (month unless it says otherwise), for the last
-    complete period and the running one, each suggested (by the recommended method) from the periods before it.
+    complete period and the running one (and the running quarter for a monthly KPI), each suggested (by the
+    recommended method) from the periods before it.
 
     KPIs without history at their grain (sources without a time column), and KPIs kpilot suggests nothing for (a
     KPI that was always 0), get no target."""
@@ -97,8 +102,12 @@ def suggested_targets(workspace: Workspace, today: date | None = None) -> list[d
     entries = []
     for kpi in workspace.definitions.kpis:
         grain = Grain(kpi.grain) if kpi.grain in ("month", "quarter", "year") else Grain.MONTH
-        for start in (last_complete(now, grain, calendar), calendar.start(now, grain)):
-            suggestion = suggester.suggestion(kpi.name, start, grain)
+        periods = [(last_complete(now, grain, calendar), grain), (calendar.start(now, grain), grain)]
+        if grain is Grain.MONTH:
+            # The running quarter too: what the demo's OKR cycle (a quarter) measures its key results against.
+            periods.append((calendar.start(now, Grain.QUARTER), Grain.QUARTER))
+        for start, at in periods:
+            suggestion = suggester.suggestion(kpi.name, start, at)
             if isinstance(suggestion, UserError) or suggestion.recommended is None:
                 continue
             entries.append(suggestion.entry(Level.ALL))

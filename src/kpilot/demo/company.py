@@ -117,13 +117,18 @@ def add_people(root: Path, employees: pd.DataFrame, *, on: date) -> None:
         import_file(workspace, path, on=on)
 
 
+def demo_rep(employees: pd.DataFrame) -> str:
+    """The sales rep with a demo account (and their own OKRs): the first of Sales EMEA's, by name."""
+    return str(next(p["email"] for p in org_file(employees)["people"] if p["teams"] == ["Sales EMEA"]))
+
+
 def add_accounts(root: Path, employees: pd.DataFrame, *, now: datetime | None = None) -> DemoAccess:
     """Accounts for an administrator (the CEO), a sales manager (the head of sales), a sales rep and a support agent
     (the first of EMEA's, by name), each with a generated password; and an API token for the administrator."""
     moment = now or datetime.now(UTC)
     leaders = leader_emails()
     people = org_file(employees)["people"]
-    rep = next(p["email"] for p in people if p["teams"] == ["Sales EMEA"])
+    rep = demo_rep(employees)
     agent = next(p["email"] for p in people if p["teams"] == ["Support EMEA"])
     chosen = (
         ("admin", Role.ADMIN, leaders["ceo"]),

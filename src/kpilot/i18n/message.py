@@ -43,9 +43,11 @@ class Share:
 
 @dataclass(frozen=True)
 class Points:
-    """A distance between two rates in percentage points, one decimal: 0.006 -> 0.6 points."""
+    """A distance between two rates in percentage points, one decimal unless `places` says more: 0.006 -> 0.6
+    points (0.00126 with places=2: 0.13 points)."""
 
     fraction: float
+    places: int = 1
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ def value_text(value: Any, language: Language) -> str:
     if isinstance(value, Share):
         return sentence_share(value.fraction, language)
     if isinstance(value, Points):
-        return text("value.points", language, points=Raw(fixed(abs(value.fraction) * 100, 1, language, trim=True)))
+        points = fixed(abs(value.fraction) * 100, value.places, language, trim=True)
+        return text("value.points", language, points=Raw(points))
     if isinstance(value, Period):
         return period_text(value, language)
     if isinstance(value, Elapsed):

@@ -30,6 +30,7 @@ from kpilot.errors_data import error_data
 from kpilot.goals.definition_edits import UnknownEntry
 from kpilot.goals.writer import UnknownTarget
 from kpilot.i18n import Message
+from kpilot.okr.errors import OkrNotFound
 from kpilot.server.language import request_language
 from kpilot.services.ingest import IdempotencyKeyReused, RequestInProgress, SourceNotIngestible
 from kpilot.services.permissions import NotFound
@@ -88,6 +89,7 @@ STATUS_OF_CLASS: Mapping[type[BaseException], int] = {
     VersionRequired: 428,  # an edit without If-Match
     UnknownToken: 404,  # another account's token is unknown exactly like a missing one
     UnknownAccount: 404,
+    OkrNotFound: 404,  # no such cycle, objective or key result (other OKR refusals are 400, as a UserError)
     TooManyAttempts: 429,
     StoreError: 503,  # missing or behind its migrations: nothing to serve until an operator acts (the hint says how)
     StoreConflict: 409,

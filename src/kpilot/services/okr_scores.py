@@ -183,7 +183,8 @@ def _measure(
             continue
         for kr in krs:
             line = lines[kr.kpi or ""]
-            found[kr.id] = _Measured(line, line.error if line.value is None else None)
+            missing = (line.error or Message("okr.no_data")) if line.value is None else None
+            found[kr.id] = _Measured(line, missing)
     return found
 
 

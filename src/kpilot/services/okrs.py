@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from kpilot.auth.actor import Actor
 from kpilot.engine.period_names import parse_period
 from kpilot.engine.periods import Grain
+from kpilot.errors import UserError
 from kpilot.i18n import Message
 from kpilot.okr.alignment import Link, cycle_through
 from kpilot.okr.errors import OkrNotFound, OkrRefused
@@ -211,7 +212,7 @@ def add_objective(
     with store.writing() as session:
         okrs = Okrs(session)
         cycle = _cycle_named(okrs, cycle_name)
-        objective = _write_objective(session, actor, permissions, cycle, new, now)
+        objective = _write_objective(session, actor, workspace, permissions, cycle, new, now)
         for link in new.aligned_to:
             _write_alignment(okrs, objective.id, link)
     return objective
@@ -260,8 +261,15 @@ def import_cycle(
             permissions.ensure(Action.MANAGE_CYCLES)
             cycle = _create_cycle(session, actor, workspace, spec, now)
         written: dict[str, Objective] = {}
-        for item in objectives:
-            written[item.key] = _write_objective(session, actor, permissions, cycle, item.objective, now)
+        for index, item in enumerate(objectives):
+            try:
+                written[item.key] = _write_objective(session, actor, workspace, permissions, cycle, item.objective, now)
+            except OkrRefused as refused:
+                # Said of the file's objective, so that a surface can point at its line.
+                where = f"objectives[{index}]" + (f".{refused.field}" if refused.field else "")
+                raise type(refused)(
+                    refused.message, hint=refused.hint, field=where, suggestions=refused.suggestions
+                ) from None
         positions = okrs.key_result_positions()
         for item in objectives:
             for link in item.objective.aligned_to:
@@ -282,7 +290,13 @@ def import_cycle(
 
 
 def _write_objective(
-    session: Session, actor: Actor, permissions: Permissions, cycle: Cycle, new: NewObjective, now: datetime
+    session: Session,
+    actor: Actor,
+    workspace: Workspace,
+    permissions: Permissions,
+    cycle: Cycle,
+    new: NewObjective,
+    now: datetime,
 ) -> Objective:
     """The objective and its key results, checked and written (its links are the caller's)."""
     okrs = Okrs(session)
@@ -297,7 +311,9 @@ def _write_objective(
     if len(new.key_results) > MAX_KEY_RESULTS:
         raise _too_many(title, len(new.key_results))
     owner_scope = _owner_scope(organisation, person, team)
-    checked = [_checked_key_result(permissions, kr, owner_scope, index) for index, kr in enumerate(new.key_results)]
+    checked = [
+        _checked_key_result(workspace, permissions, kr, owner_scope, index) for index, kr in enumerate(new.key_results)
+    ]
     objective = okrs.add_objective(
         cycle_id=cycle.id, title=title, description=new.description.strip(), level=new.level.value,
         owner_person_id=person, owner_team_id=team, at=now,
@@ -326,7 +342,7 @@ def add_key_result(
             raise _too_many(objective.title, count + 1)
         organisation = read_organisation(session)
         scope = _owner_scope(organisation, objective.owner_person_id, objective.owner_team_id)
-        added = _write_key_result(okrs, objective_id, _checked_key_result(permissions, new, scope, count))
+        added = _write_key_result(okrs, objective_id, _checked_key_result(workspace, permissions, new, scope, count))
         details = {"objective": objective.id, "kind": added.kind, "kpi": added.kpi}
         record(session, actor, Audited.OKR_KEY_RESULT_ADDED, now=now, target=added.title, details=details)
     return added
@@ -373,7 +389,9 @@ def check_in(
         ensure_may_change(permissions, Action.CHECK_IN, objective)
         content = okrs.content(cycle.id)
     if cycle.state == CycleState.DRAFT.value:
-        raise OkrRefused(Message("okr.cycle_is_draft", name=cycle.name), hint=Message("okr.cycle_is_draft_hint"))
+        raise OkrRefused(
+            Message("okr.cycle_is_draft", name=cycle.name), hint=Message("okr.cycle_is_draft_hint"), field="cycle"
+        )
     _check_value(kr, value, done, content)
     correction = cycle.state == CycleState.CLOSED.value
     draft = CheckIn(0, kr.id, now, actor.account_id, actor.email, value, tuple(done), confidence, note, correction)
@@ -383,7 +401,7 @@ def check_in(
     reasons = note_reasons(confidence, score.pace)
     if reasons and not note.strip():
         raise OkrRefused(
-            Message("okr.note_needed", reasons=", ".join(reason.value for reason in reasons)),
+            Message("okr.note_needed", reasons=tuple(Message(f"okr.note_reason.{reason.value}") for reason in reasons)),
             hint=Message("okr.note_needed_hint"),
             field="note",
         )
@@ -458,9 +476,11 @@ def _cycle_dates(
 
 
 def _checked_key_result(
-    permissions: Permissions, new: NewKeyResult, owner_scope: Mapping[str, str], index: int
+    workspace: Workspace, permissions: Permissions, new: NewKeyResult, owner_scope: Mapping[str, str], index: int
 ) -> NewKeyResult:
-    """The key result as it will be written (the owner's scope filled in), or the first rule it breaks."""
+    """The key result as it will be written (the owner's scope filled in), or the first rule it breaks. A KPI's
+    scope is compiled with the KPI, so that a dimension its sources do not have is refused now, not when it is
+    measured."""
     where = f"key_results[{index}]"
     if not new.title.strip():
         raise OkrRefused(Message("okr.title_missing"), field=f"{where}.title")
@@ -488,6 +508,13 @@ def _checked_key_result(
     if new.kind not in (KeyResultKind.MILESTONE, KeyResultKind.MILESTONES) and new.milestones:
         raise OkrRefused(Message("okr.milestones_on_other_kind", kind=new.kind.value), field=f"{where}.milestones")
     scope = dict(owner_scope if new.scope is None else new.scope) if new.kind is KeyResultKind.KPI else {}
+    if new.kind is KeyResultKind.KPI and new.kpi is not None:
+        try:
+            workspace.compile(workspace.request([new.kpi], grain=Grain.MONTH, scope=scope))
+        except UserError as error:
+            # The hint lists the source's columns: definitions only administrators and editors may read.
+            hint = error.hint if permissions.can(Action.READ_DEFINITIONS) else None
+            raise OkrRefused(error.message, hint=hint, field=f"{where}.scope") from None
     return replace(new, title=new.title.strip(), scope=scope, milestones=milestones)
 
 

@@ -20,6 +20,9 @@ from kpilot.server.web import (
     language,
     live,
     my_kpis,
+    okr_check_in,
+    okr_objective,
+    okr_tree,
     share_links_page,
     sharing,
     sign_in,
@@ -48,6 +51,9 @@ ROUTERS = (
     exports.router,
     language.router,
     live.router,
+    okr_tree.router,
+    okr_objective.router,
+    okr_check_in.router,
 )  # every page (docs/dashboard.md has a section each)
 
 

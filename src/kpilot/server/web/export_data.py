@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from kpilot.analysis.dimensions import dimensions_of
 from kpilot.api import Workspace
 from kpilot.definitions.model import Kpi
 from kpilot.engine.periods import Grain
@@ -26,7 +27,7 @@ from kpilot.results.scorecard import ScorecardResult
 from kpilot.semantic.lookup import require_kpi
 from kpilot.server.web.board_cards import BoardCards, grouped
 from kpilot.server.web.cards import card
-from kpilot.server.web.kpi_numbers import KpiNumbers, dimensions_of, gather
+from kpilot.server.web.kpi_numbers import KpiNumbers, gather
 from kpilot.server.web.kpi_state import read_state
 from kpilot.server.web.kpi_view import KpiView, kpi_view
 from kpilot.services.boards import TeamBoard, board_view

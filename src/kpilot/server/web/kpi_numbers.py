@@ -21,7 +21,6 @@ from kpilot.engine.arguments import make_request
 from kpilot.engine.period_names import explicit_period, parse_period, period_name
 from kpilot.engine.periods import Grain
 from kpilot.errors import UserError
-from kpilot.forecast.history import sources_of
 from kpilot.forecast.kpi import KpiForecast, forecast_kpi
 from kpilot.goals.scorecard import ScorecardLine, default_period
 from kpilot.goals.targets import resolve_target
@@ -82,19 +81,6 @@ class KpiNumbers:
     forecast_note: Message | None  # what the forecast's history leaves out (the data ends before the period...)
     breakdowns: tuple[Breakdown, ...]
     no_rows: bool  # the filters keep no row of the KPI's data
-
-
-def dimensions_of(workspace: Workspace, kpi: str) -> dict[str, Dimension]:
-    """The dimensions the KPI can be broken down and filtered by: those every source it reads declares (a KPI over
-    two sources is split by a dimension only when both have it), in the first source's order."""
-    sources = [workspace.definitions.source(name) for name in sorted(sources_of(workspace, kpi))]
-    if not sources or any(source is None for source in sources):
-        return {}
-    first, *others = [source for source in sources if source is not None]
-    shared = {d.name for d in first.dimensions}
-    for source in others:
-        shared &= {d.name for d in source.dimensions}
-    return {d.name: d for d in first.dimensions if d.name in shared}
 
 
 def gather(

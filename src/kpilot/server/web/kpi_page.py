@@ -13,13 +13,14 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from kpilot.analysis.dimensions import dimensions_of
 from kpilot.errors import UserError
 from kpilot.results.data import words
 from kpilot.server.reading import seen_by
 from kpilot.server.runtime import Runtime
 from kpilot.server.web.export_links import kpi_links, share_link
 from kpilot.server.web.kpi_kept import keeper
-from kpilot.server.web.kpi_numbers import dimensions_of, gather
+from kpilot.server.web.kpi_numbers import gather
 from kpilot.server.web.kpi_state import read_state
 from kpilot.server.web.kpi_view import KpiView, kpi_view
 from kpilot.server.web.reader import Reader, signed_in, signed_page

@@ -29,6 +29,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/kpis", "web.nav.kpis"),
     ("/boards", "web.nav.boards"),
     ("/goals", "web.nav.goals"),
+    ("/okrs", "web.nav.okrs"),
     ("/smart", "web.nav.smart"),
     ("/shares", "web.nav.shares"),
     ("/admin", "web.nav.admin"),

@@ -9,12 +9,14 @@ from kpilot.server.api.v1 import (
     check,
     compute,
     definitions,
+    explain,
     forecast,
     goals,
     ingest,
     kpis,
     matrix,
     me,
+    okrs,
     people,
     scorecard,
     session,
@@ -31,6 +33,7 @@ for module in (
     compute,
     scorecard,
     forecast,
+    explain,
     check,
     matrix,
     people,
@@ -39,6 +42,7 @@ for module in (
     definitions,
     tokens,
     audit,
+    okrs,
 ):
     router.include_router(module.router)
 router.include_router(ingest.router)

@@ -1,0 +1,576 @@
+"""`kpilot okr`: OKR cycles from the command line (docs/okrs.md): list and show them scored, create, open and close
+them, import and export cycle files, check in, and draft objectives from the KPIs that are off track.
+
+The local operator is the actor (as for `kpilot users`); every rule and permission is the service layer's
+(services.okrs). The clock is `now()`, read once per command, so that what a command writes and what it shows are
+of the same moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from kpilot.auth.actor import Actor
+from kpilot.cli.app import LanguageOption, WorkspaceOption, err, language, out
+from kpilot.cli.formats import Format, TableOrJson
+from kpilot.cli.output import json_text
+from kpilot.cli.reader import words
+from kpilot.definitions.editing import write_atomically
+from kpilot.engine.arguments import date_of
+from kpilot.errors import UserError
+from kpilot.i18n import Language, Message, Number, Points, text, value_text
+from kpilot.okr.kinds import CycleState, Direction, KeyResultKind, Rollup
+from kpilot.okr.pace import band
+from kpilot.okr.scoring import Grading
+from kpilot.results.formatting import format_kpi_value, status_words
+from kpilot.services import okrs
+from kpilot.services.okr_data import check_in_data, cycle_data, cycle_summary
+from kpilot.services.okr_files import export_cycle, import_cycle_file, objective_counts
+from kpilot.services.okr_scores import CycleScores, KeyResultScore, ObjectiveScore
+from kpilot.store.okrs import Cycle
+from kpilot.store.session import Store, open_store
+from kpilot.workspace import Workspace
+
+app = typer.Typer(
+    name="okr",
+    help="OKRs: cycles of objectives and key results, scored from KPIs and check-ins.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+OPERATOR = Actor.operator()
+INDENT = "  "
+
+CycleArgument = Annotated[str, typer.Argument(metavar="CYCLE", help="The cycle's name, as `kpilot okr list` shows it.")]
+
+
+def now() -> datetime:
+    """The moment a command acts at (tests set it: the small company's data is of 2025)."""
+    return datetime.now(UTC)
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+@app.command("list")
+def list_command(
+    output: TableOrJson = Format.TABLE,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """List the cycles: name, period or dates, state and number of objectives."""
+    speak = language()
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        found = okrs.cycles(store, OPERATOR, ws)
+        counts = objective_counts(store, OPERATOR, ws)
+    if output is Format.JSON:
+        out.file.write(json_text([cycle_summary(c) | {"objectives": counts.get(c.id, 0)} for c in found]) + "\n")
+        return
+    if not found:
+        out.print(text("cli.okr.no_cycles", speak), highlight=False, markup=False)
+        return
+    table = Table(header_style="bold")
+    for code in ("cli.okr.column_cycle", "cli.okr.column_period", "cli.okr.column_state", "cli.okr.column_objectives"):
+        table.add_column(text(code, speak), justify="right" if code.endswith("objectives") else "left")
+    for cycle in found:
+        table.add_row(
+            escape(cycle.name), escape(_when(cycle, speak)), _state(cycle.state, speak), str(counts.get(cycle.id, 0))
+        )
+    out.print(table)
+
+
+@app.command("show")
+def show_command(
+    cycle: Annotated[
+        str | None, typer.Argument(metavar="[CYCLE]", help="The cycle (default: the open cycle running today).")
+    ] = None,
+    objective: Annotated[
+        int | None, typer.Option("--objective", help="Only this objective (its id) and those aligned under it.")
+    ] = None,
+    output: TableOrJson = Format.TABLE,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Show a cycle's OKRs as a tree: each objective under what it aligns to, with its key results scored."""
+    speak = language()
+    moment = now()
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        today = ws.calendar.today(moment)
+        scores = okrs.read_cycle(store, OPERATOR, ws, _cycle_name(store, ws, cycle, today), today=today)
+        if objective is not None and all(found.objective.id != objective for found in scores.objectives):
+            raise UserError(Message("okr.unknown_objective", id=str(objective)), field="objective")
+        if output is Format.JSON:
+            data = cycle_data(scores)
+            if objective is not None:
+                shown = set(_subtree(scores, objective))
+                data["objectives"] = [item for item in data["objectives"] if item["id"] in shown]
+            out.file.write(json_text(data) + "\n")
+            return
+        for line in tree_lines(scores, ws, speak, only=objective):
+            out.print(line, highlight=False, markup=False)
+
+
+def _cycle_name(store: Store, ws: Workspace, name: str | None, today: date) -> str:
+    if name is not None:
+        return name
+    found = okrs.current_cycle(store, OPERATOR, ws, today=today)
+    if found is None:
+        raise UserError(Message("okr.no_current_cycle"), hint=Message("okr.no_current_cycle_hint"), field="cycle")
+    return found.name
+
+
+# --- cycles -----------------------------------------------------------------------------------------------------
+@app.command("create")
+def create_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The cycle's name (2026-Q4, say).")],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", "-p", help="A quarter (2026-Q4) or a year (2026), fiscal per the workspace."),
+    ] = None,
+    starts_on: Annotated[str | None, typer.Option("--from", help="The first day, YYYY-MM-DD (with --to).")] = None,
+    ends_on: Annotated[str | None, typer.Option("--to", help="The last day, YYYY-MM-DD (with --from).")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Create it as a draft: no check-ins until opened.")] = False,
+    rollup: Annotated[
+        Rollup, typer.Option("--rollup", help="How an objective's progress comes from its parts.")
+    ] = Rollup.WEIGHTED_MEAN,
+    green: Annotated[str | None, typer.Option("--green", help="The grade from which a score is green (0.7).")] = None,
+    yellow: Annotated[
+        str | None, typer.Option("--yellow", help="The grade from which a score is yellow (0.4).")
+    ] = None,
+    output: TableOrJson = Format.TABLE,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Create a cycle: a quarter or a year, or dates from and to."""
+    speak = language()
+    default = Grading()
+    grading = Grading(
+        default.green if green is None else _fraction(green, "green"),
+        default.yellow if yellow is None else _fraction(yellow, "yellow"),
+    )
+    state = CycleState.DRAFT if draft else CycleState.OPEN
+    first, last = date_of(starts_on, "starts_on"), date_of(ends_on, "ends_on")
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        created = okrs.create_cycle(
+            store, OPERATOR, ws, name=name, period=period, starts_on=first, ends_on=last, rollup=rollup,
+            grading=grading, state=state, now=now(),
+        )  # fmt: skip
+    if output is Format.JSON:
+        out.file.write(json_text(cycle_summary(created)) + "\n")
+        return
+    values = {"name": created.name, "when": _when(created, speak), "state": _state(created.state, speak)}
+    out.print(text("cli.okr.created", speak, **values), highlight=False, markup=False)
+
+
+@app.command("open")
+def open_command(
+    name: CycleArgument,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Open a draft cycle for check-ins."""
+    speak = language()
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        opened = okrs.open_cycle(store, OPERATOR, ws, name, now=now())
+    out.print(text("cli.okr.opened", speak, name=opened.name), highlight=False, markup=False)
+
+
+@app.command("close")
+def close_command(
+    name: CycleArgument,
+    output: TableOrJson = Format.TABLE,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Close a cycle: its values and scores are kept as final. Prints the final scores."""
+    speak = language()
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        scores = okrs.close_cycle(store, OPERATOR, ws, name, now=now())
+        if output is Format.JSON:
+            out.file.write(json_text(cycle_data(scores)) + "\n")
+            return
+        out.print(text("cli.okr.closed", speak, name=scores.cycle.name), highlight=False, markup=False)
+        for line in tree_lines(scores, ws, speak):
+            out.print(line, highlight=False, markup=False)
+
+
+# --- files ------------------------------------------------------------------------------------------------------
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A cycle file (.yaml), as docs/okrs.md describes it.")],
+    output: TableOrJson = Format.TABLE,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Import a cycle file: the cycle made if it is new, its objectives added; all of it, or nothing."""
+    speak = language()
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        done = import_cycle_file(store, OPERATOR, ws, file, now=now(), shown=str(file))
+    if output is Format.JSON:
+        data = {
+            "cycle": cycle_summary(done.cycle),
+            "created": done.created,
+            "objectives": [objective.id for objective in done.objectives],
+        }
+        out.file.write(json_text(data) + "\n")
+        return
+    code = "cli.okr.imported_new" if done.created else "cli.okr.imported_into"
+    values = {"file": str(file), "name": done.cycle.name, "count": len(done.objectives)}
+    out.print(text(code, speak, **values), highlight=False, markup=False)
+
+
+@app.command("export")
+def export_command(
+    cycle: CycleArgument,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not to the screen.")
+    ] = None,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Write a cycle's objectives and key results (not its check-ins) as a file that `kpilot okr import` reads."""
+    speak = language()
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        exported = export_cycle(store, OPERATOR, ws, cycle)
+    if output is None:
+        out.file.write(exported)
+        return
+    write_atomically(output, exported)
+    err.print(text("cli.okr.wrote", speak, file=str(output)), highlight=False, markup=False)
+
+
+# --- check-ins --------------------------------------------------------------------------------------------------
+@app.command("check-in")
+def check_in_command(
+    key_result: Annotated[int, typer.Argument(metavar="KR_ID", help="The key result's id, as `okr show` shows it.")],
+    confidence: Annotated[int, typer.Option("--confidence", "-c", help="How sure you are it will be met: 0 to 10.")],
+    value: Annotated[str | None, typer.Option("--value", help="The value reached (a number key result).")] = None,
+    done: Annotated[
+        str | None, typer.Option("--done", help="Milestones done, by position: 1,2 (a milestones key result).")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", "-n", help="What happened, what is in the way.")] = "",
+    output: TableOrJson = Format.TABLE,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Check in on a key result: a confidence, and its value or the milestones done, with a note."""
+    speak = language()
+    typed = None if value is None else _decimal(value, "value")
+    positions = _positions(done)
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        written = okrs.check_in(
+            store, OPERATOR, ws, key_result, confidence=confidence, value=typed, done=positions, note=note, now=now()
+        )
+    if output is Format.JSON:
+        out.file.write(json_text(check_in_data(written)) + "\n")
+        return
+    rubric = text(f"okr.rubric.{band(written.confidence).value}", speak)
+    line = text("cli.okr.checked_in", speak, id=str(key_result), confidence=written.confidence, rubric=rubric)
+    out.print(line, highlight=False, markup=False)
+
+
+# --- proposals --------------------------------------------------------------------------------------------------
+@app.command("propose")
+def propose_command(
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", help="The cycle (default: the open cycle running today).")
+    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="Write the proposals into the cycle as objectives.")] = False,
+    output: TableOrJson = Format.TABLE,
+    workspace: WorkspaceOption = ".",
+    lang: LanguageOption = None,
+) -> None:
+    """Draft objectives from the KPIs that are off track or at risk in the cycle's period."""
+    from kpilot.services.okr_propose import proposal_data, propose, write_proposals
+
+    speak = language()
+    moment = now()
+    with Workspace(workspace) as ws, open_store(ws) as store:
+        today = ws.calendar.today(moment)
+        name = _cycle_name(store, ws, cycle, today)
+        proposals = propose(store, OPERATOR, ws, cycle=name, today=today)
+        written = None
+        if write and proposals:
+            written = write_proposals(store, OPERATOR, ws, name, proposals, language=speak, now=moment)
+        definitions = {kpi.name: kpi for kpi in ws.definitions.kpis}
+        currency = ws.settings.currency
+    if output is Format.JSON:
+        data: dict[str, Any] = {"cycle": name, "proposals": [proposal_data(p) for p in proposals]}
+        data["written"] = None if written is None else [objective.id for objective in written.objectives]
+        out.file.write(json_text(data) + "\n")
+        return
+    if not proposals:
+        out.print(text("cli.okr.no_proposals", speak, name=name), highlight=False, markup=False)
+        return
+    table = Table(header_style="bold")
+    for code in (
+        "cli.okr.column_kpi",
+        "cli.okr.column_status",
+        "cli.okr.column_owner",
+        "cli.okr.column_measure",
+        "cli.okr.column_why",
+    ):
+        table.add_column(text(code, speak))
+    for proposal in proposals:
+        kr = proposal.key_result
+        kpi = definitions.get(proposal.kpi)
+
+        def shown(number: Decimal | None, kpi: Any = kpi) -> str:
+            if number is None:
+                return "–"
+            return format_kpi_value(float(number), kpi, currency, language=speak) if kpi else value_text(number, speak)
+
+        measure = text(
+            "cli.okr.measure", speak, direction=_direction(kr.direction, speak), baseline=shown(kr.baseline),
+            target=shown(kr.target),
+        )  # fmt: skip
+        table.add_row(
+            escape(proposal.kpi), status_words(proposal.status, speak), escape(proposal.owner), escape(measure),
+            escape(words(proposal.reason, speak)),
+        )  # fmt: skip
+    out.print(table)
+    if written is not None:
+        values = {"name": name, "count": len(written.objectives)}
+        out.print(text("cli.okr.proposals_written", speak, **values), highlight=False, markup=False)
+
+
+# --- the tree ---------------------------------------------------------------------------------------------------
+def tree_lines(scores: CycleScores, ws: Workspace, speak: Language, *, only: int | None = None) -> Iterator[str]:
+    """The cycle for people: its heading, each objective indented under the one it aligns to (first), its key
+    results under it, then the scoring formula and the roll-up rule in words."""
+    cycle = scores.cycle
+    grading = {"green": _percent(scores.grading.green, speak), "yellow": _percent(scores.grading.yellow, speak)}
+    yield text(
+        "cli.okr.heading", speak, name=cycle.name, when=_when(cycle, speak), state=_state(cycle.state, speak),
+        **grading,
+    )  # fmt: skip
+    if not scores.objectives:
+        yield INDENT + text("cli.okr.no_objectives", speak)
+    by_id = {found.objective.id: found for found in scores.objectives}
+    children = _children(scores)
+    roots = (
+        [only]
+        if only is not None
+        else [o.objective.id for o in scores.objectives if o.objective.id not in _placed(children)]
+    )
+    seen: set[int] = set()
+    kpis = {kpi.name: kpi for kpi in ws.definitions.kpis}
+    currency = ws.settings.currency
+
+    def visit(objective_id: int, depth: int) -> Iterator[str]:
+        if objective_id in seen:
+            return
+        seen.add(objective_id)
+        found = by_id[objective_id]
+        yield INDENT * depth + _objective_line(found, scores, speak)
+        for kr in found.key_results:
+            for line in _key_result_lines(kr, scores, kpis, currency, speak):
+                yield INDENT * (depth + 1) + line
+        for child in children.get(objective_id, ()):
+            yield from visit(child, depth + 1)
+
+    for root in roots:
+        yield from visit(root, 1)
+    yield ""
+    yield text("cli.okr.formula", speak)
+    yield text(f"cli.okr.rollup.{cycle.rollup}", speak)
+
+
+def _children(scores: CycleScores) -> dict[int, list[int]]:
+    """Objectives under each objective of the cycle: aligned to it or to one of its key results (the first link
+    inside the cycle places an objective; others are named on its line)."""
+    objective_of = {kr.id: kr.objective_id for kr in scores.content.key_results}
+    ids = {found.objective.id for found in scores.objectives}
+    children: dict[int, list[int]] = {}
+    placed: set[int] = set()
+    for link in scores.content.alignments:
+        parent = link.parent_objective_id
+        if parent is None and link.parent_key_result_id is not None:
+            parent = objective_of.get(link.parent_key_result_id)
+        if parent is None or parent not in ids or link.child_id in placed or parent == link.child_id:
+            continue
+        placed.add(link.child_id)
+        children.setdefault(parent, []).append(link.child_id)
+    return children
+
+
+def _placed(children: Mapping[int, Sequence[int]]) -> set[int]:
+    return {child for found in children.values() for child in found}
+
+
+def _subtree(scores: CycleScores, root: int) -> list[int]:
+    children = _children(scores)
+    found, stack = [], [root]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.append(current)
+        stack.extend(children.get(current, ()))
+    return found
+
+
+def _objective_line(found: ObjectiveScore, scores: CycleScores, speak: Language) -> str:
+    objective = found.objective
+    owner = scores.owners.get(objective.id, "?")
+    kind = text("cli.okr.owner_person" if objective.owner_person_id is not None else "cli.okr.owner_team", speak)
+    values = {
+        "id": str(objective.id),
+        "title": objective.title,
+        "owner": owner,
+        "kind": kind,
+        "level": objective.level,
+        "progress": _percent(found.rolled.progress, speak),
+        "colour": _colour(found.colour, speak),
+        "expected": _percent(found.expected, speak),
+    }
+    line = text("cli.okr.objective", speak, **values)
+    links = [a for a in scores.content.alignments if a.child_id == objective.id]
+    if links:
+        parents = tuple(_parent_name(a.parent_objective_id, a.parent_key_result_id, a.weight) for a in links)
+        line += "; " + text("cli.okr.aligned_to", speak, parents=parents)
+    if found.rolled.missing:
+        parts = tuple(_part_name(key) for key in found.rolled.missing)
+        line += "; " + text("cli.okr.missing_parts", speak, parts=parts)
+    if found.behind:
+        line += "; " + text("cli.okr.objective_behind", speak)
+    return line
+
+
+def _part_name(key: str) -> str:
+    """A roll-up part as the tree names it: `kr:12` is KR #12, `objective:5` is #5."""
+    kind, _, number = key.partition(":")
+    return f"KR #{number}" if kind == "kr" else f"#{number}"
+
+
+def _parent_name(objective: int | None, key_result: int | None, weight: Decimal) -> str:
+    shown = f"#{objective}" if objective is not None else f"KR #{key_result}"
+    return shown if weight == 1 else f"{shown} ×{weight.normalize():f}"
+
+
+def _key_result_lines(
+    score: KeyResultScore, scores: CycleScores, kpis: Mapping[str, Any], currency: str, speak: Language
+) -> Iterator[str]:
+    kr = score.key_result
+    kind = KeyResultKind(kr.kind)
+    kpi = kpis.get(kr.kpi) if kr.kpi is not None else None
+
+    def shown(number: Decimal | None) -> str:
+        if number is None:
+            return "–"
+        if kpi is not None:
+            return format_kpi_value(float(number), kpi, currency, language=speak)
+        written = value_text(number, speak)
+        return f"{written} {kr.unit}" if kr.unit else written
+
+    head = text("cli.okr.key_result", speak, id=str(kr.id), title=kr.title, kind=kind.value)
+    if kr.weight != 1:
+        head += " " + text("cli.okr.weight", speak, weight=f"{kr.weight.normalize():f}")
+    yield head
+    details: list[str] = []
+    if kind is KeyResultKind.KPI:
+        scope = ", ".join(f"{k}={v}" for k, v in sorted(kr.scope.items()))
+        details.append(
+            text("cli.okr.kpi_scope", speak, kpi=kr.kpi or "", scope=scope)
+            if scope
+            else text("cli.okr.kpi_all", speak, kpi=kr.kpi or "")
+        )
+    if kind in (KeyResultKind.KPI, KeyResultKind.NUMBER) and kr.direction is not None:
+        target = shown(kr.target) if kr.upper is None else f"{shown(kr.target)}–{shown(kr.upper)}"
+        measure = text(
+            "cli.okr.measure", speak, direction=_direction(Direction(kr.direction), speak), baseline=shown(kr.baseline),
+            target=target,
+        )  # fmt: skip
+        if kr.stretch is not None:
+            measure += " " + text("cli.okr.stretch", speak, stretch=shown(kr.stretch))
+        details.append(measure)
+    if kind in (KeyResultKind.MILESTONE, KeyResultKind.MILESTONES):
+        done = sum(1 for m in score.milestones if m.done_on is not None)
+        details.append(text("cli.okr.milestones_done", speak, done=done, count=len(score.milestones)))
+    elif score.value is not None:
+        code = "cli.okr.value_final" if score.final else "cli.okr.value_to_date" if score.partial else "cli.okr.value"
+        details.append(text(code, speak, value=shown(score.value)))
+    if details:
+        yield INDENT + "; ".join(details)
+    if score.raw is None:
+        # A KPI without a value and without a reason has no data in the cycle's period yet.
+        reason = words(score.reason or Message("okr.no_data"), speak)
+        yield INDENT + text("cli.okr.no_value", speak, reason=reason)
+    else:
+        scored = text(
+            "cli.okr.progress", speak, progress=_percent(score.raw, speak), grade=_percent(score.grade, speak),
+            colour=_colour(score.colour, speak),
+        )  # fmt: skip
+        parts = [scored, _pace(score, speak)]
+        if score.projected_grade is not None:
+            parts.append(text("cli.okr.projected", speak, grade=_percent(score.projected_grade, speak)))
+        yield INDENT + "; ".join(parts)
+    if score.confidence is not None:
+        rubric = text(f"okr.rubric.{band(score.confidence).value}", speak)
+        yield INDENT + text("cli.okr.confidence", speak, confidence=score.confidence, rubric=rubric)
+    below = scores.cascade_of_key_results.get(kr.id)
+    if below is not None and below.progress is not None:
+        yield INDENT + text("cli.okr.cascade", speak, progress=_percent(below.progress, speak))
+
+
+def _pace(score: KeyResultScore, speak: Language) -> str:
+    behind = score.pace.behind
+    expected = _percent(score.pace.expected, speak)
+    if behind is None or behind <= 0:
+        return text("cli.okr.pace_on", speak, expected=expected)
+    return text("cli.okr.pace_behind", speak, expected=expected, behind=Points(float(behind)))
+
+
+# --- words and numbers ------------------------------------------------------------------------------------------
+def _percent(value: Fraction | None, speak: Language) -> str:
+    return "–" if value is None else value_text(Number(float(value), ".0%"), speak)
+
+
+def _colour(value: Any, speak: Language) -> str:
+    return "–" if value is None else text(f"cli.okr.colour.{value.value}", speak)
+
+
+def _state(state: str, speak: Language) -> str:
+    return text(f"cli.okr.state.{state}", speak)
+
+
+def _direction(direction: Direction | None, speak: Language) -> str:
+    return "" if direction is None else text(f"cli.okr.direction.{direction.value}", speak)
+
+
+def _when(cycle: Cycle, speak: Language) -> str:
+    """A cycle's period, or its dates (the last day inclusive, as people write it)."""
+    last = cycle.ends_on - timedelta(days=1)
+    dates = text("cli.okr.dates", speak, first=cycle.starts_on, last=last)
+    return dates if cycle.period is None else f"{cycle.period} ({dates})"
+
+
+def _fraction(given: str, field: str) -> Fraction:
+    return Fraction(_decimal(given, field))
+
+
+def _decimal(given: str, field: str) -> Decimal:
+    try:
+        found = Decimal(given.strip())
+    except InvalidOperation:
+        found = None
+    if found is None or not found.is_finite():
+        raise UserError(Message("cli.okr.not_a_number", field=field, value=given), field=field)
+    return found
+
+
+def _positions(given: str | None) -> tuple[int, ...]:
+    if given is None or not given.strip():
+        return ()
+    parts = [part.strip() for part in given.split(",")]
+    if not all(part.isdigit() for part in parts):
+        raise UserError(
+            Message("cli.okr.not_positions", value=given), hint=Message("cli.okr.positions_hint"), field="done"
+        )
+    return tuple(int(part) for part in parts)
