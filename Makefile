@@ -81,11 +81,12 @@ unit: $(STAMP) $(ASSETS) $(CHROMIUM) $(CJK_FONT)
 
 test: lint typecheck unit
 
-# The screenshots of docs/dashboard.md: the browser tests write every page in every language to tests/web/screenshots/;
+# The screenshots of docs/dashboard.md: the browser tests write every page in every language to tests/web/screenshots/
+# (KPILOT_SCREENSHOTS=all; without it, in English only);
 # each page in English, and My KPIs in the four languages, are copied to docs/screenshots/.
 screenshots: $(STAMP) $(ASSETS) $(CHROMIUM) $(CJK_FONT)
 	rm -rf tests/web/screenshots
-	$(BIN)/pytest -n auto -q -m web tests/web/test_accessibility.py
+	KPILOT_SCREENSHOTS=all $(BIN)/pytest -n auto -q -m web tests/web/test_accessibility.py
 	mkdir -p docs/screenshots
 	rm -f docs/screenshots/*.png
 	cp tests/web/screenshots/page-*-en.png tests/web/screenshots/page-my-kpis-it.png tests/web/screenshots/page-my-kpis-pl.png \

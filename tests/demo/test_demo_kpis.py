@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,24 +15,24 @@ import duckdb
 import pytest
 
 from kpilot import Workspace
-from kpilot.demo.build import build_demo
 from kpilot.goals.scorecard import scorecard
 from kpilot.goals.smart.check import check_workspace
 from kpilot.goals.status import Status
 from kpilot.goals.suggest.backtest import BANDS, LevelName, Rates, backtest
+from tests.demo.conftest import NOVEMBER, NOVEMBER_GROUP
 from tests.goals.suggest.test_real_datasets import DEFINITIONS as REAL
 from tests.goals.suggest.test_real_datasets import RETAIL, real_workspace
 
-TODAY = date(2026, 11, 22)
+TODAY = NOVEMBER
 OCTOBER = date(2026, 10, 1)
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-model.md"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, NOVEMBER_GROUP]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    with build_demo(tmp_path_factory.mktemp("demo") / "demo", today=TODAY) as workspace:
-        yield workspace
+def demo(november_demo: Workspace) -> Workspace:
+    """The demo of tests/demo/conftest.py (the KPIs are only read here)."""
+    return november_demo
 
 
 def documented_ranges() -> dict[str, tuple[float, float]]:

@@ -7,7 +7,6 @@ quarter (and the quarter before), the targets read from definitions/targets.yaml
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -16,7 +15,6 @@ from ruamel.yaml import YAML
 
 from kpilot import Workspace
 from kpilot.auth.actor import Actor
-from kpilot.demo.build import build_demo
 from kpilot.engine.periods import Grain
 from kpilot.goals.scorecard import scorecard
 from kpilot.goals.status import Status
@@ -25,18 +23,19 @@ from kpilot.services import okrs
 from kpilot.services.okr_propose import propose, write_proposals
 from kpilot.services.okr_scores import CycleScores
 from kpilot.store import open_store
+from tests.demo.conftest import NOVEMBER, NOVEMBER_GROUP
 
-TODAY = date(2026, 11, 22)
+TODAY = NOVEMBER
 Q4 = date(2026, 10, 1)
 Q3 = date(2026, 7, 1)
 OPERATOR = Actor.operator()
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, NOVEMBER_GROUP]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    with build_demo(tmp_path_factory.mktemp("demo") / "demo", today=TODAY) as workspace:
-        yield workspace
+def demo(november_demo: Workspace) -> Workspace:
+    """The demo of tests/demo/conftest.py (the last test here adds objectives to its cycle)."""
+    return november_demo
 
 
 @pytest.fixture(scope="module")

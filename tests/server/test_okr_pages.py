@@ -361,3 +361,18 @@ def test_a_value_that_is_not_a_number_is_refused_on_its_form(served: tuple[Compa
     assert "&#39;lots&#39; is not a number" in refused.text
     assert 'name="value" inputmode="decimal" value="lots"' in refused.text
     assert check_ins(company.root, calls) == before
+
+
+def test_the_goals_page_names_the_objectives_that_move_its_kpis(ada: TestClient, served: tuple[Company, Okrs]) -> None:
+    """Anna's objective has a key result measured by company_revenue, a KPI of the goal `grow`: the matrix's page
+    names it under the matrix (her rows in the cycle hold no deal: 0 of 100, 0%)."""
+    _, made = served
+    html = ada.get("/goals").text
+    section = re.search(r'<section class="okr-links">(.*?)</section>', html, re.S)
+    assert section is not None
+    assert "Objectives of Now that move these KPIs" in section.group(1)
+    row = re.search(r"<tr>\s*<td>company_revenue</td>(.*?)</tr>", section.group(1), re.S)
+    assert row is not None
+    assert f'href="/okrs/objectives/{made.anna}">Anna&#39;s pipeline</a>' in row.group(1)
+    assert "Anna&#39;s revenue" in row.group(1)
+    assert "0%" in row.group(1)

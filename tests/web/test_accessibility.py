@@ -1,14 +1,15 @@
 """Good citizenship of every page, in Debian's Chromium (docs/dashboard.md#accessibility-and-phones): axe-core finds no
 serious or critical violation, and at a phone's width (390 px) nothing is wider than the screen. Every page means
 every GET page route of kpilot.server.web (the list tests/server/test_page_words.py checks the words of), opened as
-Ada (an admin, who may open them all). A screenshot of each page in each language goes to tests/web/screenshots/
-(`make screenshots` copies them to docs/screenshots/).
+Ada (an admin, who may open them all). A screenshot of each page goes to tests/web/screenshots/, in each language
+with KPILOT_SCREENSHOTS=all (`make screenshots` sets it, and copies them to docs/screenshots/).
 
 axe-core comes from the npm registry, pinned in package-lock.json (a development dependency: `make assets` installs
 it into node_modules/ and it is never served by kpilot)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -78,7 +79,10 @@ def okrs(live_server: LiveServer) -> None:
     build_okrs(live_server.company.root)
 
 
+# Every language's page is opened (and screenshotted) for `make screenshots` (KPILOT_SCREENSHOTS=all); otherwise the
+# English one only: each page's words in every language are checked without a browser (tests/server/test_page_words).
 ENGLISH_LAST = [*(language for language in Language if language is not Language.EN), Language.EN]
+LANGUAGES = ENGLISH_LAST if os.environ.get("KPILOT_SCREENSHOTS") == "all" else [Language.EN]
 
 
 @pytest.mark.parametrize("path", page_paths())
@@ -88,7 +92,7 @@ def test_every_page_is_accessible_and_fits_a_phone(admin: Page, okrs: None, path
     page.set_viewport_size(DESKTOP)
     if "/s/TOKEN" in path:
         path = path.replace("/s/TOKEN", shared_path(page))
-    for language in ENGLISH_LAST:  # the English page stays open for axe
+    for language in LANGUAGES:  # the English page stays open for axe
         joiner = "&" if "?" in path else "?"
         response = page.goto(f"{path}{joiner}lang={language.value}")
         assert response is not None

@@ -25,6 +25,10 @@ def test_a_member_signs_in_and_sees_their_cards(page: Page, live_server: LiveSer
     team = page.locator('[data-kpi="team_revenue"]')
     expect(team.locator(".value")).to_have_text("45")
     expect(team.locator(".spark svg")).to_be_visible()  # drawn by vega-embed from the page's own spec
+    # Loaded after the page (htmx): EMEA's rows, January 30 -> February 45; bruno's 40 tells most of it.
+    expect(team.locator(".moved")).to_have_text(
+        "team_revenue rose 15, from 30 to 45: 40 more from bruno", timeout=15_000
+    )  # fmt: skip
     expect(page.locator('[data-kpi="managers_revenue"]')).to_have_count(0)
     screenshot(page, "my-kpis-en")
 

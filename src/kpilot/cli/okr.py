@@ -8,8 +8,7 @@ of the same moment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -22,21 +21,20 @@ from rich.table import Table
 from kpilot.auth.actor import Actor
 from kpilot.cli.app import LanguageOption, WorkspaceOption, err, language, out
 from kpilot.cli.formats import Format, TableOrJson
+from kpilot.cli.okr_tree import cycle_when, direction_words, state_words, subtree, tree_lines
 from kpilot.cli.output import json_text
 from kpilot.cli.reader import words
 from kpilot.definitions.editing import write_atomically
 from kpilot.engine.arguments import date_of
 from kpilot.errors import UserError
-from kpilot.i18n import Language, Message, Number, Points, text, value_text
-from kpilot.okr.kinds import CycleState, Direction, KeyResultKind, Rollup
+from kpilot.i18n import Message, text, value_text
+from kpilot.okr.kinds import CycleState, Rollup
 from kpilot.okr.pace import band
 from kpilot.okr.scoring import Grading
 from kpilot.results.formatting import format_kpi_value, status_words
 from kpilot.services import okrs
 from kpilot.services.okr_data import check_in_data, cycle_data, cycle_summary
 from kpilot.services.okr_files import export_cycle, import_cycle_file, objective_counts
-from kpilot.services.okr_scores import CycleScores, KeyResultScore, ObjectiveScore
-from kpilot.store.okrs import Cycle
 from kpilot.store.session import Store, open_store
 from kpilot.workspace import Workspace
 
@@ -80,7 +78,10 @@ def list_command(
         table.add_column(text(code, speak), justify="right" if code.endswith("objectives") else "left")
     for cycle in found:
         table.add_row(
-            escape(cycle.name), escape(_when(cycle, speak)), _state(cycle.state, speak), str(counts.get(cycle.id, 0))
+            escape(cycle.name),
+            escape(cycle_when(cycle, speak)),
+            state_words(cycle.state, speak),
+            str(counts.get(cycle.id, 0)),
         )
     out.print(table)
 
@@ -108,7 +109,7 @@ def show_command(
         if output is Format.JSON:
             data = cycle_data(scores)
             if objective is not None:
-                shown = set(_subtree(scores, objective))
+                shown = set(subtree(scores, objective))
                 data["objectives"] = [item for item in data["objectives"] if item["id"] in shown]
             out.file.write(json_text(data) + "\n")
             return
@@ -164,7 +165,7 @@ def create_command(
     if output is Format.JSON:
         out.file.write(json_text(cycle_summary(created)) + "\n")
         return
-    values = {"name": created.name, "when": _when(created, speak), "state": _state(created.state, speak)}
+    values = {"name": created.name, "when": cycle_when(created, speak), "state": state_words(created.state, speak)}
     out.print(text("cli.okr.created", speak, **values), highlight=False, markup=False)
 
 
@@ -327,7 +328,7 @@ def propose_command(
             return format_kpi_value(float(number), kpi, currency, language=speak) if kpi else value_text(number, speak)
 
         measure = text(
-            "cli.okr.measure", speak, direction=_direction(kr.direction, speak), baseline=shown(kr.baseline),
+            "cli.okr.measure", speak, direction=direction_words(kr.direction, speak), baseline=shown(kr.baseline),
             target=shown(kr.target),
         )  # fmt: skip
         table.add_row(
@@ -338,217 +339,6 @@ def propose_command(
     if written is not None:
         values = {"name": name, "count": len(written.objectives)}
         out.print(text("cli.okr.proposals_written", speak, **values), highlight=False, markup=False)
-
-
-# --- the tree ---------------------------------------------------------------------------------------------------
-def tree_lines(scores: CycleScores, ws: Workspace, speak: Language, *, only: int | None = None) -> Iterator[str]:
-    """The cycle for people: its heading, each objective indented under the one it aligns to (first), its key
-    results under it, then the scoring formula and the roll-up rule in words."""
-    cycle = scores.cycle
-    grading = {"green": _percent(scores.grading.green, speak), "yellow": _percent(scores.grading.yellow, speak)}
-    yield text(
-        "cli.okr.heading", speak, name=cycle.name, when=_when(cycle, speak), state=_state(cycle.state, speak),
-        **grading,
-    )  # fmt: skip
-    if not scores.objectives:
-        yield INDENT + text("cli.okr.no_objectives", speak)
-    by_id = {found.objective.id: found for found in scores.objectives}
-    children = _children(scores)
-    roots = (
-        [only]
-        if only is not None
-        else [o.objective.id for o in scores.objectives if o.objective.id not in _placed(children)]
-    )
-    seen: set[int] = set()
-    kpis = {kpi.name: kpi for kpi in ws.definitions.kpis}
-    currency = ws.settings.currency
-
-    def visit(objective_id: int, depth: int) -> Iterator[str]:
-        if objective_id in seen:
-            return
-        seen.add(objective_id)
-        found = by_id[objective_id]
-        yield INDENT * depth + _objective_line(found, scores, speak)
-        for kr in found.key_results:
-            for line in _key_result_lines(kr, scores, kpis, currency, speak):
-                yield INDENT * (depth + 1) + line
-        for child in children.get(objective_id, ()):
-            yield from visit(child, depth + 1)
-
-    for root in roots:
-        yield from visit(root, 1)
-    yield ""
-    yield text("cli.okr.formula", speak)
-    yield text(f"cli.okr.rollup.{cycle.rollup}", speak)
-
-
-def _children(scores: CycleScores) -> dict[int, list[int]]:
-    """Objectives under each objective of the cycle: aligned to it or to one of its key results (the first link
-    inside the cycle places an objective; others are named on its line)."""
-    objective_of = {kr.id: kr.objective_id for kr in scores.content.key_results}
-    ids = {found.objective.id for found in scores.objectives}
-    children: dict[int, list[int]] = {}
-    placed: set[int] = set()
-    for link in scores.content.alignments:
-        parent = link.parent_objective_id
-        if parent is None and link.parent_key_result_id is not None:
-            parent = objective_of.get(link.parent_key_result_id)
-        if parent is None or parent not in ids or link.child_id in placed or parent == link.child_id:
-            continue
-        placed.add(link.child_id)
-        children.setdefault(parent, []).append(link.child_id)
-    return children
-
-
-def _placed(children: Mapping[int, Sequence[int]]) -> set[int]:
-    return {child for found in children.values() for child in found}
-
-
-def _subtree(scores: CycleScores, root: int) -> list[int]:
-    children = _children(scores)
-    found, stack = [], [root]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.append(current)
-        stack.extend(children.get(current, ()))
-    return found
-
-
-def _objective_line(found: ObjectiveScore, scores: CycleScores, speak: Language) -> str:
-    objective = found.objective
-    owner = scores.owners.get(objective.id, "?")
-    kind = text("cli.okr.owner_person" if objective.owner_person_id is not None else "cli.okr.owner_team", speak)
-    values = {
-        "id": str(objective.id),
-        "title": objective.title,
-        "owner": owner,
-        "kind": kind,
-        "level": objective.level,
-        "progress": _percent(found.rolled.progress, speak),
-        "colour": _colour(found.colour, speak),
-        "expected": _percent(found.expected, speak),
-    }
-    line = text("cli.okr.objective", speak, **values)
-    links = [a for a in scores.content.alignments if a.child_id == objective.id]
-    if links:
-        parents = tuple(_parent_name(a.parent_objective_id, a.parent_key_result_id, a.weight) for a in links)
-        line += "; " + text("cli.okr.aligned_to", speak, parents=parents)
-    if found.rolled.missing:
-        parts = tuple(_part_name(key) for key in found.rolled.missing)
-        line += "; " + text("cli.okr.missing_parts", speak, parts=parts)
-    if found.behind:
-        line += "; " + text("cli.okr.objective_behind", speak)
-    return line
-
-
-def _part_name(key: str) -> str:
-    """A roll-up part as the tree names it: `kr:12` is KR #12, `objective:5` is #5."""
-    kind, _, number = key.partition(":")
-    return f"KR #{number}" if kind == "kr" else f"#{number}"
-
-
-def _parent_name(objective: int | None, key_result: int | None, weight: Decimal) -> str:
-    shown = f"#{objective}" if objective is not None else f"KR #{key_result}"
-    return shown if weight == 1 else f"{shown} ×{weight.normalize():f}"
-
-
-def _key_result_lines(
-    score: KeyResultScore, scores: CycleScores, kpis: Mapping[str, Any], currency: str, speak: Language
-) -> Iterator[str]:
-    kr = score.key_result
-    kind = KeyResultKind(kr.kind)
-    kpi = kpis.get(kr.kpi) if kr.kpi is not None else None
-
-    def shown(number: Decimal | None) -> str:
-        if number is None:
-            return "–"
-        if kpi is not None:
-            return format_kpi_value(float(number), kpi, currency, language=speak)
-        written = value_text(number, speak)
-        return f"{written} {kr.unit}" if kr.unit else written
-
-    head = text("cli.okr.key_result", speak, id=str(kr.id), title=kr.title, kind=kind.value)
-    if kr.weight != 1:
-        head += " " + text("cli.okr.weight", speak, weight=f"{kr.weight.normalize():f}")
-    yield head
-    details: list[str] = []
-    if kind is KeyResultKind.KPI:
-        scope = ", ".join(f"{k}={v}" for k, v in sorted(kr.scope.items()))
-        details.append(
-            text("cli.okr.kpi_scope", speak, kpi=kr.kpi or "", scope=scope)
-            if scope
-            else text("cli.okr.kpi_all", speak, kpi=kr.kpi or "")
-        )
-    if kind in (KeyResultKind.KPI, KeyResultKind.NUMBER) and kr.direction is not None:
-        target = shown(kr.target) if kr.upper is None else f"{shown(kr.target)}–{shown(kr.upper)}"
-        measure = text(
-            "cli.okr.measure", speak, direction=_direction(Direction(kr.direction), speak), baseline=shown(kr.baseline),
-            target=target,
-        )  # fmt: skip
-        if kr.stretch is not None:
-            measure += " " + text("cli.okr.stretch", speak, stretch=shown(kr.stretch))
-        details.append(measure)
-    if kind in (KeyResultKind.MILESTONE, KeyResultKind.MILESTONES):
-        done = sum(1 for m in score.milestones if m.done_on is not None)
-        details.append(text("cli.okr.milestones_done", speak, done=done, count=len(score.milestones)))
-    elif score.value is not None:
-        code = "cli.okr.value_final" if score.final else "cli.okr.value_to_date" if score.partial else "cli.okr.value"
-        details.append(text(code, speak, value=shown(score.value)))
-    if details:
-        yield INDENT + "; ".join(details)
-    if score.raw is None:
-        # A KPI without a value and without a reason has no data in the cycle's period yet.
-        reason = words(score.reason or Message("okr.no_data"), speak)
-        yield INDENT + text("cli.okr.no_value", speak, reason=reason)
-    else:
-        scored = text(
-            "cli.okr.progress", speak, progress=_percent(score.raw, speak), grade=_percent(score.grade, speak),
-            colour=_colour(score.colour, speak),
-        )  # fmt: skip
-        parts = [scored, _pace(score, speak)]
-        if score.projected_grade is not None:
-            parts.append(text("cli.okr.projected", speak, grade=_percent(score.projected_grade, speak)))
-        yield INDENT + "; ".join(parts)
-    if score.confidence is not None:
-        rubric = text(f"okr.rubric.{band(score.confidence).value}", speak)
-        yield INDENT + text("cli.okr.confidence", speak, confidence=score.confidence, rubric=rubric)
-    below = scores.cascade_of_key_results.get(kr.id)
-    if below is not None and below.progress is not None:
-        yield INDENT + text("cli.okr.cascade", speak, progress=_percent(below.progress, speak))
-
-
-def _pace(score: KeyResultScore, speak: Language) -> str:
-    behind = score.pace.behind
-    expected = _percent(score.pace.expected, speak)
-    if behind is None or behind <= 0:
-        return text("cli.okr.pace_on", speak, expected=expected)
-    return text("cli.okr.pace_behind", speak, expected=expected, behind=Points(float(behind)))
-
-
-# --- words and numbers ------------------------------------------------------------------------------------------
-def _percent(value: Fraction | None, speak: Language) -> str:
-    return "–" if value is None else value_text(Number(float(value), ".0%"), speak)
-
-
-def _colour(value: Any, speak: Language) -> str:
-    return "–" if value is None else text(f"cli.okr.colour.{value.value}", speak)
-
-
-def _state(state: str, speak: Language) -> str:
-    return text(f"cli.okr.state.{state}", speak)
-
-
-def _direction(direction: Direction | None, speak: Language) -> str:
-    return "" if direction is None else text(f"cli.okr.direction.{direction.value}", speak)
-
-
-def _when(cycle: Cycle, speak: Language) -> str:
-    """A cycle's period, or its dates (the last day inclusive, as people write it)."""
-    last = cycle.ends_on - timedelta(days=1)
-    dates = text("cli.okr.dates", speak, first=cycle.starts_on, last=last)
-    return dates if cycle.period is None else f"{cycle.period} ({dates})"
 
 
 def _fraction(given: str, field: str) -> Fraction:

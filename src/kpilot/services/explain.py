@@ -214,6 +214,23 @@ def headline(found: Explanation, top: int = 2) -> Message:
     return Message("analysis.explain.sentence", headline=head, parts=tuple(parts))
 
 
+def most_telling(found: Sequence[Explanation]) -> Explanation | None:
+    """Of one KPI's explanations (one per dimension), the one whose largest part explains most of the change: the
+    dimension to say "what moved it most" by. None when no dimension splits the change into parts that add up."""
+    best: tuple[float, Explanation] | None = None
+    for item in found:
+        change = item.change.change
+        if item.method is Method.MEMBERS or not change:
+            continue
+        effects = _effects(item)
+        if not effects:
+            continue
+        share = abs(effects[0][1]) / abs(change)
+        if best is None or share > best[0]:
+            best = (share, item)
+    return None if best is None else best[1]
+
+
 def _effects(found: Explanation) -> list[tuple[str, float, str | None]]:
     """(effect, size, member), the largest first: a ratio's rate and mix parts apart, an additive KPI's members."""
     effects = []

@@ -14,7 +14,7 @@ from kpilot.okr.kinds import Colour, KeyResultKind
 from kpilot.services.okr_data import number
 from kpilot.services.okrs import current_cycle, read_cycle
 from kpilot.store.errors import StoreMissing
-from kpilot.store.session import open_store
+from kpilot.store.session import Store, open_store
 from kpilot.workspace import Workspace
 
 
@@ -40,19 +40,24 @@ class Moving:
         }
 
 
-def moving_kpis(workspace: Workspace, actor: Actor, *, today: date | None = None) -> Mapping[str, tuple[Moving, ...]]:
-    """KPI -> the current cycle's key results it measures, in the cycle's order; empty when the workspace has no
-    store yet or no open cycle."""
-    try:
-        store = open_store(workspace)
-    except StoreMissing:
-        return {}
-    found: dict[str, list[Moving]] = {}
-    with store:
-        cycle = current_cycle(store, actor, workspace, today=today)
-        if cycle is None:
+def moving_kpis(
+    workspace: Workspace, actor: Actor, *, store: Store | None = None, today: date | None = None
+) -> Mapping[str, tuple[Moving, ...]]:
+    """KPI -> the current cycle's key results it measures, in the cycle's order, as `actor` may see them (their
+    values over their rows); empty when the workspace has no store yet or no open cycle. `store`: one already open
+    (a server's), else the workspace's is opened for this."""
+    if store is None:
+        try:
+            opened = open_store(workspace)
+        except StoreMissing:
             return {}
-        scores = read_cycle(store, actor, workspace, cycle.name, today=today)
+        with opened:
+            return moving_kpis(workspace, actor, store=opened, today=today)
+    found: dict[str, list[Moving]] = {}
+    cycle = current_cycle(store, actor, workspace, today=today)
+    if cycle is None:
+        return {}
+    scores = read_cycle(store, actor, workspace, cycle.name, today=today)
     for objective in scores.objectives:
         for kr in objective.key_results:
             if kr.key_result.kind != KeyResultKind.KPI.value or kr.key_result.kpi is None:

@@ -34,6 +34,7 @@ class Card:
     description: str | None
     spark: Mapping[str, Any] | None = None  # the sparkline's Vega-Lite spec (server.web.charts)
     loaded: str | None = None  # how fresh its data is, in words ("data loaded 5 minutes ago"); None: unknown
+    moved: str | None = None  # where its sentence on what moved it most loads from (server.web.kpi_moved)
 
 
 def card(
@@ -44,6 +45,7 @@ def card(
     spark: Mapping[str, Any] | None = None,
     loaded: datetime | None = None,
     now: datetime | None = None,
+    moved: str | None = None,
 ) -> Card:
     kpi, evaluation, target = line.kpi, line.evaluation, line.target
     whole = is_count(kpi, line.additive, line.value)
@@ -69,6 +71,7 @@ def card(
         description=kpi.description,
         spark=spark,
         loaded=_loaded(loaded, now, language),
+        moved=moved,
     )
 
 

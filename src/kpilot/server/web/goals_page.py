@@ -4,10 +4,12 @@ serve them as columns with each link's weight, and each goal's attainment as the
 
 The matrix is the reader's (server.reading.seen_by): a KPI they may not see is no column, and its link is not told.
 The period is the one the scorecard and the boards show by default (the last complete month with data), so that
-the numbers here are the boards' numbers."""
+the numbers here are the boards' numbers. Under the matrix, the objectives of the current OKR cycle whose key results
+its KPIs measure (services.okr_links): which objectives move which KPIs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -24,6 +26,8 @@ from kpilot.results.formatting import EMPTY, format_kpi_value, format_share, for
 from kpilot.server.reading import seen_by
 from kpilot.server.runtime import Runtime
 from kpilot.server.web.reader import Reader, signed_in, signed_page
+from kpilot.services.okr_links import Moving as MovedKpi
+from kpilot.services.okr_links import moving_kpis
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,6 +67,25 @@ class MatrixPage:
     flags: tuple[Flagged, ...]
 
 
+@dataclass(frozen=True)
+class MovedBy:
+    """A key result of the current cycle measured by one of the matrix's KPIs: which objective moves which KPI."""
+
+    kpi: str  # the KPI's title
+    objective_id: int
+    objective: str
+    owner: str
+    key_result: str
+    grade: str
+    colour: str | None  # the grade's colour code
+
+
+@dataclass(frozen=True)
+class Moving:
+    cycle: str | None
+    items: tuple[MovedBy, ...]
+
+
 @router.get("/goals")
 async def goals(request: Request) -> Response:
     reader = await signed_in(request)
@@ -70,11 +93,30 @@ async def goals(request: Request) -> Response:
         return reader
     runtime: Runtime = request.app.state.runtime
 
-    def made() -> MatrixPage:
+    def made() -> tuple[MatrixPage, Moving]:
         with seen_by(runtime, reader.actor) as workspace:
-            return matrix_page(workspace, reader.language)
+            page = matrix_page(workspace, reader.language)
+        # The OKRs are read through the workspace itself: services.okrs makes the reader's view of it.
+        with runtime.workspace() as workspace, runtime.store() as store:
+            found = moving_kpis(workspace, reader.actor, store=store)
+        return page, _moving(page, found, reader.language)
 
-    return signed_page(request, "goals.html", reader, matrix=await run_in_threadpool(made))
+    matrix, moving = await run_in_threadpool(made)
+    return signed_page(request, "goals.html", reader, matrix=matrix, moving=moving)
+
+
+def _moving(page: MatrixPage, found: Mapping[str, tuple[MovedKpi, ...]], language: Language) -> Moving:
+    items = []
+    cycle = None
+    for column in page.columns:
+        for moved in found.get(column.kpi, ()):
+            cycle = moved.cycle
+            grade = EMPTY if moved.grade is None else format_share(float(moved.grade), language)
+            colour = None if moved.colour is None else moved.colour.value
+            items.append(
+                MovedBy(column.label, moved.objective_id, moved.objective, moved.owner, moved.key_result, grade, colour)
+            )
+    return Moving(cycle, tuple(items))
 
 
 def matrix_page(workspace: Workspace, language: Language) -> MatrixPage:

@@ -20,6 +20,7 @@ from kpilot.server.web.cards import Card, card
 from kpilot.server.web.kpi_charts import Pace, breakdown_chart, history_chart
 from kpilot.server.web.kpi_definition import Definition, definition
 from kpilot.server.web.kpi_kept import Keeper
+from kpilot.server.web.kpi_moved import moved_url
 from kpilot.server.web.kpi_numbers import Breakdown, KpiNumbers
 from kpilot.server.web.kpi_state import GRAINS, PageState
 
@@ -173,11 +174,14 @@ def kpi_view(
         if numbers.history
         else None
     )
+    moved = moved_url(kpi.name, numbers.period.name)
     return KpiView(
         kpi=kpi.name,
         label=kpi.title,
         period=numbers.period,
-        card=card(line, currency, language),
+        # What moved it most, for the unfiltered page (the sentence splits the KPI's own rows, not a filter's); a sum
+        # so far is not set against a whole period.
+        card=card(line, currency, language, moved=None if chips or (line.partial and line.additive) else moved),
         chips=chips,
         problems=tuple(words(problem, language) or "" for problem in state.problems),
         no_rows=numbers.no_rows,

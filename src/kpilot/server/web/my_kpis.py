@@ -25,6 +25,7 @@ from kpilot.server.web.cards import Card, card
 from kpilot.server.web.charts import Projected, sparkline
 from kpilot.server.web.export_links import scorecard_links
 from kpilot.server.web.freshness import kpis_loaded_at
+from kpilot.server.web.kpi_moved import moved_url
 from kpilot.server.web.live import stream_url
 from kpilot.server.web.reader import Reader, signed_in, signed_page
 
@@ -58,6 +59,9 @@ async def my_kpis(request: Request, period: Annotated[str | None, Query(max_leng
                     language,
                     spark=_spark(trends.get(line.kpi.name), line, labels),
                     loaded=loaded.get(line.kpi.name),
+                    # A sum so far against a whole period would be "fell" every month: only rates are compared
+                    # while the period runs.
+                    moved=None if line.partial and line.additive else moved_url(line.kpi.name, result.name),
                 )
                 for line in result.lines
             ]
