@@ -51,6 +51,11 @@ COMMANDS = (
         summary="Explain what moved a KPI: each member's part of the change, split into rate and mix for a ratio.",
     ),
     Command(
+        "leads",
+        "kpilot.cli.leads",
+        summary="Test which leading KPIs lead a lagging one: Granger tests for each lag, corrected for the many tests.",
+    ),
+    Command(
         "forecast",
         "kpilot.cli.forecast",
         summary="Forecast a KPI's next periods from its complete periods; "
