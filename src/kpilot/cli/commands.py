@@ -46,6 +46,11 @@ COMMANDS = (
         "and the whole catalogue.",
     ),
     Command(
+        "drivers",
+        "kpilot.cli.drivers",
+        summary="Show how much each of a goal's KPIs explains its outcome, next to the matrix's weights.",
+    ),
+    Command(
         "explain",
         "kpilot.cli.explain",
         summary="Explain what moved a KPI: each member's part of the change, split into rate and mix for a ratio.",
