@@ -24,6 +24,11 @@ class Command:
 
 COMMANDS = (
     Command(
+        "anomalies",
+        "kpilot.cli.anomalies",
+        summary="List KPI values outside the 99% band their own past forecasts, for the KPI and a dimension's members.",
+    ),
+    Command(
         "audit",
         "kpilot.cli.audit",
         summary="Show the audit log: sign-ins, account, role, permission and token changes, organisation imports.",
