@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from kpilot.analysis.change import ChangeExplained, Contribution, additive_change, ratio_change
+from kpilot.analysis.change import ChangeExplained, Contribution, Presence, additive_change, ratio_change
 from kpilot.analysis.dimensions import dimensions_of
 from kpilot.analysis.ratio_parts import ratio_parts
 from kpilot.auth.actor import Actor
@@ -232,11 +232,13 @@ def most_telling(found: Sequence[Explanation]) -> Explanation | None:
 
 
 def _effects(found: Explanation) -> list[tuple[str, float, str | None]]:
-    """(effect, size, member), the largest first: a ratio's rate and mix parts apart, an additive KPI's members."""
+    """(effect, size, member), the largest first: a ratio's rate and mix parts apart (the mix of a member there in
+    one period only is its arrival or its going), an additive KPI's members."""
     effects = []
     for part in found.change.contributions:
         if found.method is Method.RATIO:
-            effects.extend([("rate", part.rate, part.member), ("mix", part.mix + part.unshared, part.member)])
+            mix = "mix" if part.presence is Presence.BOTH else part.presence.value  # "new", "gone"
+            effects.extend([("rate", part.rate, part.member), (mix, part.mix + part.unshared, part.member)])
         else:
             effects.append(("member", part.total, part.member))
     total = found.change.change or 0.0
