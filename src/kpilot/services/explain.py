@@ -83,7 +83,7 @@ def explain(
     start, grain = parse_period(named, calendar) if named else (last_complete(day, Grain.MONTH, calendar), Grain.MONTH)
     shift = -1 if versus is Versus.PREVIOUS else -grain.periods_per_year
     compared = calendar.shift(start, shift, grain)
-    view, method = _view(store, actor, workspace, kpi)
+    view, method, factor = _view(store, actor, workspace, kpi)
     definition = require_kpi(view.definitions, kpi)
     known = dimensions_of(view, kpi)
     chosen = list(by) or list(known)
@@ -96,7 +96,6 @@ def explain(
             suggestions=tuple(known),
         )
     names = [kpi, kpi + NUMERATOR, kpi + DENOMINATOR] if method is Method.RATIO else [kpi]
-    factor = ratio_parts(workspace.definitions, kpi).factor if method is Method.RATIO else 1.0  # type: ignore[union-attr]
     last = min(calendar.end(start, grain) - timedelta(days=1), day)
     ranges = ((compared, calendar.end(compared, grain) - timedelta(days=1)), (start, last))
     found = []
@@ -130,21 +129,22 @@ def explain(
     return tuple(found)
 
 
-def _view(store: Store | None, actor: Actor, workspace: Workspace, kpi: str) -> tuple[Workspace, Method]:
+def _view(store: Store | None, actor: Actor, workspace: Workspace, kpi: str) -> tuple[Workspace, Method, float]:
     """The reader's view, with the KPI's numerator and denominator as KPIs of their own when it is a ratio of two
-    sums (each a copy of the KPI's definition with the part's formula: the same visibility, grants and owner)."""
+    sums (each a copy of the KPI's definition with the part's formula: the same visibility, grants and owner); the
+    method; and the ratio's constant factor (1 unless it is a ratio with one)."""
     definition = workspace.definitions.kpi(kpi)
     parts = ratio_parts(workspace.definitions, kpi) if definition is not None else None
     if definition is None or parts is None:
         method = Method.ADDITIVE if definition is not None and is_additive(workspace.model, kpi) else Method.MEMBERS
-        return workspace_for(actor, workspace, store=store), method
+        return workspace_for(actor, workspace, store=store), method, 1.0
     extended = workspace.with_kpis(
         [_part_kpi(definition, NUMERATOR, parts.numerator), _part_kpi(definition, DENOMINATOR, parts.denominator)]
     )
     if not (is_additive(extended.model, kpi + NUMERATOR) and is_additive(extended.model, kpi + DENOMINATOR)):
         method = Method.ADDITIVE if is_additive(workspace.model, kpi) else Method.MEMBERS
-        return workspace_for(actor, workspace, store=store), method
-    return workspace_for(actor, extended, store=store), Method.RATIO
+        return workspace_for(actor, workspace, store=store), method, 1.0
+    return workspace_for(actor, extended, store=store), Method.RATIO, parts.factor
 
 
 def _part_kpi(kpi: Kpi, suffix: str, formula: str) -> Kpi:

@@ -30,7 +30,7 @@ from kpilot.okr.numbers import exact
 from kpilot.okr.pace import Pace, elapsed, expected, pace
 from kpilot.okr.rollup import Part, Rolled
 from kpilot.okr.scoring import Grading, Measure, grade, milestones_progress, progress, stretch_progress
-from kpilot.services.kpis import permissions_for
+from kpilot.services.kpis import permissions_for, workspace_for
 from kpilot.services.permissions import Action, Permissions
 from kpilot.store.okrs import CheckIn, Cycle, CycleContent, KeyResult, Milestone, Objective
 from kpilot.store.organisation import read_organisation
@@ -156,8 +156,6 @@ def _measure(
 ) -> dict[int, _Measured]:
     """The KPI-measured key results' scorecard lines, one scorecard per distinct scope (its KPIs computed
     together)."""
-    from kpilot.services.kpis import workspace_for
-
     wanted = [kr for kr in key_results if kr.kind == KeyResultKind.KPI.value and kr.kpi is not None]
     if not wanted:
         return {}
