@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 
 from kpilot.definitions.editing import write_atomically, write_error
 from kpilot.definitions.loader import DEFINITIONS_DIR, SETTINGS_FILE, load_definitions, load_settings
-from kpilot.definitions.model import Definitions, Kpi, Settings, Source
+from kpilot.definitions.model import Definitions, Kpi, Measure, Settings, Source
 from kpilot.definitions.problems import problem_of
 from kpilot.engine.access import Access, intersect
 from kpilot.engine.arguments import checked, date_of, make_request
@@ -189,12 +189,13 @@ class Workspace:
         view._source_checks = view._currency_checks = None
         return view
 
-    def with_kpis(self, kpis: Sequence[Kpi]) -> Self:
+    def with_kpis(self, kpis: Sequence[Kpi], measures: Sequence[tuple[str, Measure]] = ()) -> Self:
         """This workspace with more KPIs, made for one computation (the numerator and denominator of a ratio that
-        analysis decomposes, say); their names must be new. It shares this workspace's warehouse and what it keeps
-        (under the definitions' content, which the new KPIs change), and is valid while this workspace is open. Made
-        from the workspace itself, never from a reader's view: make the view from it, so that the new KPIs are seen
-        as the reader may see them."""
+        analysis decomposes, say); their names must be new. `measures` (source name, measure) are added to their
+        sources for the new KPIs to use (the sum and the count an average is, say), with new names too. It shares
+        this workspace's warehouse and what it keeps (under the definitions' content, which the new KPIs change),
+        and is valid while this workspace is open. Made from the workspace itself, never from a reader's view: make
+        the view from it, so that the new KPIs are seen as the reader may see them."""
         if self.policy is not None:
             raise InternalError("with_kpis extends a workspace, not a reader's view: make the view from it")
         taken = {kpi.name for kpi in self.definitions.kpis}
@@ -205,7 +206,10 @@ class Workspace:
         extended = copy.copy(self)
         current = self.definitions
         extended.definitions = Definitions.model_construct(
-            sources=current.sources, kpis=(*current.kpis, *kpis), targets=current.targets, goals=current.goals
+            sources=_with_measures(current.sources, measures),
+            kpis=(*current.kpis, *kpis),
+            targets=current.targets,
+            goals=current.goals,
         )
         extended.model = SemanticModel(extended.definitions)
         extended._warehouse = self.warehouse
@@ -621,6 +625,25 @@ class _Answer:
 
     def weight(self) -> int:
         return self.table.nbytes if self.table is not None else 0
+
+
+def _with_measures(sources: tuple[Source, ...], measures: Sequence[tuple[str, Measure]]) -> tuple[Source, ...]:
+    """The sources with `measures` added (with_kpis): a source changed so is a new definition, whose rollup (built
+    for the one before) is not read: its rows are."""
+    added: dict[str, list[Measure]] = {}
+    for source, measure in measures:
+        added.setdefault(source, []).append(measure)
+    known = {source.name: source for source in sources}
+    for name, new in added.items():
+        have = {measure.name for measure in known[name].measures} if name in known else None
+        if have is None or any(measure.name in have for measure in new):
+            raise InternalError(f"with_kpis: measures {[m.name for m in new]} do not fit source {name!r}")
+    return tuple(
+        source.model_copy(update={"measures": (*source.measures, *added[source.name])})
+        if source.name in added
+        else source
+        for source in sources
+    )
 
 
 def _sources_read(plan: Plan) -> list[Source]:

@@ -422,7 +422,8 @@ def test_target_issues(tmp_path: Path) -> None:
     assert found == [
         "definitions/main.yaml:16:11: error: target for unknown KPI 'revenu' (did you mean 'revenue'?)",
         "definitions/main.yaml:17:28: error: '2025-13' is not a period "
-        "(write a month as 2025-05, a quarter as 2025-Q2, a (fiscal) year as 2025, a day as 2025-05-12)",
+        "(write a month as 2025-05, a quarter as 2025-Q2, a (fiscal) year as 2025, a week as 2025-W20, "
+        "a day as 2025-05-12)",
         "definitions/main.yaml:18:5: error: target for KPI 'revenue': an 'increase' target needs 'target: <value>' "
         "(the type comes from the KPI's direction)",
         "definitions/main.yaml:19:5: error: target for KPI 'stock_days': a 'range' target needs 'min' and 'max' "

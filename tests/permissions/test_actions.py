@@ -13,7 +13,7 @@ from tests.permissions.org_support import DAY, actor
 
 A = Action
 ALLOWED: dict[Role, set[Action]] = {
-    Role.ADMIN: {*Action} - {A.READ_COMPENSATION},
+    Role.ADMIN: {*Action} - {A.READ_COMPENSATION, A.RUN_BONUS, A.APPROVE_BONUS},  # pay data: `compensation` too
     Role.EDITOR: {
         A.READ_KPIS,
         A.COMPUTE,
@@ -66,6 +66,15 @@ def test_pay_data_needs_the_compensation_permission() -> None:
     assert not can(_someone(Role.ADMIN), Action.READ_COMPENSATION)
     assert can(_someone(Role.MEMBER, permissions=frozenset({"compensation"})), Action.READ_COMPENSATION)
     assert not can(_someone(permissions=frozenset({"compensation"})), Action.READ_COMPENSATION)  # and a role
+
+
+@pytest.mark.parametrize(("action", "role"), [(Action.RUN_BONUS, Role.EDITOR), (Action.APPROVE_BONUS, Role.MANAGER)])
+def test_running_and_approving_bonuses_need_a_role_and_the_compensation_permission(action: Action, role: Role) -> None:
+    paid = frozenset({"compensation"})
+    assert not can(_someone(role), action)
+    assert can(_someone(role, permissions=paid), action)
+    assert not can(_someone(Role.MEMBER, permissions=paid), action)  # the permission does not replace the role
+    assert not can(_someone(role, permissions=paid, token_scopes=frozenset({"read"})), action)  # a write
 
 
 def test_a_token_limits_its_account_to_its_scopes() -> None:

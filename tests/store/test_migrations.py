@@ -45,6 +45,12 @@ EXPECTED_TABLES = {
     "okr_milestones",
     "okr_check_ins",
     "okr_initiatives",
+    "bonus_runs",
+    "bonus_run_approvals",
+    "bonus_lines",
+    "bonus_locks",
+    "bonus_disputes",
+    "bonus_compensation",
 }
 
 
@@ -96,7 +102,7 @@ def test_state_of_a_missing_sqlite_store_does_not_create_it(tmp_path: Path) -> N
 
 def test_every_migration_has_a_title_and_the_chain_is_linear() -> None:
     found = revisions()
-    assert [r.id for r in found] == ["0001", "0002", "0003", "0004", "0005"]
+    assert [r.id for r in found] == ["0001", "0002", "0003", "0004", "0005", "0006"]
     assert all(r.title for r in found)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kpilot.definitions.goals_model import Goal, GoalLink, Target
-from kpilot.definitions.model import Definitions, Dimension, Grants, Kpi, Measure, Settings, Source
+from kpilot.definitions.bonus_model import BonusPlan
+from kpilot.definitions.goals_model import Goal, Target
+from kpilot.definitions.model import Definitions, Kpi, Settings, Source
 from kpilot.definitions.problems import problem_of
 from kpilot.definitions.yaml_source import (
     YamlDocument,
@@ -26,9 +28,17 @@ from kpilot.i18n import Message
 
 SETTINGS_FILE = "kpilot.yaml"
 DEFINITIONS_DIR = "definitions"
-TOP_LEVEL_KEYS = ("sources", "kpis", "targets", "goals")
+TOP_LEVEL_KEYS = ("sources", "kpis", "targets", "goals", "bonus_plans")
 FORMULA_FIELDS = {"formula", "expr", "filter", "sql", "time", "period", "kpi"}
-ITEM_MODELS: dict[str, type[Any]] = {"sources": Source, "kpis": Kpi, "targets": Target, "goals": Goal}
+ITEM_MODELS: dict[str, type[Any]] = {
+    "sources": Source,
+    "kpis": Kpi,
+    "targets": Target,
+    "goals": Goal,
+    "bonus_plans": BonusPlan,
+}
+# Items whose checks point into nested keys and list items (`sections.0.components.1.weight`) keep every position.
+DEEP_POSITIONS: tuple[type[Any], ...] = (BonusPlan,)
 
 
 def load_settings(root: Path) -> Settings:
@@ -76,6 +86,7 @@ def load_definitions(root: Path) -> tuple[Definitions, list[Issue]]:
         kpis=tuple(found["kpis"]),
         targets=tuple(found["targets"]),
         goals=tuple(found["goals"]),
+        bonus_plans=tuple(found["bonus_plans"]),
     )
     return definitions, issues
 
@@ -121,7 +132,10 @@ def _items(document: YamlDocument, key: str, model: type[Any], issues: list[Issu
 
 def _validate(model: type[Any], node: CommentedMap, document: YamlDocument, issues: list[Issue]) -> Any:
     data = plain(node)
-    if model is not Settings:
+    if model in DEEP_POSITIONS:
+        data["origin"] = node_location(document.path, node)
+        data["locations"] = _deep_locations(document.path, node)
+    elif model is not Settings:
         _attach_positions(data, node, document.path)
     try:
         return model.model_validate(data)
@@ -165,6 +179,22 @@ def _key_locations(path: str, node: CommentedMap) -> dict[str, Location]:
     return found
 
 
+def _deep_locations(path: str, node: CommentedMap | CommentedSeq, prefix: str = "") -> dict[str, Location]:
+    """Where every key and list item under `node` is, by dotted path (`sections.0.components.1.weight`)."""
+    found: dict[str, Location] = {}
+    keys = node.keys() if isinstance(node, CommentedMap) else range(len(node))
+    for key in keys:
+        dotted = f"{prefix}{key}"
+        child = node[key]
+        nested = isinstance(child, CommentedMap | CommentedSeq)
+        # A block list or mapping starts on the line after its key: point at the key, which names what is wrong.
+        keyed = nested and isinstance(node, CommentedMap)
+        found[dotted] = key_location(path, node, str(key)) if keyed else node_location(path, node, key)
+        if nested:
+            found.update(_deep_locations(path, child, f"{dotted}."))
+    return found
+
+
 def _text_location(path: str, node: CommentedMap, field: str) -> Location:
     where = node_location(path, node, field)
     if where.col is None:
@@ -204,17 +234,25 @@ def _walk(node: Any, loc: tuple[Any, ...]) -> tuple[Any, str | int | None]:
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Iterable[str]:
-    names: dict[str, type[BaseModel]] = {
-        "measures": Measure,
-        "dimensions": Dimension,
-        "kpis": GoalLink,
-        "grants": Grants,
-    }
+    """The keys allowed where an unknown one was found: the fields of the model the error path leads to."""
     current: type[BaseModel] = model
     for part in loc:
-        if isinstance(part, str) and part in names:
-            current = names[part]
+        if isinstance(part, str) and part in current.model_fields:
+            nested = _model_in(current.model_fields[part].annotation)
+            if nested is not None:
+                current = nested
     return [name for name in current.model_fields if name not in ("origin", "locations")]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The definitions model inside a field's type (`tuple[Measure, ...]`, `Grants | None`), if there is one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _unknown_key(path: str, node: Any, key: str, allowed: Iterable[str]) -> Issue:

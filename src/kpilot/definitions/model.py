@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from kpilot.definitions.base import Frozen, Identifier, Invalid
+from kpilot.definitions.bonus_model import BonusPlan
 from kpilot.definitions.goals_model import Goal, Target
 from kpilot.definitions.spark_target import is_spark, parse_spark_target
 from kpilot.errors import Location
@@ -519,6 +520,7 @@ class Definitions(Frozen):
     kpis: tuple[Kpi, ...] = ()
     targets: tuple[Target, ...] = ()
     goals: tuple[Goal, ...] = ()
+    bonus_plans: tuple[BonusPlan, ...] = ()
 
     # Lookups by name go through dicts built once (a workspace may hold thousands of KPIs, each looked up by every
     # formula that names it); with duplicate names (an Issue of their own) the first definition wins, as before.
@@ -535,6 +537,9 @@ class Definitions(Frozen):
     def goal(self, name: str) -> Goal | None:
         return self._goals_by_name.get(name)
 
+    def bonus_plan(self, name: str) -> BonusPlan | None:
+        return self._bonus_plans_by_name.get(name)
+
     @cached_property
     def _sources_by_name(self) -> dict[str, Source]:
         return first_by_name(self.sources)
@@ -546,6 +551,10 @@ class Definitions(Frozen):
     @cached_property
     def _goals_by_name(self) -> dict[str, Goal]:
         return first_by_name(self.goals)
+
+    @cached_property
+    def _bonus_plans_by_name(self) -> dict[str, BonusPlan]:
+        return first_by_name(self.bonus_plans)
 
     @cached_property
     def _targets_by_kpi(self) -> dict[str, tuple[Target, ...]]:

@@ -44,6 +44,14 @@ SHOP_MONTHS = (0.80, 0.82, 0.92, 0.95, 0.97, 0.92, 0.86, 0.82, 0.97, 1.05, 1.38,
 B2B_MONTHS = (1.10, 1.12, 1.15, 1.05, 1.02, 0.98, 0.85, 0.70, 1.05, 1.10, 1.05, 0.75)
 
 
+def last_complete_month(last: date) -> date:
+    """The first day of the latest month that has ended by `last` (its own month when `last` closes it)."""
+    month_start = last.replace(day=1)
+    if (last + timedelta(days=1)).day == 1:
+        return month_start
+    return (month_start - timedelta(days=1)).replace(day=1)
+
+
 def rng_for(seed: int, domain: str) -> np.random.Generator:
     """An independent generator per domain, so changing one domain does not reshuffle the others."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(domain.encode()),)))

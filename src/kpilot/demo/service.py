@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 import pandas as pd
 
@@ -14,6 +16,7 @@ from kpilot.demo._common import (
     StrArray,
     choice,
     ids,
+    last_complete_month,
     poisson_days,
     rng_for,
     times_of_day,
@@ -28,6 +31,8 @@ FIRST_RESPONSE_HOURS = {"email": 3.5, "chat": 0.08, "phone": 0.02}
 PRIORITY_SPEED = {"low": 1.5, "normal": 1.0, "high": 0.6, "urgent": 0.3}
 RESOLUTION_HOURS = {"low": 40.0, "normal": 24.0, "high": 10.0, "urgent": 4.0}
 TEAM_MOOD = {"EMEA": 0.1, "Americas": 0.0, "APAC": -0.25}  # how kindly each region rates service
+SLOW_WEEK_TEAM = "EMEA"  # short-staffed for one week (docs/data-model.md, "Differences to find")
+SLOW_WEEK_FACTOR = 4.0  # how many times longer its first responses take that week
 
 
 def support_tickets(
@@ -46,6 +51,7 @@ def support_tickets(
     wait = pd.Series(channel).map(FIRST_RESPONSE_HOURS).to_numpy(dtype=float) * rng.lognormal(0, 0.8, n)
     wait = wait * pd.Series(priority).map(PRIORITY_SPEED).to_numpy(dtype=float) / speed
     wait = wait + np.where((cal.weekday[day] >= 5) & (channel == "email"), 30.0, 0.0)  # e-mail waits for Monday
+    wait = wait * _short_staffed(cal, day, team)
     work = pd.Series(priority).map(RESOLUTION_HOURS).to_numpy(dtype=float) / np.sqrt(speed) * rng.lognormal(0, 1, n)
     responded = created + (wait * 3_600_000_000).astype(np.int64).astype("timedelta64[us]")
     resolved = responded + (work * 3_600_000_000).astype(np.int64).astype("timedelta64[us]")
@@ -69,6 +75,29 @@ def support_tickets(
     )
     frame["csat"] = _ratings(rng, frame, speed)
     return frame.sort_values(["created_at", "ticket_id"], ignore_index=True)
+
+
+def slow_week(cal: Calendar) -> tuple[date, date]:
+    """The Monday and Sunday of the week the EMEA support team was short-staffed: the second Monday of the last
+    complete month to the Sunday after.
+
+    It is placed relative to the end of the data, not on a fixed calendar week: a fixed week would come back every
+    year of a long range (or fall outside a short one), while the last complete month is the one the scorecard
+    shows, so every demo, whenever it is built, has its slow week in plain sight.
+    """
+    first = last_complete_month(cal.end)
+    monday = first + timedelta(days=(0 - first.weekday()) % 7 + 7)
+    return monday, monday + timedelta(days=6)
+
+
+def _short_staffed(cal: Calendar, day: IntArray, team: StrArray) -> FloatArray:
+    """SLOW_WEEK_FACTOR for the slow team's tickets created in its slow week, 1 elsewhere. It draws nothing, so
+    every other ticket, and every other table, stays as it was; resolution starts after the first response, so it
+    is late too and ratings follow through `_ratings`."""
+    monday, sunday = slow_week(cal)
+    created = cal.days[day]
+    slow = (team == SLOW_WEEK_TEAM) & (created >= np.datetime64(monday, "D")) & (created <= np.datetime64(sunday, "D"))
+    return np.where(slow, SLOW_WEEK_FACTOR, 1.0)
 
 
 def _customers_of(

@@ -1,9 +1,15 @@
-"""Naming periods the way people write them: 2025-05 (month), 2025-Q2 (quarter), 2025 (year), 2025-05-12 (day)."""
+"""Naming periods the way people write them: 2025-05 (month), 2025-Q2 (quarter), 2025 (year), 2025-05-12 (day),
+2025-W20 (week).
+
+A week is named like an ISO 8601 week, by the ISO week of its Thursday: a workspace whose weeks start on Monday gets
+exactly the ISO weeks; with another `week_start`, 2025-W20 is the workspace's week that holds the Thursday of ISO week
+20 of 2025. Every week has one Thursday, so every week has one name, and every name one week.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from kpilot.engine.periods import FIRST_DATE, LAST_DATE, Calendar, Grain
 from kpilot.errors import QueryError
@@ -14,16 +20,22 @@ def parse_period(text: str, calendar: Calendar) -> tuple[date, Grain]:
     """The start and grain of a named period; quarters and years are fiscal (FY named by its start year)."""
     value = text.strip().upper()
     # The year first, so that a far one (9999-Q4 of a fiscal year starting in July) is not shifted off the calendar.
-    if re.match(r"\d{4}", value) and not FIRST_DATE.year <= int(value[:4]) <= LAST_DATE.year:
+    # A week named by the next year can still start inside the calendar (3000-W01 starts on 2999-12-30).
+    last_year = LAST_DATE.year + 1 if re.fullmatch(_WEEK, value) else LAST_DATE.year
+    if re.match(r"\d{4}", value) and not FIRST_DATE.year <= int(value[:4]) <= last_year:
         raise _outside(text)
     found = _named_period(value, calendar)
     if found is None:
         raise QueryError(
-            Message("engine.not_a_period", period=text), hint=Message("engine.period_names_hint"), field="period"
+            Message("engine.not_a_period", period=text), hint=Message("engine.period_forms_hint"), field="period"
         )
     if not FIRST_DATE <= found[0] <= LAST_DATE:
         raise _outside(text)
     return found
+
+
+_WEEK = r"(\d{4})-W(\d{2})"
+_THURSDAY = 3  # date.weekday() of the day that names a week, as in ISO 8601
 
 
 def _outside(text: str) -> QueryError:
@@ -41,13 +53,16 @@ def _named_period(value: str, calendar: Calendar) -> tuple[date, Grain] | None:
             year, quarter = int(match[1]), int(match[2])
             first = date(year, calendar.fiscal_year_start, 1)
             return calendar.shift(first, quarter - 1, Grain.QUARTER), Grain.QUARTER
+        if match := re.fullmatch(_WEEK, value):
+            thursday = date.fromisocalendar(int(match[1]), int(match[2]), _THURSDAY + 1)
+            return calendar.start(thursday, Grain.WEEK), Grain.WEEK
         if re.fullmatch(r"\d{4}", value):
             return date(int(value), calendar.fiscal_year_start, 1), Grain.YEAR
         if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
             return date(int(match[1]), int(match[2]), 1), Grain.MONTH
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return date.fromisoformat(value), Grain.DAY
-    except ValueError:  # no such day or month (2025-02-30, 2025-13)
+    except ValueError:  # no such day, week or month (2025-02-30, 2025-W53, 2025-13)
         return None
     return None
 
@@ -64,6 +79,7 @@ def explicit_period(text: str | None, calendar: Calendar) -> str | None:
 
 
 def period_name(start: date, grain: Grain, calendar: Calendar) -> str:
+    """The name `parse_period` reads back as the period of `grain` that starts at `start`."""
     if grain is Grain.MONTH:
         return f"{start:%Y-%m}"
     if grain is Grain.QUARTER:
@@ -72,6 +88,10 @@ def period_name(start: date, grain: Grain, calendar: Calendar) -> str:
         return f"{year}-Q{index}"
     if grain is Grain.YEAR:
         return f"{start.year}"
+    if grain is Grain.WEEK:
+        first = calendar.start(start, Grain.WEEK)
+        year, week, _ = (first + timedelta(days=(_THURSDAY - first.weekday()) % 7)).isocalendar()
+        return f"{year}-W{week:02d}"
     return start.isoformat()
 
 

@@ -17,7 +17,15 @@ from kpilot.i18n.catalogue import Text
 from kpilot.i18n.catalogue import entry as catalogue_entry
 from kpilot.i18n.languages import DEFAULT, Language
 from kpilot.i18n.message import Amount, Elapsed, Message, Number, Period, Points, Raw, Share
-from kpilot.i18n.numbers import fixed, localize, money, sentence_number, sentence_percent, sentence_share
+from kpilot.i18n.numbers import (
+    fixed,
+    localize,
+    money,
+    sentence_number,
+    sentence_percent,
+    sentence_share,
+    significant,
+)
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
 
@@ -89,13 +97,24 @@ def value_text(value: Any, language: Language) -> str:
 
 
 def amount_text(amount: Amount, language: Language) -> str:
-    """A value in its KPI's unit, for a sentence: 1,200,000 EUR, 2.1%, 45,800, 0.35."""
+    """A value in its KPI's unit, for a sentence: 1,200,000 EUR, 2.1%, 45,800, 0.35, 18.8 h."""
     if amount.unit == "percent":
         return sentence_percent(amount.value, language)
+    if amount.unit == "duration" and amount.time_unit is not None:
+        return _duration_text(amount.value, amount.time_unit, language)
     number = sentence_number(amount.value, language)
     if amount.unit == "currency" and amount.currency:
         return money(number, amount.currency, language)
     return number
+
+
+def _duration_text(value: float | Decimal, time_unit: str, language: Language) -> str:
+    """A duration as the tables write it (kpilot.results.formatting, docs/cli.md "Numbers in tables"): one decimal,
+    whole from 1,000, three significant digits below 1; then its time unit in the tables' words (cli.time_unit.*),
+    so that a sentence's 18.8 h is the table's."""
+    size = abs(float(value))
+    digits = significant(value, 3, language) if 0 < size < 1 else fixed(value, 1 if size < 1000 else 0, language)
+    return f"{digits} {_text(f'cli.time_unit.{time_unit}', language)}"
 
 
 def number_text(number: Number, language: Language) -> str:

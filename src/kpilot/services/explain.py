@@ -3,10 +3,11 @@ computed through the reader's view of the workspace: rows they may not see never
 
 The KPI's kind decides the method (analysis.change): a KPI that adds up (a sum or a count) is split into each
 member's own change; a ratio of two sums (analysis.ratio_parts: the formula's numerator and denominator, each made a
-KPI of its own for the computation, seen by the reader as the KPI itself is) into rate and mix effects; any other
-KPI (a median, a distinct count, a growth rate) shows each member's own value before and after, which do not add up
-to the KPI's change (`Method.MEMBERS` says so). The parts are computed in one statement per dimension for both
-periods.
+KPI of its own for the computation, seen by the reader as the KPI itself is) into rate and mix effects, and so is
+an average (an `avg` measure is the sum of its expression over the count of its values: two measures added to its
+source for the computation); any other KPI (a median, a distinct count, a growth rate) shows each member's own value
+before and after, which do not add up to the KPI's change (`Method.MEMBERS` says so). The parts are computed in one
+statement per dimension for both periods.
 """
 
 from __future__ import annotations
@@ -131,15 +132,17 @@ def explain(
 
 def _view(store: Store | None, actor: Actor, workspace: Workspace, kpi: str) -> tuple[Workspace, Method, float]:
     """The reader's view, with the KPI's numerator and denominator as KPIs of their own when it is a ratio of two
-    sums (each a copy of the KPI's definition with the part's formula: the same visibility, grants and owner); the
-    method; and the ratio's constant factor (1 unless it is a ratio with one)."""
+    sums or an average (each a copy of the KPI's definition with the part's formula: the same visibility, grants
+    and owner; an average's sum and count measures added to its source); the method; and the ratio's constant
+    factor (1 unless it is a ratio with one)."""
     definition = workspace.definitions.kpi(kpi)
-    parts = ratio_parts(workspace.definitions, kpi) if definition is not None else None
+    parts = ratio_parts(workspace.model, kpi) if definition is not None else None
     if definition is None or parts is None:
         method = Method.ADDITIVE if definition is not None and is_additive(workspace.model, kpi) else Method.MEMBERS
         return workspace_for(actor, workspace, store=store), method, 1.0
     extended = workspace.with_kpis(
-        [_part_kpi(definition, NUMERATOR, parts.numerator), _part_kpi(definition, DENOMINATOR, parts.denominator)]
+        [_part_kpi(definition, NUMERATOR, parts.numerator), _part_kpi(definition, DENOMINATOR, parts.denominator)],
+        parts.measures,
     )
     if not (is_additive(extended.model, kpi + NUMERATOR) and is_additive(extended.model, kpi + DENOMINATOR)):
         method = Method.ADDITIVE if is_additive(workspace.model, kpi) else Method.MEMBERS
@@ -254,9 +257,12 @@ def _part(found: Explanation, effect: str, value: float, member: str | None) -> 
 
 
 def _amount(found: Explanation, value: float, change: bool = False) -> Amount | Points:
-    if change and found.kpi.unit.value == "percent":
+    """A value or change as the KPI's values are written (a duration with its time unit: 8.5 h)."""
+    kpi = found.kpi
+    if change and kpi.unit.value == "percent":
         return Points(value, places=2)
-    return Amount(value, found.kpi.unit.value, found.currency)
+    time_unit = None if kpi.time_unit is None else kpi.time_unit.value
+    return Amount(value, kpi.unit.value, found.currency, time_unit)
 
 
 def _scaled(change: ChangeExplained, factor: float) -> ChangeExplained:

@@ -49,6 +49,8 @@ class Action(StrEnum):
     MANAGE_CYCLES = "manage_cycles"  # open, close and import OKR cycles
     EDIT_OKRS = "edit_okrs"  # objectives and key results (services.okr_owners: whose)
     CHECK_IN = "check_in"  # on key results (services.okr_owners: whose)
+    RUN_BONUS = "run_bonus"  # compute a bonus plan's period, submit it for review, lock it, export it
+    APPROVE_BONUS = "approve_bonus"  # approve a bonus run, mark it paid, resolve disputes
 
 
 EVERY_ROLE = frozenset(Role)
@@ -70,7 +72,11 @@ ROLES: dict[Action, frozenset[Role]] = {
     # A member writes and checks in on their own OKRs, a manager on their team's and their reports' as well.
     Action.EDIT_OKRS: frozenset({Role.ADMIN, Role.EDITOR, Role.MANAGER, Role.MEMBER}),
     Action.CHECK_IN: frozenset({Role.ADMIN, Role.EDITOR, Role.MANAGER, Role.MEMBER}),
+    # Both also need the `compensation` permission: pay data is not a role's business by default.
+    Action.RUN_BONUS: frozenset({Role.ADMIN, Role.EDITOR}),
+    Action.APPROVE_BONUS: frozenset({Role.ADMIN, Role.MANAGER}),
 }
+PAY_ACTIONS = frozenset({Action.READ_COMPENSATION, Action.RUN_BONUS, Action.APPROVE_BONUS})
 WRITES = frozenset(
     {
         Action.EDIT_DEFINITIONS,
@@ -81,6 +87,8 @@ WRITES = frozenset(
         Action.MANAGE_CYCLES,
         Action.EDIT_OKRS,
         Action.CHECK_IN,
+        Action.RUN_BONUS,
+        Action.APPROVE_BONUS,
     }
 )
 
@@ -160,7 +168,7 @@ class Permissions:
                 hint=Message("permissions.token_lacks_scope_hint", scope=needed or action.value),
                 field="token",
             )
-        if action is Action.READ_COMPENSATION and not (actor.local or Permission.COMPENSATION in actor.permissions):
+        if action in PAY_ACTIONS and not (actor.local or Permission.COMPENSATION in actor.permissions):
             return PermissionDenied(Message("permissions.needs_compensation"), field="action")
         return None
 
@@ -255,4 +263,6 @@ ACTION_WORDS = {
     Action.MANAGE_CYCLES: Message("permissions.action.manage_cycles"),
     Action.EDIT_OKRS: Message("permissions.action.edit_okrs"),
     Action.CHECK_IN: Message("permissions.action.check_in"),
+    Action.RUN_BONUS: Message("permissions.action.run_bonus"),
+    Action.APPROVE_BONUS: Message("permissions.action.approve_bonus"),
 }

@@ -11,9 +11,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, MetaData, String, UniqueConstraint, column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    column,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from kpilot.store.bonus_records import DisputeStatus, LineKind, RunStatus
 from kpilot.store.records import ActorKind, Outcome
 from kpilot.store.times import UtcDateTime
 
@@ -380,3 +392,127 @@ class OkrInitiativeRow(Base):
     title: Mapped[str] = mapped_column(String(VALUE_LENGTH))
     state: Mapped[str] = mapped_column(String(16))
     link: Mapped[str | None] = mapped_column(String(1000))
+
+
+# Bonuses (docs/store.md#bonuses): runs and their approvals, the ledger (append-only: triggers refuse updates and
+# deletes of its lines), period locks, disputes and compensation. Money is kept in exact integer minor units
+# (BigInteger: SQLite would keep a NUMERIC as a float), working time in thousandths of full time.
+PLAN_PERIOD_LENGTH = 32  # a period as named: `2026-10`, `2026-Q4`
+CURRENCY_LENGTH = 3  # ISO 4217
+SHA_LENGTH = 128  # a content hash in hex (SHA-256 is 64 characters; room for a prefix such as `sha256:`)
+DISPUTE_REASON_LENGTH = 2000
+RUN_STATUSES = tuple(status.value for status in RunStatus)
+LINE_KINDS = tuple(kind.value for kind in LineKind)
+DISPUTE_STATUSES = tuple(status.value for status in DisputeStatus)
+
+
+class BonusRunRow(Base):
+    """One computation of a plan for a period, and where it stands in the workflow."""
+
+    __tablename__ = "bonus_runs"
+    __table_args__ = (
+        CheckConstraint(column("status").in_(RUN_STATUSES), name="status"),
+        CheckConstraint(column("approvals_needed").in_((1, 2)), name="approvals_needed"),
+        Index(None, "plan", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan: Mapped[str] = mapped_column(String(DIMENSION_LENGTH))
+    period: Mapped[str] = mapped_column(String(PLAN_PERIOD_LENGTH))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    started_by: Mapped[str] = mapped_column(String(EMAIL_LENGTH))  # an e-mail address or `operator`
+    definitions_sha: Mapped[str] = mapped_column(String(SHA_LENGTH))
+    status: Mapped[str] = mapped_column(String(16))
+    approvals_needed: Mapped[int] = mapped_column()
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())  # the last change of status (at first: started)
+    changed_by: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+
+
+class BonusRunApprovalRow(Base):
+    __tablename__ = "bonus_run_approvals"
+    __table_args__ = (UniqueConstraint("run_id", "approver"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("bonus_runs.id", ondelete="CASCADE"))
+    approver: Mapped[str] = mapped_column(String(EMAIL_LENGTH))  # case folded: one approval per address
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BonusLineRow(Base):
+    """A line of the ledger, never changed once written. `details` keeps the statement's breakdown as computed
+    (KPI value, target, attainment, curve point, gates, proration), so a statement reads as it was even after the
+    definitions change. Runs and people with lines cannot be removed: the ledger outlives them."""
+
+    __tablename__ = "bonus_lines"
+    __table_args__ = (
+        CheckConstraint(column("kind").in_(LINE_KINDS), name="kind"),
+        Index(None, "plan", "person_id", "period"),
+        Index(None, "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("bonus_runs.id", ondelete="RESTRICT"))
+    plan: Mapped[str] = mapped_column(String(DIMENSION_LENGTH))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
+    period: Mapped[str] = mapped_column(String(PLAN_PERIOD_LENGTH))
+    posted_in: Mapped[str] = mapped_column(String(PLAN_PERIOD_LENGTH))
+    component: Mapped[str] = mapped_column(String(DIMENSION_LENGTH))  # "" for the whole plan
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_minor: Mapped[int] = mapped_column(BigInteger())
+    currency: Mapped[str] = mapped_column(String(CURRENCY_LENGTH))
+    reason_code: Mapped[str | None] = mapped_column(String(DIMENSION_LENGTH))
+    reason_values: Mapped[dict[str, Any] | None] = mapped_column(JSON())
+    before_minor: Mapped[int | None] = mapped_column(BigInteger())
+    after_minor: Mapped[int | None] = mapped_column(BigInteger())
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BonusLockRow(Base):
+    """A plan's period closed for good: no earned line for it, and no line posted into it, is written again."""
+
+    __tablename__ = "bonus_locks"
+
+    plan: Mapped[str] = mapped_column(String(DIMENSION_LENGTH), primary_key=True)
+    period: Mapped[str] = mapped_column(String(PLAN_PERIOD_LENGTH), primary_key=True)
+    locked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    locked_by: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+
+
+class BonusDisputeRow(Base):
+    __tablename__ = "bonus_disputes"
+    __table_args__ = (
+        CheckConstraint(column("status").in_(DISPUTE_STATUSES), name="status"),
+        Index(None, "person_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("bonus_lines.id", ondelete="RESTRICT"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
+    reason: Mapped[str] = mapped_column(String(DISPUTE_REASON_LENGTH))
+    status: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
+    resolution: Mapped[str | None] = mapped_column(String(4000))
+
+
+class BonusCompensationRow(Base):
+    """A person's yearly base pay and working time, from valid_from (inclusive) to valid_to (exclusive; NULL while
+    it lasts), effective-dated like memberships. `fte_per_mille` is the working time in thousandths of full time
+    (800: four days a week): an exact integer, where a NUMERIC would be a float on SQLite."""
+
+    __tablename__ = "bonus_compensation"
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="dates"),
+        CheckConstraint("fte_per_mille > 0 AND fte_per_mille <= 1000", name="fte"),
+        Index(None, "person_id", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    base_pay_minor: Mapped[int] = mapped_column(BigInteger())
+    currency: Mapped[str] = mapped_column(String(CURRENCY_LENGTH))
+    fte_per_mille: Mapped[int] = mapped_column()
