@@ -365,6 +365,10 @@ class Workspace:
         correct numbers, since an answer is kept under the data's versions (docs/performance.md)."""
         self._answers.clear()
 
+    def definitions_digest(self) -> str:
+        """A digest of the definitions' content: what a bonus run records it computed with."""
+        return self._definitions_key()
+
     def _definitions_key(self) -> str:
         """The definitions' content, as a digest (a view's definitions are its own: their digest is its own)."""
         if self._digest is None or self._digest[0] is not self.definitions:

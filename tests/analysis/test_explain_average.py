@@ -38,6 +38,7 @@ from kpilot.analysis.change import ratio_change
 from kpilot.analysis.ratio_parts import ratio_parts
 from kpilot.auth.actor import Actor
 from kpilot.definitions.model import Aggregation
+from kpilot.errors import InternalError
 from kpilot.i18n import Language, render
 from kpilot.services.explain import Method, explain, headline
 from tests.support import make_workspace, run_cli
@@ -188,3 +189,21 @@ def test_an_averages_parts_add_up_to_the_change_of_the_mean(before: dict, after:
     for part in explained.contributions:
         values = before.get(part.member) or []
         assert part.before == (pytest.approx(math.fsum(values) / len(values)) if values else None)
+
+
+def test_the_parts_measures_must_be_new_and_of_a_known_source(tickets: Workspace) -> None:
+    """Workspace.with_kpis adds the parts' measures to their source, and refuses what would replace or go nowhere."""
+    parts = ratio_parts(tickets.model, "response_time")
+    assert parts is not None
+    (_, total), _ = parts.measures
+    extended = tickets.with_kpis([], parts.measures)
+    source = extended.definitions.source("tickets")
+    written = tickets.definitions.source("tickets")
+    assert source is not None
+    assert written is not None
+    assert source.measure(total.name) == total
+    assert written.measure(total.name) is None  # the workspace itself keeps its definitions
+    with pytest.raises(InternalError):
+        extended.with_kpis([], parts.measures)  # they are the source's measures now
+    with pytest.raises(InternalError):
+        tickets.with_kpis([], [("nowhere", total)])

@@ -116,3 +116,12 @@ def test_lines_come_out_by_key_then_kind() -> None:
 def test_the_adjustment_reason_renders(language: Language) -> None:
     reason = Message("incentives.ledger.data_changed", period="2026-10", before=D("1200.00"), after=D("1250.00"))
     assert "2026-10" in render(reason, language)
+
+
+def test_a_first_zero_is_recorded_once_and_only_in_an_open_period() -> None:
+    # A key computed at 0 for the first time gets its EARNED line of 0 (its statement explains why); again: nothing.
+    first = lines_to_post((), {REVENUE: D("0.00")}, (), "2026-10")
+    assert first == (earned(REVENUE, "0.00"),)
+    assert lines_to_post(first, {REVENUE: D("0.00")}, (), "2026-10") == ()
+    # In a locked period a first 0 changes nothing that was shown: no adjustment of 0.
+    assert lines_to_post((), {REVENUE: D("0.00")}, {"2026-10"}, "2026-11") == ()

@@ -46,10 +46,13 @@ def test_the_ledger_always_adds_up_to_the_last_computed_amount(
         frozen = {period: [line for line in ledger if line.posted_in == period] for period in locked}
         ledger += [LedgerLine(key, LineKind.PAID, amount, open_period) for key, amount in payments]
         before = list(ledger)
+        held = {line.key for line in ledger if line.kind is not LineKind.PAID}
         posted = lines_to_post(ledger, computed, locked, open_period)
         assert ledger == before  # existing lines are never changed
         assert all(line.posted_in not in locked for line in posted)
-        assert all(line.kind in (LineKind.EARNED, LineKind.ADJUSTMENT) and line.amount != 0 for line in posted)
+        assert all(line.kind in (LineKind.EARNED, LineKind.ADJUSTMENT) for line in posted)
+        # A zero line only records a key's first computation in an open period (so that its statement explains it).
+        assert all(line.amount != 0 or (line.kind is LineKind.EARNED and line.key not in held) for line in posted)
         assert len({line.key for line in posted}) == len(posted)  # at most one line per key and run
         ledger += posted
         last.update(computed)
@@ -67,4 +70,7 @@ def test_posted_lines_are_ordered_by_key_then_kind(computed: dict[LineKey, Decim
     posted = lines_to_post((), computed, locked, PERIODS[-1])
     keys = [(line.key.plan, line.key.person, line.key.period, line.key.component) for line in posted]
     assert keys == sorted(keys)
-    assert {line.key for line in posted} == {key for key, amount in computed.items() if amount != 0}
+    # Everything with an amount; a first 0 in an open period too (it records why nothing was earned).
+    assert {line.key for line in posted} == {
+        key for key, amount in computed.items() if amount != 0 or key.period not in locked
+    }

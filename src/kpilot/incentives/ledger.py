@@ -4,7 +4,9 @@ A ledger, not recomputed totals: lines are only ever added, never changed or rem
 shown can always be explained from the lines behind it, and a locked (closed, reported, paid) period keeps adding up
 to what it showed. `lines_to_post` compares what a run computed for each key (plan, person, period, component) with
 what the ledger already holds for it, the EARNED and ADJUSTMENT lines added up wherever they were booked:
-- the same amount: nothing is posted, so running the computation again is idempotent;
+- the same amount: nothing is posted, so running the computation again is idempotent; except that a key of an
+  open period that the ledger has never held gets its EARNED line even at 0, so that a statement can show why
+  nothing was earned (a failed gate, a threshold not reached) from the line's own breakdown;
 - a different amount in a period that is not locked: an EARNED line for the difference, booked in the key's own
   period. It is the append-only form of replacing a draft: the period's lines add up to the new amount;
 - a different amount in a locked period: one ADJUSTMENT line for the difference, booked in the open period with the
@@ -76,7 +78,7 @@ def lines_to_post(
             raise ValueError(f"the amount computed for {key} is not a number: {amount}")
         before = booked.get(key, Decimal(0))
         difference = amount - before
-        if difference == 0:
+        if difference == 0 and (key in booked or key.period in locked):
             continue
         if key.period not in locked:
             posted.append(LedgerLine(key, LineKind.EARNED, difference, posted_in=key.period))

@@ -55,6 +55,16 @@ class Action(StrEnum):
     OKR_CHECKED_IN = "okr.checked_in"
     OKR_INITIATIVE_ADDED = "okr.initiative_added"
     OKR_IMPORTED = "okr.imported"
+    BONUS_RUN = "bonus.run"  # bonus plans (services.bonus_runs, bonus_workflow, bonus_statements)
+    BONUS_STATUS_SET = "bonus.status_set"
+    BONUS_APPROVED = "bonus.approved"
+    BONUS_PAID = "bonus.paid"
+    BONUS_CLOSED = "bonus.closed"
+    BONUS_EXPORTED = "bonus.exported"
+    BONUS_STATEMENT_READ = "bonus.statement_read"  # every view of a statement, by whom (pay data)
+    BONUS_DISPUTED = "bonus.disputed"
+    BONUS_DISPUTE_RESOLVED = "bonus.dispute_resolved"
+    COMPENSATION_SET = "compensation.set"
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

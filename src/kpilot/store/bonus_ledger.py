@@ -9,10 +9,11 @@ so a batch with one line refused writes none.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kpilot.i18n import Message
@@ -29,6 +30,8 @@ ADDED_WHILE = {
     LineKind.ADJUSTMENT: RunStatus.DRAFT,
     LineKind.PAID: RunStatus.APPROVED,
 }
+# PostgreSQL advisory locks are named by numbers: this one, with the plan's checksum, means "this plan's ledger".
+LEDGER_LOCK = 7_160_002
 
 
 class BonusLedger:
@@ -40,6 +43,7 @@ class BonusLedger:
     def append_lines(self, run_id: int, lines: Sequence[NewLine], *, at: datetime) -> tuple[Line, ...]:
         """Lines of a run, all or none: each is checked (the run's status, locks, people, amounts) first."""
         run = BonusRuns(self.session).run_row(run_id)
+        self.hold_plan(run.plan)
         locked = set(self.locked_period_names(run.plan))
         people = set(self.session.scalars(select(PersonRow.id).where(PersonRow.id.in_({n.person_id for n in lines}))))
         rows = []
@@ -93,6 +97,7 @@ class BonusLedger:
     # --- locks ----------------------------------------------------------------------------------------------
     def lock(self, plan: str, period: str, *, by: str, at: datetime) -> Lock:
         """Close a plan's period for good; locking it again is refused (it was closed by someone already)."""
+        self.hold_plan(plan)
         existing = self.session.get(BonusLockRow, (plan, period))
         if existing is not None:
             raise StoreError(
@@ -103,6 +108,14 @@ class BonusLedger:
         self.session.add(row)
         self.session.flush()
         return _lock(row)
+
+    def hold_plan(self, plan: str) -> None:
+        """Hold the plan's ledger until the transaction ends, so that a lock and lines being appended happen one
+        after the other: without it, on PostgreSQL, a period locked by another transaction between this one's check
+        and its commit could take a line. SQLite needs nothing more: its writers already run one at a time."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            key = zlib.crc32(plan.encode()) - 2**31  # PostgreSQL's int4
+            self.session.execute(select(func.pg_advisory_xact_lock(LEDGER_LOCK, key)))
 
     def locked_periods(self, plan: str) -> tuple[Lock, ...]:
         query = select(BonusLockRow).where(BonusLockRow.plan == plan).order_by(BonusLockRow.period)
