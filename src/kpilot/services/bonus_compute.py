@@ -59,16 +59,17 @@ def ensure_sees_every_row(store: Store, actor: Actor, workspace: Workspace) -> N
 
 
 def compute_period(
-    store: Store, workspace: Workspace, plan: BonusPlan, period: PlanPeriod, today: date
+    store: Store, workspace: Workspace, plan: BonusPlan, period: PlanPeriod, today: date, *, projected: bool = False
 ) -> PeriodComputation:
-    """Every member's period (the caller has checked the actor may, and sees every row)."""
+    """Every member's period (the caller has checked the actor may, and sees every row); `projected` reads a
+    running period's KPIs at their end-of-period projections (services.bonus_readings)."""
     with store.reading() as session:
         organisation = read_organisation(session)
         bonus = BonusStore(session)
         compensation = {person.id: bonus.compensation_of(person.id) for person in organisation.people}
     members = plan_members(plan, organisation, compensation, period.start, period.end)
     payment_date = period.end + timedelta(days=plan.paid_after_days)
-    readings = Readings(workspace, period.start, period.grain, today)
+    readings = Readings(workspace, period.start, period.grain, today, projected=projected)
     prorated = [(member, prorate(member.eligibility, period.start, period.end, payment_date)) for member in members]
     wanted = [(member, proration, _scopes(plan, member, proration, organisation)) for member, proration in prorated]
     for _, _, scopes in wanted:

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kpilot.i18n import Message
+from kpilot.i18n import Message, Share
 from kpilot.services.bonus_compute import PersonPeriod
 from kpilot.services.bonus_runs import RunOutcome
+from kpilot.services.bonus_simulate import Simulation
 from kpilot.services.bonus_statements import Statement, StatementLine
 from kpilot.store.bonus import Dispute, Line, Run
 
@@ -140,4 +141,56 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, Share):
+        return repr(value.fraction)
     return value
+
+
+def simulation_data(found: Simulation) -> dict[str, Any]:
+    return {
+        "plan": found.plan,
+        "currency": found.currency,
+        "year": found.year,
+        "scenario": None if found.scenario is None else found.scenario.text,
+        "total": money(found.total),
+        "accrual": money(found.accrual),
+        "periods": [
+            {
+                "period": period.period,
+                "accrual": period.accrual,
+                "people": period.people,
+                "paid": period.paid,
+                "total": money(period.total),
+                "components": [
+                    {
+                        "component": cost.component,
+                        "kpi": cost.kpi,
+                        "amount": money(cost.amount),
+                        "kpi_value": cost.kpi_value,
+                        "share_of_kpi": None if cost.share_of_kpi is None else f"{cost.share_of_kpi:f}",
+                    }
+                    for cost in period.components
+                ],
+            }
+            for period in found.periods
+        ],
+        "payouts": {
+            "count": len(found.payouts),
+            "p10": _plain(found.percentile(0.1)),
+            "p50": _plain(found.percentile(0.5)),
+            "p90": _plain(found.percentile(0.9)),
+        },
+        "components": [
+            {
+                "component": share.component,
+                "readings": share.readings,
+                "at_cap": _plain(share.at_cap),
+                "below_threshold": _plain(share.below_threshold),
+                "reached_target": _plain(share.reached_target),
+            }
+            for share in found.shares
+        ],
+        "findings": [
+            {"component": f.component, "person": f.person, "message": message_data(f.message)} for f in found.findings
+        ],
+    }

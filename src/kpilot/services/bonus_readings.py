@@ -65,7 +65,12 @@ class Blend:
 class Readings:
     """KPI readings for one period, computed once per scope however many people share it."""
 
-    def __init__(self, workspace: Workspace, start: date, grain: Grain, today: date) -> None:
+    def __init__(
+        self, workspace: Workspace, start: date, grain: Grain, today: date, *, projected: bool = False
+    ) -> None:
+        """`projected`: for a running period, read each KPI's end-of-period projection instead of its value so far
+        (an accrual: where the period is heading)."""
+        self._projected = projected
         self._workspace = workspace
         self._start = start
         self._grain = grain
@@ -100,6 +105,8 @@ class Readings:
             name = line.kpi.name
             reason = line.error
             value, target = line.value, line.target
+            if self._projected and line.partial:
+                value = line.projection.value if line.projection is not None else None
             reached: Decimal | None = None
             if value is None:
                 reason = reason or Message("incentives.run.no_value", kpi=name)
