@@ -22,33 +22,28 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from kpilot.auth.actor import Actor
 from kpilot.definitions.bonus_model import BonusPlan, CurveSpec, PointSpec
 from kpilot.definitions.model import Unit
-from kpilot.engine.target_checks import scope_text
 from kpilot.goals.attainment import attainment
 from kpilot.i18n import Message
-from kpilot.i18n.message import Share
 from kpilot.incentives.amounts import earned, period_share, yearly_incentive
 from kpilot.incentives.curves import DEFAULT_CURVE, attainment_decimal
 from kpilot.incentives.errors import BonusRefused
 from kpilot.incentives.payout import PlanResult, evaluate_plan
 from kpilot.services.bonus_compute import PersonPeriod, compute_period, ensure_sees_every_row
+from kpilot.services.bonus_fairness import ComponentShares, Finding, out_of_reach, reach_findings, shares_of
 from kpilot.services.bonus_plans import PlanPeriod, checked_plan, plan_periods
-from kpilot.services.bonus_readings import Blend, Reading
+from kpilot.services.bonus_readings import Blend
 from kpilot.services.kpis import permissions_for
 from kpilot.services.permissions import Action
 from kpilot.store.organisation import read_organisation
 from kpilot.store.session import Store
 from kpilot.workspace import Workspace
 
-LOW_REACH = Decimal("0.2")
-HIGH_REACH = Decimal("0.8")
-OUT_OF_REACH = 1.1  # a target 10 % better than the best of the periods before
-HISTORY_PERIODS = 4
 SCENARIO = re.compile(r"^\s*(?:(?P<kpi>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<sign>[+-])\s*(?P<change>\d+(?:\.\d+)?)\s*%"
                       r"|threshold\s*=\s*(?P<threshold>\d+(?:\.\d+)?)\s*%)\s*$")  # fmt: skip
 
@@ -100,24 +95,6 @@ class PeriodCost:
     paid: int  # people with an amount above 0
     total: Decimal
     components: tuple[ComponentCost, ...]
-
-
-@dataclass(frozen=True)
-class ComponentShares:
-    component: str
-    readings: int
-    at_cap: Decimal
-    below_threshold: Decimal
-    reached_target: Decimal
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A fairness flag: a code with values (incentives.simulate.fair.*)."""
-
-    message: Message
-    component: str
-    person: str | None = None  # the first person whose target it is
 
 
 @dataclass(frozen=True)
@@ -179,9 +156,9 @@ def simulate(
             continue
         payouts += [person.result.payout for person in people if person.found.proration.eligible]
         readings += [(person.found, person.result) for person in people if person.found.proration.eligible]
-        findings += _out_of_reach(workspace, period, computed.people, day)
-    shares = _shares(played, readings)
-    findings = _reach_findings(shares) + findings
+        findings += out_of_reach(workspace, period, computed.people, day)
+    shares = shares_of(played, readings)
+    findings = reach_findings(shares) + findings
     return Simulation(
         plan.name, plan.currency, plan.year, chosen, tuple(costs), tuple(sorted(payouts)), shares, tuple(findings)
     )
@@ -271,98 +248,3 @@ def _company_values(workspace: Workspace, plan: BonusPlan, period: PlanPeriod, d
     table = workspace.compute(names, grain=period.grain, start=period.start, end=end, today=day)
     row = table.to_pylist()[0] if table.num_rows else {}
     return {name: None if row.get(name) is None else float(row[name]) for name in names}
-
-
-def _shares(plan: BonusPlan, readings: Sequence[tuple[PersonPeriod, PlanResult]]) -> tuple[ComponentShares, ...]:
-    found = []
-    for section in plan.all_sections:
-        for component in section.components:
-            read = [result.component(component.name) for _, result in readings]
-            known = [part for part in read if part.reading is not None]
-            count = Decimal(len(known)) or Decimal(1)
-            found.append(
-                ComponentShares(
-                    component.name,
-                    len(known),
-                    sum(1 for p in known if p.reading and p.reading.capped) / count,
-                    sum(1 for p in known if p.reading and p.reading.below_threshold) / count,
-                    sum(1 for p in known if p.attainment is not None and p.attainment >= 1) / count,
-                )
-            )
-    return tuple(found)
-
-
-def _reach_findings(shares: Sequence[ComponentShares]) -> list[Finding]:
-    findings = []
-    for share in shares:
-        if share.readings == 0:
-            continue
-        if share.reached_target < LOW_REACH:
-            code = "incentives.simulate.fair.too_few_reach"
-        elif share.reached_target > HIGH_REACH:
-            code = "incentives.simulate.fair.too_many_reach"
-        else:
-            continue
-        message = Message(
-            code, component=share.component, share=Share(float(share.reached_target)), readings=share.readings
-        )
-        findings.append(Finding(message, share.component))
-    return findings
-
-
-def _out_of_reach(workspace: Workspace, period: PlanPeriod, people: Sequence[PersonPeriod], day: date) -> list[Finding]:
-    """Targets better by 10 % or more than each of the four periods before in their scope (where there were values),
-    one finding per target (a team's, shared by its members, once)."""
-    findings = []
-    start = workspace.calendar.shift(period.start, -HISTORY_PERIODS, period.grain)
-    seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
-    for found in people:
-        for name, blend in found.components.items():
-            for _, reading in blend.parts:
-                key = (name, reading.kpi, tuple(sorted(reading.scope.items())))
-                if reading.target is None or reading.target.target is None or not reading.scope or key in seen:
-                    continue
-                seen.add(key)
-                past = _history(workspace, reading, start, period, day)
-                if len(past) < 2 or not _beyond(reading, past):
-                    continue
-                message = Message(
-                    "incentives.simulate.fair.out_of_reach",
-                    component=name,
-                    scope=scope_text(reading.scope),
-                    period=period.name,
-                    target=reading.target.target,
-                    best=_best(reading, past),
-                )
-                findings.append(Finding(message, name, found.person.email))
-    return findings
-
-
-def _history(workspace: Workspace, reading: Reading, start: date, period: PlanPeriod, day: date) -> list[float]:
-    """The KPI's values in the reading's scope over the periods from `start` up to the one before `period`."""
-    table = workspace.compute(
-        [reading.kpi],
-        grain=period.grain,
-        start=start,
-        end=period.start - timedelta(days=1),
-        scope=dict(reading.scope),
-        today=day,
-    )
-    return [float(row[reading.kpi]) for row in table.to_pylist() if row.get(reading.kpi) is not None]
-
-
-def _best(reading: Reading, past: Sequence[float]) -> float:
-    lower = reading.target is not None and reading.target.type.higher_is_better is False
-    return min(past) if lower else max(past)
-
-
-def _beyond(reading: Reading, past: Sequence[float]) -> bool:
-    target = reading.target
-    if target is None or target.target is None or target.type.higher_is_better is None:
-        return False
-    best = _best(reading, past)
-    if best <= 0:
-        return False
-    if target.type.higher_is_better:
-        return target.target >= best * OUT_OF_REACH
-    return target.target * OUT_OF_REACH <= best
