@@ -35,6 +35,7 @@ from kpilot.services.permissions import PermissionDenied
 from kpilot.store import open_store
 from kpilot.store.audit import AuditLog
 from kpilot.store.bonus import BonusStore, LineKind, RunStatus
+from kpilot.store.errors import StoreError
 from kpilot.store.organisation import read_organisation
 from kpilot.store.session import Store
 from tests.incentives.bonus_support import AFTER_Q1, DEALS, actor, build_sales
@@ -253,4 +254,50 @@ def test_a_plan_naming_a_team_the_organisation_lacks_is_refused_whole(sales: tup
         assert [issue.message.code for issue in refused.value.issues] == ["incentives.plan.unknown_team"]
     finally:
         changed.close()
+    assert amounts(store) == {}
+
+
+def test_unpaid_leave_is_time_out_of_the_plan(sales: tuple[Workspace, Store]) -> None:
+    # bruno is away 1-10 February (10 days): 80 of Q1's 90 days; 2,306.25 * 80 / 90 = 2,050.00
+    # (own 0.525 / 0.76875 of it = 1,400.00, team 650.00)
+    workspace, store = sales
+    paula = actor(workspace, "paula", pay=True)
+    workflow.add_leave(
+        store, paula, workspace, "bruno@acme.example", starts_on=date(2025, 2, 1), ends_on=date(2025, 2, 11), now=NOW
+    )
+    with pytest.raises(StoreError):  # overlapping leave
+        workflow.add_leave(
+            store,
+            paula,
+            workspace,
+            "bruno@acme.example",
+            starts_on=date(2025, 2, 10),
+            ends_on=date(2025, 2, 12),
+            now=NOW,
+        )
+    run_plan(store, paula, workspace, "sales", "2025-Q1", now=NOW, today=AFTER_Q1)
+    found = amounts(store)
+    assert (
+        found[("bruno", "2025-Q1", "own_revenue", "earned")],
+        found[("bruno", "2025-Q1", "team_revenue", "earned")],
+    ) == (
+        D("1400.00"),
+        D("650.00"),
+    )
+
+
+def test_a_plan_whose_weights_do_not_add_up_is_refused_and_nothing_written(sales: tuple[Workspace, Store]) -> None:
+    workspace, store = sales
+    text = (workspace.root / "definitions" / "main.yaml").read_text()
+    (workspace.root / "definitions" / "main.yaml").write_text(text.replace("weight: 30", "weight: 20"))
+    changed = Workspace(workspace.root)
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            run_plan(store, actor(changed, "paula", pay=True), changed, "sales", "2025-Q1", now=NOW, today=AFTER_Q1)
+        assert [issue.message.code for issue in refused.value.issues] == ["incentives.plan.component_weights"]
+        assert refused.value.issues[0].location.line is not None
+    finally:
+        changed.close()
+    with store.reading() as session:
+        assert BonusStore(session).runs("sales") == ()
     assert amounts(store) == {}

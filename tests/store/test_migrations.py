@@ -51,6 +51,7 @@ EXPECTED_TABLES = {
     "bonus_locks",
     "bonus_disputes",
     "bonus_compensation",
+    "bonus_leaves",
 }
 
 

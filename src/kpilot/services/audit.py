@@ -65,6 +65,7 @@ class Action(StrEnum):
     BONUS_DISPUTED = "bonus.disputed"
     BONUS_DISPUTE_RESOLVED = "bonus.dispute_resolved"
     COMPENSATION_SET = "compensation.set"
+    LEAVE_ADDED = "leave.added"
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

@@ -67,7 +67,8 @@ def compute_period(
         organisation = read_organisation(session)
         bonus = BonusStore(session)
         compensation = {person.id: bonus.compensation_of(person.id) for person in organisation.people}
-    members = plan_members(plan, organisation, compensation, period.start, period.end)
+        leaves = {person.id: bonus.leaves_of(person.id) for person in organisation.people}
+    members = plan_members(plan, organisation, compensation, period.start, period.end, leaves)
     payment_date = period.end + timedelta(days=plan.paid_after_days)
     readings = Readings(workspace, period.start, period.grain, today, projected=projected)
     prorated = [(member, prorate(member.eligibility, period.start, period.end, payment_date)) for member in members]

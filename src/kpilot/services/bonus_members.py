@@ -4,20 +4,22 @@ and the compensation records (part time) in the store.
 - A plan's members are the people in its teams at any day of the period, and the people it lists by e-mail.
 - Their stints in the plan are their memberships of the plan's teams (for a person listed by name: all their
   memberships, or the whole period when they have none), cut where their working time (`fte` of the compensation
-  records) changes: a stint holds one team and one fte.
+  records) changes: a stint holds one team and one fte; unpaid leaves (the store's `bonus_leaves`) are taken out.
 - Their tenure starts with their first membership (the ramp counts from it), and they have left when every
   membership has ended (the day after the last one, for the employed-on-payment-date rule).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from kpilot.definitions.bonus_model import BonusPlan
-from kpilot.incentives.proration import Eligibility, Ramp, Stint
+from kpilot.incentives.proration import Eligibility, Leave, Ramp, Stint
 from kpilot.store.bonus import Compensation
+from kpilot.store.bonus import Leave as StoredLeave
 from kpilot.store.organisation import Organisation
 from kpilot.store.records import Person, email_key
 
@@ -33,9 +35,10 @@ class Member:
 def plan_members(
     plan: BonusPlan,
     organisation: Organisation,
-    compensation: dict[int, tuple[Compensation, ...]],
+    compensation: Mapping[int, tuple[Compensation, ...]],
     start: date,
     end: date,
+    leaves: Mapping[int, tuple[StoredLeave, ...]] | None = None,
 ) -> tuple[Member, ...]:
     """The plan's members in [start, end), by name."""
     team_ids = {team.id: team.name for team in organisation.teams if team.name in plan.members.teams}
@@ -55,6 +58,7 @@ def plan_members(
         left_on = max(ended) if held and len(ended) == len(held) else None
         eligibility = Eligibility(
             stints=stints,
+            leaves=tuple(Leave(leave.starts_on, leave.ends_on) for leave in (leaves or {}).get(person.id, ())),
             hired_on=hired_on if plan.ramp else None,
             left_on=left_on,
             ramp=Ramp(tuple(plan.ramp)) if plan.ramp else None,

@@ -31,6 +31,7 @@ from kpilot.store.bonus import (
     Compensation,
     Dispute,
     DisputeStatus,
+    Leave,
     Line,
     LineKind,
     Lock,
@@ -251,4 +252,19 @@ def set_compensation(
             person.id, valid_from=valid_from, valid_to=None, base_pay=base_pay, currency=currency, fte=fte
         )
         record(session, actor, Audited.COMPENSATION_SET, now=now, target=person.email)
+    return found
+
+
+def add_leave(
+    store: Store, actor: Actor, workspace: Workspace, email: str, *, starts_on: date, ends_on: date, now: datetime
+) -> Leave:
+    """Unpaid leave of a person from `starts_on` to `ends_on` (the first day back): days out of their plans."""
+    permissions_for(actor, workspace, store=store).ensure(Action.RUN_BONUS)
+    with store.writing() as session:
+        people = {person.email_key: person for person in read_organisation(session).people}
+        person = people.get(email_key(email))
+        if person is None:
+            raise BonusNotFound(Message("incentives.statement.unknown_person", email=email), field="person")
+        found = BonusStore(session).add_leave(person.id, starts_on=starts_on, ends_on=ends_on)
+        record(session, actor, Audited.LEAVE_ADDED, now=now, target=person.email)
     return found

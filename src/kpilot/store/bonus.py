@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kpilot.store.bonus_compensation import BonusCompensation
 from kpilot.store.bonus_disputes import BonusDisputes
+from kpilot.store.bonus_leaves import BonusLeaves, Leave
 from kpilot.store.bonus_ledger import BonusLedger
 from kpilot.store.bonus_records import (
     Approval,
@@ -33,6 +34,7 @@ __all__ = [
     "Compensation",
     "Dispute",
     "DisputeStatus",
+    "Leave",
     "Line",
     "LineKind",
     "Lock",
@@ -42,7 +44,7 @@ __all__ = [
 ]
 
 
-class BonusStore(BonusRuns, BonusLedger, BonusDisputes, BonusCompensation):
+class BonusStore(BonusRuns, BonusLedger, BonusDisputes, BonusCompensation, BonusLeaves):
     """Every bonus table of the store, read and written through one session (whose transaction the caller owns:
     `store.writing()` commits all of a call or, when it raises, none of it)."""
 

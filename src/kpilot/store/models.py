@@ -516,3 +516,19 @@ class BonusCompensationRow(Base):
     base_pay_minor: Mapped[int] = mapped_column(BigInteger())
     currency: Mapped[str] = mapped_column(String(CURRENCY_LENGTH))
     fte_per_mille: Mapped[int] = mapped_column()
+
+
+class BonusLeaveRow(Base):
+    """Unpaid leave of a person from starts_on (inclusive) to ends_on (exclusive): days that do not count as time
+    in a bonus plan (services.bonus_members). A person's leaves never overlap."""
+
+    __tablename__ = "bonus_leaves"
+    __table_args__ = (
+        CheckConstraint("ends_on > starts_on", name="dates"),
+        Index(None, "person_id", "starts_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)

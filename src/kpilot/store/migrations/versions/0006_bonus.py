@@ -144,12 +144,24 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_bonus_compensation_person_id_valid_from"), "bonus_compensation", ["person_id", "valid_from"]
     )
+    op.create_table(
+        "bonus_leaves",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.CheckConstraint("ends_on > starts_on", name=op.f("ck_bonus_leaves_dates")),
+        _foreign("bonus_leaves", "person_id", "people", "CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bonus_leaves")),
+    )
+    op.create_index(op.f("ix_bonus_leaves_person_id_starts_on"), "bonus_leaves", ["person_id", "starts_on"])
     postgres = op.get_bind().dialect.name == "postgresql"
     for statement in POSTGRES_TRIGGERS if postgres else SQLITE_TRIGGERS:
         op.execute(statement)
 
 
 def downgrade() -> None:
+    op.drop_table("bonus_leaves")
     op.drop_table("bonus_compensation")
     op.drop_table("bonus_disputes")
     op.drop_table("bonus_locks")
