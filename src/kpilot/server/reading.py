@@ -26,7 +26,7 @@ from kpilot.services.kpis import workspace_for
 # may still name nothing (a KPI, a dimension value), which is a 400 or 404 in the envelope, never a 500.
 GRAINS = Literal["day", "week", "month", "quarter", "year", "all"]
 FORECAST_GRAINS = Literal["day", "week", "month", "quarter", "year"]
-PERIOD_PATTERN = r"^(current|last|[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2])(-[0-3][0-9])?)?)$"
+PERIOD_PATTERN = r"^(current|last|[0-9]{4}(-Q[1-4]|-W(0[1-9]|[1-4][0-9]|5[0-3])|-(0[1-9]|1[0-2])(-[0-3][0-9])?)?)$"
 SCOPE_PATTERN = r"^[^=,]+=[^=,]+(,[^=,]+=[^=,]+)*$"
 ScopeParameter = Annotated[
     list[Annotated[str, StringConstraints(pattern=SCOPE_PATTERN)]] | None,
@@ -42,7 +42,7 @@ def day_parameter(*, description: str) -> Any:
 
 PeriodParameter = Annotated[
     str | None,
-    Query(pattern=PERIOD_PATTERN, description="2025-05, 2025-Q2, 2025, 2025-05-12, current or last."),
+    Query(pattern=PERIOD_PATTERN, description="2025-05, 2025-Q2, 2025, 2025-W20, 2025-05-12, current or last."),
 ]
 
 

@@ -20,7 +20,9 @@ from kpilot.i18n import Message
 PERIOD, GRAIN, LANGUAGE = "period", "grain", "lang"
 RESERVED = (PERIOD, GRAIN, LANGUAGE)
 GRAINS = (Grain.MONTH, Grain.QUARTER, Grain.YEAR)
-PERIOD_PATTERN = re.compile(r"^(current|last|[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?)$", re.IGNORECASE)
+PERIOD_PATTERN = re.compile(
+    r"^(current|last|[0-9]{4}(-Q[1-4]|-W(0[1-9]|[1-4][0-9]|5[0-3])|-(0[1-9]|1[0-2]))?)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
