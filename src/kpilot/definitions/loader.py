@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from kpilot.definitions.alert_model import AlertRule
 from kpilot.definitions.bonus_model import BonusPlan
 from kpilot.definitions.goals_model import Goal, Target
 from kpilot.definitions.model import Definitions, Kpi, Settings, Source
@@ -28,7 +29,7 @@ from kpilot.i18n import Message
 
 SETTINGS_FILE = "kpilot.yaml"
 DEFINITIONS_DIR = "definitions"
-TOP_LEVEL_KEYS = ("sources", "kpis", "targets", "goals", "bonus_plans")
+TOP_LEVEL_KEYS = ("sources", "kpis", "targets", "goals", "bonus_plans", "alert_rules")
 FORMULA_FIELDS = {"formula", "expr", "filter", "sql", "time", "period", "kpi"}
 ITEM_MODELS: dict[str, type[Any]] = {
     "sources": Source,
@@ -36,9 +37,10 @@ ITEM_MODELS: dict[str, type[Any]] = {
     "targets": Target,
     "goals": Goal,
     "bonus_plans": BonusPlan,
+    "alert_rules": AlertRule,
 }
 # Items whose checks point into nested keys and list items (`sections.0.components.1.weight`) keep every position.
-DEEP_POSITIONS: tuple[type[Any], ...] = (BonusPlan,)
+DEEP_POSITIONS: tuple[type[Any], ...] = (BonusPlan, AlertRule)
 
 
 def load_settings(root: Path) -> Settings:
@@ -87,6 +89,7 @@ def load_definitions(root: Path) -> tuple[Definitions, list[Issue]]:
         targets=tuple(found["targets"]),
         goals=tuple(found["goals"]),
         bonus_plans=tuple(found["bonus_plans"]),
+        alert_rules=tuple(found["alert_rules"]),
     )
     return definitions, issues
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from kpilot.definitions.alert_model import AlertRule
 from kpilot.definitions.base import Frozen, Identifier, Invalid
 from kpilot.definitions.bonus_model import BonusPlan
 from kpilot.definitions.goals_model import Goal, Target
@@ -521,6 +522,7 @@ class Definitions(Frozen):
     targets: tuple[Target, ...] = ()
     goals: tuple[Goal, ...] = ()
     bonus_plans: tuple[BonusPlan, ...] = ()
+    alert_rules: tuple[AlertRule, ...] = ()
 
     # Lookups by name go through dicts built once (a workspace may hold thousands of KPIs, each looked up by every
     # formula that names it); with duplicate names (an Issue of their own) the first definition wins, as before.
@@ -540,6 +542,9 @@ class Definitions(Frozen):
     def bonus_plan(self, name: str) -> BonusPlan | None:
         return self._bonus_plans_by_name.get(name)
 
+    def alert_rule(self, name: str) -> AlertRule | None:
+        return self._alert_rules_by_name.get(name)
+
     @cached_property
     def _sources_by_name(self) -> dict[str, Source]:
         return first_by_name(self.sources)
@@ -555,6 +560,10 @@ class Definitions(Frozen):
     @cached_property
     def _bonus_plans_by_name(self) -> dict[str, BonusPlan]:
         return first_by_name(self.bonus_plans)
+
+    @cached_property
+    def _alert_rules_by_name(self) -> dict[str, AlertRule]:
+        return first_by_name(self.alert_rules)
 
     @cached_property
     def _targets_by_kpi(self) -> dict[str, tuple[Target, ...]]:
