@@ -40,6 +40,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     "definitions/targets.yaml: file content, kept by later edits",
     ("goals/definition_edits.py", " of this workspace (see docs/definitions.md)"): "the YAML comment heading a new "
     "definitions/kpis.yaml, goals.yaml or sources.yaml: file content, kept by later edits",
+    ("demo/bonus.py", "bonus plans (docs/bonus.md"): "the YAML comment heading the demo's definitions/bonus.yaml: "
+    "file content",
+    ("demo/bonus.py", "The targets the plans pay on"): "a YAML comment of the demo's definitions/bonus.yaml",
+    ("demo/bonus.py", "The plans: who is in each"): "a YAML comment of the demo's definitions/bonus.yaml",
     ("server/problems.py", "internal error on %s %s"): "the server's log line for a bug, for its operator (the "
     "traceback follows); the caller gets the envelope's words",
 }

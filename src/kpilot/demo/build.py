@@ -15,6 +15,7 @@ from kpilot.catalogue.catalogue import load_catalogue
 from kpilot.catalogue.datamodel import load_datamodel
 from kpilot.definitions.editing import dump, read_document, write_atomically
 from kpilot.definitions.loader import DEFINITIONS_DIR
+from kpilot.demo.bonus import add_bonus_plans, run_last_quarter
 from kpilot.demo.company import DemoAccess, add_accounts, add_people, demo_rep, leader_emails, organisation_data
 from kpilot.demo.generator import build_tables, demo_range, to_arrow
 from kpilot.demo.okrs import add_okrs
@@ -68,6 +69,10 @@ def build_demo(
     progress(Message("demo.adding_okrs"))
     with Workspace(root) as workspace:
         add_okrs(workspace, {"sales_rep": demo_rep(tables["employees"])}, today or workspace.calendar.today())
+    progress(Message("demo.adding_bonus_plans"))
+    day = today or workspace.calendar.today()
+    for ran in run_last_quarter(root, add_bonus_plans(root, day), day):
+        progress(ran)
     return Workspace(root)
 
 
