@@ -35,7 +35,6 @@ from kpilot.services.permissions import PermissionDenied
 from kpilot.store import open_store
 from kpilot.store.audit import AuditLog
 from kpilot.store.bonus import BonusStore, LineKind, RunStatus
-from kpilot.store.errors import StoreError
 from kpilot.store.organisation import read_organisation
 from kpilot.store.session import Store
 from tests.incentives.bonus_support import AFTER_Q1, DEALS, actor, build_sales
@@ -265,7 +264,7 @@ def test_unpaid_leave_is_time_out_of_the_plan(sales: tuple[Workspace, Store]) ->
     workflow.add_leave(
         store, paula, workspace, "bruno@acme.example", starts_on=date(2025, 2, 1), ends_on=date(2025, 2, 11), now=NOW
     )
-    with pytest.raises(StoreError):  # overlapping leave
+    with pytest.raises(BonusRefused) as overlapping:  # a store rule, told as a bonus refusal (400, not 503)
         workflow.add_leave(
             store,
             paula,
@@ -275,6 +274,7 @@ def test_unpaid_leave_is_time_out_of_the_plan(sales: tuple[Workspace, Store]) ->
             ends_on=date(2025, 2, 12),
             now=NOW,
         )
+    assert overlapping.value.code == "store.bonus.leave_overlaps"
     run_plan(store, paula, workspace, "sales", "2025-Q1", now=NOW, today=AFTER_Q1)
     found = amounts(store)
     assert (

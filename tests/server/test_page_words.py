@@ -32,8 +32,9 @@ from tests.server.test_okr_pages import OKR_TEXTS, build_okrs
 from tests.server.test_pages import served, signed_in  # noqa: F401 (the module's fixture, shared)
 
 # The event stream, the exports (files, checked by their own tests) and the sentence on what moved a KPI (a fragment
-# a card loads: tests/server/test_kpi_moved.py).
-NOT_PAGES = re.compile(r"^/live$|/export\b|/moved$")
+# a card loads: tests/server/test_kpi_moved.py). The bonus pages need a company with a bonus plan, which the served
+# company has not: tests/web/test_bonus_pages.py checks their words and accessibility over the bonus company.
+NOT_PAGES = re.compile(r"^/live$|/export\b|/moved$|^/bonus\b")
 # A value for each path parameter of a page's route (the served company of tests/server/server_support.py).
 # TOKEN: a share link the test makes; objective 1: the first objective of the OKR cycle the `okrs` fixture makes.
 SAMPLES = {"name": "team_revenue", "team": "EMEA", "token": "TOKEN", "objective": "1"}

@@ -149,4 +149,10 @@ COMMANDS = (
         summary="OKRs: cycles of objectives and key results, scored from KPIs and check-ins.",
         group="app",
     ),
+    Command(
+        "bonus",
+        "kpilot.cli.bonus",
+        summary="Bonus plans: run a period, read statements, approve and pay, export payroll.",
+        group="app",
+    ),
 )

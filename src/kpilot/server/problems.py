@@ -30,6 +30,7 @@ from kpilot.errors_data import error_data
 from kpilot.goals.definition_edits import UnknownEntry
 from kpilot.goals.writer import UnknownTarget
 from kpilot.i18n import Message
+from kpilot.incentives.errors import BonusNotFound
 from kpilot.okr.errors import OkrNotFound
 from kpilot.server.language import request_language
 from kpilot.services.ingest import IdempotencyKeyReused, RequestInProgress, SourceNotIngestible
@@ -96,6 +97,7 @@ STATUS_OF_CLASS: Mapping[type[BaseException], int] = {
     StoreUnavailable: 503,
     WarehouseUnavailable: 503,
     ProviderUnavailable: 503,
+    BonusNotFound: 404,  # no such plan, period, run, line or dispute (other bonus refusals are 400, as a UserError)
 }
 # Codes that say an object does not exist (for this caller: hidden objects are unknown exactly like missing ones).
 NOT_FOUND_CODES = frozenset(

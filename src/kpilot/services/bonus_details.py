@@ -8,10 +8,11 @@ period's whole-plan figures (proration, period incentive, payout), so that any o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kpilot.i18n import Message
+from kpilot.i18n import Amount, Message, Number, Share
 from kpilot.incentives.curves import CurveReading
 from kpilot.incentives.payout import GateEffect
 from kpilot.services.bonus_compute import PersonPeriod
@@ -135,18 +136,52 @@ def _float(value: float | None) -> str | None:
 
 
 def _message(message: Message | None) -> dict[str, Any] | None:
+    return message_data(message)
+
+
+def message_data(message: Message | None, currency: str | None = None) -> dict[str, Any] | None:
+    """A reason as JSON that `message_from` reads back as the same Message; with `currency`, its Decimals are
+    amounts of money in it (an adjustment's before and after)."""
     if message is None:
         return None
-    return {"code": message.code, "values": {key: _value(value) for key, value in message.values.items()}}
+    return {"code": message.code, "values": {key: _value(value, currency) for key, value in message.values.items()}}
 
 
-def _value(value: object) -> object:
+def message_from(data: Mapping[str, Any] | None) -> Message | None:
+    """The Message `message_data` wrote (nested reasons, typed numbers and money included)."""
+    if not data or "code" not in data:
+        return None
+    return Message(str(data["code"]), **{key: _decoded(value) for key, value in (data.get("values") or {}).items()})
+
+
+def _value(value: object, currency: str | None = None) -> object:
+    """A reason's value as JSON that reads back as the same value: formatted numbers and money keep their type."""
     if isinstance(value, Message):
-        return _message(value)
+        return message_data(value, currency)
+    if isinstance(value, Number):
+        return {"type": "number", "value": str(value.value), "spec": value.spec}
+    if isinstance(value, Share):
+        return {"type": "share", "fraction": repr(value.fraction)}
+    if isinstance(value, Decimal) and currency is not None:
+        return {"type": "money", "value": f"{value:f}", "currency": currency}
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, tuple | list):
-        return [_value(item) for item in value]
+        return [_value(item, currency) for item in value]
     if isinstance(value, Decimal | int | str | bool) or value is None:
         return value
     return str(value)  # dates and other values, as text
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, Mapping) and set(value) == {"code", "values"}:
+        return message_from(value)
+    if isinstance(value, Mapping) and value.get("type") == "number":
+        return Number(Decimal(str(value["value"])), str(value["spec"]))
+    if isinstance(value, Mapping) and value.get("type") == "share":
+        return Share(float(value["fraction"]))
+    if isinstance(value, Mapping) and value.get("type") == "money":
+        return Amount(Decimal(str(value["value"])), "currency", str(value["currency"]))
+    if isinstance(value, list):
+        return tuple(_decoded(item) for item in value)
+    return value

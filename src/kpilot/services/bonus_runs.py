@@ -27,7 +27,7 @@ from kpilot.incentives.ledger import LedgerLine, LineKey, LineKind, lines_to_pos
 from kpilot.services.audit import Action as Audited
 from kpilot.services.audit import record
 from kpilot.services.bonus_compute import PeriodComputation, compute_period, ensure_sees_every_row
-from kpilot.services.bonus_details import line_details
+from kpilot.services.bonus_details import line_details, message_data
 from kpilot.services.bonus_plans import checked_plan, plan_period, plan_periods
 from kpilot.services.kpis import permissions_for
 from kpilot.services.permissions import Action
@@ -169,14 +169,8 @@ def _new_line(
         amount=line.amount,
         currency=currency,
         reason_code=None if reason is None else reason.code,
-        reason_values=None if reason is None else _values(reason.values),
+        reason_values=None if reason is None else (message_data(reason, currency) or {}).get("values"),
         before=line.before,
         after=line.after,
         details=details.get(line.key),
     )
-
-
-def _values(values: Mapping[str, object]) -> dict[str, object]:
-    """A reason's values as JSON (Decimals are kept as text by the store; anything else as its text)."""
-    plain = (str, int, Decimal, bool)
-    return {key: value if isinstance(value, plain) or value is None else str(value) for key, value in values.items()}

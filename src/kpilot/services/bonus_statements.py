@@ -23,6 +23,7 @@ from kpilot.i18n import Message
 from kpilot.incentives.errors import BonusNotFound
 from kpilot.services.audit import Action as Audited
 from kpilot.services.audit import record
+from kpilot.services.bonus_details import message_from
 from kpilot.services.bonus_plans import plan_named, plan_period, plan_periods
 from kpilot.services.permissions import Action, Permissions, role_allows
 from kpilot.services.reader import reader_of
@@ -176,7 +177,7 @@ def _statement_lines(lines: Sequence[Line]) -> tuple[StatementLine, ...]:
         for component, group in earned.items()
     ]
     for line in adjustments:
-        reason = Message(line.reason_code, **dict(line.reason_values or {})) if line.reason_code else None
+        reason = message_from({"code": line.reason_code, "values": line.reason_values}) if line.reason_code else None
         shown.append(
             StatementLine(
                 LineKind.ADJUSTMENT,

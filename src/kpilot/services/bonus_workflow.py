@@ -24,8 +24,9 @@ from kpilot.incentives.errors import BonusNotFound, BonusRefused
 from kpilot.services.audit import Action as Audited
 from kpilot.services.audit import record
 from kpilot.services.bonus_plans import plan_named, plan_period, plan_periods
+from kpilot.services.bonus_refusals import bonus_rules
 from kpilot.services.kpis import permissions_for
-from kpilot.services.permissions import Action
+from kpilot.services.permissions import Action, PermissionDenied
 from kpilot.store.bonus import (
     BonusStore,
     Compensation,
@@ -58,11 +59,13 @@ def _run(bonus: BonusStore, run_id: int) -> Run:
     return found
 
 
+@bonus_rules
 def submit(store: Store, actor: Actor, workspace: Workspace, run_id: int, *, now: datetime) -> Run:
     """draft -> review."""
     return _set(store, actor, workspace, run_id, RunStatus.REVIEW, Action.RUN_BONUS, now)
 
 
+@bonus_rules
 def send_back(store: Store, actor: Actor, workspace: Workspace, run_id: int, *, now: datetime) -> Run:
     """review -> draft (approvals are cleared)."""
     return _set(store, actor, workspace, run_id, RunStatus.DRAFT, Action.APPROVE_BONUS, now)
@@ -79,6 +82,7 @@ def _set(
     return run
 
 
+@bonus_rules
 def approve(store: Store, actor: Actor, workspace: Workspace, run_id: int, *, now: datetime) -> Run:
     """One approval; the run is approved once it has as many distinct approvers as its plan asks."""
     permissions_for(actor, workspace, store=store).ensure(Action.APPROVE_BONUS)
@@ -100,6 +104,7 @@ def approve(store: Store, actor: Actor, workspace: Workspace, run_id: int, *, no
     return run
 
 
+@bonus_rules
 def pay(
     store: Store, actor: Actor, workspace: Workspace, run_id: int, *, now: datetime
 ) -> tuple[Run, tuple[Line, ...]]:
@@ -129,6 +134,7 @@ def pay(
     return run, posted
 
 
+@bonus_rules
 def close(store: Store, actor: Actor, workspace: Workspace, plan_name: str, period_text: str, *, now: datetime) -> Lock:
     """Lock a period for good, once one of its runs is paid."""
     permissions_for(actor, workspace, store=store).ensure(Action.APPROVE_BONUS)
@@ -147,8 +153,15 @@ def close(store: Store, actor: Actor, workspace: Workspace, plan_name: str, peri
     return lock
 
 
+@bonus_rules
 def dispute(store: Store, actor: Actor, workspace: Workspace, line_id: int, reason: str, *, now: datetime) -> Dispute:
-    """The person a line is about disputes it (nobody else may, for them)."""
+    """The person a line is about disputes it (nobody else may, for them); a token needs `write`."""
+    if actor.token_scopes is not None and "write" not in actor.token_scopes:
+        raise PermissionDenied(
+            Message("permissions.token_lacks_scope", scope="write"),
+            hint=Message("permissions.token_lacks_scope_hint", scope="write"),
+            field="token",
+        )
     with store.writing() as session:
         bonus = BonusStore(session)
         line = bonus.line(line_id)
@@ -160,6 +173,7 @@ def dispute(store: Store, actor: Actor, workspace: Workspace, line_id: int, reas
     return found
 
 
+@bonus_rules
 def resolve(
     store: Store,
     actor: Actor,
@@ -195,6 +209,7 @@ class PayrollRow:
     currency: str
 
 
+@bonus_rules
 def payroll(store: Store, actor: Actor, workspace: Workspace, run_id: int, *, now: datetime) -> tuple[PayrollRow, ...]:
     """The `paid` lines of a paid run, one row per person (what payroll transfers)."""
     permissions_for(actor, workspace, store=store).ensure(Action.RUN_BONUS)
@@ -225,6 +240,7 @@ def payroll_csv(rows: tuple[PayrollRow, ...]) -> str:
     return out.getvalue()
 
 
+@bonus_rules
 def set_compensation(
     store: Store,
     actor: Actor,
@@ -255,6 +271,7 @@ def set_compensation(
     return found
 
 
+@bonus_rules
 def add_leave(
     store: Store, actor: Actor, workspace: Workspace, email: str, *, starts_on: date, ends_on: date, now: datetime
 ) -> Leave:

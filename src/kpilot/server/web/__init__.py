@@ -13,6 +13,9 @@ from kpilot.server.web import (
     admin_pages,
     admin_tokens,
     boards,
+    bonus_admin,
+    bonus_pages,
+    bonus_pdf,
     exports,
     goals_page,
     kpi_moved,
@@ -56,6 +59,9 @@ ROUTERS = (
     okr_tree.router,
     okr_objective.router,
     okr_check_in.router,
+    bonus_pdf.router,
+    bonus_pages.router,
+    bonus_admin.router,
 )  # every page (docs/dashboard.md has a section each)
 
 

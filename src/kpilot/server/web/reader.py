@@ -30,6 +30,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/boards", "web.nav.boards"),
     ("/goals", "web.nav.goals"),
     ("/okrs", "web.nav.okrs"),
+    ("/bonus", "web.nav.bonus"),
     ("/smart", "web.nav.smart"),
     ("/shares", "web.nav.shares"),
     ("/admin", "web.nav.admin"),

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from kpilot.server.api.v1 import (
     audit,
+    bonus,
     check,
     compute,
     definitions,
@@ -43,6 +44,7 @@ for module in (
     tokens,
     audit,
     okrs,
+    bonus,
 ):
     router.include_router(module.router)
 router.include_router(ingest.router)
