@@ -25,7 +25,7 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
     assert (code, out) == (
         0,
-        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0006)\n"
+        "store: ws/kpilot.db\nrevision: none (this kpilot's newest: 0007)\n"
         "status: not created yet; run `kpilot db upgrade`\n",
     )
     assert not (here / "ws" / "kpilot.db").exists()  # looking creates nothing
@@ -40,19 +40,25 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     bonus = (
         "Bonuses: runs and approvals, the append-only ledger, period locks, disputes and compensation (docs/store.md)"
     )
+    alerts = (
+        "Alerts: rule states and evaluations, the outbox and its deliveries, channels, subscriptions, silences, leases"
+    )
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
     assert (code, out) == (
         0,
-        f"Created the store ws/kpilot.db: now at revision 0006.\n  applied 0001: {title}\n  applied 0002: {accounts}\n"
-        f"  applied 0003: {keys}\n  applied 0004: {shares}\n  applied 0005: {okrs}\n  applied 0006: {bonus}\n",
+        f"Created the store ws/kpilot.db: now at revision 0007.\n  applied 0001: {title}\n  applied 0002: {accounts}\n"
+        f"  applied 0003: {keys}\n  applied 0004: {shares}\n  applied 0005: {okrs}\n  applied 0006: {bonus}\n"
+        f"  applied 0007: {alerts}\n",
     )
     assert run_cli(capsys, "db", "upgrade", "-w", "ws")[:2] == (
         0,
-        "The store ws/kpilot.db is up to date (revision 0006).\n",
+        "The store ws/kpilot.db is up to date (revision 0007).\n",
     )
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out == "store: ws/kpilot.db\nrevision: 0006 (this kpilot's newest: 0006)\nstatus: up to date\n"
+    assert out == "store: ws/kpilot.db\nrevision: 0007 (this kpilot's newest: 0007)\nstatus: up to date\n"
 
+    code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
+    assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at 0006.\n  undid 0007: {alerts}\n")
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at 0005.\n  undid 0006: {bonus}\n")
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
@@ -66,12 +72,14 @@ def test_db_upgrade_current_downgrade(here: Path, capsys: Capsys) -> None:
     code, out, _ = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, out) == (0, f"Downgraded the store ws/kpilot.db: now at no revision.\n  undid 0001: {title}\n")
     code, out, _ = run_cli(capsys, "db", "current", "-w", "ws")
-    assert out.endswith("status: behind (to apply: 0001, 0002, 0003, 0004, 0005, 0006); run `kpilot db upgrade`\n")
+    assert out.endswith(
+        "status: behind (to apply: 0001, 0002, 0003, 0004, 0005, 0006, 0007); run `kpilot db upgrade`\n"
+    )
     code, _, err = run_cli(capsys, "db", "downgrade", "-w", "ws")
     assert (code, err) == (1, "error: the store ws/kpilot.db has no migrations applied: nothing to downgrade\n")
 
     code, out, _ = run_cli(capsys, "db", "upgrade", "-w", "ws")
-    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0006.")
+    assert out.startswith("Upgraded the store ws/kpilot.db: now at revision 0007.")
 
 
 def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None:
@@ -79,7 +87,7 @@ def test_db_downgrade_to_an_unknown_revision(here: Path, capsys: Capsys) -> None
     code, _, err = run_cli(capsys, "db", "downgrade", "nope", "-w", "ws")
     assert code == 1
     assert err.startswith("error: cannot downgrade the store ws/kpilot.db to 'nope': ")
-    revisions = "0001, 0002, 0003, 0004, 0005, 0006"
+    revisions = "0001, 0002, 0003, 0004, 0005, 0006, 0007"
     assert f"hint: name a revision ({revisions}), 'base' (downgrade: everything) or a step such as -1" in err
 
 

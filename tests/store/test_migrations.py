@@ -52,6 +52,14 @@ EXPECTED_TABLES = {
     "bonus_disputes",
     "bonus_compensation",
     "bonus_leaves",
+    "alert_states",
+    "alert_evaluations",
+    "alert_outbox",
+    "alert_deliveries",
+    "alert_channels",
+    "alert_subscriptions",
+    "alert_silences",
+    "scheduler_leases",
 }
 
 
@@ -103,7 +111,7 @@ def test_state_of_a_missing_sqlite_store_does_not_create_it(tmp_path: Path) -> N
 
 def test_every_migration_has_a_title_and_the_chain_is_linear() -> None:
     found = revisions()
-    assert [r.id for r in found] == ["0001", "0002", "0003", "0004", "0005", "0006"]
+    assert [r.id for r in found] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
     assert all(r.title for r in found)
 
 

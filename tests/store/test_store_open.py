@@ -38,7 +38,7 @@ def test_a_store_with_every_migration_undone_is_behind(tmp_path: Path) -> None:
     downgrade(store_location("kpilot.db", root), "base")
     with pytest.raises(StoreOutdated) as caught:
         open_store(Workspace(root))
-    assert "has every migration undone; this kpilot needs revision 0006" in str(caught.value.message)
+    assert "has every migration undone; this kpilot needs revision 0007" in str(caught.value.message)
 
 
 def test_a_store_migrated_by_a_newer_kpilot_is_refused(tmp_path: Path) -> None:

@@ -25,6 +25,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from kpilot.store.alert_records import (
+    AlertLevel,
+    ChannelKind,
+    DeliveryStatus,
+    Digest,
+    EvaluationOutcome,
+    NoticeKind,
+    OwnerKind,
+    SilenceSubject,
+    SubscriptionKind,
+)
 from kpilot.store.bonus_records import DisputeStatus, LineKind, RunStatus
 from kpilot.store.records import ActorKind, Outcome
 from kpilot.store.times import UtcDateTime
@@ -532,3 +543,193 @@ class BonusLeaveRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
+
+
+# Alerts (docs/store.md#alerts): the state of each rule in each scope and its last evaluations, the outbox of
+# notices and their deliveries, the channels, subscriptions and silences people set up, and the scheduler's leases.
+# A scope is kept twice: as JSON (what it is) and as its canonical text (`alert_records.scope_key`), which is part of
+# the key of a state, since a JSON column can be neither compared nor indexed alike on both engines.
+SCOPE_KEY_LENGTH = 1000
+RULE_LENGTH = DIMENSION_LENGTH  # a rule's name, as a definitions identifier
+ALERT_TEXT_LENGTH = 2000  # an error kept with a delivery, a silence's reason
+CHANNEL_TARGET_LENGTH = 2000  # an address, or an apprise URL with its token
+HOLDER_LENGTH = 200  # who claims work: a host name, a process id and a random part
+RECENT_LENGTH = 400  # FLAP_WINDOW (20) levels of at most 10 characters, comma-separated
+ALERT_STATES = tuple(state.value for state in AlertLevel)
+EVALUATION_OUTCOMES = tuple(outcome.value for outcome in EvaluationOutcome)
+NOTICE_KINDS = tuple(kind.value for kind in NoticeKind)
+DELIVERY_STATUSES = tuple(status.value for status in DeliveryStatus)
+OWNER_KINDS = tuple(kind.value for kind in OwnerKind)
+CHANNEL_KINDS = tuple(kind.value for kind in ChannelKind)
+SUBSCRIPTION_KINDS = tuple(kind.value for kind in SubscriptionKind)
+DIGESTS = tuple(digest.value for digest in Digest)
+SILENCE_SUBJECTS = tuple(kind.value for kind in SilenceSubject)
+
+
+class AlertStateRow(Base):
+    """Where one rule stands in one scope (the pure `alerts.states.AlertState`), and the version that every write
+    bumps: a write names the version it read and is refused if another got in between."""
+
+    __tablename__ = "alert_states"
+    __table_args__ = (
+        CheckConstraint(column("state").in_(ALERT_STATES), name="state"),
+        CheckConstraint(column("announced").in_(ALERT_STATES), name="announced"),
+    )
+
+    rule: Mapped[str] = mapped_column(String(RULE_LENGTH), primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(SCOPE_KEY_LENGTH), primary_key=True)
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON())
+    state: Mapped[str] = mapped_column(String(16))
+    streak: Mapped[int] = mapped_column()
+    empties: Mapped[int] = mapped_column()
+    failures: Mapped[int] = mapped_column()
+    episode: Mapped[int] = mapped_column()
+    in_episode: Mapped[bool] = mapped_column()
+    recent: Mapped[str] = mapped_column(String(RECENT_LENGTH))  # the levels, oldest first, comma-separated
+    flapping: Mapped[bool] = mapped_column()
+    announced: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column()
+    evaluated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AlertEvaluationRow(Base):
+    """One evaluation of a rule in a scope: the last 50 of each are kept, for the admin view."""
+
+    __tablename__ = "alert_evaluations"
+    __table_args__ = (
+        CheckConstraint(column("outcome").in_(EVALUATION_OUTCOMES), name="outcome"),
+        CheckConstraint(column("state").in_(ALERT_STATES), name="state"),
+        Index(None, "rule", "scope_key", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(RULE_LENGTH))
+    scope_key: Mapped[str] = mapped_column(String(SCOPE_KEY_LENGTH))
+    period: Mapped[str] = mapped_column(String(PLAN_PERIOD_LENGTH))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    outcome: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))  # after the evaluation
+    reason_code: Mapped[str | None] = mapped_column(String(DIMENSION_LENGTH))
+    reason_values: Mapped[dict[str, Any] | None] = mapped_column(JSON())
+    value: Mapped[str | None] = mapped_column(String(VALUE_LENGTH))  # a Decimal as text
+
+
+class AlertOutboxRow(Base):
+    """A notice to send, recorded once: its idempotency key is unique, so a second evaluation of the same change
+    (two schedulers, a retried run) writes nothing."""
+
+    __tablename__ = "alert_outbox"
+    __table_args__ = (
+        CheckConstraint(column("kind").in_(NOTICE_KINDS), name="kind"),
+        CheckConstraint(column("state").in_(ALERT_STATES), name="state"),
+        Index(None, "rule", "scope_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH), unique=True)
+    rule: Mapped[str] = mapped_column(String(RULE_LENGTH))
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON())
+    scope_key: Mapped[str] = mapped_column(String(SCOPE_KEY_LENGTH))
+    kind: Mapped[str] = mapped_column(String(16))
+    episode: Mapped[int] = mapped_column()
+    period: Mapped[str] = mapped_column(String(PLAN_PERIOD_LENGTH))
+    state: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON())  # message codes and values, never sentences
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AlertChannelRow(Base):
+    """Where a person or a team is told. `target` (an address, an apprise URL) may hold a token: it is never
+    copied into an error, a log or another table."""
+
+    __tablename__ = "alert_channels"
+    __table_args__ = (
+        CheckConstraint(column("owner_kind").in_(OWNER_KINDS), name="owner_kind"),
+        CheckConstraint(column("kind").in_(CHANNEL_KINDS), name="kind"),
+        CheckConstraint(
+            "(owner_kind = 'person' AND person_id IS NOT NULL AND team_id IS NULL)"
+            " OR (owner_kind = 'team' AND team_id IS NOT NULL AND person_id IS NULL)",
+            name="one_owner",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(CHANNEL_TARGET_LENGTH))
+    dedupes: Mapped[bool] = mapped_column()  # the receiver drops a repeated key: a timed-out send may be retried
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AlertDeliveryRow(Base):
+    """One notice to one recipient on one channel, and how sending it went. A sender claims it (`sending`,
+    `claimed_by` until `claimed_until`) before sending, so that two senders never send it both."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        CheckConstraint(column("status").in_(DELIVERY_STATUSES), name="status"),
+        UniqueConstraint("outbox_id", "recipient", "channel_id"),
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "channel_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("alert_outbox.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(String(EMAIL_LENGTH))  # an e-mail address or a team's name
+    channel_id: Mapped[int] = mapped_column(ForeignKey("alert_channels.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column()
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(ALERT_TEXT_LENGTH))
+    claimed_by: Mapped[str | None] = mapped_column(String(HOLDER_LENGTH))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AlertSubscriptionRow(Base):
+    __tablename__ = "alert_subscriptions"
+    __table_args__ = (
+        CheckConstraint(column("kind").in_(SUBSCRIPTION_KINDS), name="kind"),
+        CheckConstraint(column("digest").in_(DIGESTS), name="digest"),
+        UniqueConstraint("person_id", "kind", "target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(NAME_LENGTH))  # a KPI's, a board's or a team's name
+    digest: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AlertSilenceRow(Base):
+    """No notice about a subject from starts_at (inclusive) to ends_at (exclusive): a silence or a maintenance
+    window."""
+
+    __tablename__ = "alert_silences"
+    __table_args__ = (
+        CheckConstraint(column("subject_kind").in_(SILENCE_SUBJECTS), name="subject_kind"),
+        CheckConstraint("ends_at > starts_at", name="times"),
+        Index(None, "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reason: Mapped[str] = mapped_column(String(ALERT_TEXT_LENGTH))
+    created_by: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+
+
+class SchedulerLeaseRow(Base):
+    """A named piece of work (the evaluation loop) held by one process until expires_at (exclusive)."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(RULE_LENGTH), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(HOLDER_LENGTH))
+    acquired_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
