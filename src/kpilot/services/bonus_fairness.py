@@ -1,8 +1,9 @@
 """The fairness part of a bonus simulation (services.bonus_simulate): how readings spread over the curve, and the
 targets that nobody, or everybody, reaches, or that history says are out of reach.
 
-- A component that fewer than 20 % or more than 80 % of people reach target on is flagged: a target almost nobody
-  reaches demotivates, one almost everybody reaches pays for nothing.
+- A component that fewer than 20 % or more than 80 % of people reach target on is flagged, once it has at least 5
+  readings (people and periods): a target almost nobody reaches demotivates, one almost everybody reaches pays for
+  nothing.
 - A target better by 10 % or more than each of the four periods before in its scope (where there were values) is
   flagged as out of reach; a team's target, shared by its members, once.
 """
@@ -28,6 +29,7 @@ LOW_REACH = Decimal("0.2")
 HIGH_REACH = Decimal("0.8")
 OUT_OF_REACH = 1.1  # a target 10 % better than the best of the periods before
 HISTORY_PERIODS = 4
+MIN_READINGS = 5  # fewer readings of a component say nothing about how many reach its target
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def shares_of(plan: BonusPlan, readings: Sequence[tuple[PersonPeriod, PlanResult
 def reach_findings(shares: Sequence[ComponentShares]) -> list[Finding]:
     findings = []
     for share in shares:
-        if share.readings == 0:
+        if share.readings < MIN_READINGS:
             continue
         if share.reached_target < LOW_REACH:
             code = "incentives.simulate.fair.too_few_reach"
