@@ -238,3 +238,19 @@ def test_a_dispute_is_opened_by_its_person_and_resolved(api: TestClient, company
 def test_no_credentials_is_401_in_the_envelope(api: TestClient) -> None:
     _error(api.get("/api/v1/bonus/plans"), 401)
     _error(api.get("/api/v1/bonus/statements/sales/2025-Q1/anna@acme.example"), 401)
+
+
+def test_a_simulation_for_payers_only(api: TestClient, company: BonusCompany) -> None:
+    # 2025 has ended: 2025-Q1 costs 3,881.25 + 2,306.25 + 1,415.63; the other quarters have no targets (0)
+    found = api.get("/api/v1/bonus/plans/sales/simulation", headers=company.headers("paula", write=False))
+    assert found.status_code == 200, found.text
+    data = found.json()
+    assert (data["total"], data["accrual"]) == ("7603.13", None)
+    assert [period["period"] for period in data["periods"]] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    what_if = api.get(
+        "/api/v1/bonus/plans/sales/simulation", params={"what_if": "threshold=95%"}, headers=company.headers("paula")
+    )
+    assert what_if.json()["total"] == "4200.00"  # bruno and the team below 95 %: 3,150 + 1,050
+    _error(api.get("/api/v1/bonus/plans/sales/simulation", headers=company.headers("anna")), 403)
+    bad = api.get("/api/v1/bonus/plans/sales/simulation", params={"what_if": "x"}, headers=company.headers("paula"))
+    _error(bad, 400, "incentives.simulate.bad_scenario")

@@ -11,15 +11,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kpilot.server.identity import CurrentActor, CurrentRuntime
 from kpilot.services import bonus_workflow as workflow
-from kpilot.services.bonus_data import dispute_data, line_data, run_data, run_summary, statement_data
+from kpilot.services.bonus_data import (
+    dispute_data,
+    line_data,
+    run_data,
+    run_summary,
+    simulation_data,
+    statement_data,
+)
 from kpilot.services.bonus_refusals import as_bonus_refusals
 from kpilot.services.bonus_runs import run_plan
+from kpilot.services.bonus_simulate import simulate
 from kpilot.services.bonus_statements import statement
 from kpilot.services.bonus_views import plan_admin, plans
 from kpilot.store.models import DISPUTE_REASON_LENGTH, EMAIL_LENGTH, NAME_LENGTH
@@ -92,6 +100,24 @@ def new_run(plan: PlanName, body: RunIn, actor: CurrentActor, runtime: CurrentRu
             store, actor, workspace, plan, body.period, now=moment, today=workspace.calendar.today(moment)
         )
     return run_data(outcome)
+
+
+@router.get("/plans/{plan}/simulation", summary="Replay a plan over its year: cost, accrual, spread, fairness")
+def simulation(
+    plan: PlanName,
+    actor: CurrentActor,
+    runtime: CurrentRuntime,
+    year: Annotated[int | None, Query(ge=1900, le=9999, description="Another (fiscal) year to replay it over.")] = None,
+    what_if: Annotated[
+        str | None, Query(max_length=64, description="A scenario: `revenue+10%`, `win_rate-5%` or `threshold=85%`.")
+    ] = None,
+) -> dict[str, Any]:
+    moment = now()
+    with runtime.workspace() as workspace, runtime.store() as store:
+        found = simulate(
+            store, actor, workspace, plan, year=year, scenario=what_if, today=workspace.calendar.today(moment)
+        )
+    return simulation_data(found)
 
 
 @router.post("/plans/{plan}/periods/{period}/close", summary="Close (lock) a paid period for good")
