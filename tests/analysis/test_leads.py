@@ -114,3 +114,29 @@ goals:
   - name: grow
     kpis: [{kpi: revenue}, {kpi: calls}, {kpi: noise}]
 """
+
+
+def test_the_matrix_marks_the_leading_links_the_data_supports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same planted lead, through `kpilot matrix --leads`: the goal's link calls -> revenue is supported (2
+    months), noise -> revenue is not."""
+    leading, lagging = planted(seed=11)
+    noise = months(np.cumsum(np.random.default_rng(5).normal(size=48)))
+    days = sorted(leading)
+    rows = {
+        "day": days,
+        "calls": [round(leading[d] * 100) for d in days],
+        "noise": [round(noise[d] * 100) for d in days],
+        "revenue": [round(lagging[d] * 100) for d in days],
+    }
+    make_workspace(tmp_path / "ws", DEFINITIONS, {"activity": rows}).close()
+    code, out, _ = run_cli(capsys, "matrix", "--leads", "--format", "json", "-w", str(tmp_path / "ws"))
+    assert code == 0
+    found = {(item["leading"], item["lagging"]): item for item in json.loads(out)["leads"]}
+    assert set(found) == {("calls", "revenue"), ("noise", "revenue")}
+    assert (found[("calls", "revenue")]["verdict"], found[("calls", "revenue")]["lag"]) == ("leads", 2)
+    assert found[("noise", "revenue")]["verdict"] == "no_evidence"
+    code, out, _ = run_cli(capsys, "matrix", "--leads", "-w", str(tmp_path / "ws"))
+    assert code == 0
+    assert "grow: calls -> revenue: leads by 2 months, p = " in out

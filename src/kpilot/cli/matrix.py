@@ -14,6 +14,7 @@ from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.layout import Cell, Fitted, Indented, Kind, Spec, fit_table, terminal_width
 from kpilot.cli.output import json_text
 from kpilot.cli.reader import words
+from kpilot.engine.periods import Grain
 from kpilot.errors import Severity
 from kpilot.goals.matrix import Column, Matrix
 from kpilot.goals.matrix import Kind as FlagKind
@@ -30,6 +31,8 @@ from kpilot.results.formatting import (
 )
 from kpilot.results.matrix import matrix_result
 from kpilot.semantic.additive import is_additive
+from kpilot.services.leads import lead_message
+from kpilot.services.matrix_leads import LinkTest, matrix_leads
 from kpilot.services.okr_links import Moving, moving_kpis
 from kpilot.workspace import Workspace
 
@@ -53,6 +56,9 @@ def matrix_command(
             "--period", "-p", help="2025-05, 2025-Q2, 2025, or current / last (default: the last complete month)."
         ),
     ] = None,
+    with_leads: Annotated[
+        bool, typer.Option("--leads", help="Also test each goal's leading KPIs against its lagging ones.")
+    ] = False,
     output: TableOrJson = Format.TABLE,
     workspace: WorkspaceOption = ".",
     lang: LanguageOption = None,
@@ -67,14 +73,19 @@ def matrix_command(
         additive = {column.kpi.name for column in matrix.columns if is_additive(ws.model, column.kpi.name)}
         shown = {column.kpi.name for column in matrix.columns}
         moving = {kpi: found for kpi, found in moving_kpis(ws, Actor.operator()).items() if kpi in shown}
+        tested = matrix_leads(None, Actor.operator(), ws) if with_leads else ()
     if output is Format.JSON:
         data = result.to_data(speak)
         if moving:  # OKRs live in the store: the Python API's matrix (definitions and data only) has none
             data["okrs"] = {kpi: [item.to_data() for item in found] for kpi, found in moving.items()}
+        if with_leads:
+            data["leads"] = [_lead_data(link) for link in tested]
         out.file.write(json_text(data) + "\n")
         return
     _print(matrix, currency, title, additive, speak)
     _print_okrs(matrix, moving, speak)
+    if with_leads:
+        _print_leads(tested, speak)
 
 
 SHOWN_ORPHANS = 12  # KPIs named in the line about KPIs that serve no goal; the others are counted
@@ -115,6 +126,34 @@ def _print_okrs(matrix: Matrix, moving: Mapping[str, tuple[Moving, ...]], speak:
                 key_result=item.key_result, grade=grade,
             )  # fmt: skip
             out.print(f"  {escape(line)}", highlight=False)
+
+
+def _print_leads(tested: tuple[LinkTest, ...], speak: Language) -> None:
+    """Each goal's leading links as the data judges them (services.matrix_leads)."""
+    out.print(text("cli.matrix.leads_title", speak), highlight=False, markup=False)
+    if not tested:
+        out.print(f"  {text('cli.matrix.no_leading_links', speak)}", highlight=False, markup=False)
+    for link in tested:
+        verdict = words(lead_message(link.test, Grain.MONTH), speak)
+        line = text(
+            "cli.matrix.lead_line", speak, goal=link.goal, leading=link.test.candidate, lagging=link.lagging,
+            verdict=verdict,
+        )  # fmt: skip
+        out.print(f"  {escape(line)}", highlight=False)
+
+
+def _lead_data(link: LinkTest) -> dict[str, object]:
+    best = link.test.best
+    return {
+        "goal": link.goal,
+        "leading": link.test.candidate,
+        "lagging": link.lagging,
+        "verdict": link.test.verdict.value,
+        "periods": link.test.periods,
+        "lag": None if best is None else best.lag,
+        "adjusted_p": None if best is None else best.adjusted,
+        "message": lead_message(link.test, Grain.MONTH).to_data(),
+    }
 
 
 def columns(speak: Language) -> tuple[Spec, ...]:
