@@ -73,6 +73,9 @@ def build_demo(
     day = today or workspace.calendar.today()
     for ran in run_last_quarter(root, add_bonus_plans(root, day), day):
         progress(ran)
+    progress(Message("demo.adding_alert_rules"))
+    rules = resources.files("kpilot.demo").joinpath("data", "alerts.yaml").read_text(encoding="utf-8")
+    (root / DEFINITIONS_DIR / "alerts.yaml").write_text(rules, encoding="utf-8")
     return Workspace(root)
 
 
