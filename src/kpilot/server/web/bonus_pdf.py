@@ -15,15 +15,13 @@ from kpilot.i18n import Language, text
 from kpilot.server.runtime import Runtime
 from kpilot.server.web.bonus_pages import FIELD_LENGTH, now, shown_or_refused
 from kpilot.server.web.bonus_statement_view import StatementView, statement_view
-from kpilot.server.web.charts import VEGA_LITE_SCHEMA
 from kpilot.server.web.export_answers import File
-from kpilot.server.web.export_files import CHART_WIDTH, VEGA_LITE
+from kpilot.server.web.export_files import VEGA_LITE, text_table_document
 from kpilot.server.web.reader import Reader, signed_in
 from kpilot.services.bonus_statements import statement
 
 router = APIRouter(include_in_schema=False)
 COLUMNS = (0, 30, 52, 68, 84)  # where each column starts, in hundredths of the document's width
-ROW_HEIGHT = 22
 
 
 @router.get("/bonus/{plan}/{period}/{email}/export.pdf")
@@ -64,29 +62,8 @@ def statement_document(view: StatementView, language: Language) -> dict[str, Any
     for code, value in (("total", view.total), ("owed_to_date", view.owed), ("paid_to_date", view.paid),
                         ("payable", view.payable)):  # fmt: skip
         rows.append((text(f"web.bonus.{code}", language), "", "", "", value))
-    cells = [
-        {"row": index, "x": COLUMNS[column], "text": value, "weight": "bold" if index == 0 else "normal"}
-        for index, row in enumerate(rows)
-        for column, value in enumerate(row)
-    ]
     title = text("web.bonus.statement.title", language)
     subtitle = (
         f"{text('web.bonus.statement.heading', language, plan=view.plan_title, period=view.period)} · {view.person}"
     )
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "title": {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": 18},
-        "width": CHART_WIDTH,
-        "height": ROW_HEIGHT * len(rows),
-        "background": "white",
-        "padding": 24,
-        "config": {"view": {"stroke": None}},
-        "data": {"values": cells},
-        "mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": 11, "limit": 200},
-        "encoding": {
-            "x": {"field": "x", "type": "quantitative", "scale": {"domain": [0, 100]}, "axis": None},
-            "y": {"field": "row", "type": "ordinal", "axis": None},
-            "text": {"field": "text"},
-            "fontWeight": {"field": "weight", "type": "nominal", "scale": None, "legend": None},
-        },
-    }
+    return text_table_document(rows, title, subtitle, COLUMNS, font_size=11, limit=200)

@@ -79,8 +79,22 @@ def board_document(cards: BoardCards, title: str, subtitle: str, headers: Sequen
     for group in cards.groups:
         for shown in group.cards:
             rows.append((group.label or "", shown.label, shown.value, shown.target, shown.status_words or ""))
+    return text_table_document(rows, title, subtitle, COLUMNS, font_size=12, limit=180)
+
+
+def text_table_document(
+    rows: Sequence[Sequence[str]],
+    title: str,
+    subtitle: str,
+    columns: Sequence[int],
+    *,
+    font_size: int,
+    limit: int,
+) -> dict[str, Any]:
+    """A table of words as a Vega-Lite spec of text marks (what vl-convert draws into a PDF page): the first row
+    bold, each column starting at its hundredth of the width in `columns`."""
     cells = [
-        {"row": index, "x": COLUMNS[column], "text": value, "weight": "bold" if index == 0 else "normal"}
+        {"row": index, "x": columns[column], "text": value, "weight": "bold" if index == 0 else "normal"}
         for index, row in enumerate(rows)
         for column, value in enumerate(row)
     ]
@@ -93,7 +107,7 @@ def board_document(cards: BoardCards, title: str, subtitle: str, headers: Sequen
         "padding": 24,
         "config": {"view": {"stroke": None}},
         "data": {"values": cells},
-        "mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": 12, "limit": 180},
+        "mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": font_size, "limit": limit},
         "encoding": {
             "x": {"field": "x", "type": "quantitative", "scale": {"domain": [0, 100]}, "axis": None},
             "y": {"field": "row", "type": "ordinal", "axis": None},
