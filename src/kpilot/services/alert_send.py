@@ -132,7 +132,8 @@ def _attempt(claim: Claim, words: Notification, timeout: float, *, allow_interna
     started = time.monotonic()
     try:
         result = sender.notify(body=words.body, title=words.title, body_format=apprise.NotifyFormat.TEXT)
-    except Exception:  # a third-party failure at the boundary is a failed attempt, not a crash of the sender
+    except (OSError, ValueError):  # a network, TLS or SMTP failure, or a receiver's answer apprise cannot read: a
+        # failed attempt, retried; anything else is our bug and reaches the caller as one
         return Attempt(False, FAILED)
     if bool(result):
         return Attempt(True)

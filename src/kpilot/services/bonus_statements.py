@@ -24,7 +24,8 @@ from kpilot.incentives.errors import BonusNotFound
 from kpilot.services.audit import Action as Audited
 from kpilot.services.audit import record
 from kpilot.services.bonus_details import message_from
-from kpilot.services.bonus_plans import plan_named, plan_period, plan_periods
+from kpilot.services.bonus_plans import plan_named, plan_period
+from kpilot.services.bonus_totals import Totals, totals_upto
 from kpilot.services.permissions import Action, Permissions, role_allows
 from kpilot.services.reader import reader_of
 from kpilot.services.refusals import refuse
@@ -93,7 +94,6 @@ def statement(
         organisation = read_organisation(session)
     person = _person(organisation, email)
     ensure_may_read(store, actor, workspace, organisation, person, now=now, target=f"{plan.name} {period.name}")
-    order = [p.name for p in plan_periods(plan, workspace.calendar)]
     with store.writing() as session:
         bonus = BonusStore(session)
         lines = bonus.lines(plan.name, person.id)
@@ -102,11 +102,9 @@ def statement(
         record(
             session, actor, Audited.BONUS_STATEMENT_READ, now=now, target=f"{plan.name} {period.name} {person.email}"
         )
-    upto = set(order[: order.index(period.name) + 1])
+    totals = totals_upto(plan, workspace.calendar, period.name, lines).get(person.id, Totals())
     here = [line for line in lines if line.posted_in == period.name and line.kind is not LineKind.PAID]
     shown = _statement_lines(here)
-    owed = sum((one.amount for one in lines if one.kind is not LineKind.PAID and one.posted_in in upto), Decimal(0))
-    paid = sum((one.amount for one in lines if one.kind is LineKind.PAID and one.posted_in in upto), Decimal(0))
     line_ids = {line_id for shown_line in shown for line_id in shown_line.line_ids}
     return Statement(
         plan=plan.name,
@@ -116,8 +114,8 @@ def statement(
         currency=plan.currency,
         lines=shown,
         total=sum((line.amount for line in shown), Decimal(0)),
-        owed_to_date=owed,
-        paid_to_date=paid,
+        owed_to_date=totals.owed,
+        paid_to_date=totals.paid,
         runs=runs,
         disputes=tuple(dispute for dispute in disputes if dispute.line_id in line_ids),
     )

@@ -23,8 +23,9 @@ from kpilot.i18n import Message
 from kpilot.incentives.errors import BonusNotFound, BonusRefused
 from kpilot.services.audit import Action as Audited
 from kpilot.services.audit import record
-from kpilot.services.bonus_plans import plan_named, plan_period, plan_periods
+from kpilot.services.bonus_plans import plan_named, plan_period
 from kpilot.services.bonus_refusals import bonus_rules
+from kpilot.services.bonus_totals import totals_upto
 from kpilot.services.kpis import permissions_for
 from kpilot.services.permissions import Action, PermissionDenied
 from kpilot.store.bonus import (
@@ -115,17 +116,11 @@ def pay(
         run = _run(bonus, run_id)
         plan = plan_named(workspace, run.plan)
         bonus.hold_plan(plan.name)
-        order = [period.name for period in plan_periods(plan, workspace.calendar)]
-        upto = set(order[: order.index(run.period) + 1])
-        payable: dict[int, Decimal] = {}
-        for line in bonus.lines(plan.name):
-            if line.posted_in in upto:
-                sign = Decimal(-1) if line.kind is LineKind.PAID else Decimal(1)
-                payable[line.person_id] = payable.get(line.person_id, Decimal(0)) + sign * line.amount
+        totals = totals_upto(plan, workspace.calendar, run.period, bonus.lines(plan.name))
         new = [
-            NewLine(person, run.period, run.period, "", LineKind.PAID, amount, plan.currency)
-            for person, amount in sorted(payable.items())
-            if amount != 0
+            NewLine(person, run.period, run.period, "", LineKind.PAID, found.payable, plan.currency)
+            for person, found in sorted(totals.items())
+            if found.payable != 0
         ]
         posted = bonus.append_lines(run.id, new, at=now)
         run = bonus.set_status(run.id, RunStatus.PAID, by=_who(actor), at=now)
