@@ -44,6 +44,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     "file content",
     ("demo/bonus.py", "The targets the plans pay on"): "a YAML comment of the demo's definitions/bonus.yaml",
     ("demo/bonus.py", "The plans: who is in each"): "a YAML comment of the demo's definitions/bonus.yaml",
+    ("services/alert_schedule.py", "alert tick failed: %s"): "the scheduler's log line for its operator (a message "
+    "code or an exception's type follows); nobody is told in words",
+    ("services/alert_schedule.py", "alert lease not released"): "a debug log line for the operator",
     ("server/problems.py", "internal error on %s %s"): "the server's log line for a bug, for its operator (the "
     "traceback follows); the caller gets the envelope's words",
 }

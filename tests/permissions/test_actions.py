@@ -26,11 +26,12 @@ ALLOWED: dict[Role, set[Action]] = {
         A.MANAGE_CYCLES,
         A.EDIT_OKRS,
         A.CHECK_IN,
+        A.FOLLOW,
     },
     # Whose OKRs a manager or member may write and check in on: tests/okr/test_okr_service.py.
-    Role.MANAGER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE, A.READ_OKRS, A.EDIT_OKRS, A.CHECK_IN},
-    Role.MEMBER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE, A.READ_OKRS, A.EDIT_OKRS, A.CHECK_IN},
-    Role.VIEWER: {A.READ_KPIS, A.COMPUTE, A.READ_OKRS},
+    Role.MANAGER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE, A.READ_OKRS, A.EDIT_OKRS, A.CHECK_IN, A.FOLLOW},
+    Role.MEMBER: {A.READ_KPIS, A.COMPUTE, A.READ_PEOPLE, A.READ_OKRS, A.EDIT_OKRS, A.CHECK_IN, A.FOLLOW},
+    Role.VIEWER: {A.READ_KPIS, A.COMPUTE, A.READ_OKRS, A.FOLLOW},
 }
 DEALS = SourceResource("deals")
 

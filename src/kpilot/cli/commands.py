@@ -51,6 +51,11 @@ COMMANDS = (
         "and the whole catalogue.",
     ),
     Command(
+        "digest",
+        "kpilot.cli.digest",
+        summary="Show a person's digest of the KPIs they follow, as it would be sent, without sending it.",
+    ),
+    Command(
         "drivers",
         "kpilot.cli.drivers",
         summary="Show how much each of a goal's KPIs explains its outcome, next to the matrix's weights.",
@@ -153,6 +158,12 @@ COMMANDS = (
         "bonus",
         "kpilot.cli.bonus",
         summary="Bonus plans: run a period, read statements, approve and pay, export payroll.",
+        group="app",
+    ),
+    Command(
+        "alerts",
+        "kpilot.cli.alerts",
+        summary="Alerts: run the evaluator, channels, subscriptions, silences, and what was evaluated and delivered.",
         group="app",
     ),
 )

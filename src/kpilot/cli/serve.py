@@ -14,6 +14,7 @@ from kpilot.i18n import Message, text
 from kpilot.workspace import Workspace
 
 WORKSPACE_VARIABLE = "KPILOT_WORKSPACE"  # how each worker process finds the workspace
+ALERTS_VARIABLE = "KPILOT_ALERTS"  # and whether it runs the alert scheduler
 
 
 @app.command("serve")
@@ -23,6 +24,13 @@ def serve_command(
     workers: Annotated[
         int, typer.Option("--workers", help="Server processes (more than 1 needs a PostgreSQL warehouse).", min=1)
     ] = 1,
+    alerts: Annotated[
+        bool,
+        typer.Option(
+            "--alerts/--no-alerts",
+            help="Evaluate alert rules and send notifications while serving (or leave it to `kpilot alerts run`).",
+        ),
+    ] = True,
     workspace: WorkspaceOption = ".",
     lang: LanguageOption = None,
 ) -> None:
@@ -42,6 +50,7 @@ def serve_command(
         )
     err.print(text("cli.serve.listening", speak, url=f"http://{host}:{port}", workspace=str(root)), highlight=False)
     os.environ[WORKSPACE_VARIABLE] = str(root)
+    os.environ[ALERTS_VARIABLE] = "1" if alerts else "0"
     uvicorn.run(
         "kpilot.server.app:from_environment", factory=True, host=host, port=port, workers=workers, log_level="info"
     )

@@ -6,6 +6,7 @@ from, so that every later problem can be reported as file:line:col.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from enum import StrEnum
@@ -62,6 +63,27 @@ class OidcSettings(Frozen):
     create_accounts: bool = True  # a first sign-in makes the account (without a password)
 
 
+class AlertSettings(Frozen):
+    """`alerts:` in kpilot.yaml: how often the evaluator runs, and the internal networks webhooks may reach
+    (docs/alerts.md#settings)."""
+
+    every: int = Field(default=60, ge=5, le=86400)  # seconds between rounds of `kpilot alerts run` and the server
+    timeout: int = Field(default=120, ge=1, le=86400)  # seconds one rule's evaluation may take; then it failed
+    # Networks (CIDR, IPv4 or IPv6) that webhook channels may post to although they are not on the public internet:
+    # an admin's decision, for receivers on the company network. Empty: no internal address at all.
+    internal_webhooks: tuple[str, ...] = ()
+
+    @field_validator("internal_webhooks")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise Invalid(Message("definitions.alerts.network_invalid", network=Raw(repr(entry)))) from None
+        return value
+
+
 # `memory_limit:` as DuckDB reads it, kept to the units it documents: 1000-based KB..TB, 1024-based KiB..TiB.
 MEMORY_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 MEMORY_UNITS = {
@@ -95,6 +117,7 @@ class Settings(Frozen):
     language: Literal["en", "it", "pl", "zh"] = "en"
     # Folders besides the workspace folder whose files `file:` and `sql:` sources may read (docs/workspace.md).
     allowed_paths: tuple[str, ...] = ()
+    alerts: AlertSettings = AlertSettings()  # the evaluator's schedule, webhooks' internal networks
     oidc: OidcSettings | None = None  # sign-in through an OpenID Connect provider (docs/accounts.md)
     # What the embedded DuckDB may use (docs/workspace.md#memory-and-spilling); None leaves DuckDB's own default
     # (80% of the machine's memory, every core). The spill folder is relative to the workspace, or absolute; by

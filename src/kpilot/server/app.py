@@ -15,6 +15,7 @@ from kpilot.definitions.model import Settings
 from kpilot.errors import KpilotError
 from kpilot.i18n import Language
 from kpilot.server import health, oidc, problems
+from kpilot.server.alert_scheduler import alert_scheduler
 from kpilot.server.api.v1 import router as api_v1
 from kpilot.server.data_watch import DataWatch
 from kpilot.server.language import SETTING_LANGUAGE
@@ -25,18 +26,24 @@ from kpilot.server.web import install as install_web
 OPENAPI_URL = "/api/openapi.json"
 
 
-def create_app(folder: str | Path) -> FastAPI:
+def create_app(folder: str | Path, *, alerts: bool = False) -> FastAPI:
     """The server of the workspace in `folder`. The workspace and the store are opened at the first request that
     needs them (and again after they went away), so that a server started before its database answers still
-    starts, says 503 until it can serve, and then serves."""
+    starts, says 503 until it can serve, and then serves. With `alerts`, the alert scheduler ticks on a thread of
+    the server while it runs (`kpilot serve` does; docs/alerts.md#running-the-evaluator)."""
     root = Path(folder).resolve()
     runtime = Runtime(root)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = alert_scheduler(runtime) if alerts else None
+        if scheduler is not None:
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop(timeout=30)
             runtime.close()
 
     app = FastAPI(
@@ -77,5 +84,6 @@ def _setting_language(root: Path) -> Language | None:
 
 
 def from_environment() -> FastAPI:
-    """The app of the workspace `kpilot serve` names in KPILOT_WORKSPACE: how each worker process builds its own."""
-    return create_app(os.environ.get("KPILOT_WORKSPACE", "."))
+    """The app of the workspace `kpilot serve` names in KPILOT_WORKSPACE: how each worker process builds its own
+    (each with its alert scheduler unless KPILOT_ALERTS is `0`: the store's lease lets one of them evaluate)."""
+    return create_app(os.environ.get("KPILOT_WORKSPACE", "."), alerts=os.environ.get("KPILOT_ALERTS", "1") != "0")

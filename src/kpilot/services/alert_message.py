@@ -24,7 +24,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kpilot.i18n import Amount, Language, Message, Number, Period, Points, Raw, Share, render
-from kpilot.store.alert_records import Channel, OutboxNotice, OwnerKind
+from kpilot.services.digest_data import digest_from_data
+from kpilot.services.digest_render import digest_html, digest_text, digest_title
+from kpilot.store.alert_records import Channel, NoticeKind, OutboxNotice, OwnerKind
 from kpilot.store.people import People
 
 DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
@@ -32,14 +34,20 @@ DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 @dataclass(frozen=True)
 class Notification:
-    """What apprise sends: a title (an e-mail's subject) and a plain-text body."""
+    """What apprise sends: a title (an e-mail's subject) and a plain-text body, and for a digest an HTML body too
+    (an e-mail's)."""
 
     title: str
     body: str
+    html: str | None = None
 
 
 def notification(notice: OutboxNotice, language: Language) -> Notification:
-    """The notice's title and body in `language`: the kind and the rule's title; the reason, scope and period."""
+    """The notice's title and body in `language`: the kind and the rule's title; the reason, scope and period. A
+    digest's are its own (services.digest_render), from the digest's data in the payload."""
+    if notice.kind is NoticeKind.DIGEST:
+        found = digest_from_data(notice.payload["digest"], reason_message)
+        return Notification(digest_title(found, language), digest_text(found, language), digest_html(found, language))
     title = render(Message(f"alerts.message.title.{notice.kind.value}", title=Raw(_title(notice))), language)
     lines = []
     reason = reason_message(notice.payload.get("reason"))

@@ -1,9 +1,12 @@
 """Sending the outbox: claimed deliveries rendered, sent through apprise, and marked (docs/alerts.md, "Sending").
 
+- **One message per recipient and channel**: the deliveries claimed together for the same recipient on the same
+  channel (grouping queued them for the same time) are sent as one message (`alert_send_groups`), and marked
+  together.
 - **Nothing twice**: a delivery is claimed by one sender (`AlertStore.claim_due`) before it is sent, and marked only
   by the sender that holds it; two senders at once take different deliveries.
-- **One channel never delays another**: each delivery is sent by a worker of a small thread pool, with its own
-  timeout, and marked as soon as it is done, in its own transaction.
+- **One channel never delays another**: each message is sent by a worker of a small thread pool, with its own
+  timeout, and its deliveries marked as soon as it is done, in their own transaction.
 - **Retries**: a failed attempt is queued again after `retry_delay(attempts)`; after `MAX_ATTEMPTS` it is failed.
   A timeout may mean the message arrived: a channel that deduplicates gets it again (the receiver drops the repeat),
   one that does not is marked unknown and never resent.
@@ -20,7 +23,6 @@ from __future__ import annotations
 import math
 import random
 import time
-import warnings
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,20 +30,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import apprise
-
-with warnings.catch_warnings():
-    # Apprise's e-mail plugin imports the standard `imghdr` module on purpose (for pgpy), which Python 3.11 marks as
-    # deprecated; loaded here once, with that one warning ignored, instead of on the first e-mail sent.
-    warnings.filterwarnings("ignore", message="'imghdr'", category=DeprecationWarning)  # its deprecation only
-    import apprise.plugins.email  # the import is the point: the plugin loaded
-
 from kpilot.alerts.delivery import retry_delay
 from kpilot.i18n import Language, MessageMissing
-from kpilot.services.alert_message import Notification, notification, recipient_language
+from kpilot.services.alert_message import notification, recipient_language
+from kpilot.services.alert_send_groups import Rendered, Words, grouped, message_key, message_words
 from kpilot.services.alert_send_logs import MASK
-from kpilot.services.alert_send_targets import Refusal, apprise_url, refusal
-from kpilot.store.alert_records import Claim
+from kpilot.services.alert_send_targets import Network, Refusal, apprise_url, networks, refusal
+from kpilot.services.apprise_loaded import apprise
+from kpilot.store.alert_records import Channel, Claim
 from kpilot.store.alerts import AlertStore
 from kpilot.store.session import Store
 from kpilot.workspace import Workspace
@@ -95,8 +91,10 @@ def send_due(
     allow_internal: bool = False,
     chance: random.Random | None = None,
 ) -> SendReport:
-    """Claim the deliveries due at `now` for `holder`, send each, and mark it; what happened to them."""
+    """Claim the deliveries due at `now` for `holder`, send each, and mark it; what happened to them. Webhooks may
+    reach the internal networks of the workspace's `alerts.internal_webhooks`, or any with `allow_internal`."""
     chance = chance or random.Random()
+    allowed = networks(workspace.settings.alerts.internal_webhooks)
     with store.writing() as session:
         claims = AlertStore(session).claim_due(now, holder, limit, _lease(limit, timeout))
     if not claims:
@@ -104,34 +102,51 @@ def send_due(
     with store.reading() as session:
         default = Language(workspace.settings.language)
         languages = [recipient_language(session, claim.channel, default) for claim in claims]
-    delays = [retry_delay(claim.delivery.attempts, chance) for claim in claims]  # drawn here: Random is not shared
+    groups = grouped(claims)  # one message per recipient and channel: the notices due together
+    # Drawn here, one per message (its deliveries are retried together): Random is not shared between threads.
+    delays = [retry_delay(max(claims[i].delivery.attempts for i in group), chance) for group in groups]
 
-    def deliver(index: int) -> Outcome:
-        claim = claims[index]
-        try:
-            words = notification(claim.notice, languages[index])
-        except MessageMissing:  # a notice whose reason has no text (our bug): it cannot be sent in any attempt
-            attempt = Attempt(False, UNRENDERABLE, retry=False)
-        else:
-            attempt = _attempt(claim, words, timeout, allow_internal=allow_internal)
-        return _mark(store, claim, attempt, holder, now, delays[index])
+    def deliver(index: int) -> list[Outcome]:
+        group = [claims[i] for i in groups[index]]
+        language = languages[groups[index][0]]  # one channel: one owner, one language
+        rendered, unrenderable = [], []
+        for claim in group:
+            try:
+                rendered.append(Rendered(claim, notification(claim.notice, language)))
+            except MessageMissing:  # a notice whose reason has no text (our bug): it cannot be sent in any attempt
+                unrenderable.append(claim)
+        outcomes = _mark(store, unrenderable, Attempt(False, UNRENDERABLE, retry=False), holder, now, None)
+        if rendered:
+            words, key = message_words(rendered, language), message_key(rendered)
+            attempt = _attempt(group[0].channel, key, words, timeout, allow_internal=allow_internal, allowed=allowed)
+            outcomes += _mark(store, [item.claim for item in rendered], attempt, holder, now, delays[index])
+        return outcomes
 
     targets = [claim.channel.target for claim in claims]
-    with MASK.masking(targets), ThreadPoolExecutor(max_workers=min(WORKERS, len(claims))) as pool:
-        outcomes = list(pool.map(deliver, range(len(claims))))
+    with MASK.masking(targets), ThreadPoolExecutor(max_workers=min(WORKERS, len(groups))) as pool:
+        outcomes = [outcome for done in pool.map(deliver, range(len(groups))) for outcome in done]
     return _report(outcomes)
 
 
-def _attempt(claim: Claim, words: Notification, timeout: float, *, allow_internal: bool) -> Attempt:
-    refused: Refusal | None = refusal(claim.channel, allow_internal=allow_internal)
+def _attempt(
+    channel: Channel,
+    key: str,
+    words: Words,
+    timeout: float,
+    *,
+    allow_internal: bool,
+    allowed: Sequence[Network],
+) -> Attempt:
+    refused: Refusal | None = refusal(channel, allow_internal=allow_internal, allowed=allowed)
     if refused is not None:
         return Attempt(False, refused.code, retry=refused.retry)
     sender = apprise.Apprise()
-    if not sender.add(apprise_url(claim.channel, timeout, claim.notice.idempotency_key)):
+    if not sender.add(apprise_url(channel, timeout, key)):
         return Attempt(False, BAD_TARGET, retry=False)
     started = time.monotonic()
+    body_format = apprise.NotifyFormat.HTML if words.html else apprise.NotifyFormat.TEXT
     try:
-        result = sender.notify(body=words.body, title=words.title, body_format=apprise.NotifyFormat.TEXT)
+        result = sender.notify(body=words.body, title=words.title, body_format=body_format)
     except (OSError, ValueError):  # a network, TLS or SMTP failure, or a receiver's answer apprise cannot read: a
         # failed attempt, retried; anything else is our bug and reaches the caller as one
         return Attempt(False, FAILED)
@@ -143,19 +158,30 @@ def _attempt(claim: Claim, words: Notification, timeout: float, *, allow_interna
     return Attempt(False, FAILED)
 
 
-def _mark(store: Store, claim: Claim, attempt: Attempt, holder: str, now: datetime, delay: timedelta | None) -> Outcome:
-    delivery = claim.delivery.id
+def _mark(
+    store: Store, claims: Sequence[Claim], attempt: Attempt, holder: str, now: datetime, delay: timedelta | None
+) -> list[Outcome]:
+    """Mark the deliveries of one message as its attempt went, together, in one transaction."""
+    if not claims:
+        return []
     with store.writing() as session:
         alerts = AlertStore(session)
-        if attempt.sent:
-            return _held(alerts.mark_sent(delivery, holder=holder, at=now), Outcome.SENT)
-        error = attempt.error or FAILED
-        if attempt.timed_out and not claim.channel.dedupes:
-            return _held(alerts.mark_unknown(delivery, holder=holder, error=error), Outcome.UNKNOWN)
-        if not attempt.retry or delay is None:  # refused for good, or out of attempts (MAX_ATTEMPTS)
-            return _held(alerts.mark_failed(delivery, holder=holder, error=error), Outcome.FAILED)
-        marked = alerts.mark_retry(delivery, holder=holder, next_at=now + delay, error=error)
-        return _held(marked, Outcome.RETRYING)
+        return [_marked(alerts, claim, attempt, holder, now, delay) for claim in claims]
+
+
+def _marked(
+    alerts: AlertStore, claim: Claim, attempt: Attempt, holder: str, now: datetime, delay: timedelta | None
+) -> Outcome:
+    delivery = claim.delivery.id
+    if attempt.sent:
+        return _held(alerts.mark_sent(delivery, holder=holder, at=now), Outcome.SENT)
+    error = attempt.error or FAILED
+    if attempt.timed_out and not claim.channel.dedupes:
+        return _held(alerts.mark_unknown(delivery, holder=holder, error=error), Outcome.UNKNOWN)
+    if not attempt.retry or delay is None:  # refused for good, or out of attempts (MAX_ATTEMPTS)
+        return _held(alerts.mark_failed(delivery, holder=holder, error=error), Outcome.FAILED)
+    marked = alerts.mark_retry(delivery, holder=holder, next_at=now + delay, error=error)
+    return _held(marked, Outcome.RETRYING)
 
 
 def _held(marked: bool, outcome: Outcome) -> Outcome:

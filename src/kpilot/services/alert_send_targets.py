@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -38,8 +39,17 @@ class Refusal:
     retry: bool = False
 
 
-def refusal(channel: Channel, *, allow_internal: bool) -> Refusal | None:
-    """Why the channel's target must not be sent to, or None when it may be."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(entries: Iterable[str]) -> tuple[Network, ...]:
+    """The networks of the workspace's `alerts.internal_webhooks` (checked when the settings were read)."""
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def refusal(channel: Channel, *, allow_internal: bool, allowed: Sequence[Network] = ()) -> Refusal | None:
+    """Why the channel's target must not be sent to, or None when it may be. `allow_internal`: any internal address
+    may be reached; `allowed`: those in these networks may."""
     scheme = _scheme(channel.target)
     if channel.kind is ChannelKind.WEBHOOK and scheme not in GENERIC_HTTP:
         return Refusal(NOT_WEBHOOK)
@@ -56,7 +66,14 @@ def refusal(channel: Channel, *, allow_internal: bool) -> Refusal | None:
     addresses = _addresses(host)
     if addresses is None:
         return Refusal(UNRESOLVED, retry=True)
-    return Refusal(INTERNAL_TARGET) if any(internal(address) for address in addresses) else None
+    barred = [address for address in addresses if internal(address) and not _within(address, allowed)]
+    return Refusal(INTERNAL_TARGET) if barred else None
+
+
+def _within(address: ipaddress.IPv4Address | ipaddress.IPv6Address, allowed: Sequence[Network]) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address.version == network.version and address in network for network in allowed)
 
 
 def internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:

@@ -66,6 +66,13 @@ class Action(StrEnum):
     BONUS_DISPUTE_RESOLVED = "bonus.dispute_resolved"
     COMPENSATION_SET = "compensation.set"
     LEAVE_ADDED = "leave.added"
+    ALERT_CHANNEL_ADDED = "alert.channel_added"  # alerts (services.alert_setup)
+    ALERT_CHANNEL_REMOVED = "alert.channel_removed"
+    ALERT_SUBSCRIBED = "alert.subscribed"
+    ALERT_UNSUBSCRIBED = "alert.unsubscribed"
+    ALERT_DIGEST_SET = "alert.digest_set"
+    ALERT_SILENCED = "alert.silenced"
+    ALERT_SILENCE_REMOVED = "alert.silence_removed"
     # Reading is recorded only when refused: a list is not a change.
     ACCOUNTS_LISTED = "account.listed"
     TOKENS_LISTED = "token.listed"

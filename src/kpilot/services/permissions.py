@@ -51,6 +51,9 @@ class Action(StrEnum):
     CHECK_IN = "check_in"  # on key results (services.okr_owners: whose)
     RUN_BONUS = "run_bonus"  # compute a bonus plan's period, submit it for review, lock it, export it
     APPROVE_BONUS = "approve_bonus"  # approve a bonus run, mark it paid, resolve disputes
+    FOLLOW = "follow"  # one's own alert channels and subscriptions (services.alert_setup)
+    MANAGE_ALERTS = "manage_alerts"  # teams' channels, silences, others' subscriptions and channels
+    READ_ALERTS = "read_alerts"  # the alerts admin view: every rule's states, subscription, channel and delivery
 
 
 EVERY_ROLE = frozenset(Role)
@@ -75,6 +78,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     # Both also need the `compensation` permission: pay data is not a role's business by default.
     Action.RUN_BONUS: frozenset({Role.ADMIN, Role.EDITOR}),
     Action.APPROVE_BONUS: frozenset({Role.ADMIN, Role.MANAGER}),
+    Action.FOLLOW: EVERY_ROLE,
+    Action.MANAGE_ALERTS: frozenset({Role.ADMIN}),
+    Action.READ_ALERTS: frozenset({Role.ADMIN}),
 }
 PAY_ACTIONS = frozenset({Action.READ_COMPENSATION, Action.RUN_BONUS, Action.APPROVE_BONUS})
 WRITES = frozenset(
@@ -89,6 +95,8 @@ WRITES = frozenset(
         Action.CHECK_IN,
         Action.RUN_BONUS,
         Action.APPROVE_BONUS,
+        Action.FOLLOW,
+        Action.MANAGE_ALERTS,
     }
 )
 
@@ -265,4 +273,7 @@ ACTION_WORDS = {
     Action.CHECK_IN: Message("permissions.action.check_in"),
     Action.RUN_BONUS: Message("permissions.action.run_bonus"),
     Action.APPROVE_BONUS: Message("permissions.action.approve_bonus"),
+    Action.FOLLOW: Message("permissions.action.follow"),
+    Action.MANAGE_ALERTS: Message("permissions.action.manage_alerts"),
+    Action.READ_ALERTS: Message("permissions.action.read_alerts"),
 }

@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kpilot.store.alert_channels import channel_value
@@ -31,6 +31,7 @@ MASK = "***"
 SECRET_PART = 8  # pieces of a target this long or longer are masked in errors (tokens, hosts, addresses)
 TARGET_SEPARATORS = re.compile(r"[/:@?&=#,;\s]+")
 QUEUED, SENDING = DeliveryStatus.QUEUED.value, DeliveryStatus.SENDING.value
+SENT, UNKNOWN = DeliveryStatus.SENT.value, DeliveryStatus.UNKNOWN.value
 
 
 class AlertDeliveries:
@@ -96,6 +97,28 @@ class AlertDeliveries:
         """It may have arrived (a timeout) and the channel cannot deduplicate: never resent; False if `holder` no
         longer held it."""
         return self._finish(delivery_id, holder, status=DeliveryStatus.UNKNOWN.value, error=error)
+
+    def waiting_group(self, recipient: str, channel_id: int) -> datetime | None:
+        """When the group waiting for `recipient` on the channel goes (its deliveries queued and never attempted, so
+        a new notice can join them), None if no group waits. The earliest, should there be two."""
+        row = AlertDeliveryRow
+        query = select(func.min(row.next_attempt_at)).where(
+            row.recipient == recipient, row.channel_id == channel_id, row.status == QUEUED, row.attempts == 0
+        )
+        found: datetime | None = self.session.scalar(query)
+        return found
+
+    def last_message(self, recipient: str, channel_id: int) -> datetime | None:
+        """When the last message to `recipient` on the channel went or is to go: the latest time one was sent, or
+        one is queued, being sent, or may have arrived (unknown) for; None if none. Failed ones never arrived."""
+        row = AlertDeliveryRow
+        mine = (row.recipient == recipient, row.channel_id == channel_id)
+        sent = self.session.scalar(select(func.max(row.sent_at)).where(*mine, row.status == SENT))
+        going = self.session.scalar(
+            select(func.max(row.next_attempt_at)).where(*mine, row.status.in_((QUEUED, SENDING, UNKNOWN)))
+        )
+        times: list[datetime] = [moment for moment in (sent, going) if moment is not None]
+        return max(times, default=None)
 
     def delivery(self, delivery_id: int) -> Delivery | None:
         query = select(AlertDeliveryRow).where(AlertDeliveryRow.id == delivery_id)

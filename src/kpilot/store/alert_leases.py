@@ -27,8 +27,9 @@ class SchedulerLeases:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
-        """Hold `name` for `holder` until `now + ttl`, if it is free, expired or already `holder`'s; whether it is."""
+    def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta, *, replacing: str | None = None) -> bool:
+        """Hold `name` for `holder` until `now + ttl`, if it is free, expired, already `holder`'s, or held by
+        `replacing` (a holder known to be gone); whether it is."""
         now = utc(now)
         statement = upsert(self.session, SchedulerLeaseRow).values(
             name=name, holder=holder, acquired_at=now, expires_at=now + ttl
@@ -42,7 +43,7 @@ class SchedulerLeases:
                 "acquired_at": case((renewing, lease.acquired_at), else_=statement.excluded.acquired_at),
                 "expires_at": statement.excluded.expires_at,
             },
-            where=or_(lease.expires_at <= now, renewing),
+            where=or_(lease.expires_at <= now, renewing, lease.holder == (replacing or holder)),
         )
         return self.session.execute(statement.returning(lease.name)).first() is not None
 

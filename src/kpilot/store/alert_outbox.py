@@ -78,6 +78,17 @@ class AlertOutbox:
         row = self.session.scalars(query).one_or_none()
         return None if row is None else outbox_notice(row)
 
+    def episode_notices(self, rule: str, scope_key: str, episode: int) -> tuple[OutboxNotice, ...]:
+        """Every notice of one episode of a rule in a scope, oldest first: what its repeats are counted from."""
+        query = (
+            select(AlertOutboxRow)
+            .where(
+                AlertOutboxRow.rule == rule, AlertOutboxRow.scope_key == scope_key, AlertOutboxRow.episode == episode
+            )
+            .order_by(AlertOutboxRow.created_at, AlertOutboxRow.id)
+        )
+        return tuple(outbox_notice(row) for row in self.session.scalars(query))
+
     def notices(
         self, *, rule: str | None = None, scope_key: str | None = None, limit: int = 100
     ) -> tuple[OutboxNotice, ...]:

@@ -163,6 +163,20 @@ class Warehouse:
         self._files.clear()
         self._listing = None
 
+    def interrupt(self) -> None:
+        """Stop the query running on this warehouse's connection, from another thread (an alert rule's evaluation
+        out of time). The query fails as interrupted; nothing happens when no connection is open. Spark is not
+        interrupted: its jobs are the cluster's to cancel."""
+        con = self.__dict__.get("con")
+        if con is None or self.is_spark:
+            return
+        raw = getattr(con, "con", None)
+        with suppress(*driver_errors()):
+            if self.path is not None and raw is not None:
+                raw.interrupt()  # DuckDB: the running statement stops at its next check
+            elif raw is not None and hasattr(raw, "cancel"):
+                raw.cancel()  # PostgreSQL (psycopg): the server cancels the statement
+
     # --- reading -----------------------------------------------------------------------------------------------
 
     def list_tables(self) -> list[str]:

@@ -12,6 +12,8 @@ from kpilot.server.web import (
     admin_audit,
     admin_pages,
     admin_tokens,
+    alerts_admin,
+    alerts_page,
     boards,
     bonus_admin,
     bonus_pages,
@@ -62,6 +64,8 @@ ROUTERS = (
     bonus_pdf.router,
     bonus_pages.router,
     bonus_admin.router,
+    alerts_admin.router,
+    alerts_page.router,
 )  # every page (docs/dashboard.md has a section each)
 
 

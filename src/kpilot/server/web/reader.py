@@ -31,6 +31,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/goals", "web.nav.goals"),
     ("/okrs", "web.nav.okrs"),
     ("/bonus", "web.nav.bonus"),
+    ("/alerts", "web.nav.alerts"),
     ("/smart", "web.nav.smart"),
     ("/shares", "web.nav.shares"),
     ("/admin", "web.nav.admin"),

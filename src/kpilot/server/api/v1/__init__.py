@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from kpilot.server.api.v1 import (
+    alerts,
     audit,
     bonus,
     check,
@@ -45,6 +46,7 @@ for module in (
     audit,
     okrs,
     bonus,
+    alerts,
 ):
     router.include_router(module.router)
 router.include_router(ingest.router)
