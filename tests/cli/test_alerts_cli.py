@@ -184,7 +184,7 @@ def test_deliveries_show_what_was_sent_to_whom(kpilot: Kpilot, clock: Clock, smt
     clock.moment = DUE
     kpilot("alerts", "run", "--once")
     (sent,) = json.loads(kpilot("alerts", "deliveries", "-f", "json")[1])
-    assert (sent["status"], sent["attempts"], sent["sent_at"], sent["error"]) == (
+    assert (sent["status"], sent["attempts"], sent["sent_at"], sent["last_error"]) == (
         "sent",
         1,
         "2026-12-07T09:00:30+00:00",

@@ -15,13 +15,13 @@ import typer
 
 from kpilot.cli import alerts_app
 from kpilot.cli.alerts_app import OPERATOR, PersonOption, TeamOption, app
-from kpilot.cli.alerts_data import channel_data, subscription_data
 from kpilot.cli.alerts_words import channels_table, show, subscriptions_table
 from kpilot.cli.app import LanguageOption, WorkspaceOption, language, out
 from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.output import json_text
 from kpilot.errors import UserError
 from kpilot.i18n import Language, Message, text
+from kpilot.services.alert_data import channel_data, subscription_data
 from kpilot.services.alert_setup import (
     Owner,
     SubscriptionView,

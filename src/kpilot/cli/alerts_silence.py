@@ -13,13 +13,13 @@ import typer
 
 from kpilot.cli import alerts_app
 from kpilot.cli.alerts_app import OPERATOR, app, moment_of, moment_words
-from kpilot.cli.alerts_data import silence_data
 from kpilot.cli.alerts_words import show, silences_table
 from kpilot.cli.app import LanguageOption, WorkspaceOption, language, out
 from kpilot.cli.formats import Format, TableOrJson
 from kpilot.cli.output import json_text
 from kpilot.errors import UserError
 from kpilot.i18n import Message, text
+from kpilot.services.alert_data import silence_data
 from kpilot.services.alert_setup import add_silence, remove_silence, silences
 from kpilot.store.alert_records import SilenceSubject
 from kpilot.store.session import open_store

@@ -12,7 +12,6 @@ from rich.markup import escape
 
 from kpilot.cli import alerts_app
 from kpilot.cli.alerts_app import OPERATOR, PersonOption, TeamOption, app, moment_words, scope_of
-from kpilot.cli.alerts_data import delivery_data, evaluation_data, view_data
 from kpilot.cli.alerts_words import (
     channels_table,
     evaluation_cells,
@@ -29,6 +28,7 @@ from kpilot.cli.output import json_text
 from kpilot.errors import UserError
 from kpilot.i18n import Language, Message, text
 from kpilot.services.alert_admin import AdminView, DeliveryView, Focus, admin_view, evaluations
+from kpilot.services.alert_data import admin_data, delivery_data, evaluation_data
 from kpilot.store.alert_records import DeliveryStatus, Evaluation
 from kpilot.store.session import open_store
 from kpilot.workspace import Workspace
@@ -51,7 +51,7 @@ def status_command(
         view = admin_view(store, ws, OPERATOR, now=alerts_app.now(), focus=Focus(person=person, team=team, kpi=kpi))
         timezone = ws.settings.timezone
     if output is Format.JSON:
-        out.file.write(json_text(view_data(view)) + "\n")
+        out.file.write(json_text(admin_data(view)) + "\n")
         return
     _rules(view, speak)
     _scopes(view, timezone, speak)

@@ -6,7 +6,7 @@ as everywhere (reading one's own needs `read`, changing anything `write`).
 
 Something unknown (a channel, subscription, silence, person, team) is 404 in the envelope, as is one that is
 someone else's (the services raise `NotFound` for both): ids cannot be probed. A channel's target is checked when
-it is added and never answered back: only `target_shown` (alerts_data)."""
+it is added and never answered back: only `target_shown` (services.alert_data)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from kpilot.auth.actor import Actor
 from kpilot.errors import UserError
 from kpilot.i18n import Message
-from kpilot.server.api.v1.alerts_data import (
+from kpilot.server.identity import CurrentActor, CurrentRuntime
+from kpilot.services import alert_setup as setup
+from kpilot.services.alert_admin import Focus, admin_view, evaluations
+from kpilot.services.alert_data import (
     admin_data,
     channel_data,
     delivery_data,
@@ -27,9 +30,6 @@ from kpilot.server.api.v1.alerts_data import (
     silence_data,
     subscription_data,
 )
-from kpilot.server.identity import CurrentActor, CurrentRuntime
-from kpilot.services import alert_setup as setup
-from kpilot.services.alert_admin import Focus, admin_view, evaluations
 from kpilot.services.alert_setup import Owner
 from kpilot.store.alert_records import ChannelKind, DeliveryStatus, Digest, OwnerKind, SilenceSubject, SubscriptionKind
 from kpilot.store.models import ALERT_TEXT_LENGTH, EMAIL_LENGTH, NAME_LENGTH

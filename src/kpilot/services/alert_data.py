@@ -1,5 +1,6 @@
-"""The JSON shapes of `/api/v1/alerts` (docs/api.md, "Alerts"): channels, subscriptions, silences, evaluations,
-deliveries and the admin view, from what services.alert_setup and services.alert_admin hand out. A channel is shown
+"""Alerts as plain data, in the one shape `/api/v1/alerts` answers (docs/api.md, "Alerts") and `kpilot alerts ...
+--format json` prints: channels, subscriptions, silences, evaluations, deliveries and the admin view, from what
+services.alert_setup and services.alert_admin hand out. A channel is shown
 by `target_shown` (scheme and host) only: its target may hold a token and is never in an answer. Moments are ISO
 8601, reasons `{code, values}` (words are the client's, as everywhere in the API)."""
 
@@ -53,6 +54,7 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
     if evaluation.reason_code is not None:
         reason = {"code": evaluation.reason_code, "values": dict(evaluation.reason_values or {})}
     return {
+        "id": evaluation.id,
         "rule": evaluation.rule,
         "scope_key": evaluation.scope_key,
         "period": evaluation.period,
